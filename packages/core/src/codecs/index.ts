@@ -1,0 +1,1 @@
+export type { KwargsModel, LlmKwargs, ProviderCodec, ProviderHttpRequest, StreamAccumulator } from "./codec.js";

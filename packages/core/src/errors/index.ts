@@ -1,0 +1,1 @@
+export * from "./promptline-error.js";

@@ -1,0 +1,271 @@
+/**
+ * The one error family of Promptline. Every error carries a stable `code`
+ * (safe to switch on, stable across releases), structured fields, and a
+ * message that says how to fix the problem. Errors become HTTP in exactly one
+ * place (the server's error handler) and are parsed back into these classes by
+ * the SDK, so a caller sees the same error whichever side detected it.
+ */
+
+const marker = Symbol.for("promptline.error");
+
+export type PromptlineErrorCode =
+  | "missing_variables"
+  | "invalid_template"
+  | "prompt_not_found"
+  | "invalid_request"
+  | "provider_error"
+  | "missing_provider_key"
+  | "unsupported_provider"
+  | "registry_error"
+  | "unauthorized"
+  | "conflict"
+  | "internal_error";
+
+export interface PromptlineErrorOptions {
+  cause?: unknown;
+}
+
+export class PromptlineError extends Error {
+  readonly [marker] = true;
+  readonly code: PromptlineErrorCode;
+
+  constructor(code: PromptlineErrorCode, message: string, options: PromptlineErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "PromptlineError";
+    this.code = code;
+  }
+
+  /** Works across package copies and realms, unlike `instanceof`. */
+  static isInstance(error: unknown): error is PromptlineError {
+    return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  }
+
+  /** The structured fields, for logs and HTTP bodies. */
+  toJSON(): Record<string, unknown> {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** A template was rendered without some of its input variables (strict mode). */
+export class MissingVariablesError extends PromptlineError {
+  readonly missing: readonly string[];
+
+  constructor(missing: readonly string[], options: PromptlineErrorOptions = {}) {
+    const names = missing.map((name) => `"${name}"`).join(", ");
+    super(
+      "missing_variables",
+      `Missing input variable${missing.length === 1 ? "" : "s"} ${names}: pass ${missing.length === 1 ? "it" : "them"} in inputVariables, or render in compatible mode to leave missing variables empty.`,
+      options,
+    );
+    this.name = "MissingVariablesError";
+    this.missing = [...missing];
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), missing: this.missing };
+  }
+}
+
+/** A template that cannot be parsed or rendered: syntax error, unsupported field, render limit. */
+export class InvalidTemplateError extends PromptlineError {
+  readonly reason: string;
+  /** Where in the template, e.g. `messages[1].content[0]`, when known. */
+  readonly location: string | undefined;
+
+  constructor(reason: string, details: { location?: string } & PromptlineErrorOptions = {}) {
+    const where = details.location ? ` (at ${details.location})` : "";
+    super("invalid_template", `Invalid template${where}: ${reason}`, details);
+    this.name = "InvalidTemplateError";
+    this.reason = reason;
+    this.location = details.location;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), reason: this.reason, location: this.location ?? null };
+  }
+}
+
+/** The registry has no prompt (or no such version or label of it). */
+export class PromptNotFoundError extends PromptlineError {
+  readonly promptName: string;
+  readonly version: number | undefined;
+  readonly label: string | undefined;
+
+  constructor(promptName: string, selector: { version?: number; label?: string } = {}, options: PromptlineErrorOptions = {}) {
+    const which =
+      selector.version !== undefined
+        ? ` version ${selector.version}`
+        : selector.label !== undefined
+          ? ` with label "${selector.label}"`
+          : "";
+    super(
+      "prompt_not_found",
+      `Prompt "${promptName}"${which} not found: check the name, or publish it first (promptline push, or client.templates.publish).`,
+      options,
+    );
+    this.name = "PromptNotFoundError";
+    this.promptName = promptName;
+    this.version = selector.version;
+    this.label = selector.label;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), prompt_name: this.promptName, version: this.version ?? null, label: this.label ?? null };
+  }
+}
+
+/** A request the caller got wrong (bad parameter, wrong type). */
+export class InvalidRequestError extends PromptlineError {
+  readonly issues: readonly string[];
+
+  constructor(message: string, issues: readonly string[] = [], options: PromptlineErrorOptions = {}) {
+    super("invalid_request", message, options);
+    this.name = "InvalidRequestError";
+    this.issues = [...issues];
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), issues: this.issues };
+  }
+}
+
+/** The error types of PromptLayer's log records (`error_type`). */
+export const providerErrorTypes = [
+  "PROVIDER_RATE_LIMIT",
+  "PROVIDER_QUOTA_LIMIT",
+  "PROVIDER_TIMEOUT",
+  "PROVIDER_AUTH_ERROR",
+  "PROVIDER_ERROR",
+  "UNKNOWN_ERROR",
+] as const;
+export type ProviderErrorType = (typeof providerErrorTypes)[number];
+
+/** An LLM provider answered with an error, timed out, or broke its stream. */
+export class ProviderError extends PromptlineError {
+  readonly provider: string;
+  /** HTTP status, or undefined for network errors, timeouts and broken streams. */
+  readonly status: number | undefined;
+  /** The provider's own error message, as it sent it. */
+  readonly providerMessage: string;
+  /** Whether the same request may succeed if tried again (429, 5xx, 529, timeouts). */
+  readonly isRetryable: boolean;
+  /** Milliseconds the provider asked us to wait (`retry-after-ms` / `retry-after`). */
+  readonly retryAfterMs: number | undefined;
+  readonly errorType: ProviderErrorType;
+  readonly responseBody: unknown;
+
+  constructor(details: {
+    provider: string;
+    status?: number;
+    providerMessage: string;
+    isRetryable?: boolean;
+    retryAfterMs?: number;
+    errorType?: ProviderErrorType;
+    responseBody?: unknown;
+    cause?: unknown;
+  }) {
+    const status = details.status;
+    const errorType = details.errorType ?? classifyProviderError(status, details.providerMessage);
+    const prefix = status === undefined ? "" : `${status} `;
+    super("provider_error", `${details.provider} error: ${prefix}${details.providerMessage}`, { cause: details.cause });
+    this.name = "ProviderError";
+    this.provider = details.provider;
+    this.status = status;
+    this.providerMessage = details.providerMessage;
+    this.isRetryable = details.isRetryable ?? isRetryableStatus(status);
+    this.retryAfterMs = details.retryAfterMs;
+    this.errorType = errorType;
+    this.responseBody = details.responseBody;
+  }
+
+  override toJSON() {
+    return {
+      ...super.toJSON(),
+      provider: this.provider,
+      status: this.status ?? null,
+      provider_message: this.providerMessage,
+      is_retryable: this.isRetryable,
+      error_type: this.errorType,
+    };
+  }
+}
+
+/** 408, 409, 429 and 5xx (Anthropic's 529 included) are worth another try. */
+export function isRetryableStatus(status: number | undefined): boolean {
+  if (status === undefined) return true;
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** The `error_type` of a failed provider call, by PromptLayer's rules (contract §7). */
+export function classifyProviderError(status: number | undefined, message: string): ProviderErrorType {
+  const text = message.toLowerCase();
+  if (status === 429) return text.includes("quota") ? "PROVIDER_QUOTA_LIMIT" : "PROVIDER_RATE_LIMIT";
+  if (status === 401 || status === 403) return "PROVIDER_AUTH_ERROR";
+  if (status === 402 || text.includes("quota")) return "PROVIDER_QUOTA_LIMIT";
+  if (status === 408 || text.includes("timeout") || text.includes("timed out")) return "PROVIDER_TIMEOUT";
+  if (status !== undefined) return "PROVIDER_ERROR";
+  return "UNKNOWN_ERROR";
+}
+
+/** A provider's API key is not in the environment. */
+export class MissingProviderKeyError extends PromptlineError {
+  readonly provider: string;
+  /** The environment variables any one of which would do, in order of preference. */
+  readonly envVars: readonly string[];
+
+  constructor(provider: string, envVars: readonly string[], options: PromptlineErrorOptions = {}) {
+    const vars = envVars.join(" or ");
+    super("missing_provider_key", `No API key for ${provider}: set ${vars} in the environment.`, options);
+    this.name = "MissingProviderKeyError";
+    this.provider = provider;
+    this.envVars = [...envVars];
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), provider: this.provider, env_vars: this.envVars };
+  }
+}
+
+/** A provider, API type or template type that no codec handles. */
+export class UnsupportedProviderError extends PromptlineError {
+  readonly provider: string;
+
+  constructor(provider: string, detail?: string, options: PromptlineErrorOptions = {}) {
+    super(
+      "unsupported_provider",
+      `Unsupported provider "${provider}"${detail ? ` (${detail})` : ""}: use one of openai, openai.azure, anthropic, google, mistral, amazon.bedrock, or an OpenAI-compatible endpoint through provider "openai" with a base URL.`,
+      options,
+    );
+    this.name = "UnsupportedProviderError";
+    this.provider = provider;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), provider: this.provider };
+  }
+}
+
+/** The registry could not be reached or answered with a transient error. */
+export class RegistryError extends PromptlineError {
+  readonly status: number | undefined;
+  readonly isRetryable: boolean;
+
+  constructor(message: string, details: { status?: number; isRetryable?: boolean } & PromptlineErrorOptions = {}) {
+    super("registry_error", message, details);
+    this.name = "RegistryError";
+    this.status = details.status;
+    this.isRetryable = details.isRetryable ?? isRetryableStatus(details.status);
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), status: this.status ?? null, is_retryable: this.isRetryable };
+  }
+}
+
+/** A missing, wrong or revoked API key. The message never says which keys exist. */
+export class UnauthorizedError extends PromptlineError {
+  constructor(message = "Invalid or missing API key: pass it in the X-API-KEY header (or api_key in the body where the route takes it).") {
+    super("unauthorized", message);
+    this.name = "UnauthorizedError";
+  }
+}

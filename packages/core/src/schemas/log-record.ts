@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { providerErrorTypes } from "../errors/promptline-error.js";
+import { promptBlueprintSchema } from "./blueprint.js";
+
+/** Token usage, normalised across providers. */
+export const usageSchema = z.object({
+  input_tokens: z.number().int().nonnegative(),
+  output_tokens: z.number().int().nonnegative(),
+  /** Input tokens served from the provider's prompt cache (part of input_tokens). */
+  cached_input_tokens: z.number().int().nonnegative().optional(),
+  /** Reasoning ("thinking") tokens (part of output_tokens). */
+  reasoning_tokens: z.number().int().nonnegative().optional(),
+});
+export type Usage = z.infer<typeof usageSchema>;
+
+export const requestStatuses = ["SUCCESS", "ERROR", "CANCELLED"] as const;
+export const requestStatusSchema = z.enum(requestStatuses);
+export type RequestStatus = z.infer<typeof requestStatusSchema>;
+
+export const errorTypeSchema = z.enum([...providerErrorTypes, "CANCELLED"]);
+
+/** Metadata values are strings, as PromptLayer requires. */
+export const logMetadataSchema = z.record(z.string(), z.string());
+
+/**
+ * One logged LLM request, as the SDK ships it (`POST /api/v1/requests:batch`)
+ * and as the server returns it (`GET /api/v1/requests/{request_id}`).
+ * `request_id` is minted by the client (UUIDv7) so a re-sent record is recognised.
+ */
+export const logRecordSchema = z.object({
+  request_id: z.string().min(1).max(128),
+  prompt_name: z.string().nullish(),
+  prompt_version: z.number().int().positive().nullish(),
+  prompt_label: z.string().nullish(),
+  tags: z.array(z.string()).default([]),
+  metadata: logMetadataSchema.default({}),
+  group_id: z.number().int().nullish(),
+  input_variables: z.record(z.string(), z.unknown()).default({}),
+  status: requestStatusSchema,
+  provider: z.string(),
+  model: z.string(),
+  /** PromptLayer's `function_name`, e.g. `openai.chat.completions.create`. */
+  function_name: z.string().nullish(),
+  usage: usageSchema.nullish(),
+  /** Null when no price is known for the model: unpriced is not free. */
+  cost_usd: z.number().nonnegative().nullish(),
+  latency_ms: z.number().nonnegative().nullish(),
+  request_start_time: z.string().nullish(),
+  request_end_time: z.string().nullish(),
+  /** The provider request body, without secrets. */
+  request: z.record(z.string(), z.unknown()).default({}),
+  /** The provider response as it sent it (the assembled response for streams). */
+  response: z.unknown().nullish(),
+  prompt_blueprint: promptBlueprintSchema.nullish(),
+  error_type: errorTypeSchema.nullish(),
+  error_message: z.string().nullish(),
+});
+export type LogRecord = z.infer<typeof logRecordSchema>;
+export type LogRecordInput = z.input<typeof logRecordSchema>;

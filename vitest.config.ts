@@ -1,0 +1,23 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// Tests import the packages' TypeScript sources, so `npm test` needs no build.
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@promptline/core": source("./packages/core/src/index.ts"),
+      "@promptline/testkit": source("./packages/testkit/src/index.ts"),
+      "@promptline/server": source("./packages/server/src/index.ts"),
+      "@promptline/cli": source("./packages/cli/src/index.ts"),
+      promptline: source("./packages/sdk/src/index.ts"),
+    },
+  },
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "tests/**/*.test.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    pool: "forks",
+  },
+});
