@@ -1,1 +1,11 @@
+export * from "./codec-registry.js";
+export * from "./blueprint.js";
+export { isRecord } from "./shared/content.js";
 export type { KwargsModel, LlmKwargs, ProviderCodec, ProviderHttpRequest, StreamAccumulator } from "./codec.js";
+export { anthropicCodec, ANTHROPIC_DEFAULT_MAX_TOKENS } from "./anthropic/index.js";
+export { bedrockConverseCodec } from "./bedrock/index.js";
+export { googleCodec, googleCompletionCodec } from "./google/index.js";
+export { mistralCodec } from "./mistral/index.js";
+export { azureOpenaiChatCodec, openaiChatCodec } from "./openai-chat/index.js";
+export { azureOpenaiCompletionsCodec, openaiCompletionsCodec } from "./openai-completions/index.js";
+export { azureOpenaiResponsesCodec, openaiResponsesCodec } from "./openai-responses/index.js";

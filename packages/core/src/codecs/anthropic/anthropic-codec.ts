@@ -1,0 +1,85 @@
+import type { ChatTemplate, CompletionTemplate, PromptTemplate } from "../../schemas/template.js";
+import type { LlmKwargs, ProviderCodec } from "../codec.js";
+import { omit, textBlock } from "../shared/content.js";
+import { createAnthropicStreamAccumulator } from "./anthropic-stream-accumulator.js";
+import { anthropicResponseUsage } from "./anthropic-usage.js";
+import { convertAnthropicResponseToMessage, convertFromAnthropicMessages, convertFromAnthropicSystem } from "./convert-from-anthropic-messages.js";
+import { completionToAnthropicMessages, convertToAnthropicMessages } from "./convert-to-anthropic-messages.js";
+import { convertFromAnthropicToolChoice, convertFromAnthropicTools, prepareAnthropicTools } from "./prepare-anthropic-tools.js";
+
+/** `max_tokens` of a request whose parameters lack it: Anthropic requires one. */
+export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
+
+/**
+ * Client options the official SDKs leave in `llm_kwargs` (PromptLayer's JS SDK
+ * keeps `apiKey`/`baseURL` there, contract §8 B2; `anthropic.bedrock` adds the
+ * AWS keys). They may hold secrets: never sent, never kept as parameters.
+ */
+export const anthropicClientOptionKeys = [
+  "apiKey",
+  "baseURL",
+  "api_key",
+  "base_url",
+  "aws_access_key",
+  "aws_secret_key",
+  "aws_session_token",
+  "aws_region",
+] as const;
+
+/** Keys of Messages kwargs that are not model parameters (`prompt` is the legacy Text Completions input). */
+const nonParameterKeys = ["messages", "system", "model", "tools", "tool_choice", "stream", "prompt", ...anthropicClientOptionKeys];
+
+/** Anthropic Messages (and the legacy Text Completions, for logs of old clients). */
+export const anthropicCodec: ProviderCodec = {
+  id: "anthropic.messages",
+  // The first two are PromptLayer's; the others are what its Python proxy reports.
+  functionNames: [
+    "anthropic.messages.create",
+    "anthropic.completions.create",
+    "anthropic.Anthropic.messages.create",
+    "anthropic.AsyncAnthropic.messages.create",
+  ],
+
+  toLlmKwargs(template, model) {
+    const prompt = template.type === "chat" ? convertToAnthropicMessages(template.messages) : completionToAnthropicMessages(template.content);
+    const kwargs: LlmKwargs = { model: model.name, messages: prompt.messages };
+    if (prompt.system !== undefined) kwargs.system = prompt.system;
+    kwargs.max_tokens = ANTHROPIC_DEFAULT_MAX_TOKENS;
+    if (template.type === "chat") Object.assign(kwargs, prepareAnthropicTools(template));
+    // PromptLayer spreads the parameters last; the stream flag is the caller's, per call.
+    Object.assign(kwargs, omit(model.parameters, ["stream"]));
+    if (kwargs.max_tokens == null) kwargs.max_tokens = ANTHROPIC_DEFAULT_MAX_TOKENS;
+    return kwargs;
+  },
+
+  fromLlmKwargs(kwargs) {
+    const model = { name: typeof kwargs.model === "string" ? kwargs.model : "", parameters: omit(kwargs, nonParameterKeys) };
+    if (typeof kwargs.prompt === "string" && kwargs.messages === undefined) {
+      const template: CompletionTemplate = { type: "completion", content: [textBlock(kwargs.prompt)], input_variables: [], template_format: "f-string" };
+      return { template, model };
+    }
+    const template: ChatTemplate = {
+      type: "chat",
+      messages: [...convertFromAnthropicSystem(kwargs.system), ...convertFromAnthropicMessages(kwargs.messages)],
+      functions: [],
+      tools: convertFromAnthropicTools(kwargs.tools),
+      function_call: null,
+      tool_choice: convertFromAnthropicToolChoice(kwargs.tool_choice),
+      input_variables: [],
+      dataset_examples: [],
+    };
+    return { template: template satisfies PromptTemplate, model };
+  },
+
+  responseToMessage: convertAnthropicResponseToMessage,
+  usage: anthropicResponseUsage,
+
+  toHttpRequest(kwargs, { stream }) {
+    const body = omit(kwargs, [...anthropicClientOptionKeys, "stream"]);
+    if (body.max_tokens == null) body.max_tokens = ANTHROPIC_DEFAULT_MAX_TOKENS;
+    if (stream) body.stream = true;
+    return { path: "/messages", body };
+  },
+
+  createStreamAccumulator: createAnthropicStreamAccumulator,
+};

@@ -1,0 +1,1 @@
+export { mistralCodec } from "./mistral-codec.js";

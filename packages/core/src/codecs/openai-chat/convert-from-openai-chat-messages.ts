@@ -1,0 +1,182 @@
+import { z } from "zod";
+import type { Content, TextContent } from "../../schemas/content.js";
+import type { AssistantMessage, Message } from "../../schemas/message.js";
+import type { FunctionCall, ToolCall } from "../../schemas/tools.js";
+import { assistantMessage, isRecord, textBlock, textLast } from "../shared/content.js";
+import {
+  chatCompletionResponseSchema,
+  chatFunctionCallSchema,
+  chatToolCallSchema,
+  type ChatContentChunk,
+  type ChatResponseMessage,
+  type ChatToolCall,
+} from "./openai-chat-api-schemas.js";
+
+/** A message of `llm_kwargs.messages`, as the official SDKs or our codecs send it. */
+const kwargsMessageSchema = z.looseObject({
+  role: z.string(),
+  content: z.unknown().optional(),
+  name: z.string().nullish(),
+  tool_calls: z.array(chatToolCallSchema).nullish(),
+  tool_call_id: z.string().nullish(),
+  function_call: chatFunctionCallSchema.nullish(),
+});
+
+/**
+ * Chat Completions request messages → blueprint messages, in the shape
+ * PromptLayer's server rebuilds them for `/track-request` (contract §3.2):
+ * content as blocks, `raw_request_display_role` set to the role sent, and the
+ * server's empty defaults. A role we do not know is kept as a user message
+ * with its own name in `raw_request_display_role`.
+ */
+export function convertFromOpenAIChatMessages(messages: unknown): Message[] {
+  if (!Array.isArray(messages)) return [];
+  const result: Message[] = [];
+  for (const raw of messages) {
+    const parsed = kwargsMessageSchema.safeParse(raw);
+    if (parsed.success) result.push(convertKwargsMessage(parsed.data));
+  }
+  return result;
+}
+
+function convertKwargsMessage(message: z.infer<typeof kwargsMessageSchema>): Message {
+  const fields = {
+    raw_request_display_role: message.role,
+    input_variables: [],
+    template_format: "f-string" as const,
+    dataset_examples: [],
+    name: message.name ?? null,
+  };
+  const content = convertFromChatContent(message.content);
+  switch (message.role) {
+    case "system":
+    case "developer":
+    case "user":
+      return { role: message.role, content, ...fields };
+    case "assistant": {
+      const toolCalls = (message.tool_calls ?? []).map(convertFromChatToolCall);
+      const onlyCallsTools = toolCalls.length > 0 && message.content === "";
+      return {
+        role: "assistant",
+        content: onlyCallsTools ? [] : content,
+        ...fields,
+        function_call: message.function_call ? convertFromChatFunctionCall(message.function_call) : null,
+        tool_calls: toolCalls.length > 0 ? toolCalls : null,
+      };
+    }
+    case "tool":
+      return { role: "tool", content, tool_call_id: message.tool_call_id ?? "", ...fields };
+    case "function":
+      return { role: "function", content, ...fields, name: message.name ?? "" };
+    default:
+      return { role: "user", content, ...fields };
+  }
+}
+
+/**
+ * Message content as sent to a chat API (a string, or parts; Mistral's
+ * thinking chunks included) → blueprint content blocks. Parts we cannot
+ * represent (audio input) are left out.
+ */
+export function convertFromChatContent(content: unknown): Content[] {
+  if (content === null || content === undefined) return [];
+  if (typeof content === "string") return [textBlock(content)];
+  if (!Array.isArray(content)) return [];
+  return content.flatMap((part): Content[] => {
+    if (typeof part === "string") return [textBlock(part)];
+    if (!isRecord(part)) return [];
+    const block = convertFromChatPart(part);
+    return block ? [block] : [];
+  });
+}
+
+function convertFromChatPart(part: Record<string, unknown>): Content | null {
+  switch (part.type) {
+    case "text":
+    case "input_text":
+    case "output_text":
+      return typeof part.text === "string" ? textBlock(part.text) : null;
+    case "refusal":
+      return typeof part.refusal === "string" ? textBlock(part.refusal) : null;
+    case "image_url": {
+      const image = part.image_url;
+      if (typeof image === "string") return { type: "image_url", image_url: { url: image } };
+      if (!isRecord(image) || typeof image.url !== "string") return null;
+      return { type: "image_url", image_url: typeof image.detail === "string" ? { url: image.url, detail: image.detail } : { url: image.url } };
+    }
+    case "file": {
+      const file = part.file;
+      if (!isRecord(file) || typeof file.file_data !== "string") return null;
+      const match = /^data:([^;,]+);base64,(.*)$/s.exec(file.file_data);
+      if (!match) return null;
+      const title = typeof file.filename === "string" ? file.filename : "media";
+      return { type: "media", media: { title, type: match[1] ?? "application/octet-stream", url: match[2] ?? "", format: "base64" } };
+    }
+    case "thinking":
+      return convertThinkingChunk(part as ChatContentChunk);
+    default:
+      return null;
+  }
+}
+
+function convertThinkingChunk(chunk: ChatContentChunk): Content {
+  const thinking = typeof chunk.thinking === "string" ? chunk.thinking : (chunk.thinking ?? []).map((inner) => inner.text ?? "").join("");
+  return chunk.signature ? { type: "thinking", thinking, signature: chunk.signature } : { type: "thinking", thinking };
+}
+
+export function convertFromChatToolCall(call: ChatToolCall): ToolCall {
+  return {
+    id: call.id ?? "",
+    type: "function",
+    function: { name: call.function?.name ?? "", arguments: argumentsString(call.function?.arguments) },
+  };
+}
+
+function convertFromChatFunctionCall(call: z.infer<typeof chatFunctionCallSchema>): FunctionCall {
+  return { name: call.name ?? "", arguments: argumentsString(call.arguments) };
+}
+
+/** Arguments as the JSON string blueprints hold; Mistral may send them parsed. */
+function argumentsString(value: string | Record<string, unknown> | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** A non-streaming Chat Completions response → the assistant's answer. */
+export function convertOpenAIChatResponseToMessage(response: unknown): AssistantMessage {
+  const parsed = chatCompletionResponseSchema.safeParse(response);
+  const message = parsed.success ? parsed.data.choices?.[0]?.message : undefined;
+  return convertChatResponseMessage(message ?? {});
+}
+
+/**
+ * `choices[0].message` → a blueprint assistant message: reasoning (DeepSeek,
+ * xAI) as a thinking block first, then the text (with its url citations), a
+ * refusal as text, tool calls. The text block comes last, and an answer with
+ * no tool call always has one (blueprint readers take `content.at(-1).text`).
+ */
+export function convertChatResponseMessage(message: ChatResponseMessage): AssistantMessage {
+  const blocks: Content[] = [];
+  const reasoning = message.reasoning_content ?? message.reasoning;
+  if (reasoning) blocks.push({ type: "thinking", thinking: reasoning });
+
+  const toolCalls = (message.tool_calls ?? []).map(convertFromChatToolCall);
+  const { content } = message;
+  if (typeof content === "string") {
+    if (content !== "" || toolCalls.length === 0) blocks.push(withAnnotations(textBlock(content), message.annotations));
+  } else if (Array.isArray(content)) {
+    blocks.push(...convertFromChatContent(content));
+  }
+  if (message.refusal) blocks.push(textBlock(message.refusal));
+
+  const hasText = blocks.some((block) => block.type === "text");
+  if (!hasText && toolCalls.length === 0 && !message.function_call) blocks.push(textBlock(""));
+
+  const result = assistantMessage(textLast(blocks), toolCalls);
+  if (message.function_call) result.function_call = convertFromChatFunctionCall(message.function_call);
+  return result;
+}
+
+function withAnnotations(block: TextContent, annotations: ChatResponseMessage["annotations"]): TextContent {
+  return annotations && annotations.length > 0 ? { ...block, annotations } : block;
+}

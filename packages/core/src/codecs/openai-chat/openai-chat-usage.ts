@@ -1,0 +1,37 @@
+import type { Usage } from "../../schemas/log-record.js";
+import { chatUsageSchema } from "./openai-chat-api-schemas.js";
+
+/**
+ * A Chat Completions `usage` object → our Usage; null when there is none.
+ *
+ * OpenAI counts reasoning inside `completion_tokens`. xAI does not: its
+ * `total_tokens` is prompt + completion + reasoning. When the total shows
+ * that accounting, the reasoning is added to the output so it is priced.
+ */
+export function convertOpenAIChatUsage(usage: unknown): Usage | null {
+  const parsed = chatUsageSchema.safeParse(usage);
+  if (!parsed.success) return null;
+  const { prompt_tokens, completion_tokens, total_tokens, prompt_tokens_details, completion_tokens_details } = parsed.data;
+  if (prompt_tokens == null && completion_tokens == null) return null;
+
+  const inputTokens = prompt_tokens ?? 0;
+  const completionTokens = completion_tokens ?? 0;
+  const reasoningTokens = completion_tokens_details?.reasoning_tokens ?? undefined;
+  const reasoningOutsideCompletion =
+    reasoningTokens !== undefined && reasoningTokens > 0 && total_tokens === inputTokens + completionTokens + reasoningTokens;
+
+  const result: Usage = {
+    input_tokens: inputTokens,
+    output_tokens: reasoningOutsideCompletion ? completionTokens + reasoningTokens : completionTokens,
+  };
+  const cachedTokens = prompt_tokens_details?.cached_tokens;
+  if (cachedTokens != null) result.cached_input_tokens = cachedTokens;
+  if (reasoningTokens !== undefined) result.reasoning_tokens = reasoningTokens;
+  return result;
+}
+
+/** The usage of a whole response (`response.usage`). */
+export function openaiChatResponseUsage(response: unknown): Usage | null {
+  if (typeof response !== "object" || response === null) return null;
+  return convertOpenAIChatUsage((response as { usage?: unknown }).usage);
+}

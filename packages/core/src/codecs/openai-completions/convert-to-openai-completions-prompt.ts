@@ -1,0 +1,22 @@
+import { InvalidTemplateError } from "../../errors/promptline-error.js";
+import type { PromptTemplate } from "../../schemas/template.js";
+import { joinText } from "../shared/content.js";
+
+/**
+ * A rendered completion template → the `prompt` string of the legacy
+ * Completions API (its text blocks, joined). Chat templates have no prompt:
+ * they belong to the Chat Completions API.
+ */
+export function convertToOpenAICompletionsPrompt(template: PromptTemplate): string {
+  if (template.type !== "completion") {
+    throw new InvalidTemplateError(
+      'the Completions API takes a completion template; this is a chat template (set api_type to "chat-completions").',
+    );
+  }
+  const unsupported = template.content.find((block) => block.type !== "text");
+  if (unsupported?.type === "media_variable") {
+    throw new InvalidTemplateError(`media variable "${unsupported.name}" was not expanded: render the template first.`);
+  }
+  if (unsupported) throw new InvalidTemplateError(`the Completions API takes text only, not "${unsupported.type}" content.`);
+  return joinText(template.content);
+}

@@ -1,0 +1,1 @@
+export { azureOpenaiCompletionsCodec, openaiCompletionsCodec } from "./openai-completions-codec.js";
