@@ -1,0 +1,108 @@
+import { UnsupportedProviderError } from "../errors/promptline-error.js";
+import { modelDefaults, openAiResponsesApi, type ModelFamilyRules, type ProviderFamilies, type SupportedProvider } from "./model-defaults.js";
+import { companionParameters, companionsOf, parameterNames, type CanonicalParameter } from "./parameter-vocabulary.js";
+
+/** A provider's model family, as `modelFamilyOf` found it. */
+export interface ModelFamily extends ModelFamilyRules {
+  readonly provider: SupportedProvider;
+  /** The table key that matched: a model-name prefix, or `*`. */
+  readonly pattern: string;
+}
+
+export function isSupportedProvider(provider: string): provider is SupportedProvider {
+  return Object.hasOwn(modelDefaults, provider);
+}
+
+/** Bedrock's cross-region inference profiles put a geography in front of the model id. */
+const bedrockRegionPrefix = /^(?:us|eu|apac|us-gov|global|jp|au|ca)\./;
+
+/**
+ * The model id without decorations that don't change what it is: Google's
+ * `models/` path prefix, Bedrock's cross-region prefix (`us.anthropic.…`).
+ */
+export function normalizeModelId(provider: string, model: string): string {
+  let id = model.trim();
+  if (id.startsWith("models/")) id = id.slice("models/".length);
+  if (provider === "amazon.bedrock") id = id.replace(bedrockRegionPrefix, "");
+  return id;
+}
+
+/** The key of `table` that is the longest prefix of `model`, or `*`. */
+export function longestPrefixKey(keys: Iterable<string>, model: string): string {
+  let best = "*";
+  for (const key of keys) {
+    if (key !== "*" && model.startsWith(key) && (best === "*" || key.length > best.length)) best = key;
+  }
+  return best;
+}
+
+/**
+ * The family rules of `model` at `provider` (longest matching prefix, else
+ * the provider's `*`). With `apiType: "responses"` (OpenAI, Azure) the
+ * Responses API's parameter names apply. Throws UnsupportedProviderError for
+ * a provider the table doesn't know.
+ */
+export function modelFamilyOf(provider: string, model: string, apiType?: string | null): ModelFamily {
+  if (!isSupportedProvider(provider)) throw new UnsupportedProviderError(provider);
+  const families: ProviderFamilies = modelDefaults[provider];
+  // Fine-tunes (`ft:gpt-4o-mini-2024-07-18:org::id`) follow their base model's rules.
+  const id = normalizeModelId(provider, model).replace(/^ft:/, "");
+  const pattern = longestPrefixKey(Object.keys(families), id);
+  const rules = families[pattern] ?? families["*"];
+  const family: ModelFamily = { ...rules, provider, pattern };
+  const onOpenAi = provider === "openai" || provider === "openai.azure";
+  return onOpenAi && apiType === "responses" ? withResponsesApi(family) : family;
+}
+
+/** A copy of the default parameters of `model` at `provider`, in that provider's names. */
+export function defaultParametersFor(provider: string, model: string): Record<string, unknown> {
+  return structuredClone({ ...modelFamilyOf(provider, model).parameters });
+}
+
+/** The parameter names `family` takes as they are. */
+export function acceptedParameters(family: ModelFamilyRules): Set<string> {
+  const names = Object.values(family.names).filter((name): name is string => name !== undefined);
+  return new Set([...names, ...names.flatMap(companionsOf), ...family.accepts]);
+}
+
+/**
+ * Whether `family`'s API would refuse parameter `name`: listed in its
+ * `rejects`, or known to some provider of the table but not accepted here.
+ * Names no provider here knows are let through (they may be newer than us).
+ */
+export function rejectsParameter(family: ModelFamilyRules, name: string): boolean {
+  if (family.rejects?.includes(name)) return true;
+  if (acceptedParameters(family).has(name)) return false;
+  return knownParameterNames().has(name);
+}
+
+let knownNames: Set<string> | undefined;
+
+/** Every parameter name some family of the table, or the vocabulary, knows. */
+function knownParameterNames(): Set<string> {
+  if (knownNames) return knownNames;
+  const names = new Set<string>([...Object.keys(parameterNames), ...Object.keys(companionParameters), ...openAiResponsesApi.accepts]);
+  for (const families of Object.values(modelDefaults)) {
+    for (const rules of Object.values(families as ProviderFamilies)) {
+      for (const name of [...rules.accepts, ...(rules.rejects ?? [])]) names.add(name);
+    }
+  }
+  knownNames = names;
+  return names;
+}
+
+function withResponsesApi(family: ModelFamily): ModelFamily {
+  const names: Partial<Record<CanonicalParameter, string>> = {};
+  for (const [canonical, name] of Object.entries(family.names) as [CanonicalParameter, string][]) {
+    if ((openAiResponsesApi.unsupported as readonly string[]).includes(canonical)) continue;
+    names[canonical] = (openAiResponsesApi.names as Partial<Record<CanonicalParameter, string>>)[canonical] ?? name;
+  }
+  const renamed = Object.keys(openAiResponsesApi.names) as CanonicalParameter[];
+  const parameters: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(family.parameters)) {
+    // Defaults are written in chat names; `reasoning_effort` becomes `reasoning: {effort}`.
+    if (key === "reasoning_effort") parameters.reasoning = { effort: value };
+    else if (!renamed.includes(key as CanonicalParameter)) parameters[key] = value;
+  }
+  return { ...family, names, parameters, accepts: openAiResponsesApi.accepts };
+}

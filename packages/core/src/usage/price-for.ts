@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { normalizeModelId } from "../models/model-family-of.js";
+import prices from "./prices.json" with { type: "json" };
+
+/** A model's list price, USD per 1M tokens. */
+export interface ModelPrice {
+  /** The price table's provider (`openai` for Azure, `google` or `anthropic` for Vertex AI). */
+  provider: string;
+  /** The table entry that matched: the exact id or its family prefix. */
+  model: string;
+  input: number;
+  output: number;
+  /** Price of input tokens read from the provider's prompt cache, when it discounts them. */
+  cached_input?: number;
+}
+
+const priceSchema = z.object({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cached_input: z.number().nonnegative().optional(),
+});
+
+const priceTableSchema = z.object({
+  source: z.string(),
+  as_of: z.string(),
+  unit: z.literal("USD per 1M tokens"),
+  // null: a model we know but don't price (see `source`).
+  providers: z.record(z.string(), z.record(z.string(), priceSchema.nullable())),
+});
+
+/** `prices.json`, checked once when the module loads. */
+export const priceTable = priceTableSchema.parse(prices);
+
+/** Characters after which a longer model id still belongs to a table entry (`-2024-07-18`, `@20250514`, `-v1:0`). */
+const familyBoundary = new Set(["-", "@", ":", "_"]);
+
+/**
+ * The list price of `model` at `provider`, or null when none is known.
+ * The longest table entry that equals the id, or that the id extends after
+ * `-`, `@`, `:` or `_`, wins: `gpt-4o-mini-2024-07-18` takes `gpt-4o-mini`,
+ * but `gpt-4.5-preview` takes nothing rather than `gpt-4`'s price.
+ */
+export function priceFor(provider: string, model: string): ModelPrice | null {
+  const tableProvider = priceTableProvider(provider, model);
+  if (tableProvider === undefined) return null;
+  const models = priceTable.providers[tableProvider];
+  if (models === undefined) return null;
+  const id = normalizeModelId(tableProvider, model).toLowerCase();
+
+  let matched: string | undefined;
+  for (const key of Object.keys(models)) {
+    const extendsKey = id === key || (id.startsWith(key) && familyBoundary.has(id.charAt(key.length)));
+    if (extendsKey && (matched === undefined || key.length > matched.length)) matched = key;
+  }
+  const price = matched === undefined ? null : models[matched];
+  if (matched === undefined || price === null || price === undefined) return null;
+  return { provider: tableProvider, model: matched, ...price };
+}
+
+/** Which provider's prices apply: Azure bills OpenAI's, Vertex AI Google's or Anthropic's by model. */
+function priceTableProvider(provider: string, model: string): string | undefined {
+  switch (provider) {
+    case "openai":
+    case "openai.azure":
+      return "openai";
+    case "vertexai":
+      return normalizeModelId(provider, model).toLowerCase().startsWith("claude") ? "anthropic" : "google";
+    case "anthropic.bedrock":
+      return "amazon.bedrock";
+    case "anthropic":
+    case "google":
+    case "mistral":
+    case "amazon.bedrock":
+      return provider;
+    default:
+      return undefined;
+  }
+}
