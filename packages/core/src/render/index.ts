@@ -1,1 +1,17 @@
-export {};
+/**
+ * Template rendering, shared by the SDK (locally, on the hot path: synchronous
+ * and cached) and the server: f-string with Python `str.format` rules, jinja2
+ * through `@huggingface/jinja` (sandboxed, bounded), placeholders, media and
+ * tool variables, and snippets.
+ */
+export { renderText, listTextVariables, listRequiredVariables, type RenderOptions } from "./render-text.js";
+export { renderTemplate, listInputVariables } from "./render-template.js";
+export {
+  expandSnippets,
+  listSnippets,
+  listTextSnippets,
+  type SnippetReference,
+  type SnippetResolver,
+  type ExpandSnippetsOptions,
+} from "./snippets.js";
+export { jinjaLimits } from "./jinja.js";
