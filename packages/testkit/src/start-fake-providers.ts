@@ -1,0 +1,256 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { FakeCall } from "./internal/fake-call.js";
+import { resolveReply } from "./internal/resolve-reply.js";
+import { writeResponse } from "./internal/write-response.js";
+import { anthropicProvider } from "./providers/anthropic.js";
+import { azureProvider } from "./providers/azure.js";
+import { bedrockProvider } from "./providers/bedrock.js";
+import { googleProvider } from "./providers/google.js";
+import { mistralProvider } from "./providers/mistral.js";
+import { openAiProvider } from "./providers/openai.js";
+import type { FakeProvider } from "./providers/provider.js";
+import type { FakeFault, FakeProviderName, FakeReply, RecordedRequest } from "./types.js";
+import { FAKE_PROVIDER_NAMES } from "./types.js";
+
+const PROVIDERS: Record<FakeProviderName, FakeProvider> = {
+  openai: openAiProvider,
+  azure: azureProvider,
+  anthropic: anthropicProvider,
+  google: googleProvider,
+  mistral: mistralProvider,
+  bedrock: bedrockProvider,
+};
+
+/** The Azure OpenAI API version the fakes' `env` advertises (any non-empty version is accepted). */
+export const FAKE_AZURE_API_VERSION = "2024-10-21";
+
+/** Options of {@link startFakeProviders}. */
+export interface FakeProvidersOptions {
+  /** Port to listen on; default 0 (a free port). */
+  port?: number;
+  /** Interface to listen on; default `127.0.0.1`. */
+  host?: string;
+  /** The one key each fake accepts; default: any non-empty key. For Bedrock, the SigV4 access key id or the Bedrock API key. */
+  apiKeys?: Partial<Record<FakeProviderName, string>>;
+}
+
+/** Running fake providers: where they are, what they received, and how to script their next answers. */
+export interface FakeProviders {
+  /** The origin, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  /**
+   * The base URL each official SDK takes: `openai` → OpenAI `baseURL` (`…/openai/v1`), `azure` → the
+   * AzureOpenAI `endpoint`, `anthropic` → Anthropic `baseURL` (no `/v1`), `google` → genai
+   * `httpOptions.baseUrl`, `mistral` → Mistral `serverURL`, `bedrock` → the Bedrock runtime endpoint.
+   */
+  readonly baseURLs: Readonly<Record<FakeProviderName, string>>;
+  /** Environment variables that point the official SDKs and ours at the fakes, with fake keys. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Every request received since start or the last `reset()`, oldest first. */
+  readonly requests: readonly RecordedRequest[];
+  /** The requests one fake received, oldest first. */
+  requestsFor(provider: FakeProviderName): RecordedRequest[];
+  /** The latest request (to one fake, when named). */
+  lastRequest(provider?: FakeProviderName): RecordedRequest | undefined;
+  /**
+   * Queues replies for the next accepted requests to a fake, consumed in order (shared with
+   * `fault`) before the default reply applies. Requests the fake rejects consume nothing.
+   */
+  queue(provider: FakeProviderName, ...replies: FakeReply[]): void;
+  /** Queues failures, one request each, in the same queue as `queue`. */
+  fault(provider: FakeProviderName, ...faults: FakeFault[]): void;
+  /** How many queued replies and faults a fake has not used yet. */
+  pending(provider: FakeProviderName): number;
+  /** Forgets recorded requests and every queued reply and fault. */
+  reset(): void;
+  /** Stops the server, cutting any open stream or hanging request. */
+  close(): Promise<void>;
+}
+
+type Scripted = { reply: FakeReply } | { fault: FakeFault };
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function headerRecord(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return headers;
+}
+
+function fakeEnv(baseURLs: Record<FakeProviderName, string>, apiKeys: Partial<Record<FakeProviderName, string>>) {
+  const accessKeyId = apiKeys.bedrock ?? "AKIAFAKEBEDROCKKEY00";
+  return {
+    OPENAI_BASE_URL: baseURLs.openai,
+    OPENAI_API_KEY: apiKeys.openai ?? "sk-fake-openai-key",
+    AZURE_OPENAI_ENDPOINT: baseURLs.azure,
+    AZURE_OPENAI_API_KEY: apiKeys.azure ?? "fake-azure-key",
+    OPENAI_API_VERSION: FAKE_AZURE_API_VERSION,
+    ANTHROPIC_BASE_URL: baseURLs.anthropic,
+    ANTHROPIC_API_KEY: apiKeys.anthropic ?? "sk-ant-fake-anthropic-key",
+    GOOGLE_GEMINI_BASE_URL: baseURLs.google,
+    GEMINI_API_KEY: apiKeys.google ?? "fake-gemini-key",
+    MISTRAL_BASE_URL: baseURLs.mistral,
+    MISTRAL_API_KEY: apiKeys.mistral ?? "fake-mistral-key",
+    BEDROCK_BASE_URL: baseURLs.bedrock,
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: baseURLs.bedrock,
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: "fake-aws-secret-access-key",
+    AWS_REGION: "us-east-1",
+  };
+}
+
+/**
+ * Starts the fake providers on one port, one path prefix per provider (`/openai`, `/azure`,
+ * `/anthropic`, `/google`, `/mistral`, `/bedrock`). Each answers as the real API does, in JSON and in
+ * streams; by default with `Echo: <last user message>`, or with what a test queued.
+ *
+ * @example
+ * const fakes = await startFakeProviders();
+ * const openai = new OpenAI({ baseURL: fakes.baseURLs.openai, apiKey: "sk-test" });
+ * fakes.queue("openai", { text: "Hello!" });
+ * await openai.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "Hi" }] });
+ * await fakes.close();
+ */
+export async function startFakeProviders(options: FakeProvidersOptions = {}): Promise<FakeProviders> {
+  const apiKeys = options.apiKeys ?? {};
+  let requests: RecordedRequest[] = [];
+  const scripts = new Map<FakeProviderName, Scripted[]>(FAKE_PROVIDER_NAMES.map((name) => [name, []]));
+  let sequence = 0;
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const receivedAt = Date.now();
+    const url = new URL(request.url ?? "/", "http://fake");
+    const [, prefix = "", ...rest] = url.pathname.split("/");
+    const provider = PROVIDERS[prefix as FakeProviderName] as FakeProvider | undefined;
+    const rawBody = await readBody(request);
+    if (provider === undefined) {
+      await writeResponse(response, {
+        kind: "json",
+        status: 404,
+        body: { error: `No fake provider at /${prefix}. Use one of: ${FAKE_PROVIDER_NAMES.map((name) => `/${name}`).join(", ")}.` },
+      });
+      return;
+    }
+    const json = parseJson(rawBody);
+    const call: FakeCall = {
+      method: request.method ?? "GET",
+      path: `/${rest.join("/")}`,
+      query: Object.fromEntries(url.searchParams),
+      headers: headerRecord(request),
+      rawBody,
+      json,
+      sequence: ++sequence,
+      receivedAt,
+    };
+    requests.push({
+      provider: provider.name,
+      method: call.method,
+      path: call.path,
+      query: call.query,
+      headers: call.headers,
+      body: json ?? (rawBody === "" ? undefined : rawBody),
+      receivedAt,
+    });
+
+    const accepted = provider.accept(call, apiKeys[provider.name]);
+    if (accepted.kind === "json") return writeResponse(response, accepted);
+
+    const scripted = scripts.get(provider.name)?.shift();
+    if (scripted !== undefined && "fault" in scripted) {
+      const fault = scripted.fault;
+      if ("hang" in fault) return; // closeAllConnections() ends it on close()
+      if ("resetConnection" in fault) {
+        request.socket.destroy();
+        return;
+      }
+      const answer = provider.errorResponse(fault.status, fault.retryAfterSeconds);
+      return writeResponse(response, {
+        kind: "json",
+        status: fault.status,
+        body: fault.body ?? answer.body,
+        headers: {
+          ...answer.headers,
+          ...(fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {}),
+          ...(fault.retryAfterMs !== undefined ? { "retry-after-ms": String(fault.retryAfterMs) } : {}),
+          ...fault.headers,
+        },
+      });
+    }
+    const queued = scripted?.reply;
+    const reply = resolveReply(accepted, queued, { sequence: call.sequence, receivedAt });
+    return writeResponse(response, provider.respond(accepted, reply, call), queued);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      // A bug in a fake: answer 500 so the test fails loudly instead of hanging.
+      const message = error instanceof Error ? error.stack ?? error.message : String(error);
+      if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
+      response.end(`fake provider crashed: ${message}`);
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  const baseURLs: Record<FakeProviderName, string> = {
+    openai: `${url}/openai/v1`,
+    azure: `${url}/azure`,
+    anthropic: `${url}/anthropic`,
+    google: `${url}/google`,
+    mistral: `${url}/mistral`,
+    bedrock: `${url}/bedrock`,
+  };
+  const script = (provider: FakeProviderName, items: Scripted[]) => scripts.get(provider)?.push(...items);
+
+  return {
+    url,
+    baseURLs,
+    env: fakeEnv(baseURLs, apiKeys),
+    get requests() {
+      return requests;
+    },
+    requestsFor: (provider) => requests.filter((request) => request.provider === provider),
+    lastRequest: (provider) =>
+      provider === undefined ? requests.at(-1) : requests.filter((request) => request.provider === provider).at(-1),
+    queue: (provider, ...replies) => script(provider, replies.map((reply) => ({ reply }))),
+    fault: (provider, ...faults) => script(provider, faults.map((fault) => ({ fault }))),
+    pending: (provider) => scripts.get(provider)?.length ?? 0,
+    reset() {
+      requests = [];
+      for (const queue of scripts.values()) queue.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
