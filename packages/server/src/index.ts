@@ -1,1 +1,3 @@
-export {};
+export { createApp, serverVersion, type CreateAppOptions } from "./app.js";
+export { startServer, type RunningServer, type StartServerOptions } from "./start-server.js";
+export * from "./storage/index.js";

@@ -1,0 +1,123 @@
+import {
+  InvalidRequestError,
+  PromptNotFoundError,
+  RegistryError,
+  UnauthorizedError,
+  type LogRecordInput,
+  type PromptTemplate,
+  type TemplateMetadata,
+} from "@promptline/core";
+
+export interface RegistryClientOptions {
+  baseURL: string;
+  apiKey: string | undefined;
+  fetch: typeof fetch;
+  /** Per-request timeout for registry calls. */
+  timeoutMs: number;
+}
+
+/** A stored version as our API returns it (`GET /api/v1/prompts/{name}/template`). */
+export interface RegistryVersion {
+  prompt: { id: number; name: string; tags: string[] };
+  version: {
+    id: number;
+    version: number;
+    prompt_template: PromptTemplate;
+    metadata: TemplateMetadata;
+    commit_message: string | null;
+  };
+  labels: string[];
+}
+
+export interface BatchResult {
+  results: { request_id: string; id: number; created: boolean }[];
+}
+
+function messageOf(body: unknown, fallback: string): string {
+  if (typeof body === "object" && body !== null) {
+    const record = body as Record<string, unknown>;
+    for (const key of ["message", "error", "detail"]) {
+      const value = record[key];
+      if (typeof value === "string" && value) return value;
+      if (typeof value === "object" && value !== null && typeof (value as { message?: unknown }).message === "string") {
+        return (value as { message: string }).message;
+      }
+    }
+  }
+  return fallback;
+}
+
+/**
+ * The one owner of HTTP to the registry: auth header, timeout, JSON, and the
+ * mapping of statuses to the error family (404 → PromptNotFoundError,
+ * 401 → UnauthorizedError, other 4xx → InvalidRequestError, 5xx/429/network
+ * → retryable RegistryError). It never retries: the cache and the log shipper
+ * decide that, each with its own budget.
+ */
+export class RegistryClient {
+  constructor(private readonly options: RegistryClientOptions) {}
+
+  get baseURL(): string {
+    return this.options.baseURL;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, notFound?: () => Error, signal?: AbortSignal): Promise<T> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (this.options.apiKey) headers["x-api-key"] = this.options.apiKey;
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    let response: Response;
+    try {
+      response = await this.options.fetch(`${this.options.baseURL}${path}`, {
+        method,
+        headers,
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (error) {
+      const timedOut = timeout.aborted;
+      throw new RegistryError(
+        timedOut
+          ? `The registry at ${this.options.baseURL} did not answer within ${this.options.timeoutMs} ms.`
+          : `Cannot reach the registry at ${this.options.baseURL}: is \`promptline serve\` running, and is PROMPTLINE_BASE_URL right?`,
+        { isRetryable: true, cause: error },
+      );
+    }
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (response.ok) return parsed as T;
+    const message = messageOf(parsed, `${response.status} ${response.statusText}`);
+    if (response.status === 404 && notFound) throw notFound();
+    if (response.status === 401 || response.status === 403) {
+      throw new UnauthorizedError(`The registry refused the API key (${message}): set PROMPTLINE_API_KEY or pass apiKey.`);
+    }
+    if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+      throw new InvalidRequestError(message);
+    }
+    throw new RegistryError(`The registry answered ${response.status}: ${message}`, { status: response.status });
+  }
+
+  /** One version, unrendered: what the prompt cache keeps. */
+  getVersion(name: string, selector: { version?: number | undefined; label?: string | undefined }, signal?: AbortSignal): Promise<RegistryVersion> {
+    const query = new URLSearchParams();
+    if (selector.version !== undefined) query.set("version", String(selector.version));
+    if (selector.label !== undefined) query.set("label", selector.label);
+    const suffix = query.size > 0 ? `?${query}` : "";
+    return this.request<RegistryVersion>(
+      "GET",
+      `/api/v1/prompts/${encodeURIComponent(name)}/template${suffix}`,
+      undefined,
+      () => new PromptNotFoundError(name, selector.version !== undefined ? { version: selector.version } : selector.label !== undefined ? { label: selector.label } : {}),
+      signal,
+    );
+  }
+
+  sendBatch(records: readonly LogRecordInput[]): Promise<BatchResult> {
+    return this.request<BatchResult>("POST", "/api/v1/requests:batch", { records });
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * Where each provider lives and how it authenticates, read from the
+ * environment under each provider SDK's own variable names (DESIGN.md). This
+ * is the only place the transport looks at credentials; it takes the
+ * environment as an argument so callers (and tests) decide where it comes from.
+ */
+import { MissingProviderKeyError, UnsupportedProviderError } from "@promptline/core";
+import { signAwsRequest, type AwsCredentials } from "./aws-sigv4.js";
+import { redactHeaders, secretHeaderValues } from "./secret-redaction.js";
+
+/** The environment to read, e.g. `process.env`. */
+export type ProviderEnv = Readonly<Record<string, string | undefined>>;
+
+/** What a request signer sees: the request exactly as it will be sent. */
+export interface SignableRequest {
+  method: string;
+  url: string;
+  headers: Readonly<Record<string, string>>;
+  body: string;
+}
+
+/** A provider's base URL and credentials, ready for `sendProviderRequest`. */
+export interface ProviderEndpoint {
+  /** The provider name of the template, e.g. `openai.azure`. */
+  readonly provider: string;
+  /** Base URL without a trailing slash; codec paths (`/chat/completions`) are appended to it. */
+  readonly baseURL: string;
+  /** Auth and version headers. Holds credentials: log it only through `redactHeaders`. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Query parameters every request carries (Azure's `api-version`). */
+  readonly query?: Readonly<Record<string, string>>;
+  /** Computes per-request auth headers (Bedrock's SigV4), called before every attempt. */
+  readonly sign?: (request: SignableRequest) => Promise<Record<string, string>>;
+  /** Rewrites a codec path for this endpoint (Azure's v1 API: `/openai/deployments/{model}/chat/completions` → `/openai/v1/chat/completions`). */
+  readonly routePath?: (path: string) => string;
+}
+
+/** Options of `resolveProviderEndpoint`. */
+export interface ResolveProviderEndpointOptions {
+  /**
+   * The template's provider base URL (`provider_base_url`), for OpenAI-compatible
+   * endpoints. It wins over the `*_BASE_URL` variables, as in the official SDK,
+   * except for Azure where `AZURE_OPENAI_ENDPOINT` wins (contract §5.2).
+   */
+  baseURL?: string;
+  /** The clock for request signing. Default: `() => new Date()`. */
+  now?: () => Date;
+}
+
+/** The providers `resolveProviderEndpoint` knows. */
+export const supportedProviders = ["openai", "openai.azure", "anthropic", "google", "mistral", "amazon.bedrock"] as const;
+
+/**
+ * Azure OpenAI `api-version` used when `OPENAI_API_VERSION` is not set: the
+ * latest GA release of the dated data-plane inference API (chat completions,
+ * completions, images). The Responses API needs a preview version
+ * (`2025-03-01-preview` or later): set `OPENAI_API_VERSION`, or point
+ * `AZURE_OPENAI_ENDPOINT` at the v1 API (`https://…/openai/v1`), which needs none.
+ */
+export const defaultAzureApiVersion = "2024-10-21";
+
+/** Anthropic's API version header value (the only one the Messages API has). */
+export const anthropicVersion = "2023-06-01";
+
+const secretsByEndpoint = new WeakMap<ProviderEndpoint, readonly string[]>();
+
+/**
+ * Resolves a provider's endpoint from the environment.
+ *
+ * | provider | credentials | base URL (default) |
+ * | --- | --- | --- |
+ * | `openai` | `OPENAI_API_KEY` (Bearer); optional `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID` | `options.baseURL`, `OPENAI_BASE_URL` (`https://api.openai.com/v1`) |
+ * | `openai.azure` | `AZURE_OPENAI_API_KEY` (`api-key`) | `AZURE_OPENAI_ENDPOINT` (the resource; codec paths start with `/openai/`), `?api-version=` from `OPENAI_API_VERSION` (`2024-10-21`); an endpoint ending in `/openai/v1` uses Azure's v1 API |
+ * | `anthropic` | `ANTHROPIC_API_KEY` (`x-api-key`), `anthropic-version: 2023-06-01` | `ANTHROPIC_BASE_URL` + `/v1` (`https://api.anthropic.com/v1`) |
+ * | `google` | `GOOGLE_API_KEY` or `GEMINI_API_KEY` (`x-goog-api-key`) | `GOOGLE_GEMINI_BASE_URL` + `/v1beta` (`https://generativelanguage.googleapis.com/v1beta`) |
+ * | `mistral` | `MISTRAL_API_KEY` (Bearer) | `MISTRAL_BASE_URL` + `/v1` (`https://api.mistral.ai/v1`) |
+ * | `amazon.bedrock` | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` (SigV4), or `AWS_BEARER_TOKEN_BEDROCK` (a Bedrock API key) | `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`, `AWS_ENDPOINT_URL` (`https://bedrock-runtime.{AWS_REGION ‖ AWS_DEFAULT_REGION ‖ us-east-1}.amazonaws.com`) |
+ *
+ * Version segments (`/v1`, `/v1beta`) are appended to a base URL that does
+ * not already end with them, as the official SDKs do. Empty variables count
+ * as unset.
+ *
+ * @throws MissingProviderKeyError naming the variable(s) to set, before any request is made.
+ * @throws UnsupportedProviderError for a provider not listed above.
+ *
+ * @example
+ * const endpoint = resolveProviderEndpoint("anthropic", process.env);
+ * const response = await sendProviderRequest({ endpoint, path: "/messages", body, stream: false });
+ */
+export function resolveProviderEndpoint(
+  provider: string,
+  env: ProviderEnv,
+  options: ResolveProviderEndpointOptions = {},
+): ProviderEndpoint {
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const templateBase = options.baseURL?.trim() || undefined;
+
+  switch (provider) {
+    case "openai": {
+      const key = requireKey(provider, read, ["OPENAI_API_KEY"]);
+      const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+      const organization = read("OPENAI_ORG_ID");
+      const project = read("OPENAI_PROJECT_ID");
+      if (organization) headers["openai-organization"] = organization;
+      if (project) headers["openai-project"] = project;
+      const baseURL = templateBase ?? read("OPENAI_BASE_URL") ?? "https://api.openai.com/v1";
+      return endpoint({ provider, baseURL: trimSlashes(baseURL), headers }, [key]);
+    }
+    case "openai.azure":
+      return azureEndpoint(read, templateBase);
+    case "anthropic": {
+      const key = requireKey(provider, read, ["ANTHROPIC_API_KEY"]);
+      const baseURL = withVersion(templateBase ?? read("ANTHROPIC_BASE_URL") ?? "https://api.anthropic.com", "/v1");
+      return endpoint({ provider, baseURL, headers: { "x-api-key": key, "anthropic-version": anthropicVersion } }, [key]);
+    }
+    case "google": {
+      const key = requireKey(provider, read, ["GOOGLE_API_KEY", "GEMINI_API_KEY"]);
+      const baseURL = withVersion(
+        templateBase ?? read("GOOGLE_GEMINI_BASE_URL") ?? "https://generativelanguage.googleapis.com",
+        "/v1beta",
+      );
+      // The key goes in a header, not `?key=`, so it never lands in URL logs.
+      return endpoint({ provider, baseURL, headers: { "x-goog-api-key": key } }, [key]);
+    }
+    case "mistral": {
+      const key = requireKey(provider, read, ["MISTRAL_API_KEY"]);
+      const baseURL = withVersion(templateBase ?? read("MISTRAL_BASE_URL") ?? "https://api.mistral.ai", "/v1");
+      return endpoint({ provider, baseURL, headers: { authorization: `Bearer ${key}` } }, [key]);
+    }
+    case "amazon.bedrock":
+      return bedrockEndpoint(read, templateBase, options.now ?? (() => new Date()));
+    default:
+      throw new UnsupportedProviderError(provider);
+  }
+}
+
+/** The credential values behind an endpoint, for scrubbing them out of errors. */
+export function endpointSecrets(endpoint: ProviderEndpoint): readonly string[] {
+  return [...(secretsByEndpoint.get(endpoint) ?? []), ...secretHeaderValues(endpoint.headers)];
+}
+
+type ReadEnv = (name: string) => string | undefined;
+
+function requireKey(provider: string, read: ReadEnv, names: readonly string[]): string {
+  for (const name of names) {
+    const value = read(name);
+    if (value) return value;
+  }
+  throw new MissingProviderKeyError(provider, names);
+}
+
+/** A MissingProviderKeyError whose message fits a missing setting that is not an API key. */
+function missingSetting(provider: string, names: readonly string[], message: string): MissingProviderKeyError {
+  const error = new MissingProviderKeyError(provider, names);
+  error.message = message;
+  return error;
+}
+
+function azureEndpoint(read: ReadEnv, templateBase: string | undefined): ProviderEndpoint {
+  const provider = "openai.azure";
+  const key = requireKey(provider, read, ["AZURE_OPENAI_API_KEY"]);
+  const resource = read("AZURE_OPENAI_ENDPOINT") ?? templateBase;
+  if (!resource) {
+    throw missingSetting(
+      provider,
+      ["AZURE_OPENAI_ENDPOINT"],
+      "No endpoint for openai.azure: set AZURE_OPENAI_ENDPOINT (e.g. https://my-resource.openai.azure.com) in the environment.",
+    );
+  }
+  const headers = { "api-key": key };
+  const apiVersion = read("OPENAI_API_VERSION");
+  // The Azure codecs' paths start at the resource (`/openai/deployments/{model}/…`, `/openai/responses`).
+  const base = trimSlashes(resource);
+  if (/\/openai\/v1$/.test(base)) {
+    // The v1 API takes the model in the body and needs no api-version.
+    return endpoint(
+      {
+        provider,
+        baseURL: base.slice(0, -"/openai/v1".length),
+        headers,
+        query: apiVersion ? { "api-version": apiVersion } : undefined,
+        routePath: (path) => path.replace(/^\/openai(\/deployments\/[^/]+)?(?=\/)/, "/openai/v1"),
+      },
+      [key],
+    );
+  }
+  return endpoint(
+    { provider, baseURL: base.replace(/\/openai$/, ""), headers, query: { "api-version": apiVersion ?? defaultAzureApiVersion } },
+    [key],
+  );
+}
+
+function bedrockEndpoint(read: ReadEnv, templateBase: string | undefined, now: () => Date): ProviderEndpoint {
+  const provider = "amazon.bedrock";
+  const region = read("AWS_REGION") ?? read("AWS_DEFAULT_REGION") ?? "us-east-1";
+  const baseURL = trimSlashes(
+    templateBase ??
+      read("AWS_ENDPOINT_URL_BEDROCK_RUNTIME") ??
+      read("AWS_ENDPOINT_URL") ??
+      `https://bedrock-runtime.${region}.amazonaws.com`,
+  );
+  // A Bedrock API key replaces SigV4 when set (AWS SDKs read the same variable).
+  const bearer = read("AWS_BEARER_TOKEN_BEDROCK");
+  if (bearer) return endpoint({ provider, baseURL, headers: { authorization: `Bearer ${bearer}` } }, [bearer]);
+
+  const accessKeyId = read("AWS_ACCESS_KEY_ID");
+  const secretAccessKey = read("AWS_SECRET_ACCESS_KEY");
+  if (!accessKeyId || !secretAccessKey) {
+    const missing = [accessKeyId ? undefined : "AWS_ACCESS_KEY_ID", secretAccessKey ? undefined : "AWS_SECRET_ACCESS_KEY"].filter(
+      (name): name is string => name !== undefined,
+    );
+    throw missingSetting(
+      provider,
+      missing,
+      `No AWS credentials for amazon.bedrock: set ${missing.join(" and ")} (and AWS_SESSION_TOKEN for temporary credentials) in the environment, or AWS_BEARER_TOKEN_BEDROCK for a Bedrock API key.`,
+    );
+  }
+  const sessionToken = read("AWS_SESSION_TOKEN");
+  const credentials: AwsCredentials = sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey };
+  return endpoint(
+    {
+      provider,
+      baseURL,
+      headers: {},
+      sign: (request) => signAwsRequest({ ...request, credentials, region, service: "bedrock", date: now() }),
+    },
+    [secretAccessKey, ...(sessionToken ? [sessionToken] : [])],
+  );
+}
+
+/** Registers the endpoint's secrets and makes `JSON.stringify` / `console.log` show its headers redacted. */
+function endpoint(fields: ProviderEndpoint, secrets: readonly string[]): ProviderEndpoint {
+  const result: ProviderEndpoint = { ...fields };
+  if (result.query === undefined) delete (result as { query?: unknown }).query;
+  const safeView = () => ({ ...result, headers: redactHeaders(result.headers) });
+  Object.defineProperty(result, "toJSON", { value: safeView, enumerable: false });
+  Object.defineProperty(result, Symbol.for("nodejs.util.inspect.custom"), { value: safeView, enumerable: false });
+  secretsByEndpoint.set(result, secrets);
+  return result;
+}
+
+function trimSlashes(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+/** Appends a version segment (`/v1`) unless the URL already ends with it. */
+function withVersion(url: string, version: string): string {
+  const base = trimSlashes(url);
+  return base.endsWith(version) ? base : `${base}${version}`;
+}

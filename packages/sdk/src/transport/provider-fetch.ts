@@ -1,0 +1,321 @@
+/**
+ * The one owner of provider HTTP (style guide habits 5 and 10): sends a
+ * codec's request to a resolved endpoint over an injectable `fetch`, retries
+ * what is worth retrying, enforces timeouts, maps failures to ProviderError,
+ * and turns a streamed body into parsed events.
+ */
+import { ProviderError } from "@promptline/core";
+import { ProviderAbortError } from "./provider-abort-error.js";
+import { endpointSecrets, type ProviderEndpoint } from "./provider-endpoints.js";
+import { extractProviderMessage, fallbackMessage, parseJsonOrUndefined, retryAfterFromBody } from "./provider-error-body.js";
+import { defaultStreamEnd, readProviderEvents, type StreamEndCheck } from "./provider-stream.js";
+import { abortableSleep, retryAfterFromHeaders, retryDelayMs, shouldRetryHeader } from "./retry-policy.js";
+import { createSecretScrubber } from "./secret-redaction.js";
+
+/** What `onRetry` is told before each wait. */
+export interface ProviderRetryInfo {
+  /** 1 for the first retry. */
+  retryNumber: number;
+  /** How long the transport waits before trying again. */
+  delayMs: number;
+  /** Why the last attempt failed. */
+  error: ProviderError;
+}
+
+/** Arguments of `sendProviderRequest`. */
+export interface SendProviderRequestArgs {
+  endpoint: ProviderEndpoint;
+  /** The codec's path, relative to `endpoint.baseURL` (may carry a query, e.g. `?alt=sse`). */
+  path: string;
+  /** The request body, sent as JSON. */
+  body: unknown;
+  stream: boolean;
+  /** Default: the global `fetch`. */
+  fetch?: typeof fetch;
+  /** Aborting it cancels the request (or the stream) with a ProviderAbortError; never retried. */
+  signal?: AbortSignal;
+  /**
+   * Per attempt. Non-streaming: the whole request, body included. Streaming:
+   * until the first byte of the body. Default 600_000 (10 minutes).
+   */
+  timeoutMs?: number;
+  /** Retries after the first attempt. Default 2. */
+  maxRetries?: number;
+  /** Total time spent waiting between retries; a retry that would exceed it is not made. Default 30_000. */
+  retryBudgetMs?: number;
+  /** Waits between retries. Default: a real timer that rejects when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Jitter source in [0, 1). Default `Math.random`. */
+  random?: () => number;
+  /** The clock for `retry-after` HTTP dates, in epoch milliseconds. Default `Date.now`. */
+  now?: () => number;
+  /** Called before each wait between retries. */
+  onRetry?: (info: ProviderRetryInfo) => void;
+  /**
+   * The end-of-stream marker to require. Default: the provider's own
+   * (`defaultStreamEnd`); `null` accepts any end of stream.
+   */
+  isStreamEnd?: StreamEndCheck | null;
+}
+
+/** A successful provider response. */
+export type ProviderResponse =
+  | { kind: "json"; status: number; headers: Record<string, string>; body: unknown }
+  | {
+      kind: "stream";
+      status: number;
+      headers: Record<string, string>;
+      /**
+       * The provider's events as parsed JSON. Iterate it once. Leaving the
+       * loop early (`break`, `return`, a throw) aborts the HTTP request.
+       * Errors mid-stream are ProviderErrors and are not retried.
+       */
+      events: AsyncIterable<unknown>;
+      /** Cancels the stream and its HTTP request (call it if you never iterate `events`). */
+      abort(): void;
+    };
+
+const defaultTimeoutMs = 600_000;
+
+/**
+ * Sends one provider request. Retries 408, 409, 429, 5xx (529 included),
+ * network errors and timeouts, up to `maxRetries` times, waiting what the
+ * provider asks (`retry-after-ms`, `retry-after`, Google's RetryInfo) when
+ * that is at most 60 s, else exponential backoff with jitter (0.5 s → 8 s),
+ * all within `retryBudgetMs`. A stream is never retried once its body has
+ * started: the first byte is awaited before this returns.
+ *
+ * @throws ProviderError for an error status (with the provider's own message,
+ *   `status`, `isRetryable`, `retryAfterMs`, `errorType`, `responseBody`), a
+ *   network error, or a timeout (`errorType: "PROVIDER_TIMEOUT"`). Credentials
+ *   are scrubbed from every error.
+ * @throws ProviderAbortError when `signal` aborts.
+ *
+ * @example
+ * const endpoint = resolveProviderEndpoint("openai", process.env);
+ * const response = await sendProviderRequest({ endpoint, path: "/chat/completions", body, stream: true });
+ * if (response.kind === "stream") for await (const chunk of response.events) accumulator.push(chunk);
+ */
+export async function sendProviderRequest(args: SendProviderRequestArgs): Promise<ProviderResponse> {
+  const { endpoint, signal } = args;
+  const provider = endpoint.provider;
+  const maxRetries = args.maxRetries ?? 2;
+  const retryBudgetMs = args.retryBudgetMs ?? 30_000;
+  const sleep = args.sleep ?? abortableSleep;
+  const random = args.random ?? Math.random;
+  const scrub = createSecretScrubber(endpointSecrets(endpoint));
+  const path = endpoint.routePath ? endpoint.routePath(args.path) : args.path;
+  const request: AttemptRequest = { ...args, url: providerUrl(endpoint, path).href, bodyText: JSON.stringify(args.body), scrub };
+
+  let waitedMs = 0;
+  for (let retryNumber = 0; ; retryNumber++) {
+    if (signal?.aborted) throw new ProviderAbortError(provider, signal.reason);
+    const outcome = await attempt(request);
+    if (outcome.ok) return outcome.response;
+    const { error } = outcome;
+    if (!error.isRetryable || retryNumber >= maxRetries) throw error;
+    const delayMs = retryDelayMs(error.retryAfterMs, retryNumber, random);
+    if (waitedMs + delayMs > retryBudgetMs) throw error;
+    args.onRetry?.({ retryNumber: retryNumber + 1, delayMs, error });
+    try {
+      await sleep(delayMs, signal);
+    } catch (cause) {
+      if (signal?.aborted) throw new ProviderAbortError(provider, signal.reason);
+      throw cause;
+    }
+    waitedMs += delayMs;
+  }
+}
+
+/** `baseURL` + `path`, with the endpoint's query parameters added (the path's own win). */
+export function providerUrl(endpoint: ProviderEndpoint, path: string): URL {
+  const url = new URL(`${endpoint.baseURL.replace(/\/+$/, "")}${path.startsWith("/") ? path : `/${path}`}`);
+  for (const [name, value] of Object.entries(endpoint.query ?? {})) {
+    if (!url.searchParams.has(name)) url.searchParams.set(name, value);
+  }
+  return url;
+}
+
+interface AttemptRequest extends SendProviderRequestArgs {
+  url: string;
+  bodyText: string;
+  scrub: <T>(value: T) => T;
+}
+
+type AttemptOutcome = { ok: true; response: ProviderResponse } | { ok: false; error: ProviderError };
+
+/** One try. Resolves with a response or a (maybe retryable) error; throws only when the caller aborted. */
+async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
+  const { endpoint, signal, stream, scrub } = request;
+  const provider = endpoint.provider;
+  const timeoutMs = request.timeoutMs ?? defaultTimeoutMs;
+  const controller = new AbortController();
+  let abortedByCaller = false;
+  let timedOut = false;
+  const onCallerAbort = () => {
+    abortedByCaller = true;
+    controller.abort(signal?.reason);
+  };
+  signal?.addEventListener("abort", onCallerAbort, { once: true });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const release = () => {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onCallerAbort);
+  };
+  /** A failure without a response: the caller's abort, our timeout, or the network. */
+  const failure = (cause: unknown): AttemptOutcome => {
+    release();
+    controller.abort();
+    if (abortedByCaller) throw new ProviderAbortError(provider, signal?.reason);
+    if (timedOut) {
+      const what = stream ? "no response within" : "request timed out after";
+      return { ok: false, error: new ProviderError({ provider, providerMessage: `${what} ${timeoutMs} ms`, errorType: "PROVIDER_TIMEOUT", isRetryable: true }) };
+    }
+    return { ok: false, error: new ProviderError({ provider, providerMessage: scrub(`connection error: ${errorText(cause)}`), isRetryable: true, cause }) };
+  };
+
+  let response: Response;
+  try {
+    const accept = stream ? (provider === "amazon.bedrock" ? "application/vnd.amazon.eventstream" : "text/event-stream") : "application/json";
+    const headers: Record<string, string> = { "content-type": "application/json", accept, ...endpoint.headers };
+    const signed = endpoint.sign ? await endpoint.sign({ method: "POST", url: request.url, headers, body: request.bodyText }) : {};
+    response = await (request.fetch ?? fetch)(request.url, {
+      method: "POST",
+      headers: { ...headers, ...signed },
+      body: request.bodyText,
+      signal: controller.signal,
+    });
+  } catch (cause) {
+    return failure(cause);
+  }
+
+  if (!response.ok) {
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (cause) {
+      return failure(cause);
+    }
+    release();
+    return { ok: false, error: errorFromResponse(provider, response, text, scrub, request.now ?? Date.now) };
+  }
+
+  const headers = Object.fromEntries(response.headers);
+  if (!stream) {
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (cause) {
+      return failure(cause);
+    }
+    release();
+    const body = parseJsonOrUndefined(text);
+    if (body === undefined) {
+      const error = new ProviderError({
+        provider,
+        status: response.status,
+        providerMessage: `response is not JSON: ${fallbackMessage(text, response.status, response.statusText)}`,
+        errorType: "PROVIDER_ERROR",
+        isRetryable: false,
+      });
+      return { ok: false, error };
+    }
+    return { ok: true, response: { kind: "json", status: response.status, headers, body } };
+  }
+
+  // Stream: wait for the first byte under the timeout, so that anything
+  // failing before then is still retried, then stream without a deadline.
+  const reader = response.body?.getReader();
+  let first: ReadableStreamReadResult<Uint8Array> = { done: true, value: undefined };
+  if (reader) {
+    try {
+      first = await reader.read();
+    } catch (cause) {
+      return failure(cause);
+    }
+  }
+  clearTimeout(timer);
+
+  const framing = (headers["content-type"] ?? "").includes("application/vnd.amazon.eventstream") ? "aws-event-stream" : "sse";
+  const isStreamEnd = request.isStreamEnd === undefined ? defaultStreamEnd(provider) : request.isStreamEnd;
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    if (first.done || !reader) return;
+    yield first.value;
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  async function* events(): AsyncGenerator<unknown> {
+    try {
+      yield* readProviderEvents(chunks(), { provider, framing, isStreamEnd });
+    } catch (error) {
+      if (abortedByCaller) throw new ProviderAbortError(provider, signal?.reason);
+      if (error instanceof ProviderError) throw scrubError(error, scrub);
+      throw new ProviderError({ provider, providerMessage: scrub(`stream interrupted: ${errorText(error)}`), isRetryable: true, cause: error });
+    } finally {
+      // Runs on normal end, on errors, and when the consumer leaves the loop early.
+      release();
+      controller.abort();
+    }
+  }
+  return {
+    ok: true,
+    response: {
+      kind: "stream",
+      status: response.status,
+      headers,
+      events: events(),
+      abort: () => {
+        abortedByCaller = true;
+        release();
+        controller.abort();
+      },
+    },
+  };
+}
+
+function errorFromResponse(
+  provider: string,
+  response: Response,
+  text: string,
+  scrub: <T>(value: T) => T,
+  now: () => number,
+): ProviderError {
+  const body = parseJsonOrUndefined(text);
+  const providerMessage = extractProviderMessage(body) ?? fallbackMessage(text, response.status, response.statusText);
+  const shouldRetry = shouldRetryHeader(response.headers);
+  return new ProviderError({
+    provider,
+    status: response.status,
+    providerMessage: scrub(providerMessage),
+    ...(shouldRetry === undefined ? {} : { isRetryable: shouldRetry }),
+    retryAfterMs: retryAfterFromHeaders(response.headers, now()) ?? retryAfterFromBody(body),
+    responseBody: scrub(body ?? text),
+  });
+}
+
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
+}
+
+/** The same error with any credential the provider echoed back taken out. */
+function scrubError(error: ProviderError, scrub: <T>(value: T) => T): ProviderError {
+  const providerMessage = scrub(error.providerMessage);
+  const responseBody = scrub(error.responseBody);
+  if (providerMessage === error.providerMessage && JSON.stringify(responseBody) === JSON.stringify(error.responseBody)) return error;
+  return new ProviderError({
+    provider: error.provider,
+    status: error.status,
+    providerMessage,
+    isRetryable: error.isRetryable,
+    retryAfterMs: error.retryAfterMs,
+    errorType: error.errorType,
+    responseBody,
+  });
+}

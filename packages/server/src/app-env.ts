@@ -1,0 +1,14 @@
+import type { AuthVariables } from "./http/auth.js";
+import type { Storage } from "./storage/index.js";
+
+/** Hono's environment for every route: what the auth middleware sets. */
+export interface AppEnv {
+  Variables: AuthVariables;
+}
+
+/** What routes need from outside: injected so tests control ids and time. */
+export interface AppDependencies {
+  storage: Storage;
+  /** A new request id (UUIDv7) for requests logged through PromptLayer's routes. */
+  mintRequestId: () => string;
+}

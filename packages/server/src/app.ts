@@ -1,0 +1,61 @@
+import { randomBytes } from "node:crypto";
+import { uuidv7 } from "@promptline/core";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppEnv } from "./app-env.js";
+import { requireApiKey } from "./http/auth.js";
+import { errorBody, toErrorResponse } from "./http/error-handler.js";
+import { apiV1Routes } from "./routes/api-v1-routes.js";
+import { buildOpenApiDocument } from "./routes/openapi.js";
+import { promptLayerRoutes } from "./routes/promptlayer-routes.js";
+import type { Storage } from "./storage/index.js";
+
+export interface CreateAppOptions {
+  storage: Storage;
+  /** Largest accepted request body. Default 10 MiB. */
+  maxBodyBytes?: number;
+  /** Mints request ids for requests logged through PromptLayer's routes. Default: UUIDv7. */
+  mintRequestId?: () => string;
+  /** Where unexpected errors are reported. Default: `console.error`. */
+  logError?: (error: unknown) => void;
+}
+
+export const serverVersion = "0.1.0";
+
+const defaultMintRequestId = () => uuidv7(Date.now(), randomBytes(10));
+
+/**
+ * The whole HTTP API as a Hono app, with no port: `main` (or a test) decides
+ * how to serve it. PromptLayer's routes at the root, ours under `/api/v1`.
+ */
+export function createApp(options: CreateAppOptions): Hono<AppEnv> {
+  const { storage } = options;
+  const dependencies = { storage, mintRequestId: options.mintRequestId ?? defaultMintRequestId };
+  const app = new Hono<AppEnv>();
+
+  app.onError((error, c) => toErrorResponse(error, c, options.logError));
+  app.notFound((c) => c.json(errorBody("invalid_request", `No route ${c.req.method} ${c.req.path}.`), 404));
+
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 10 * 1024 * 1024,
+      onError: (c) => c.json(errorBody("invalid_request", `Request body too large (limit ${options.maxBodyBytes ?? 10 * 1024 * 1024} bytes).`), 413),
+    }),
+  );
+
+  app.get("/healthz", async (c) => {
+    await storage.ping();
+    return c.json({ ok: true, database: storage.dialect, version: serverVersion });
+  });
+  const openApi = buildOpenApiDocument(serverVersion);
+  app.get("/api/v1/openapi.json", (c) => c.json(openApi));
+
+  const authenticated = new Hono<AppEnv>();
+  authenticated.use("*", requireApiKey(storage));
+  authenticated.route("/api/v1", apiV1Routes(dependencies));
+  authenticated.route("/", promptLayerRoutes(dependencies));
+  app.route("/", authenticated);
+
+  return app;
+}

@@ -1,0 +1,49 @@
+import { UnauthorizedError } from "@promptline/core";
+import type { Context, MiddlewareHandler } from "hono";
+import type { ApiKeyRecord, Storage } from "../storage/index.js";
+import { readJson } from "./read-json.js";
+
+/** What the auth middleware leaves on the context for the routes. */
+export interface AuthVariables {
+  apiKey: ApiKeyRecord;
+  workspaceId: number;
+}
+
+/**
+ * The caller's API key: the `X-API-KEY` header (or `Authorization: Bearer`),
+ * else `api_key` in the JSON body, which is where PromptLayer's SDK puts it
+ * on `/track-request`, the `library-track-*` routes and `/create-group`.
+ */
+async function presentedKey(c: Context): Promise<string | undefined> {
+  const header = c.req.header("x-api-key") ?? c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
+  if (header?.trim()) return header.trim();
+  if (c.req.method === "GET" || c.req.method === "DELETE" || c.req.method === "HEAD") return undefined;
+  const body = await readJson(c);
+  if (typeof body === "object" && body !== null && "api_key" in body) {
+    const key = (body as { api_key?: unknown }).api_key;
+    if (typeof key === "string" && key.trim()) return key.trim();
+  }
+  return undefined;
+}
+
+/**
+ * Resolves the key to its workspace on every request (nothing cached, so a
+ * revocation takes effect at once). Wrong and missing keys get the same 401,
+ * which never says which keys exist.
+ */
+export function requireApiKey(storage: Storage): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    const plaintext = await presentedKey(c);
+    const key = plaintext === undefined ? undefined : await storage.apiKeys.findByPlaintext(plaintext);
+    if (!key) throw new UnauthorizedError();
+    c.set("apiKey", key);
+    c.set("workspaceId", key.workspace_id);
+    await next();
+  };
+}
+
+/** Key management needs an admin key. */
+export const requireAdmin: MiddlewareHandler<{ Variables: AuthVariables }> = async (c, next) => {
+  if (!c.get("apiKey").admin) throw new UnauthorizedError("This route needs an admin API key.");
+  await next();
+};

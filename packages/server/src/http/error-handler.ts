@@ -1,0 +1,47 @@
+import { PromptlineError, type PromptlineErrorCode } from "@promptline/core";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+const statusByCode: Record<PromptlineErrorCode, ContentfulStatusCode> = {
+  missing_variables: 400,
+  invalid_template: 400,
+  invalid_request: 400,
+  unsupported_provider: 400,
+  missing_provider_key: 400,
+  prompt_not_found: 404,
+  unauthorized: 401,
+  conflict: 409,
+  provider_error: 502,
+  registry_error: 503,
+  internal_error: 500,
+};
+
+/** The one error body of the server: PromptLayer's `{success:false, message}` plus our structured `error`. */
+export interface ErrorBody {
+  success: false;
+  message: string;
+  error: { code: PromptlineErrorCode | "http_error"; message: string; [field: string]: unknown };
+}
+
+export function errorBody(code: ErrorBody["error"]["code"], message: string, fields: Record<string, unknown> = {}): ErrorBody {
+  return { success: false, message, error: { ...fields, code, message } };
+}
+
+/**
+ * The one place errors become HTTP. Callers' mistakes are 4xx with a message
+ * saying what is wrong; 5xx only for trouble on our side (and never with
+ * internals in the message).
+ */
+export function toErrorResponse(error: unknown, c: Context, log: (error: unknown) => void = console.error): Response {
+  if (PromptlineError.isInstance(error)) {
+    return c.json(errorBody(error.code, error.message, error.toJSON()), statusByCode[error.code]);
+  }
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    const message = status === 413 ? "Request body too large." : error.message || "Request failed.";
+    return c.json(errorBody("http_error", message), status as ContentfulStatusCode);
+  }
+  log(error);
+  return c.json(errorBody("internal_error", "Internal server error."), 500);
+}

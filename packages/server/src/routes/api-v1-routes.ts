@@ -1,0 +1,258 @@
+import { InvalidRequestError, PromptNotFoundError, type PromptTemplate } from "@promptline/core";
+import { Hono, type Context } from "hono";
+import type { AppDependencies, AppEnv } from "../app-env.js";
+import { requireAdmin } from "../http/auth.js";
+import { parseWith, readBody } from "../http/read-json.js";
+import { diffJson } from "../services/json-diff.js";
+import type { PromptRecord, PromptVersionRecord, RequestQuery } from "../storage/index.js";
+import {
+  batchRequestsBody,
+  createKeyBody,
+  diffQuery,
+  listPromptsQuery,
+  listRequestsQuery,
+  publishPromptBody,
+  setLabelBody,
+  trackGroupBody,
+  trackMetadataBody,
+  trackPromptBody,
+  trackScoreBody,
+  versionSelectorQuery,
+} from "./api-v1-schemas.js";
+
+/** Query strings with repeated keys (`tag=a&tag=b`) kept as lists. */
+function queryOf(c: Context): Record<string, string | string[]> {
+  const all = c.req.queries();
+  return Object.fromEntries(Object.entries(all).map(([key, values]) => [key, values.length === 1 ? values[0]! : values]));
+}
+
+const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+function metadataFilter(pairs: string[]): Record<string, string> {
+  const filter: Record<string, string> = {};
+  for (const pair of pairs) {
+    const colon = pair.indexOf(":");
+    if (colon <= 0) throw new InvalidRequestError(`metadata filters are key:value, got ${JSON.stringify(pair)}.`);
+    filter[pair.slice(0, colon)] = pair.slice(colon + 1);
+  }
+  return filter;
+}
+
+function versionView(version: PromptVersionRecord) {
+  return {
+    id: version.id,
+    prompt_id: version.prompt_id,
+    prompt_name: version.prompt_name,
+    version: version.version,
+    prompt_template: version.prompt_template,
+    metadata: version.metadata,
+    commit_message: version.commit_message,
+    author_key_id: version.author_key_id,
+    created_at: version.created_at,
+  };
+}
+
+/** Our own API for the SDK, the CLI and the dashboard. */
+export function apiV1Routes({ storage }: AppDependencies) {
+  const app = new Hono<AppEnv>();
+
+  async function promptOr404(c: Context<AppEnv>): Promise<PromptRecord> {
+    const name = c.req.param("name")!;
+    const prompt = await storage.prompts.get(c.var.workspaceId, { name });
+    if (!prompt) throw new PromptNotFoundError(name);
+    return prompt;
+  }
+
+  app.get("/prompts", async (c) => {
+    const query = parseWith(listPromptsQuery, queryOf(c), "query");
+    const page = await storage.prompts.list(c.var.workspaceId, query);
+    return c.json({
+      ...page,
+      items: page.items.map(({ prompt, version, labels, last_used_at, request_count }) => ({
+        ...prompt,
+        version: versionView(version),
+        labels: labels.map((label) => ({ id: label.id, name: label.name, version: label.prompt_version_number })),
+        last_used_at,
+        request_count,
+      })),
+    });
+  });
+
+  app.post("/prompts", async (c) => {
+    const body = await readBody(c, publishPromptBody);
+    const result = await storage.prompts.publish(c.var.workspaceId, {
+      name: body.prompt_name,
+      prompt_template: body.prompt_template as PromptTemplate,
+      metadata: body.metadata ?? null,
+      commit_message: body.commit_message ?? null,
+      tags: body.tags ?? null,
+      release_labels: body.release_labels ?? null,
+      actor_key_id: c.var.apiKey.id,
+      skip_if_unchanged: body.skip_if_unchanged ?? false,
+    });
+    return c.json(
+      { created: result.created, prompt: result.prompt, version: versionView(result.version), labels: result.labels },
+      result.created ? 201 : 200,
+    );
+  });
+
+  app.get("/prompts/:name", async (c) => {
+    const prompt = await promptOr404(c);
+    const [versions, labels] = await Promise.all([
+      storage.prompts.listVersions(c.var.workspaceId, { id: prompt.id }),
+      storage.labels.list(c.var.workspaceId, { id: prompt.id }),
+    ]);
+    return c.json({ prompt, versions: versions.map(versionView), labels });
+  });
+
+  app.get("/prompts/:name/versions", async (c) => {
+    const prompt = await promptOr404(c);
+    const versions = await storage.prompts.listVersions(c.var.workspaceId, { id: prompt.id });
+    return c.json({ items: versions.map(versionView) });
+  });
+
+  app.get("/prompts/:name/template", async (c) => {
+    const name = c.req.param("name");
+    const selector = parseWith(versionSelectorQuery, queryOf(c), "query");
+    const resolved = await storage.prompts.getVersion(c.var.workspaceId, { name }, selector);
+    if (!resolved) throw new PromptNotFoundError(name, selector);
+    return c.json({ prompt: resolved.prompt, version: versionView(resolved.version), labels: resolved.labels });
+  });
+
+  app.get("/prompts/:name/diff", async (c) => {
+    const name = c.req.param("name");
+    const { from, to } = parseWith(diffQuery, queryOf(c), "query");
+    const [before, after] = await Promise.all(
+      [from, to].map((version) => storage.prompts.getVersion(c.var.workspaceId, { name }, { version })),
+    );
+    if (!before) throw new PromptNotFoundError(name, { version: from });
+    if (!after) throw new PromptNotFoundError(name, { version: to });
+    const pick = (v: PromptVersionRecord) => ({ prompt_template: v.prompt_template, metadata: v.metadata, commit_message: v.commit_message });
+    return c.json({
+      from: versionView(before.version),
+      to: versionView(after.version),
+      changes: diffJson(pick(before.version), pick(after.version)),
+    });
+  });
+
+  app.get("/prompts/:name/labels", async (c) => {
+    const prompt = await promptOr404(c);
+    return c.json({ items: await storage.labels.list(c.var.workspaceId, { id: prompt.id }) });
+  });
+
+  app.get("/prompts/:name/labels/history", async (c) => {
+    const prompt = await promptOr404(c);
+    const label = c.req.query("label");
+    return c.json({ items: await storage.labels.history(c.var.workspaceId, { id: prompt.id }, label ? { label } : {}) });
+  });
+
+  app.put("/prompts/:name/labels/:label", async (c) => {
+    const prompt = await promptOr404(c);
+    const { version } = await readBody(c, setLabelBody);
+    const label = await storage.labels.set(c.var.workspaceId, {
+      prompt: { id: prompt.id },
+      name: c.req.param("label"),
+      version,
+      actor_key_id: c.var.apiKey.id,
+    });
+    return c.json(label);
+  });
+
+  app.delete("/prompts/:name/labels/:label", async (c) => {
+    const prompt = await promptOr404(c);
+    const labels = await storage.labels.list(c.var.workspaceId, { id: prompt.id });
+    const label = labels.find((candidate) => candidate.name === c.req.param("label"));
+    if (!label) throw new InvalidRequestError(`Prompt "${prompt.name}" has no label "${c.req.param("label")}".`);
+    await storage.labels.delete(c.var.workspaceId, label.id, { actor_key_id: c.var.apiKey.id });
+    return c.body(null, 204);
+  });
+
+  app.get("/requests", async (c) => {
+    const query = parseWith(listRequestsQuery, queryOf(c), "query");
+    const filter: RequestQuery = {
+      ...(query.prompt && { prompt_name: query.prompt }),
+      ...(query.version && { prompt_version: query.version }),
+      ...(query.label && { prompt_label: query.label }),
+      ...(query.tag && { tags: asList(query.tag) }),
+      ...(query.metadata && { metadata: metadataFilter(asList(query.metadata)) }),
+      ...(query.status && { status: query.status }),
+      ...(query.provider && { provider: query.provider }),
+      ...(query.model && { model: query.model }),
+      ...(query.group_id !== undefined && { group_id: query.group_id }),
+      ...(query.from && { from: new Date(query.from).toISOString() }),
+      ...(query.to && { to: new Date(query.to).toISOString() }),
+      ...(query.cursor && { cursor: query.cursor }),
+      limit: query.limit,
+    };
+    return c.json(await storage.requests.query(c.var.workspaceId, filter));
+  });
+
+  // Google-style custom method; Hono would read a bare `:batch` as a parameter, so match the segment by pattern.
+  app.post("/:segment{requests:batch}", async (c) => {
+    const { records } = await readBody(c, batchRequestsBody);
+    const results = await storage.requests.insertMany(c.var.workspaceId, records);
+    return c.json({ results, accepted: results.filter((result) => result.created).length, duplicates: results.filter((result) => !result.created).length });
+  });
+
+  app.get("/requests/:requestId", async (c) => {
+    const ref = c.req.param("requestId");
+    const row = await storage.requests.get(c.var.workspaceId, /^\d+$/.test(ref) ? Number(ref) : ref);
+    if (!row) return c.json({ success: false, message: `No request ${ref} in this workspace.`, error: { code: "not_found", message: `No request ${ref}.` } }, 404);
+    return c.json(row);
+  });
+
+  const requestRef = (c: Context) => {
+    const ref = c.req.param("requestId")!;
+    return /^\d+$/.test(ref) ? Number(ref) : ref;
+  };
+  const notFound = (c: Context) => new InvalidRequestError(`No request ${c.req.param("requestId")} in this workspace.`);
+
+  app.post("/requests/:requestId/metadata", async (c) => {
+    const { metadata } = await readBody(c, trackMetadataBody);
+    if (!(await storage.requests.updateMetadata(c.var.workspaceId, requestRef(c), metadata))) throw notFound(c);
+    return c.json({ success: true });
+  });
+
+  app.post("/requests/:requestId/score", async (c) => {
+    const body = await readBody(c, trackScoreBody);
+    const score = await storage.scores.add(c.var.workspaceId, { request: requestRef(c), score: body.score, name: body.name ?? null });
+    if (!score) throw notFound(c);
+    return c.json({ success: true, score });
+  });
+
+  app.post("/requests/:requestId/prompt", async (c) => {
+    const body = await readBody(c, trackPromptBody);
+    const linked = await storage.requests.setPrompt(c.var.workspaceId, requestRef(c), {
+      prompt: { name: body.prompt_name },
+      version: body.version ?? null,
+      label: body.label ?? null,
+      input_variables: body.input_variables ?? null,
+    });
+    if (!linked) throw notFound(c);
+    return c.json({ success: true });
+  });
+
+  app.post("/requests/:requestId/group", async (c) => {
+    const { group_id } = await readBody(c, trackGroupBody);
+    if (!(await storage.requests.setGroup(c.var.workspaceId, requestRef(c), group_id))) throw notFound(c);
+    return c.json({ success: true });
+  });
+
+  app.post("/groups", async (c) => c.json(await storage.groups.create(c.var.workspaceId), 201));
+
+  app.get("/keys", requireAdmin, async (c) => c.json({ items: await storage.apiKeys.list(c.var.workspaceId) }));
+
+  app.post("/keys", requireAdmin, async (c) => {
+    const body = await readBody(c, createKeyBody);
+    const created = await storage.apiKeys.create(c.var.workspaceId, { ...(body.name && { name: body.name }), admin: body.admin });
+    return c.json({ ...created.key, key: created.plaintext }, 201);
+  });
+
+  app.delete("/keys/:id{[0-9]+}", requireAdmin, async (c) => {
+    const revoked = await storage.apiKeys.revoke(c.var.workspaceId, Number(c.req.param("id")));
+    if (!revoked) throw new InvalidRequestError(`No live API key ${c.req.param("id")} in this workspace.`);
+    return c.body(null, 204);
+  });
+
+  return app;
+}

@@ -1,0 +1,112 @@
+import { logRecordSchema, promptTemplateSchema, requestStatusSchema, templateMetadataSchema } from "@promptline/core";
+import { z } from "zod";
+
+/**
+ * The request schemas of `/api/v1`: the routes validate with them and the
+ * OpenAPI document is generated from them, so the two cannot drift.
+ */
+
+const name = z.string().min(1).max(512);
+
+export const publishPromptBody = z.object({
+  prompt_name: name,
+  prompt_template: promptTemplateSchema,
+  metadata: templateMetadataSchema.nullish(),
+  tags: z.array(z.string().max(256)).max(100).nullish(),
+  commit_message: z.string().max(10_000).nullish(),
+  release_labels: z.array(z.string().min(1).max(256)).max(50).nullish(),
+  /** Return the newest version instead of creating one when nothing changed (`promptline push`). */
+  skip_if_unchanged: z.boolean().optional(),
+});
+
+export const listPromptsQuery = z.object({
+  search: z.string().max(512).optional(),
+  label: z.string().min(1).optional(),
+  tag: z.string().min(1).optional(),
+  page: z.coerce.number().int().positive().default(1),
+  per_page: z.coerce.number().int().positive().max(100).default(30),
+});
+
+export const versionSelectorQuery = z.object({
+  version: z.coerce.number().int().positive().optional(),
+  label: z.string().min(1).optional(),
+});
+
+export const diffQuery = z.object({
+  from: z.coerce.number().int().positive(),
+  to: z.coerce.number().int().positive(),
+});
+
+export const setLabelBody = z.object({ version: z.number().int().positive() });
+
+export const listRequestsQuery = z.object({
+  prompt: z.string().min(1).optional(),
+  version: z.coerce.number().int().positive().optional(),
+  label: z.string().min(1).optional(),
+  /** Repeat `tag=` for several; every tag must be present. */
+  tag: z.union([z.string(), z.array(z.string())]).optional(),
+  /** `key:value`, repeatable; every pair must match. */
+  metadata: z.union([z.string(), z.array(z.string())]).optional(),
+  status: requestStatusSchema.optional(),
+  provider: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  group_id: z.coerce.number().int().optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().positive().max(500).default(50),
+});
+
+export const batchRequestsBody = z.object({
+  records: z.array(logRecordSchema).min(1).max(1000),
+});
+
+export const createKeyBody = z.object({
+  name: z.string().max(256).nullish(),
+  admin: z.boolean().default(false),
+});
+
+export const trackMetadataBody = z.object({ metadata: z.record(z.string(), z.string()) });
+export const trackScoreBody = z.object({ score: z.number().min(0).max(100), name: z.string().min(1).nullish() });
+export const trackPromptBody = z.object({
+  prompt_name: name,
+  version: z.number().int().positive().nullish(),
+  label: z.string().min(1).nullish(),
+  input_variables: z.record(z.string(), z.unknown()).nullish(),
+});
+export const trackGroupBody = z.object({ group_id: z.number().int() });
+
+export interface OperationSpec {
+  method: "get" | "post" | "put" | "patch" | "delete";
+  /** OpenAPI path template. */
+  path: string;
+  summary: string;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Status of success. */
+  status?: number;
+}
+
+export const apiV1Operations: OperationSpec[] = [
+  { method: "get", path: "/api/v1/prompts", summary: "List prompts with their latest version, labels, last use and request count", query: listPromptsQuery },
+  { method: "post", path: "/api/v1/prompts", summary: "Publish a new version of a prompt (created when new)", body: publishPromptBody, status: 201 },
+  { method: "get", path: "/api/v1/prompts/{name}", summary: "A prompt with its versions and labels" },
+  { method: "get", path: "/api/v1/prompts/{name}/versions", summary: "A prompt's versions, newest first" },
+  { method: "get", path: "/api/v1/prompts/{name}/template", summary: "One version, unrendered, by number, label or latest (the SDK's cache fetch)", query: versionSelectorQuery },
+  { method: "get", path: "/api/v1/prompts/{name}/diff", summary: "Two versions side by side with the list of changed fields", query: diffQuery },
+  { method: "get", path: "/api/v1/prompts/{name}/labels", summary: "A prompt's release labels" },
+  { method: "get", path: "/api/v1/prompts/{name}/labels/history", summary: "Every move of a prompt's labels: who moved which label from which version to which, when" },
+  { method: "put", path: "/api/v1/prompts/{name}/labels/{label}", summary: "Create or move a release label (atomic, recorded in history)", body: setLabelBody },
+  { method: "delete", path: "/api/v1/prompts/{name}/labels/{label}", summary: "Delete a release label", status: 204 },
+  { method: "get", path: "/api/v1/requests", summary: "Query the request log, newest first, with cursor pagination", query: listRequestsQuery },
+  { method: "get", path: "/api/v1/requests/{request_id}", summary: "One logged request" },
+  { method: "post", path: "/api/v1/requests:batch", summary: "Ingest log records, idempotent on request_id", body: batchRequestsBody },
+  { method: "post", path: "/api/v1/requests/{request_id}/metadata", summary: "Merge metadata into a request", body: trackMetadataBody },
+  { method: "post", path: "/api/v1/requests/{request_id}/score", summary: "Score a request (0-100)", body: trackScoreBody },
+  { method: "post", path: "/api/v1/requests/{request_id}/prompt", summary: "Link a request to a prompt version", body: trackPromptBody },
+  { method: "post", path: "/api/v1/requests/{request_id}/group", summary: "Put a request in a group", body: trackGroupBody },
+  { method: "post", path: "/api/v1/groups", summary: "Create a group", status: 201 },
+  { method: "get", path: "/api/v1/keys", summary: "List API keys (admin)" },
+  { method: "post", path: "/api/v1/keys", summary: "Create an API key; the key is shown once (admin)", body: createKeyBody, status: 201 },
+  { method: "delete", path: "/api/v1/keys/{id}", summary: "Revoke an API key, at once (admin)", status: 204 },
+];

@@ -1,0 +1,257 @@
+import { InvalidRequestError, promptTemplateSchema, PromptNotFoundError, templateMetadataSchema } from "@promptline/core";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv, AppDependencies } from "../app-env.js";
+import { readBody } from "../http/read-json.js";
+import { loggedRequestFrom, logRequestBodySchema } from "../services/log-request.js";
+import { buildTemplateResponse, getTemplateBodySchema } from "../services/template-response.js";
+import { trackedRequestFrom, trackRequestBodySchema } from "../services/track-request.js";
+import type { PromptSummary, ReleaseLabelRecord, RequestRef } from "../storage/index.js";
+
+/** PromptLayer's `request_id` is an int; ours may also be the client-minted string id. */
+const requestRefSchema = z.union([z.number().int(), z.string().min(1)]);
+
+const publishBodySchema = z.looseObject({
+  prompt_template: z.looseObject({
+    prompt_name: z.string().min(1).max(512),
+    prompt_template: promptTemplateSchema.optional(),
+    tags: z.array(z.string()).nullish(),
+    commit_message: z.string().nullish(),
+    metadata: templateMetadataSchema.nullish(),
+  }),
+  prompt_version: z
+    .looseObject({
+      prompt_template: promptTemplateSchema.optional(),
+      commit_message: z.string().nullish(),
+      metadata: templateMetadataSchema.nullish(),
+    })
+    .nullish(),
+  release_labels: z.array(z.string().min(1)).nullish(),
+});
+
+const listQuerySchema = z.object({
+  page: z.coerce.number().int().positive().default(1),
+  per_page: z.coerce.number().int().positive().max(100).default(30),
+  label: z.string().min(1).optional(),
+});
+
+function labelView(label: ReleaseLabelRecord) {
+  return {
+    release_label_id: label.id,
+    release_label: label.name,
+    prompt_version_id: label.prompt_version_id,
+    prompt_version_number: label.prompt_version_number,
+  };
+}
+
+function listItem({ prompt, version, labels }: PromptSummary) {
+  return {
+    id: prompt.id,
+    prompt_name: prompt.name,
+    tags: prompt.tags,
+    folder_id: null,
+    prompt_template: version.prompt_template,
+    version: version.version,
+    commit_message: version.commit_message,
+    metadata: version.metadata,
+    release_labels: labels.map((label) => label.name),
+    parent_folder_name: null,
+    full_folder_path: null,
+  };
+}
+
+/**
+ * Every PromptLayer route the official SDK calls (contract §3, §9), at the
+ * root with PromptLayer's paths, status codes and bodies.
+ */
+export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
+  const app = new Hono<AppEnv>();
+
+  // Template fetch. The name may contain `/` (PromptLayer's SDK doesn't encode it).
+  app.post("/prompt-templates/:identifier{.+}", async (c) => {
+    const body = await readBody(c, getTemplateBodySchema);
+    const identifier = c.req.param("identifier");
+    const selector = { version: body.version ?? null, label: body.label ?? null };
+    const resolved = await storage.prompts.getVersion(c.var.workspaceId, { identifier }, selector);
+    if (!resolved) {
+      throw new PromptNotFoundError(identifier, {
+        ...(body.version != null && { version: body.version }),
+        ...(body.label != null && { label: body.label }),
+      });
+    }
+    return c.json(await buildTemplateResponse(storage, c.var.workspaceId, resolved, body));
+  });
+
+  app.get("/prompt-templates/:identifier{.+}/labels", async (c) => {
+    const identifier = c.req.param("identifier");
+    const prompt = await storage.prompts.get(c.var.workspaceId, { identifier });
+    if (!prompt) throw new PromptNotFoundError(identifier);
+    const labels = await storage.labels.list(c.var.workspaceId, { id: prompt.id });
+    return c.json({ release_labels: labels.map(labelView) });
+  });
+
+  app.get("/prompt-templates", async (c) => {
+    const query = listQuerySchema.safeParse(c.req.query());
+    if (!query.success) throw new InvalidRequestError("page and per_page must be positive integers (per_page at most 100).");
+    const { page, per_page, label } = query.data;
+    const result = await storage.prompts.list(c.var.workspaceId, { page, per_page, ...(label && { label }) });
+    return c.json({
+      items: result.items.map(listItem),
+      page: result.page,
+      per_page: result.per_page,
+      pages: result.pages,
+      total: result.total,
+      has_next: result.page < result.pages,
+      has_prev: result.page > 1,
+      next_num: result.page < result.pages ? result.page + 1 : null,
+      prev_num: result.page > 1 ? result.page - 1 : null,
+    });
+  });
+
+  // Publish: the SDK duplicates its body into `prompt_template` and `prompt_version`.
+  app.post("/rest/prompt-templates", async (c) => {
+    const body = await readBody(c, publishBodySchema);
+    const head = body.prompt_template;
+    const template = body.prompt_version?.prompt_template ?? head.prompt_template;
+    if (!template) throw new InvalidRequestError("prompt_version.prompt_template is required: the template to publish.");
+    const result = await storage.prompts.publish(c.var.workspaceId, {
+      name: head.prompt_name,
+      prompt_template: template,
+      metadata: body.prompt_version?.metadata ?? head.metadata ?? null,
+      commit_message: body.prompt_version?.commit_message ?? head.commit_message ?? null,
+      tags: head.tags ?? null,
+      release_labels: body.release_labels ?? null,
+      actor_key_id: c.var.apiKey.id,
+    });
+    return c.json(
+      {
+        id: result.prompt.id,
+        prompt_name: result.prompt.name,
+        tags: result.prompt.tags,
+        prompt_template: result.version.prompt_template,
+        commit_message: result.version.commit_message,
+        metadata: result.version.metadata,
+        release_labels: result.labels.filter((label) => label.prompt_version_id === result.version.id).map((label) => label.name),
+        prompt_version_id: result.version.id,
+        version_number: result.version.version,
+      },
+      201,
+    );
+  });
+
+  app.post("/prompts/:promptId{[0-9]+}/label", async (c) => {
+    const body = await readBody(c, z.object({ prompt_version_number: z.number().int().positive(), name: z.string().min(1) }));
+    const label = await storage.labels.set(c.var.workspaceId, {
+      prompt: { id: Number(c.req.param("promptId")) },
+      name: body.name,
+      version: body.prompt_version_number,
+      actor_key_id: c.var.apiKey.id,
+    });
+    return c.json({ success: true, ...labelView(label) }, 201);
+  });
+
+  app.patch("/prompt-labels/:labelId{[0-9]+}", async (c) => {
+    const body = await readBody(c, z.object({ prompt_version_number: z.number().int().positive() }));
+    const labelId = Number(c.req.param("labelId"));
+    const label = await storage.labels.move(c.var.workspaceId, labelId, body.prompt_version_number, { actor_key_id: c.var.apiKey.id });
+    if (!label) throw new InvalidRequestError(`No release label ${labelId}.`);
+    return c.json({ success: true, ...labelView(label) });
+  });
+
+  app.delete("/prompt-labels/:labelId{[0-9]+}", async (c) => {
+    const deleted = await storage.labels.delete(c.var.workspaceId, Number(c.req.param("labelId")), { actor_key_id: c.var.apiKey.id });
+    if (!deleted) return c.json({ success: false, message: "Release label not found." }, 404);
+    return c.body(null, 204);
+  });
+
+  app.post("/track-request", async (c) => {
+    const body = await readBody(c, trackRequestBodySchema);
+    const prompt =
+      body.prompt_id == null ? undefined : await storage.prompts.get(c.var.workspaceId, { identifier: String(body.prompt_id) });
+    const { insert, blueprint } = trackedRequestFrom(body, mintRequestId(), prompt?.name ?? null);
+    if (prompt) insert.prompt_id = prompt.id;
+    const row = await storage.requests.insert(c.var.workspaceId, insert);
+    return c.json({
+      success: true,
+      request_id: row.id,
+      prompt_blueprint: body.return_prompt_blueprint ? blueprint : null,
+      message: "Request tracked successfully",
+    });
+  });
+
+  app.post("/log-request", async (c) => {
+    const body = await readBody(c, logRequestBodySchema);
+    const prompt = await promptOf(body.prompt_id ?? body.prompt_name);
+    const record = loggedRequestFrom(body, mintRequestId(), prompt?.name ?? null);
+    record.prompt_id = prompt?.id ?? null;
+    const row = await storage.requests.insert(c.var.workspaceId, record);
+    if (body.score != null) await storage.scores.add(c.var.workspaceId, { request: row.id, score: body.score, name: body.score_name ?? null });
+    return c.json({ ...row, prompt_version: row.prompt_blueprint, prompt_version_number: row.prompt_version }, 201);
+
+    async function promptOf(ref: number | string | null | undefined) {
+      if (ref === null || ref === undefined) return undefined;
+      return storage.prompts.get(c.var.workspaceId, { identifier: String(ref) });
+    }
+  });
+
+  // The track.* helpers and their documented REST twins.
+  const requestNotFound = (ref: RequestRef) => new InvalidRequestError(`No request ${JSON.stringify(ref)} in this workspace.`);
+
+  for (const path of ["/library-track-metadata", "/rest/track-metadata"]) {
+    app.post(path, async (c) => {
+      const body = await readBody(c, z.looseObject({ request_id: requestRefSchema, metadata: z.record(z.string(), z.string()) }));
+      if (!(await storage.requests.updateMetadata(c.var.workspaceId, body.request_id, body.metadata))) throw requestNotFound(body.request_id);
+      return c.json({ success: true });
+    });
+  }
+
+  for (const path of ["/library-track-score", "/rest/track-score"]) {
+    app.post(path, async (c) => {
+      const body = await readBody(
+        c,
+        z.looseObject({ request_id: requestRefSchema, score: z.number().min(0).max(100), name: z.string().min(1).nullish() }),
+      );
+      const score = await storage.scores.add(c.var.workspaceId, { request: body.request_id, score: body.score, name: body.name ?? null });
+      if (!score) throw requestNotFound(body.request_id);
+      return c.json({ success: true });
+    });
+  }
+
+  for (const path of ["/library-track-prompt", "/rest/track-prompt"]) {
+    app.post(path, async (c) => {
+      const body = await readBody(
+        c,
+        z.looseObject({
+          request_id: requestRefSchema,
+          prompt_name: z.string().min(1),
+          prompt_input_variables: z.record(z.string(), z.unknown()).nullish(),
+          version: z.number().int().positive().nullish(),
+          label: z.string().min(1).nullish(),
+        }),
+      );
+      const linked = await storage.requests.setPrompt(c.var.workspaceId, body.request_id, {
+        prompt: { name: body.prompt_name },
+        version: body.version ?? null,
+        label: body.label ?? null,
+        input_variables: body.prompt_input_variables ?? null,
+      });
+      if (!linked) throw requestNotFound(body.request_id);
+      return c.json({ success: true });
+    });
+  }
+
+  for (const path of ["/track-group", "/rest/track-group"]) {
+    app.post(path, async (c) => {
+      const body = await readBody(c, z.looseObject({ request_id: requestRefSchema, group_id: z.number().int() }));
+      if (!(await storage.requests.setGroup(c.var.workspaceId, body.request_id, body.group_id))) throw requestNotFound(body.request_id);
+      return c.json({ success: true });
+    });
+  }
+
+  app.post("/create-group", async (c) => {
+    const group = await storage.groups.create(c.var.workspaceId);
+    return c.json({ success: true, id: group.id });
+  });
+
+  return app;
+}

@@ -1,0 +1,93 @@
+import {
+  asChatTemplate,
+  costUsd,
+  promptTemplateSchema,
+  providerErrorTypes,
+  type PromptBlueprint,
+  type Usage,
+} from "@promptline/core";
+import { z } from "zod";
+import { latencyMs, parseTimestamp } from "../http/timestamps.js";
+import type { RequestInsert } from "../storage/index.js";
+import { maxErrorMessageLength, stringMetadata } from "./track-request.js";
+
+const timestamp = z.union([z.string(), z.number()]).nullish();
+
+/** `POST /log-request` (contract §9, openapi `LogRequest`): a request made outside `run()`, as input and output templates. */
+export const logRequestBodySchema = z.looseObject({
+  provider: z.string().min(1),
+  model: z.string().min(1),
+  input: promptTemplateSchema,
+  output: promptTemplateSchema,
+  request_start_time: timestamp,
+  request_end_time: timestamp,
+  parameters: z.record(z.string(), z.unknown()).nullish(),
+  tags: z.array(z.string()).nullish(),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+  prompt_name: z.string().nullish(),
+  prompt_id: z.number().int().nullish(),
+  prompt_version_number: z.number().int().positive().nullish(),
+  prompt_input_variables: z.record(z.string(), z.unknown()).nullish(),
+  input_tokens: z.number().int().nonnegative().nullish(),
+  output_tokens: z.number().int().nonnegative().nullish(),
+  price: z.number().nonnegative().nullish(),
+  function_name: z.string().nullish(),
+  score: z.number().min(0).max(100).nullish(),
+  score_name: z.string().nullish(),
+  api_type: z.string().nullish(),
+  status: z.enum(["SUCCESS", "ERROR", "CANCELLED"]).nullish(),
+  error_type: z.enum([...providerErrorTypes, "CANCELLED"]).nullish(),
+  error_message: z.string().nullish(),
+  group_id: z.number().int().nullish(),
+});
+export type LogRequestBody = z.infer<typeof logRequestBodySchema>;
+
+/** The blueprint of a logged request: the input conversation, then the output's messages. */
+export function logRequestBlueprint(body: LogRequestBody): PromptBlueprint {
+  const input = asChatTemplate(body.input);
+  const output = asChatTemplate(body.output);
+  const answer = body.output.type === "completion"
+    ? [{ role: "assistant" as const, content: body.output.content }]
+    : output.messages;
+  const model: NonNullable<NonNullable<PromptBlueprint["metadata"]>["model"]> = {
+    provider: body.provider,
+    name: body.model,
+    parameters: body.parameters ?? {},
+  };
+  if (body.api_type) model.api_type = body.api_type;
+  return { prompt_template: { ...input, messages: [...input.messages, ...answer] }, metadata: { model } };
+}
+
+export function loggedRequestFrom(body: LogRequestBody, requestId: string, promptName: string | null): RequestInsert {
+  const start = parseTimestamp(body.request_start_time, "request_start_time");
+  const end = parseTimestamp(body.request_end_time, "request_end_time");
+  const usage: Usage | null =
+    body.input_tokens == null && body.output_tokens == null
+      ? null
+      : { input_tokens: body.input_tokens ?? 0, output_tokens: body.output_tokens ?? 0 };
+  const status = body.status ?? "SUCCESS";
+  return {
+    request_id: requestId,
+    prompt_id: body.prompt_id ?? null,
+    prompt_name: promptName ?? body.prompt_name ?? null,
+    prompt_version: body.prompt_version_number ?? null,
+    tags: body.tags ?? [],
+    metadata: stringMetadata(body.metadata),
+    group_id: body.group_id ?? null,
+    input_variables: body.prompt_input_variables ?? {},
+    status,
+    provider: body.provider,
+    model: body.model,
+    function_name: body.function_name ?? null,
+    usage,
+    cost_usd: body.price ?? costUsd(body.provider, body.model, usage),
+    latency_ms: latencyMs(start, end),
+    request_start_time: start,
+    request_end_time: end,
+    request: { input: body.input, parameters: body.parameters ?? {} },
+    response: { output: body.output },
+    prompt_blueprint: logRequestBlueprint(body),
+    error_type: body.error_type ?? (status === "ERROR" ? "UNKNOWN_ERROR" : null),
+    error_message: body.error_message ? body.error_message.slice(0, maxErrorMessageLength) : null,
+  };
+}

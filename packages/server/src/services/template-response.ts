@@ -1,0 +1,106 @@
+import {
+  expandSnippets,
+  InvalidTemplateError,
+  prepareRequest,
+  PromptNotFoundError,
+  renderTemplate,
+  type PromptTemplate,
+  type SnippetReference,
+} from "@promptline/core";
+import { z } from "zod";
+import type { ResolvedPromptVersion, Storage } from "../storage/index.js";
+
+/** The body of `POST /prompt-templates/{identifier}` (contract §3.1); every field optional, unknown ones ignored. */
+export const getTemplateBodySchema = z.looseObject({
+  version: z.number().int().positive().nullish(),
+  label: z.string().min(1).nullish(),
+  provider: z.string().min(1).nullish(),
+  model: z.string().min(1).nullish(),
+  input_variables: z.record(z.string(), z.unknown()).nullish(),
+  metadata_filters: z.record(z.string(), z.unknown()).nullish(),
+  model_parameter_overrides: z.record(z.string(), z.unknown()).nullish(),
+  skip_input_variable_rendering: z.boolean().nullish(),
+  /** Python's SDK also sends the key in the body; the auth middleware reads it. */
+  api_key: z.string().nullish(),
+  workspace_id: z.number().nullish(),
+});
+export type GetTemplateBody = z.infer<typeof getTemplateBodySchema>;
+
+/**
+ * Snippets (`@@@name@@@`) are other prompts' text, resolved in the caller's
+ * workspace before variables are rendered.
+ */
+export function snippetResolver(storage: Storage, workspaceId: number) {
+  return async (ref: SnippetReference): Promise<string> => {
+    const found = await storage.prompts.getVersion(workspaceId, { name: ref.name }, {
+      ...(ref.version !== undefined && { version: ref.version }),
+      ...(ref.label !== undefined && { label: ref.label }),
+    });
+    if (!found) throw new PromptNotFoundError(ref.name, ref);
+    return templateText(found.version.prompt_template);
+  };
+}
+
+function templateText(template: PromptTemplate): string {
+  const blocks = template.type === "completion" ? template.content : template.messages.flatMap((message) => message.content ?? []);
+  return blocks.map((block) => (block.type === "text" ? block.text : "")).join("");
+}
+
+/**
+ * Placeholder messages and tool variables can only be filled from input
+ * variables; when rendering is skipped they stay in `prompt_template` and are
+ * left out of `llm_kwargs` (PromptLayer's SDK cache re-fetches such prompts
+ * rendered anyway).
+ */
+function withoutUnrenderedParts(template: PromptTemplate): PromptTemplate {
+  if (template.type === "completion") return template;
+  return {
+    ...template,
+    messages: template.messages.filter((message) => message.role !== "placeholder"),
+    tools: template.tools?.filter((tool) => tool.type !== "variable") ?? template.tools,
+  };
+}
+
+/**
+ * The PromptLayer template response (contract §3.1): the stored version,
+ * rendered with PromptLayer's server semantics (missing variables become
+ * empty), with `llm_kwargs` built by the core codecs for the provider — the
+ * template's own or the one asked for.
+ */
+export async function buildTemplateResponse(storage: Storage, workspaceId: number, resolved: ResolvedPromptVersion, body: GetTemplateBody) {
+  const { prompt, version } = resolved;
+  const expanded = await expandSnippets(version.prompt_template, snippetResolver(storage, workspaceId));
+  const skipRendering = body.skip_input_variable_rendering === true;
+  const rendered = skipRendering
+    ? expanded
+    : renderTemplate(expanded, body.input_variables ?? {}, { mode: "compatible" });
+  if (!version.metadata?.model) {
+    throw new InvalidTemplateError(`prompt "${prompt.name}" version ${version.version} has no model settings (metadata.model)`);
+  }
+  const prepared = prepareRequest({
+    template: withoutUnrenderedParts(rendered),
+    metadata: version.metadata,
+    skipRendering: true,
+    provider: body.provider ?? undefined,
+    model: body.model ?? undefined,
+    parameterOverrides: body.model_parameter_overrides ?? undefined,
+  });
+  const baseUrl = prepared.model.base_url;
+  return {
+    id: prompt.id,
+    prompt_name: prompt.name,
+    tags: prompt.tags,
+    workspace_id: workspaceId,
+    version: version.version,
+    commit_message: version.commit_message,
+    prompt_template: rendered,
+    metadata: { ...version.metadata, model: prepared.model },
+    llm_kwargs: prepared.kwargs,
+    provider_base_url: baseUrl ? { id: null, name: null, provider: prepared.model.provider, url: baseUrl } : null,
+    custom_provider: null,
+    provider_id: null,
+    snippets: [],
+    release_labels: resolved.labels,
+    warning: prepared.warnings.length > 0 ? prepared.warnings.join(" ") : null,
+  };
+}

@@ -1,0 +1,136 @@
+import {
+  buildBlueprint,
+  codecForFunctionName,
+  costUsd,
+  providerErrorTypes,
+  stripSecrets,
+  type PromptBlueprint,
+  type ProviderCodec,
+  type Usage,
+} from "@promptline/core";
+import { z } from "zod";
+import { latencyMs, parseTimestamp } from "../http/timestamps.js";
+import type { RequestInsert } from "../storage/index.js";
+
+const timestamp = z.union([z.string(), z.number()]).nullish();
+
+/** `POST /track-request` (contract §3.2, §10.8): loose, because every client sends it a little differently. */
+export const trackRequestBodySchema = z.looseObject({
+  function_name: z.string().default(""),
+  provider_type: z.string().nullish(),
+  args: z.array(z.unknown()).nullish(),
+  kwargs: z.record(z.string(), z.unknown()).nullish(),
+  request_response: z.unknown().optional(),
+  request_start_time: timestamp,
+  request_end_time: timestamp,
+  tags: z.array(z.string()).nullish(),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+  prompt_id: z.union([z.number(), z.string()]).nullish(),
+  prompt_version: z.number().int().nullish(),
+  prompt_input_variables: z.record(z.string(), z.unknown()).nullish(),
+  group_id: z.number().int().nullish(),
+  return_prompt_blueprint: z.boolean().nullish(),
+  return_pl_id: z.boolean().nullish(),
+  span_id: z.string().nullish(),
+  status: z.enum(["SUCCESS", "ERROR", "CANCELLED"]).nullish(),
+  error_type: z.enum([...providerErrorTypes, "CANCELLED"]).nullish(),
+  error_message: z.string().nullish(),
+  api_key: z.string().nullish(),
+});
+export type TrackRequestBody = z.infer<typeof trackRequestBodySchema>;
+
+/** Longer error messages are cut, not rejected (contract §10.8). */
+export const maxErrorMessageLength = 4096;
+
+/** Metadata values are strings; other JSON values are kept as their JSON text rather than refused. */
+export function stringMetadata(metadata: Record<string, unknown> | null | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(metadata ?? {})) {
+    if (value === undefined || value === null) continue;
+    result[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return result;
+}
+
+function providerOf(body: TrackRequestBody, codec: ProviderCodec | undefined): string {
+  if (body.provider_type) return body.provider_type;
+  const fromName = body.function_name.split(".")[0];
+  if (codec && fromName) return fromName === "boto3" ? "amazon.bedrock" : fromName;
+  return fromName || "unknown";
+}
+
+function apiTypeOf(functionName: string): string | undefined {
+  if (!functionName.startsWith("openai.")) return undefined;
+  if (functionName.includes(".responses.")) return "responses";
+  if (functionName.includes(".images.")) return "images";
+  return "chat-completions";
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function modelOf(kwargs: Record<string, unknown>, response: unknown): string {
+  for (const value of [kwargs.model, kwargs.modelId, isRecord(response) ? response.model : undefined]) {
+    if (typeof value === "string" && value) return value;
+  }
+  return "unknown";
+}
+
+/** Whatever the codec can read; a response it can't parse still gets logged, without a blueprint or usage. */
+function safely<T>(compute: () => T): T | null {
+  try {
+    return compute();
+  } catch {
+    return null;
+  }
+}
+
+export interface TrackedRequest {
+  insert: RequestInsert;
+  blueprint: PromptBlueprint | null;
+}
+
+/**
+ * A `/track-request` body → the record to store, with the blueprint and usage
+ * read by the codec of its `function_name`. Credentials left in `kwargs` by
+ * the client are dropped here, before anything is stored.
+ */
+export function trackedRequestFrom(body: TrackRequestBody, requestId: string, promptName: string | null): TrackedRequest {
+  const codec = codecForFunctionName(body.function_name);
+  const kwargs = stripSecrets(body.kwargs ?? {});
+  const response = body.request_response;
+  const provider = providerOf(body, codec);
+  const apiType = apiTypeOf(body.function_name);
+  const status = body.status ?? "SUCCESS";
+  const blueprint = codec ? safely(() => buildBlueprint({ codec, kwargs, response, provider, apiType })) : null;
+  const usage: Usage | null = codec && status !== "ERROR" ? safely(() => codec.usage(response)) : null;
+  const model = modelOf(kwargs, response);
+  const start = parseTimestamp(body.request_start_time, "request_start_time");
+  const end = parseTimestamp(body.request_end_time, "request_end_time");
+  const insert: RequestInsert = {
+    request_id: requestId,
+    prompt_id: typeof body.prompt_id === "number" ? body.prompt_id : null,
+    prompt_name: promptName,
+    prompt_version: body.prompt_version ?? null,
+    tags: body.tags ?? [],
+    metadata: stringMetadata(body.metadata),
+    group_id: body.group_id ?? null,
+    input_variables: body.prompt_input_variables ?? {},
+    status,
+    provider,
+    model,
+    function_name: body.function_name || null,
+    usage,
+    cost_usd: costUsd(provider, model, usage),
+    latency_ms: latencyMs(start, end),
+    request_start_time: start,
+    request_end_time: end,
+    request: kwargs,
+    response: response ?? null,
+    prompt_blueprint: blueprint,
+    error_type: body.error_type ?? (status === "ERROR" ? "UNKNOWN_ERROR" : null),
+    error_message: body.error_message ? body.error_message.slice(0, maxErrorMessageLength) : null,
+  };
+  return { insert, blueprint };
+}

@@ -1,0 +1,71 @@
+import { serve } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
+import { createApp } from "./app.js";
+import { createStorage, type Storage } from "./storage/index.js";
+
+export interface StartServerOptions {
+  /** `sqlite:./promptline.db` (default), `sqlite::memory:`, a file path, or `postgres://…`. */
+  database?: string;
+  /** Default 8600; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Seeded as an admin key of the default workspace (idempotent): `PROMPTLINE_API_KEY`. */
+  apiKey?: string;
+  maxBodyBytes?: number;
+  logError?: (error: unknown) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  storage: Storage;
+  /** The admin key created on a first start without `apiKey`: shown once. */
+  createdApiKey: string | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (running migrations), makes sure the default workspace
+ * and an admin key exist, and listens. The server keeps no state of its own,
+ * so several instances can share one PostgreSQL database.
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const storage = await createStorage(options.database ?? "sqlite:./promptline.db");
+  try {
+    const workspace = await storage.workspaces.ensureDefault();
+    let createdApiKey: string | null = null;
+    if (options.apiKey) {
+      await storage.apiKeys.ensure(workspace.id, options.apiKey, { name: "PROMPTLINE_API_KEY", admin: true });
+    } else if ((await storage.apiKeys.list(workspace.id)).length === 0) {
+      createdApiKey = (await storage.apiKeys.create(workspace.id, { name: "first admin key", admin: true })).plaintext;
+    }
+    const app = createApp({
+      storage,
+      ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
+      ...(options.logError && { logError: options.logError }),
+    });
+    const host = options.host ?? "127.0.0.1";
+    const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const instance = serve({ fetch: app.fetch, port: options.port ?? 8600, hostname: host }, () => resolve(instance));
+      instance.once("error", reject);
+    });
+    const port = (server.address() as AddressInfo).port;
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      storage,
+      createdApiKey,
+      async close() {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        });
+        await storage.close();
+      },
+    };
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+}

@@ -1,0 +1,163 @@
+import type { Generated } from "kysely";
+
+/**
+ * The tables as Kysely sees them. Timestamps are ISO-8601 UTC text
+ * (`2025-01-02T03:04:05.678Z`, fixed width, so text order is time order) and
+ * JSON is text, on both dialects: the repositories read and write the same
+ * values whatever the database. Flags are 0/1 integers for the same reason.
+ */
+export interface Database {
+  workspace: WorkspaceTable;
+  api_key: ApiKeyTable;
+  prompt: PromptTable;
+  prompt_version: PromptVersionTable;
+  release_label: ReleaseLabelTable;
+  label_history: LabelHistoryTable;
+  request_group: RequestGroupTable;
+  request_log: RequestLogTable;
+  request_tag: RequestTagTable;
+  request_metadata: RequestMetadataTable;
+  request_score: RequestScoreTable;
+}
+
+export interface WorkspaceTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ApiKeyTable {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string | null;
+  /** SHA-256 of the plaintext, hex. The plaintext is never stored. */
+  key_hash: string;
+  /** The first characters of the plaintext, to recognise a key in a list. */
+  prefix: string;
+  is_admin: number;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface PromptTable {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  /** `name` lower-cased in JavaScript (Unicode-aware on both dialects), for search. */
+  search_name: string;
+  /** JSON array of strings. */
+  tags: string;
+  /** The highest version number; bumped inside the publishing transaction. */
+  latest_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PromptVersionTable {
+  id: Generated<number>;
+  workspace_id: number;
+  prompt_id: number;
+  version: number;
+  /** JSON. */
+  prompt_template: string;
+  /** JSON. */
+  metadata: string;
+  /** SHA-256 of the canonical JSON of template and metadata: "unchanged" in one comparison. */
+  content_hash: string;
+  commit_message: string | null;
+  author_key_id: number | null;
+  created_at: string;
+}
+
+export interface ReleaseLabelTable {
+  id: Generated<number>;
+  workspace_id: number;
+  prompt_id: number;
+  name: string;
+  prompt_version_id: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LabelHistoryTable {
+  id: Generated<number>;
+  workspace_id: number;
+  prompt_id: number;
+  label_name: string;
+  /** Null when the label was created. */
+  from_version: number | null;
+  /** Null when the label was deleted. */
+  to_version: number | null;
+  actor_key_id: number | null;
+  created_at: string;
+}
+
+export interface RequestGroupTable {
+  id: Generated<number>;
+  workspace_id: number;
+  created_at: string;
+}
+
+export interface RequestLogTable {
+  id: Generated<number>;
+  workspace_id: number;
+  request_id: string;
+  prompt_id: number | null;
+  prompt_name: string | null;
+  prompt_version: number | null;
+  prompt_label: string | null;
+  group_id: number | null;
+  /** JSON object. */
+  input_variables: string;
+  status: string;
+  provider: string;
+  model: string;
+  function_name: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cached_input_tokens: number | null;
+  reasoning_tokens: number | null;
+  cost_usd: number | null;
+  latency_ms: number | null;
+  request_start_time: string | null;
+  request_end_time: string | null;
+  /** JSON object. */
+  request: string;
+  /** JSON, or null. */
+  response: string | null;
+  /** JSON, or null. */
+  prompt_blueprint: string | null;
+  error_type: string | null;
+  error_message: string | null;
+  created_at: string;
+}
+
+export interface RequestTagTable {
+  request_log_id: number;
+  workspace_id: number;
+  tag: string;
+  /** Keeps the tags in the order they were logged. */
+  position: number;
+  /** The request's created_at, copied so the tag index serves the log's page order. */
+  created_at: string;
+}
+
+export interface RequestMetadataTable {
+  request_log_id: number;
+  workspace_id: number;
+  key: string;
+  value: string;
+  /** The request's created_at, copied so the metadata index serves the log's page order. */
+  created_at: string;
+}
+
+export interface RequestScoreTable {
+  id: Generated<number>;
+  request_log_id: number;
+  workspace_id: number;
+  name: string;
+  score: number;
+  created_at: string;
+  updated_at: string;
+}

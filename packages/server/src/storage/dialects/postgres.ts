@@ -1,0 +1,53 @@
+import { PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import type { StorageDialect } from "./storage-dialect.js";
+
+export interface PostgresDialectOptions {
+  /** `postgres://user:password@host:port/database` (or `postgresql://`). */
+  connectionString: string;
+  /**
+   * Schema to keep every table in (created if missing; becomes the
+   * `search_path`). Lets tests and several installs share one database.
+   * Default: the server's default (`public`).
+   */
+  schema?: string;
+  /** Most connections the pool opens. Default 10. */
+  maxConnections?: number;
+}
+
+const int8Oid = 20;
+const safeIdentifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * PostgreSQL through a `pg` Pool. `bigint` values (identity ids, `count(*)`)
+ * arrive as JavaScript numbers, as they do from SQLite: ids stay far below
+ * 2^53, and the repositories must not care which database answered.
+ */
+export function createPostgresDialect(options: PostgresDialectOptions): StorageDialect {
+  const { connectionString, schema, maxConnections = 10 } = options;
+  if (schema !== undefined && !safeIdentifier.test(schema)) {
+    throw new Error(`Invalid PostgreSQL schema name "${schema}": use letters, digits and underscores.`);
+  }
+  const pool = new pg.Pool({
+    connectionString,
+    max: maxConnections,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === int8Oid ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle pooled connection that breaks (a database restart) emits "error" on the pool;
+  // unhandled, that would end the process. The pool drops the connection, and the next
+  // query opens a new one or fails with an error of its own.
+  pool.on("error", () => undefined);
+  return {
+    name: "postgres",
+    kyselyDialect: new PostgresDialect({ pool }),
+    migrationTableSchema: schema,
+    addIdColumn: (table) => table.addColumn("id", "bigint", (column) => column.primaryKey().generatedByDefaultAsIdentity()),
+    prepare: async (db) => {
+      if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    },
+  };
+}

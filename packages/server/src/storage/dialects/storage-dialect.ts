@@ -1,0 +1,21 @@
+import type { CreateTableBuilder, Dialect, Kysely } from "kysely";
+
+/**
+ * What differs between the databases, and nothing else. The repositories only
+ * ever see a `Kysely<Database>` and never ask which dialect they run on; each
+ * quirk the schema or the connection needs is a member here, implemented once
+ * per database in `sqlite.ts` and `postgres.ts`.
+ */
+export interface StorageDialect {
+  readonly name: "sqlite" | "postgres";
+  /** The Kysely dialect that owns the connection(s). */
+  readonly kyselyDialect: Dialect;
+  /** Schema that holds Kysely's migration bookkeeping tables, when not the default one. */
+  readonly migrationTableSchema: string | undefined;
+  /** Adds the auto-incrementing integer primary key `id` (SQLite AUTOINCREMENT, PostgreSQL identity). */
+  addIdColumn<TableName extends string, ColumnName extends string>(
+    table: CreateTableBuilder<TableName, ColumnName>,
+  ): CreateTableBuilder<TableName, ColumnName | "id">;
+  /** Runs before the migrations (PostgreSQL: creates the configured schema). */
+  prepare(db: Kysely<unknown>): Promise<void>;
+}

@@ -1,0 +1,66 @@
+import { Kysely, Migrator, sql } from "kysely";
+import type { Database } from "./database-schema.js";
+import type { StorageDialect } from "./dialects/storage-dialect.js";
+import { migrationProvider } from "./migrations/migration-provider.js";
+import { createApiKeyRepository, generateApiKey } from "./repositories/api-key-repository.js";
+import { createGroupRepository } from "./repositories/group-repository.js";
+import { createLabelRepository } from "./repositories/label-repository.js";
+import { createPromptRepository } from "./repositories/prompt-repository.js";
+import type { RepositoryContext } from "./repositories/repository-context.js";
+import { createRequestRepository } from "./repositories/request-repository.js";
+import { createScoreRepository } from "./repositories/score-repository.js";
+import { createWorkspaceRepository } from "./repositories/workspace-repository.js";
+import type { Storage } from "./storage.js";
+
+/** The outside world the storage reads, injectable for tests. */
+export interface StorageOptions {
+  /** The clock for every stored timestamp. Default: `() => new Date()`. */
+  now?: () => Date;
+  /** Mints API key plaintexts. Default: `pl_` + 192 random bits. */
+  generateApiKey?: () => string;
+}
+
+/**
+ * The one `Storage` implementation: Kysely over whichever dialect it is given.
+ * Nothing below this line knows which database it talks to.
+ */
+export function createKyselyStorage(dialect: StorageDialect, options: StorageOptions = {}): Storage {
+  const db = new Kysely<Database>({ dialect: dialect.kyselyDialect });
+  const now = options.now ?? (() => new Date());
+  const context: RepositoryContext = {
+    db,
+    timestamp: () => now().toISOString(),
+    generateApiKey: options.generateApiKey ?? generateApiKey,
+  };
+
+  return {
+    workspaces: createWorkspaceRepository(context),
+    apiKeys: createApiKeyRepository(context),
+    prompts: createPromptRepository(context),
+    labels: createLabelRepository(context),
+    requests: createRequestRepository(context),
+    groups: createGroupRepository(context),
+    scores: createScoreRepository(context),
+    dialect: dialect.name,
+
+    async migrate() {
+      await dialect.prepare(db as Kysely<unknown>);
+      const migrator = new Migrator({
+        db,
+        provider: migrationProvider(dialect),
+        ...(dialect.migrationTableSchema === undefined ? {} : { migrationTableSchema: dialect.migrationTableSchema }),
+      });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) {
+        const failed = results?.find((result) => result.status === "Error")?.migrationName;
+        throw new Error(`Database migration ${failed ?? ""} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+    },
+
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+
+    close: () => db.destroy(),
+  };
+}

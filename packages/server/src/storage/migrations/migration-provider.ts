@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from "kysely";
+import type { StorageDialect } from "../dialects/storage-dialect.js";
+import { initialMigration } from "./0001-initial.js";
+
+/**
+ * The migrations, in code (no directory scan, so they survive bundling).
+ * Append new ones as `NNNN-title`; never edit one that has shipped.
+ */
+export function migrationProvider(dialect: StorageDialect): MigrationProvider {
+  return {
+    getMigrations: (): Promise<Record<string, Migration>> =>
+      Promise.resolve({
+        "0001-initial": initialMigration(dialect),
+      }),
+  };
+}

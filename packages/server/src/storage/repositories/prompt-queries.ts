@@ -1,0 +1,170 @@
+import { PromptNotFoundError } from "@promptline/core";
+import type { PromptTemplate, TemplateMetadata } from "@promptline/core";
+import type { Kysely, Selectable } from "kysely";
+import type { Database, PromptTable, PromptVersionTable } from "../database-schema.js";
+import { fromJson } from "../internal/json.js";
+import type { PromptRecord, PromptRef, PromptVersionRecord, ReleaseLabelRecord, VersionSelector } from "../storage.js";
+
+/** Queries shared by the prompt, label and request repositories. */
+
+export type PromptRow = Selectable<PromptTable>;
+export type PromptVersionRow = Selectable<PromptVersionTable>;
+
+const digits = /^[0-9]{1,15}$/;
+
+export async function findPrompt(db: Kysely<Database>, workspaceId: number, ref: PromptRef): Promise<PromptRow | undefined> {
+  const byName = (name: string) =>
+    db.selectFrom("prompt").selectAll().where("workspace_id", "=", workspaceId).where("name", "=", name).executeTakeFirst();
+  const byId = (id: number) =>
+    db.selectFrom("prompt").selectAll().where("workspace_id", "=", workspaceId).where("id", "=", id).executeTakeFirst();
+
+  if ("name" in ref) return byName(ref.name);
+  if ("id" in ref) return Number.isSafeInteger(ref.id) ? byId(ref.id) : undefined;
+  // Contract §3.1: the identifier is a name, or a numeric id; a prompt named "42" wins over id 42.
+  return (await byName(ref.identifier)) ?? (digits.test(ref.identifier) ? byId(Number(ref.identifier)) : undefined);
+}
+
+/** Like `findPrompt`, throwing `PromptNotFoundError` when there is none. */
+export async function requirePrompt(db: Kysely<Database>, workspaceId: number, ref: PromptRef): Promise<PromptRow> {
+  const prompt = await findPrompt(db, workspaceId, ref);
+  if (!prompt) throw new PromptNotFoundError(describeRef(ref));
+  return prompt;
+}
+
+export function describeRef(ref: PromptRef): string {
+  if ("name" in ref) return ref.name;
+  if ("id" in ref) return `#${ref.id}`;
+  return ref.identifier;
+}
+
+/**
+ * Takes the prompt's row lock until the transaction ends and returns the row
+ * as it is now. Every write to a prompt's versions and labels goes through
+ * this, so concurrent publishes and label moves of one prompt queue up: on
+ * PostgreSQL the no-op UPDATE locks the row (a waiter re-reads it after the
+ * holder commits); on SQLite the IMMEDIATE transaction already holds the
+ * database's write lock. No `FOR UPDATE`, which SQLite does not parse.
+ */
+export async function lockPrompt(db: Kysely<Database>, workspaceId: number, promptId: number): Promise<PromptRow> {
+  return db
+    .updateTable("prompt")
+    .set((eb) => ({ latest_version: eb.ref("latest_version") }))
+    .where("workspace_id", "=", workspaceId)
+    .where("id", "=", promptId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The version a selector picks: label first, then number, else the newest. */
+export async function findVersion(
+  db: Kysely<Database>,
+  prompt: PromptRow,
+  selector: VersionSelector = {},
+): Promise<PromptVersionRow | undefined> {
+  const versions = db.selectFrom("prompt_version").where("prompt_version.prompt_id", "=", prompt.id);
+  if (selector.label !== undefined && selector.label !== null) {
+    return versions
+      .innerJoin("release_label", "release_label.prompt_version_id", "prompt_version.id")
+      .where("release_label.name", "=", selector.label)
+      .selectAll("prompt_version")
+      .executeTakeFirst();
+  }
+  const number = selector.version ?? prompt.latest_version;
+  if (!Number.isSafeInteger(number)) return undefined;
+  return versions.where("prompt_version.version", "=", number).selectAll("prompt_version").executeTakeFirst();
+}
+
+/** Like `findVersion`, throwing `PromptNotFoundError` naming what was asked for. */
+export async function requireVersion(db: Kysely<Database>, prompt: PromptRow, selector: VersionSelector = {}): Promise<PromptVersionRow> {
+  const version = await findVersion(db, prompt, selector);
+  if (!version) {
+    const which = selector.label != null ? { label: selector.label } : selector.version != null ? { version: selector.version } : {};
+    throw new PromptNotFoundError(prompt.name, which);
+  }
+  return version;
+}
+
+export function selectLabels(db: Kysely<Database>, workspaceId: number) {
+  return db
+    .selectFrom("release_label")
+    .innerJoin("prompt_version", "prompt_version.id", "release_label.prompt_version_id")
+    .selectAll("release_label")
+    .select("prompt_version.version as prompt_version_number")
+    .where("release_label.workspace_id", "=", workspaceId);
+}
+
+/**
+ * Points label `name` of the prompt at `version`, creating it if needed, and
+ * records the move. The caller holds the prompt's lock (`lockPrompt`).
+ */
+export async function moveLabel(
+  db: Kysely<Database>,
+  target: { workspaceId: number; promptId: number; name: string; version: PromptVersionRow; actorKeyId: number | null; now: string },
+): Promise<void> {
+  const { workspaceId, promptId, name, version, actorKeyId, now } = target;
+  const current = await selectLabels(db, workspaceId)
+    .where("release_label.prompt_id", "=", promptId)
+    .where("release_label.name", "=", name)
+    .executeTakeFirst();
+  if (current?.prompt_version_id === version.id) return;
+  if (current) {
+    await db.updateTable("release_label").set({ prompt_version_id: version.id, updated_at: now }).where("id", "=", current.id).execute();
+  } else {
+    await db
+      .insertInto("release_label")
+      .values({ workspace_id: workspaceId, prompt_id: promptId, name, prompt_version_id: version.id, created_at: now, updated_at: now })
+      .execute();
+  }
+  await db
+    .insertInto("label_history")
+    .values({
+      workspace_id: workspaceId,
+      prompt_id: promptId,
+      label_name: name,
+      from_version: current?.prompt_version_number ?? null,
+      to_version: version.version,
+      actor_key_id: actorKeyId,
+      created_at: now,
+    })
+    .execute();
+}
+
+export function toPromptRecord(row: PromptRow): PromptRecord {
+  return {
+    id: row.id,
+    workspace_id: row.workspace_id,
+    name: row.name,
+    tags: fromJson<string[]>(row.tags),
+    latest_version: row.latest_version,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+export function toVersionRecord(row: PromptVersionRow, promptName: string): PromptVersionRecord {
+  return {
+    id: row.id,
+    workspace_id: row.workspace_id,
+    prompt_id: row.prompt_id,
+    prompt_name: promptName,
+    version: row.version,
+    prompt_template: fromJson<PromptTemplate>(row.prompt_template),
+    metadata: fromJson<TemplateMetadata>(row.metadata),
+    commit_message: row.commit_message,
+    author_key_id: row.author_key_id,
+    created_at: row.created_at,
+  };
+}
+
+export function toLabelRecord(row: Selectable<Database["release_label"]> & { prompt_version_number: number }): ReleaseLabelRecord {
+  return {
+    id: row.id,
+    workspace_id: row.workspace_id,
+    prompt_id: row.prompt_id,
+    name: row.name,
+    prompt_version_id: row.prompt_version_id,
+    prompt_version_number: row.prompt_version_number,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}

@@ -1,0 +1,133 @@
+import type { PromptBlueprint, RequestStatus } from "@promptline/core";
+import type { Insertable, Kysely, Selectable } from "kysely";
+import type { Database, RequestLogTable } from "../database-schema.js";
+import { fromJson, fromNullableJson, toJson } from "../internal/json.js";
+import type { RequestInsert, RequestLogRow, RequestRef } from "../storage.js";
+
+export type RequestRow = Selectable<RequestLogTable>;
+
+/** The integer id and time of a request in the workspace, by integer id or by client `request_id`. */
+export async function findRequest(
+  db: Kysely<Database>,
+  workspaceId: number,
+  ref: RequestRef,
+): Promise<{ id: number; created_at: string } | undefined> {
+  if (typeof ref === "number" && !Number.isSafeInteger(ref)) return undefined;
+  const query = db.selectFrom("request_log").select(["id", "created_at"]).where("workspace_id", "=", workspaceId);
+  return (typeof ref === "number" ? query.where("id", "=", ref) : query.where("request_id", "=", ref)).executeTakeFirst();
+}
+
+/** The request_log columns of a record; the prompt link is resolved by the caller. */
+export function toRequestColumns(
+  workspaceId: number,
+  record: RequestInsert,
+  link: { promptId: number | null; promptName: string | null },
+  createdAt: string,
+): Insertable<RequestLogTable> {
+  return {
+    workspace_id: workspaceId,
+    request_id: record.request_id,
+    prompt_id: link.promptId,
+    prompt_name: link.promptName,
+    prompt_version: record.prompt_version ?? null,
+    prompt_label: record.prompt_label ?? null,
+    group_id: record.group_id ?? null,
+    input_variables: toJson(record.input_variables ?? {}),
+    status: record.status,
+    provider: record.provider,
+    model: record.model,
+    function_name: record.function_name ?? null,
+    input_tokens: record.usage?.input_tokens ?? null,
+    output_tokens: record.usage?.output_tokens ?? null,
+    cached_input_tokens: record.usage?.cached_input_tokens ?? null,
+    reasoning_tokens: record.usage?.reasoning_tokens ?? null,
+    cost_usd: record.cost_usd ?? null,
+    latency_ms: record.latency_ms ?? null,
+    request_start_time: record.request_start_time ?? null,
+    request_end_time: record.request_end_time ?? null,
+    request: toJson(record.request ?? {}),
+    response: record.response === undefined || record.response === null ? null : toJson(record.response),
+    prompt_blueprint: record.prompt_blueprint ? toJson(record.prompt_blueprint) : null,
+    error_type: record.error_type ?? null,
+    error_message: record.error_message ?? null,
+    created_at: createdAt,
+  };
+}
+
+/**
+ * Full rows (tags, metadata and scores included) for request_log rows, in
+ * their order: three queries, each ordered by its primary key so the
+ * database reads it in order (ordering by `key` alone made PostgreSQL scan).
+ */
+export async function loadRequestRows(db: Kysely<Database>, rows: readonly RequestRow[]): Promise<RequestLogRow[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const [tags, metadata, scores] = await Promise.all([
+    db.selectFrom("request_tag").select(["request_log_id", "tag"]).where("request_log_id", "in", ids).orderBy("request_log_id").orderBy("position").execute(),
+    db.selectFrom("request_metadata").select(["request_log_id", "key", "value"]).where("request_log_id", "in", ids).orderBy("request_log_id").orderBy("key").execute(),
+    db.selectFrom("request_score").select(["request_log_id", "name", "score"]).where("request_log_id", "in", ids).orderBy("request_log_id").orderBy("name").execute(),
+  ]);
+  const tagsById = groupBy(tags, (tag) => tag.request_log_id);
+  const metadataById = groupBy(metadata, (entry) => entry.request_log_id);
+  const scoresById = groupBy(scores, (score) => score.request_log_id);
+  return rows.map((row) =>
+    toRequestLogRow(
+      row,
+      (tagsById.get(row.id) ?? []).map((tag) => tag.tag),
+      Object.fromEntries((metadataById.get(row.id) ?? []).map((entry) => [entry.key, entry.value])),
+      Object.fromEntries((scoresById.get(row.id) ?? []).map((score) => [score.name, score.score])),
+    ),
+  );
+}
+
+function toRequestLogRow(row: RequestRow, tags: string[], metadata: Record<string, string>, scores: Record<string, number>): RequestLogRow {
+  const usage =
+    row.input_tokens === null && row.output_tokens === null
+      ? null
+      : {
+          input_tokens: row.input_tokens ?? 0,
+          output_tokens: row.output_tokens ?? 0,
+          ...(row.cached_input_tokens === null ? {} : { cached_input_tokens: row.cached_input_tokens }),
+          ...(row.reasoning_tokens === null ? {} : { reasoning_tokens: row.reasoning_tokens }),
+        };
+  return {
+    id: row.id,
+    workspace_id: row.workspace_id,
+    request_id: row.request_id,
+    prompt_id: row.prompt_id,
+    prompt_name: row.prompt_name,
+    prompt_version: row.prompt_version,
+    prompt_label: row.prompt_label,
+    tags,
+    metadata,
+    group_id: row.group_id,
+    input_variables: fromJson<Record<string, unknown>>(row.input_variables),
+    status: row.status as RequestStatus,
+    provider: row.provider,
+    model: row.model,
+    function_name: row.function_name,
+    usage,
+    cost_usd: row.cost_usd,
+    latency_ms: row.latency_ms,
+    request_start_time: row.request_start_time,
+    request_end_time: row.request_end_time,
+    request: fromJson<Record<string, unknown>>(row.request),
+    response: fromNullableJson<unknown>(row.response),
+    prompt_blueprint: fromNullableJson<PromptBlueprint>(row.prompt_blueprint),
+    error_type: row.error_type,
+    error_message: row.error_message,
+    created_at: row.created_at,
+    scores,
+  };
+}
+
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}

@@ -1,0 +1,225 @@
+import { InvalidRequestError } from "@promptline/core";
+import type { Kysely } from "kysely";
+import type { Database } from "../database-schema.js";
+import { decodeCursor, encodeCursor } from "../internal/cursor.js";
+import { toJson } from "../internal/json.js";
+import type { InsertResult, RequestInsert, RequestRef, RequestRepository } from "../storage.js";
+import { requirePrompt, requireVersion } from "./prompt-queries.js";
+import { findRequest, loadRequestRows, toRequestColumns } from "./request-queries.js";
+import { selectPage } from "./request-page-query.js";
+import type { RepositoryContext } from "./repository-context.js";
+
+const defaultLimit = 50;
+const maxLimit = 500;
+/** Rows per INSERT statement: ~30 parameters a row stays far below SQLite's 32766-parameter limit. */
+const rowsPerStatement = 200;
+
+export function createRequestRepository({ db, timestamp }: RepositoryContext): RequestRepository {
+  const insertMany = async (workspaceId: number, records: readonly RequestInsert[]): Promise<InsertResult[]> => {
+    if (records.length === 0) return [];
+    for (const record of records) validateRecord(record);
+    // A batch may repeat a record (a retry racing its original): the first copy counts.
+    const firstCopies = dedupeFirst(records);
+
+    const { created, existing } = await db.transaction().execute(async (trx) => {
+      const links = await resolvePromptLinks(trx, workspaceId, firstCopies);
+      const createdAt = timestamp();
+      const created = new Map<string, number>();
+      for (const chunk of chunks(firstCopies, rowsPerStatement)) {
+        const inserted = await trx
+          .insertInto("request_log")
+          .values(chunk.map((record) => toRequestColumns(workspaceId, record, links(record), createdAt)))
+          .onConflict((conflict) => conflict.columns(["workspace_id", "request_id"]).doNothing())
+          .returning(["id", "request_id"])
+          .execute();
+        for (const row of inserted) created.set(row.request_id, row.id);
+      }
+      const fresh = firstCopies.filter((record) => created.has(record.request_id));
+      await insertTagsAndMetadata(trx, workspaceId, fresh, created, createdAt);
+
+      const duplicateIds = firstCopies.filter((record) => !created.has(record.request_id)).map((record) => record.request_id);
+      const existing = new Map<string, number>();
+      for (const chunk of chunks(duplicateIds, rowsPerStatement)) {
+        const rows = await trx
+          .selectFrom("request_log")
+          .select(["id", "request_id"])
+          .where("workspace_id", "=", workspaceId)
+          .where("request_id", "in", chunk)
+          .execute();
+        for (const row of rows) existing.set(row.request_id, row.id);
+      }
+      return { created, existing };
+    });
+
+    const reported = new Set<string>();
+    return records.map((record) => {
+      const createdId = created.get(record.request_id);
+      const isFirst = !reported.has(record.request_id);
+      reported.add(record.request_id);
+      const id = createdId ?? existing.get(record.request_id);
+      if (id === undefined) throw new Error(`Request ${record.request_id} was neither inserted nor found.`);
+      return { request_id: record.request_id, id, created: createdId !== undefined && isFirst };
+    });
+  };
+
+  const get = async (workspaceId: number, ref: RequestRef) => {
+    if (typeof ref === "number" && !Number.isSafeInteger(ref)) return undefined;
+    const query = db.selectFrom("request_log").selectAll().where("workspace_id", "=", workspaceId);
+    const row = await (typeof ref === "number" ? query.where("id", "=", ref) : query.where("request_id", "=", ref)).executeTakeFirst();
+    if (!row) return undefined;
+    const [full] = await loadRequestRows(db, [row]);
+    return full;
+  };
+
+  return {
+    async insert(workspaceId, record) {
+      const [result] = await insertMany(workspaceId, [record]);
+      const row = result && (await get(workspaceId, result.id));
+      if (!row) throw new Error(`Request ${record.request_id} vanished after insert.`);
+      return row;
+    },
+
+    insertMany,
+
+    get,
+
+    async query(workspaceId, query = {}) {
+      const limit = query.limit ?? defaultLimit;
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > maxLimit) {
+        throw new InvalidRequestError(`limit must be a whole number from 1 to ${maxLimit}.`, ["limit"]);
+      }
+      const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+      const page = await selectPage(db, workspaceId, query, after, limit + 1);
+      const items = await loadRequestRows(db, page.slice(0, limit));
+      const last = items.at(-1);
+      return { items, next_cursor: page.length > limit && last ? encodeCursor(last) : null };
+    },
+
+    async updateMetadata(workspaceId, ref, metadata) {
+      validateMetadata(metadata);
+      return db.transaction().execute(async (trx) => {
+        const request = await findRequest(trx, workspaceId, ref);
+        if (request === undefined) return false;
+        const rows = Object.entries(metadata).map(([key, value]) => ({
+          request_log_id: request.id,
+          workspace_id: workspaceId,
+          key,
+          value,
+          created_at: request.created_at,
+        }));
+        for (const chunk of chunks(rows, rowsPerStatement)) {
+          await trx
+            .insertInto("request_metadata")
+            .values(chunk)
+            .onConflict((conflict) => conflict.columns(["request_log_id", "key"]).doUpdateSet((eb) => ({ value: eb.ref("excluded.value") })))
+            .execute();
+        }
+        return true;
+      });
+    },
+
+    async setPrompt(workspaceId, ref, input) {
+      const prompt = await requirePrompt(db, workspaceId, input.prompt);
+      const version = await requireVersion(db, prompt, input);
+      const result = await db
+        .updateTable("request_log")
+        .set({
+          prompt_id: prompt.id,
+          prompt_name: prompt.name,
+          prompt_version: version.version,
+          prompt_label: input.label ?? null,
+          ...(input.input_variables ? { input_variables: toJson(input.input_variables) } : {}),
+        })
+        .where("workspace_id", "=", workspaceId)
+        .where((eb) => (typeof ref === "number" ? eb("id", "=", ref) : eb("request_id", "=", ref)))
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async setGroup(workspaceId, ref, groupId) {
+      const group = Number.isSafeInteger(groupId)
+        ? await db.selectFrom("request_group").select("id").where("workspace_id", "=", workspaceId).where("id", "=", groupId).executeTakeFirst()
+        : undefined;
+      if (!group) throw new InvalidRequestError(`Group ${groupId} does not exist in this workspace: create it first (POST /create-group).`, ["group_id"]);
+      const result = await db
+        .updateTable("request_log")
+        .set({ group_id: group.id })
+        .where("workspace_id", "=", workspaceId)
+        .where((eb) => (typeof ref === "number" ? eb("id", "=", ref) : eb("request_id", "=", ref)))
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+  };
+}
+
+/**
+ * Links records to the workspace's prompts in one query: by `prompt_id`
+ * (PromptLayer's track-request) or by `prompt_name` (our SDK). An id or name
+ * the workspace doesn't know leaves the request unlinked but keeps the name.
+ */
+async function resolvePromptLinks(db: Kysely<Database>, workspaceId: number, records: readonly RequestInsert[]) {
+  const ids = [...new Set(records.flatMap((record) => (typeof record.prompt_id === "number" ? [record.prompt_id] : [])))];
+  const names = [...new Set(records.flatMap((record) => (record.prompt_name ? [record.prompt_name] : [])))];
+  const prompts =
+    ids.length === 0 && names.length === 0
+      ? []
+      : await db
+          .selectFrom("prompt")
+          .select(["id", "name"])
+          .where("workspace_id", "=", workspaceId)
+          .where((eb) => eb.or([...(ids.length > 0 ? [eb("id", "in", ids)] : []), ...(names.length > 0 ? [eb("name", "in", names)] : [])]))
+          .execute();
+  const byId = new Map(prompts.map((prompt) => [prompt.id, prompt]));
+  const byName = new Map(prompts.map((prompt) => [prompt.name, prompt]));
+  return (record: RequestInsert) => {
+    const prompt = (typeof record.prompt_id === "number" ? byId.get(record.prompt_id) : undefined) ?? (record.prompt_name ? byName.get(record.prompt_name) : undefined);
+    return { promptId: prompt?.id ?? null, promptName: record.prompt_name ?? prompt?.name ?? null };
+  };
+}
+
+async function insertTagsAndMetadata(
+  db: Kysely<Database>,
+  workspaceId: number,
+  records: readonly RequestInsert[],
+  ids: Map<string, number>,
+  createdAt: string,
+) {
+  const tagRows = records.flatMap((record) => {
+    const requestLogId = ids.get(record.request_id) ?? -1;
+    return [...new Set(record.tags ?? [])].map((tag, position) => ({ request_log_id: requestLogId, workspace_id: workspaceId, tag, position, created_at: createdAt }));
+  });
+  const metadataRows = records.flatMap((record) => {
+    const requestLogId = ids.get(record.request_id) ?? -1;
+    return Object.entries(record.metadata ?? {}).map(([key, value]) => ({ request_log_id: requestLogId, workspace_id: workspaceId, key, value, created_at: createdAt }));
+  });
+  for (const chunk of chunks(tagRows, rowsPerStatement * 4)) await db.insertInto("request_tag").values(chunk).execute();
+  for (const chunk of chunks(metadataRows, rowsPerStatement * 4)) await db.insertInto("request_metadata").values(chunk).execute();
+}
+
+function dedupeFirst(records: readonly RequestInsert[]): RequestInsert[] {
+  const seen = new Set<string>();
+  return records.filter((record) => !seen.has(record.request_id) && seen.add(record.request_id));
+}
+
+function validateRecord(record: RequestInsert) {
+  if (typeof record.request_id !== "string" || record.request_id === "") {
+    throw new InvalidRequestError("Every request needs a non-empty request_id.", ["request_id"]);
+  }
+  validateMetadata(record.metadata ?? {});
+}
+
+function validateMetadata(metadata: Record<string, unknown>) {
+  const invalid = Object.entries(metadata).filter(([, value]) => typeof value !== "string");
+  if (invalid.length > 0) {
+    throw new InvalidRequestError(
+      `Metadata values must be strings (PromptLayer's rule); not: ${invalid.map(([key]) => key).join(", ")}.`,
+      invalid.map(([key]) => `metadata.${key}`),
+    );
+  }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}

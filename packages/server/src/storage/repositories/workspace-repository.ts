@@ -1,0 +1,39 @@
+import { InvalidRequestError, PromptlineError } from "@promptline/core";
+import type { WorkspaceRecord, WorkspaceRepository } from "../storage.js";
+import type { RepositoryContext } from "./repository-context.js";
+
+export const defaultWorkspaceSlug = "default";
+
+export function createWorkspaceRepository({ db, timestamp }: RepositoryContext): WorkspaceRepository {
+  const getBySlug = (slug: string): Promise<WorkspaceRecord | undefined> =>
+    db.selectFrom("workspace").selectAll().where("slug", "=", slug).executeTakeFirst();
+
+  const insertIfAbsent = (slug: string, name: string) =>
+    db
+      .insertInto("workspace")
+      .values({ slug, name, created_at: timestamp() })
+      .onConflict((conflict) => conflict.column("slug").doNothing())
+      .returningAll()
+      .executeTakeFirst();
+
+  return {
+    async create({ slug, name }) {
+      if (slug.trim() === "") throw new InvalidRequestError("A workspace needs a non-empty slug.", ["slug"]);
+      const created = await insertIfAbsent(slug, name ?? slug);
+      if (!created) throw new PromptlineError("conflict", `A workspace with slug "${slug}" exists already: pick another slug.`);
+      return created;
+    },
+
+    get: (workspaceId) => db.selectFrom("workspace").selectAll().where("id", "=", workspaceId).executeTakeFirst(),
+
+    getDefault: () => getBySlug(defaultWorkspaceSlug),
+
+    async ensureDefault() {
+      // Insert-or-nothing then read: two servers starting at once both end up with the same row.
+      await insertIfAbsent(defaultWorkspaceSlug, "Default workspace");
+      const workspace = await getBySlug(defaultWorkspaceSlug);
+      if (!workspace) throw new PromptlineError("internal_error", "The default workspace could not be created.");
+      return workspace;
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Kysely, sql } from "kysely";
+import { afterAll, describe, expect, it } from "vitest";
+import { createStorage } from "./create-storage.js";
+import { createSqliteDialect } from "./dialects/sqlite.js";
+import { storageContract } from "./storage.contract.js";
+
+const directory = mkdtempSync(join(tmpdir(), "promptline-storage-"));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+describe("storage on a SQLite file", () => {
+  storageContract((options) => createStorage(`sqlite:${join(directory, "nested", "contract.db")}`, options));
+});
+
+describe("storage on SQLite :memory:", () => {
+  storageContract((options) => createStorage("sqlite::memory:", options));
+});
+
+describe("SQLite dialect", () => {
+  it("opens files durable: WAL, synchronous=FULL, foreign keys, busy timeout", async () => {
+    const db = new Kysely<unknown>({ dialect: createSqliteDialect({ filename: join(directory, "pragmas.db"), busyTimeoutMs: 1234 }).kyselyDialect });
+    const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0];
+    expect(await pragma("journal_mode")).toBe("wal");
+    expect(await pragma("synchronous")).toBe(2); // FULL
+    expect(await pragma("foreign_keys")).toBe(1);
+    expect(await pragma("busy_timeout")).toBe(1234);
+    await db.destroy();
+  });
+
+  it("keeps data across reopening the file, and migrates once", async () => {
+    const file = join(directory, "reopen.db");
+    const first = await createStorage(file);
+    const workspace = await first.workspaces.ensureDefault();
+    const { plaintext } = await first.apiKeys.create(workspace.id);
+    await first.close();
+    const second = await createStorage(`sqlite://${file}`);
+    expect((await second.apiKeys.findByPlaintext(plaintext))?.workspace_id).toBe(workspace.id);
+    await second.close();
+  });
+});

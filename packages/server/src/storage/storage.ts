@@ -1,0 +1,400 @@
+import type { LogRecord, PromptBlueprint, PromptTemplate, RequestStatus, TemplateMetadata, Usage } from "@promptline/core";
+
+/**
+ * The server's storage, at the level of what the routes need (not SQL).
+ * Every method that reads or writes workspace data takes the `workspaceId` it
+ * is scoped to and never sees another workspace's rows. Conventions:
+ * - a missing target (prompt, request, label, key) gives `undefined` or `false`;
+ * - a bad argument throws a `PromptlineError` (`InvalidRequestError`, or
+ *   `PromptNotFoundError` when a referenced prompt, version or label is unknown);
+ * - timestamps are ISO-8601 UTC strings.
+ */
+export interface Storage {
+  readonly workspaces: WorkspaceRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly prompts: PromptRepository;
+  readonly labels: LabelRepository;
+  readonly requests: RequestRepository;
+  readonly groups: GroupRepository;
+  readonly scores: ScoreRepository;
+  /** Which database answers (for `/healthz` and logs only; behaviour never depends on it). */
+  readonly dialect: "sqlite" | "postgres";
+  /** Brings the schema up to date (idempotent; `createStorage` already ran it). */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  /** Closes the connection(s). The storage is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+// ── workspaces ─────────────────────────────────────────────────────────────
+
+export interface WorkspaceRecord {
+  id: number;
+  /** Unique, URL-safe handle. The default workspace is `default`. */
+  slug: string;
+  name: string;
+  created_at: string;
+}
+
+export interface WorkspaceRepository {
+  create(input: { slug: string; name?: string }): Promise<WorkspaceRecord>;
+  get(workspaceId: number): Promise<WorkspaceRecord | undefined>;
+  getDefault(): Promise<WorkspaceRecord | undefined>;
+  /** Returns the default workspace, creating it on first start (safe to race). */
+  ensureDefault(): Promise<WorkspaceRecord>;
+}
+
+// ── API keys ───────────────────────────────────────────────────────────────
+
+export interface ApiKeyRecord {
+  id: number;
+  workspace_id: number;
+  name: string | null;
+  /** The first characters of the key, to recognise it in a list (`pl_AbC12xYz`). */
+  prefix: string;
+  admin: boolean;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface CreatedApiKey {
+  key: ApiKeyRecord;
+  /** The key itself. Shown once: only its SHA-256 hash is stored. */
+  plaintext: string;
+}
+
+export interface ApiKeyRepository {
+  create(workspaceId: number, options?: { name?: string; admin?: boolean }): Promise<CreatedApiKey>;
+  /**
+   * Stores a key chosen outside (the `PROMPTLINE_API_KEY` seed) unless its
+   * hash is known already; then returns the stored record untouched, even if
+   * it was revoked (a revocation is never undone by a restart).
+   */
+  ensure(workspaceId: number, plaintext: string, options?: { name?: string; admin?: boolean }): Promise<ApiKeyRecord>;
+  /** Authentication: the live (unrevoked) key with this plaintext, in whatever workspace it belongs to. */
+  findByPlaintext(plaintext: string): Promise<ApiKeyRecord | undefined>;
+  list(workspaceId: number): Promise<ApiKeyRecord[]>;
+  /** Takes effect at once (nothing is cached). False when no live key has this id in the workspace. */
+  revoke(workspaceId: number, keyId: number): Promise<boolean>;
+}
+
+// ── prompts and versions ───────────────────────────────────────────────────
+
+export interface PromptRecord {
+  id: number;
+  workspace_id: number;
+  name: string;
+  tags: string[];
+  /** The highest version number (versions are never deleted). */
+  latest_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PromptVersionRecord {
+  id: number;
+  workspace_id: number;
+  prompt_id: number;
+  prompt_name: string;
+  /** 1, 2, 3… per prompt. */
+  version: number;
+  prompt_template: PromptTemplate;
+  metadata: TemplateMetadata;
+  commit_message: string | null;
+  /** The API key that published it, when known. */
+  author_key_id: number | null;
+  created_at: string;
+}
+
+/**
+ * Which prompt: by name, by numeric id, or by the contract's `identifier`
+ * (§3.1: the name, or the numeric id when no prompt has that name).
+ */
+export type PromptRef = { name: string } | { id: number } | { identifier: string };
+
+/**
+ * Which version: a number, a release label, or the newest when both are
+ * absent. When both are given the label wins (PromptLayer: "label supersedes
+ * version").
+ */
+export interface VersionSelector {
+  version?: number | null;
+  label?: string | null;
+}
+
+export interface ResolvedPromptVersion {
+  prompt: PromptRecord;
+  version: PromptVersionRecord;
+  /** Names of the release labels that point at this version. */
+  labels: string[];
+}
+
+export interface PublishInput {
+  name: string;
+  prompt_template: PromptTemplate;
+  metadata?: TemplateMetadata | null;
+  commit_message?: string | null;
+  /** Replaces the prompt's tags when given. */
+  tags?: string[] | null;
+  /** Created or moved to the published version, in the same transaction. */
+  release_labels?: string[] | null;
+  /** Recorded as the version's author and as the actor of label moves. */
+  actor_key_id?: number | null;
+  /**
+   * When the newest version has the same template and metadata (commit
+   * message aside), create nothing and return it (`created: false`); release
+   * labels still move to it. For `promptline push` of an unchanged file.
+   */
+  skip_if_unchanged?: boolean;
+}
+
+export interface PublishResult {
+  prompt: PromptRecord;
+  version: PromptVersionRecord;
+  /** False when `skip_if_unchanged` found the newest version identical. */
+  created: boolean;
+  /** All of the prompt's labels after the publish. */
+  labels: ReleaseLabelRecord[];
+}
+
+export interface PromptListQuery {
+  /** 1-based. Default 1. */
+  page?: number;
+  /** Default 30, at most 100. */
+  per_page?: number;
+  /** Case-insensitive substring of the name; matched as plain text (`%`, `_` and quotes are literal). */
+  search?: string;
+  /** Only prompts with this release label; each item then shows the labelled version. */
+  label?: string;
+  /** Only prompts with this tag. */
+  tag?: string;
+}
+
+export interface PromptSummary {
+  prompt: PromptRecord;
+  /** The newest version, or the labelled one when the query filters by label. */
+  version: PromptVersionRecord;
+  labels: ReleaseLabelRecord[];
+  /** When a request last referenced the prompt, or null. */
+  last_used_at: string | null;
+  request_count: number;
+}
+
+export interface PromptListPage {
+  items: PromptSummary[];
+  page: number;
+  per_page: number;
+  total: number;
+  pages: number;
+}
+
+export interface PromptRepository {
+  publish(workspaceId: number, input: PublishInput): Promise<PublishResult>;
+  get(workspaceId: number, ref: PromptRef): Promise<PromptRecord | undefined>;
+  /** By number, by label, or the newest (see `VersionSelector`). */
+  getVersion(workspaceId: number, ref: PromptRef, selector?: VersionSelector): Promise<ResolvedPromptVersion | undefined>;
+  /** Newest first. */
+  listVersions(workspaceId: number, ref: PromptRef): Promise<PromptVersionRecord[]>;
+  /** Ordered by name. */
+  list(workspaceId: number, query?: PromptListQuery): Promise<PromptListPage>;
+}
+
+// ── release labels ─────────────────────────────────────────────────────────
+
+export interface ReleaseLabelRecord {
+  /** PromptLayer's `release_label_id`. */
+  id: number;
+  workspace_id: number;
+  prompt_id: number;
+  name: string;
+  prompt_version_id: number;
+  prompt_version_number: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LabelHistoryRecord {
+  id: number;
+  workspace_id: number;
+  prompt_id: number;
+  label_name: string;
+  /** Null when the label was created. */
+  from_version: number | null;
+  /** Null when the label was deleted. */
+  to_version: number | null;
+  actor_key_id: number | null;
+  created_at: string;
+}
+
+export interface SetLabelInput {
+  prompt: PromptRef;
+  name: string;
+  version: number;
+  actor_key_id?: number | null;
+}
+
+export interface LabelRepository {
+  /** The prompt's labels, by name. Empty when the prompt is unknown. */
+  list(workspaceId: number, prompt: PromptRef): Promise<ReleaseLabelRecord[]>;
+  get(workspaceId: number, labelId: number): Promise<ReleaseLabelRecord | undefined>;
+  /**
+   * Creates the label or moves it, atomically, with a history row (none when
+   * it already points there). Throws `PromptNotFoundError` for an unknown
+   * prompt or version.
+   */
+  set(workspaceId: number, input: SetLabelInput): Promise<ReleaseLabelRecord>;
+  /** Moves a label by id (`PATCH /prompt-labels/{id}`); undefined when no such label. */
+  move(workspaceId: number, labelId: number, version: number, options?: { actor_key_id?: number | null }): Promise<ReleaseLabelRecord | undefined>;
+  /** Deletes a label by id, with a history row; false when no such label. */
+  delete(workspaceId: number, labelId: number, options?: { actor_key_id?: number | null }): Promise<boolean>;
+  /** Every move of the prompt's labels (optionally one label), oldest first. */
+  history(workspaceId: number, prompt: PromptRef, options?: { label?: string }): Promise<LabelHistoryRecord[]>;
+}
+
+// ── request log ────────────────────────────────────────────────────────────
+
+/**
+ * One stored request. The fields of `LogRecord` as `GET
+ * /api/v1/requests/{request_id}` returns them, plus the server's own.
+ */
+export interface RequestLogRow {
+  /** Integer id (PromptLayer's `request_id` is an int). */
+  id: number;
+  workspace_id: number;
+  /** The client-minted id (UUIDv7 from our SDK); unique per workspace. */
+  request_id: string;
+  prompt_id: number | null;
+  prompt_name: string | null;
+  prompt_version: number | null;
+  prompt_label: string | null;
+  tags: string[];
+  metadata: Record<string, string>;
+  group_id: number | null;
+  input_variables: Record<string, unknown>;
+  status: RequestStatus;
+  provider: string;
+  model: string;
+  function_name: string | null;
+  usage: Usage | null;
+  /** Null when no price is known: unpriced is not free. */
+  cost_usd: number | null;
+  latency_ms: number | null;
+  request_start_time: string | null;
+  request_end_time: string | null;
+  request: Record<string, unknown>;
+  response: unknown;
+  prompt_blueprint: PromptBlueprint | null;
+  error_type: string | null;
+  error_message: string | null;
+  /** When the server stored it; the log's order. */
+  created_at: string;
+  /** Score name → score (0–100). */
+  scores: Record<string, number>;
+}
+
+/** What to insert: a `LogRecord`, optionally linked to a prompt by id (PromptLayer's `prompt_id`). */
+export type RequestInsert = LogRecord & { prompt_id?: number | null };
+
+export interface InsertResult {
+  request_id: string;
+  id: number;
+  /** False when the workspace already had this `request_id` (a re-sent record). */
+  created: boolean;
+}
+
+/** A request by integer id (number) or by client `request_id` (string). */
+export type RequestRef = number | string;
+
+export interface RequestQuery {
+  prompt_name?: string;
+  prompt_version?: number;
+  prompt_label?: string;
+  /** Every tag must be present. */
+  tags?: string[];
+  /** Every key must have this value. */
+  metadata?: Record<string, string>;
+  status?: RequestStatus;
+  provider?: string;
+  model?: string;
+  group_id?: number;
+  /** Inclusive lower bound on `created_at` (ISO-8601). */
+  from?: string;
+  /** Exclusive upper bound on `created_at` (ISO-8601). */
+  to?: string;
+  /** From a previous page's `next_cursor`. */
+  cursor?: string | null;
+  /** Default 50, at most 500. */
+  limit?: number;
+}
+
+export interface RequestPage {
+  /** Newest first. */
+  items: RequestLogRow[];
+  /** Opaque; null on the last page. */
+  next_cursor: string | null;
+}
+
+export interface SetPromptInput {
+  prompt: PromptRef;
+  version?: number | null;
+  label?: string | null;
+  input_variables?: Record<string, unknown> | null;
+}
+
+export interface RequestRepository {
+  insert(workspaceId: number, record: RequestInsert): Promise<RequestLogRow>;
+  /**
+   * Idempotent on `request_id` within the workspace: a record whose id is
+   * stored already is skipped (`created: false`). Results in input order.
+   */
+  insertMany(workspaceId: number, records: readonly RequestInsert[]): Promise<InsertResult[]>;
+  get(workspaceId: number, ref: RequestRef): Promise<RequestLogRow | undefined>;
+  query(workspaceId: number, query?: RequestQuery): Promise<RequestPage>;
+  /** Merges keys into the request's metadata. False when the request is unknown. */
+  updateMetadata(workspaceId: number, ref: RequestRef, metadata: Record<string, string>): Promise<boolean>;
+  /**
+   * Links the request to a prompt version after the fact (`track.prompt`).
+   * Throws `PromptNotFoundError` when the prompt or version is unknown.
+   */
+  setPrompt(workspaceId: number, ref: RequestRef, input: SetPromptInput): Promise<boolean>;
+  /** Throws `InvalidRequestError` when the group is not in the workspace. */
+  setGroup(workspaceId: number, ref: RequestRef, groupId: number): Promise<boolean>;
+}
+
+// ── groups and scores ──────────────────────────────────────────────────────
+
+export interface GroupRecord {
+  id: number;
+  workspace_id: number;
+  created_at: string;
+}
+
+export interface GroupRepository {
+  create(workspaceId: number): Promise<GroupRecord>;
+  get(workspaceId: number, groupId: number): Promise<GroupRecord | undefined>;
+}
+
+export interface ScoreRecord {
+  id: number;
+  workspace_id: number;
+  request_log_id: number;
+  name: string;
+  score: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AddScoreInput {
+  request: RequestRef;
+  /** Default `default`. A second score of the same name replaces the first. */
+  name?: string | null;
+  /** 0 to 100. */
+  score: number;
+}
+
+export interface ScoreRepository {
+  /** Undefined when the request is unknown; throws `InvalidRequestError` for a score outside 0–100. */
+  add(workspaceId: number, input: AddScoreInput): Promise<ScoreRecord | undefined>;
+  list(workspaceId: number, request: RequestRef): Promise<ScoreRecord[]>;
+}
