@@ -1,0 +1,190 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { InvalidTemplateError, MissingVariablesError } from "../errors/promptline-error.js";
+import { jinjaLimits, listTextVariables, renderText } from "./index.js";
+
+const render = (text: string, variables: Record<string, unknown> = {}, mode: "strict" | "compatible" = "compatible") =>
+  renderText(text, "jinja2", variables, { mode });
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a throw");
+}
+
+describe("jinja2 rendering", () => {
+  it.each([
+    ["loop with loop.index and else", "{% for x in xs %}{{ loop.index }}:{{ x }} {% else %}none{% endfor %}", { xs: ["a", "b"] }, "1:a 2:b "],
+    ["loop over an empty list takes the else branch", "{% for x in xs %}{{ x }}{% else %}none{% endfor %}", { xs: [] }, "none"],
+    ["conditionals", "{% if n > 1 %}many{% elif n == 1 %}one{% else %}none{% endif %}", { n: 1 }, "one"],
+    ["upper, join, length", "{{ s | upper }} {{ xs | join('+') }} {{ xs | length }}", { s: "ab", xs: ["x", "y"] }, "AB x+y 2"],
+    ["default for a missing and for a falsy value", "{{ a | default('A') }} {{ b | default('B', true) }}", { b: "" }, "A B"],
+    ["d and count aliases", "{{ a | d('A') }} {{ xs | count }} {{ nope | count }}", { xs: [1, 2, 3] }, "A 3 0"],
+    ["tojson sorts keys and escapes like jinja2", "{{ v | tojson }}", { v: { b: "<&>'", a: "é" } }, `{"a": "\\u00e9", "b": "\\u003c\\u0026\\u003e\\u0027"}`],
+    ["tojson with indent", "{{ v | tojson(indent=2) }}", { v: { a: [1] } }, '{\n  "a": [\n    1\n  ]\n}'],
+    ["a list prints as a Python list", "{{ xs }}", { xs: [1, "a", null, true, { k: 2.5 }] }, "[1, 'a', None, True, {'k': 2.5}]"],
+    ["an object prints as a Python dict", "{{ o }}", { o: { a: { b: [] } } }, "{'a': {'b': []}}"],
+    ["booleans print as Python's", "{{ t }} {{ f }} {{ 1 == 1 }}", { t: true, f: false }, "True False True"],
+    ["float arithmetic prints Python floats", "{{ 4 / 2 }} {{ 0.1 + 0.2 }}", {}, "2.0 0.30000000000000004"],
+    ["unicode passes through", "{{ a }}|{{ b | upper }}|{{ c }}", { a: "👩‍💻", b: "straße", c: "مرحبا" }, "👩‍💻|STRASSE|مرحبا"],
+    ["null renders as empty", "[{{ n }}]", { n: null }, "[]"],
+    ["attributes of undefined are undefined (ChainableUndefined)", "[{{ a.b.c }}{{ a['x'].y }}]", {}, "[]"],
+    ["a loop over an undefined value runs zero times", "[{% for x in nope %}x{% endfor %}]", {}, "[]"],
+    ["filters of undefined render empty; its length is 0", "[{{ nope | upper }}|{{ nope | length }}]", {}, "[|0]"],
+    ["set, macros and namespaces", "{% set ns = namespace(n=0) %}{% for x in xs %}{% set ns.n = ns.n + x %}{% endfor %}{{ ns.n }}", { xs: [1, 2, 3] }, "6"],
+    ["no trim_blocks or lstrip_blocks (jinja2 defaults)", "{% if true %}\n  x\n{% endif %}\n", {}, "\n  x\n"],
+    ["a variable named like a global overrides it", "{{ range }}", { range: "mine" }, "mine"],
+  ])("%s", (_name, text, variables, expected) => {
+    expect(render(text, variables)).toBe(expected);
+  });
+
+  it("renders a big variable even past the build limit (the limit applies to what expressions build)", () => {
+    const big = "x".repeat(jinjaLimits.maxStringLength + 1);
+    expect(render("{% if big %}{{ big }}{% endif %}", { big }).length).toBe(big.length);
+  });
+
+  it("reports a syntax error with the engine's message", () => {
+    const error = thrown(() => render("{% if x %}unclosed"));
+    expect(error).toBeInstanceOf(InvalidTemplateError);
+    expect((error as Error).message).toMatch(/jinja2 syntax error: .+/);
+  });
+
+  it("reports a render error (division by zero) as InvalidTemplateError", () => {
+    expect(() => render("{{ 1 // 0 }}")).toThrow(/division by zero/);
+    expect(() => render("{{ 5 % 0 }}")).toThrow(/division by zero/);
+  });
+
+  it("compiles each distinct text once and renders it again with other variables", () => {
+    const text = "{% for x in xs %}{{ x }}{% endfor %}";
+    expect(render(text, { xs: [1, 2] })).toBe("12");
+    expect(render(text, { xs: ["a"] })).toBe("a");
+  });
+});
+
+describe("jinja2 sandbox", () => {
+  it.each([
+    "{{ x.constructor }}",
+    "{{ x.__proto__ }}",
+    "{{ x.toString }}",
+    "{{ x.hasOwnProperty }}",
+    "{{ s.constructor }}",
+    "{{ xs.constructor }}",
+    "{{ xs.__proto__.map }}",
+    "{{ x['__proto__'] }}",
+    "{{ ''.__class__.__mro__ }}",
+    "{{ process }}{{ globalThis }}{{ require }}",
+  ])("%s renders nothing", (text) => {
+    expect(render(text, { x: { a: 1 }, s: "str", xs: [1] })).toBe("");
+  });
+
+  it.each([
+    "{{ ''.constructor.constructor('return process')() }}",
+    "{{ x.constructor.constructor('return globalThis')() }}",
+    "{{ x.toString() }}",
+    "{{ fn() }}",
+  ])("%s throws instead of running JavaScript", (text) => {
+    const marker = (globalThis as Record<string, unknown>).__jinjaEscape;
+    expect(() => render(text, { x: { a: 1 }, fn: () => ((globalThis as Record<string, unknown>).__jinjaEscape = true) })).toThrow(
+      InvalidTemplateError,
+    );
+    expect((globalThis as Record<string, unknown>).__jinjaEscape).toBe(marker);
+  });
+
+  it("never prints a function's source", () => {
+    const out = render("{{ range }}|{{ range ~ '' }}|{{ namespace }}|{{ [range] | join }}|{{ x.items }}", { x: { a: 1 } });
+    expect(out).toBe("<function>|<function>|<function>|<function>|<function>");
+    expect(out).not.toMatch(/=>|return|function\s*\(/);
+  });
+
+  it("takes only plain data from the variables: functions are dropped, dates become strings", () => {
+    expect(render("[{{ fn }}]{{ o }}", { fn: () => "secret", o: { f: () => 1, d: new Date(0) } })).toBe(
+      "[]{'d': '1970-01-01T00:00:00.000Z'}",
+    );
+  });
+
+  it("has no clock and no raise_exception (pure, jinja2's globals only)", () => {
+    expect(render("[{{ strftime_now }}{{ raise_exception }}]")).toBe("[]");
+  });
+});
+
+describe("jinja2 render limits", () => {
+  const saved = { ...jinjaLimits };
+  afterEach(() => Object.assign(jinjaLimits, saved));
+
+  it("caps range()", () => {
+    expect(() => render(`{% for i in range(${jinjaLimits.maxRangeLength + 1}) %}{% endfor %}`)).toThrow(
+      /render limit exceeded: range\(\) of \d+ items is over the limit/,
+    );
+    expect(render(`{{ range(${jinjaLimits.maxRangeLength}) | length }}`)).toBe(String(jinjaLimits.maxRangeLength));
+  });
+
+  it("caps evaluation steps (nested loops)", () => {
+    jinjaLimits.maxSteps = 20_000;
+    expect(() => render("{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}")).toThrow(
+      /render limit exceeded: the template took more than 20000 evaluation steps/,
+    );
+  });
+
+  it("caps strings a template builds (doubling)", () => {
+    jinjaLimits.maxStringLength = 10_000;
+    expect(() => render("{% set s = 'ab' %}{% for i in range(30) %}{% set s = s ~ s %}{% endfor %}{{ s }}")).toThrow(
+      /render limit exceeded: .*string longer than 10000/,
+    );
+  });
+
+  it("caps the output of loops", () => {
+    jinjaLimits.maxTotalOutput = 10_000;
+    expect(() => render("{% for i in range(5000) %}{{ chunk }}{% endfor %}", { chunk: "0123456789" })).toThrow(/render limit exceeded/);
+  });
+});
+
+describe("jinja2 missing variables", () => {
+  it("strict mode lists every missing free variable once, in order", () => {
+    const text = "{{ b }}{% for x in items %}{{ x }}{{ loop.index }}{{ a }}{% endfor %}{{ b }}{% set c = 1 %}{{ c }}{{ d.e }}";
+    const error = thrown(() => render(text, {}, "strict"));
+    expect(error).toBeInstanceOf(MissingVariablesError);
+    expect((error as MissingVariablesError).missing).toEqual(["b", "items", "a", "d"]);
+  });
+
+  it("strict mode accepts a variable used only behind default or is defined", () => {
+    expect(render("{{ a | default('A') }}{% if b is defined %}{{ b }}{% endif %}", {}, "strict")).toBe("A");
+  });
+
+  it("strict mode accepts null values", () => {
+    expect(render("[{{ a }}]", { a: null }, "strict")).toBe("[]");
+  });
+
+  it("compatible mode renders missing variables as empty", () => {
+    expect(render("[{{ a }}][{{ a.b }}][{% if a %}x{% endif %}]", {})).toBe("[][][]");
+  });
+});
+
+describe("listTextVariables (jinja2)", () => {
+  it("lists free variables only: not loop variables, set names, macro arguments or globals", () => {
+    const text = [
+      "{% set greeting = 'Hi ' ~ name %}{{ greeting }}",
+      "{% for k, v in pairs %}{{ k }}{{ v }}{{ loop.index }}{{ outer }}{% endfor %}",
+      "{% macro tag(n, size=default_size) %}<{{ n }}{{ inside }}>{% endmacro %}{{ tag(title) }}",
+      "{{ true }}{{ none }}{{ range(3) }}{{ user.name }}{{ user['age'] }}{{ xs | join(sep) }}",
+      "{{ optional | default('x') }}{{ name }}",
+    ].join("");
+    expect(listTextVariables(text, "jinja2")).toEqual([
+      "name",
+      "pairs",
+      "outer",
+      "default_size",
+      "inside",
+      "title",
+      "user",
+      "xs",
+      "sep",
+      "optional",
+    ]);
+  });
+
+  it("throws InvalidTemplateError on a syntax error", () => {
+    expect(() => listTextVariables("{{ a ", "jinja2")).toThrow(InvalidTemplateError);
+  });
+});

@@ -1,0 +1,674 @@
+/**
+ * jinja2 templates through `@huggingface/jinja`, made to behave like the
+ * server's `SandboxedEnvironment(undefined=ChainableUndefined)`:
+ *
+ * - Sandbox: variables enter the engine as plain data only (no functions),
+ *   the engine resolves attributes through its own maps (never JavaScript
+ *   properties or prototypes), and a function value never prints its source.
+ * - Bounded cost: `range()` size, evaluation steps and the length of any
+ *   string or list are capped; exceeding a cap is an `InvalidTemplateError`.
+ * - Python output: `True`/`None`-style printing of values, lists and dicts as
+ *   Python reprs, floats as Python floats, `tojson` as jinja2's (sorted keys,
+ *   HTML-safe, ASCII), division by zero as an error.
+ * - ChainableUndefined: undefined values, their attributes and most filters of
+ *   them render as "", a loop over an undefined value runs zero times.
+ *
+ * The engine's `Interpreter` keeps `evaluateBlock` and `applyFilter` private;
+ * the subclass below replaces them on its own prototype only, so no other
+ * user of the engine is affected.
+ */
+import * as engine from "@huggingface/jinja";
+import { InvalidTemplateError } from "../errors/promptline-error.js";
+import { BoundedCache } from "./bounded-cache.js";
+import { pythonFixed } from "./format-spec.js";
+import { toPlainData } from "./plain-data.js";
+import { pythonFloatRepr, pythonStringRepr } from "./python-repr.js";
+
+/** Limits of one render. */
+export const jinjaLimits = {
+  /** Largest `range()` a template may build. */
+  maxRangeLength: 10_000,
+  /** Evaluation steps (expressions and statements) of one render. */
+  maxSteps: 250_000,
+  /** Longest string an expression (`~`, `+`, a filter) may build. */
+  maxStringLength: 10_000_000,
+  /** All text the blocks of one render may produce, nested blocks counted again (bounds loops of big bodies). */
+  maxTotalOutput: 100_000_000,
+  /** Longest list a render may build. */
+  maxListLength: 100_000,
+};
+
+/** The part of the engine's runtime values we rely on (its classes are not exported). */
+interface RuntimeValue {
+  type: string;
+  value: unknown;
+  __bool__(): { value: boolean };
+}
+
+interface AstNode {
+  type: string;
+  [key: string]: unknown;
+}
+
+interface Program extends AstNode {
+  type: "Program";
+  body: AstNode[];
+}
+
+/*
+ * The engine's declaration files import their siblings without extensions,
+ * which NodeNext resolution cannot follow; so its classes are typed here, by
+ * the part of them we use.
+ */
+interface Environment {
+  variables: Map<string, unknown>;
+  set(name: string, value: unknown): unknown;
+}
+interface Interpreter {
+  evaluate(statement: AstNode | undefined, environment: Environment): RuntimeValue;
+  run(program: Program): RuntimeValue;
+}
+const Environment = engine.Environment as new () => Environment;
+const Interpreter = engine.Interpreter as new (environment?: Environment) => Interpreter;
+const tokenize = engine.tokenize as (source: string, options: { lstrip_blocks?: boolean; trim_blocks?: boolean }) => unknown[];
+const parse = engine.parse as (tokens: unknown[]) => Program;
+
+// ---- free variables ------------------------------------------------------
+
+/** Names jinja2 (or the engine) provides itself; never input variables. */
+const engineGlobals = new Set([
+  "true",
+  "false",
+  "none",
+  "True",
+  "False",
+  "None",
+  "range",
+  "namespace",
+  "dict",
+  "lipsum",
+  "cycler",
+  "joiner",
+]);
+
+export interface JinjaVariables {
+  /** Every free variable, in order of first appearance. */
+  all: string[];
+  /** Free variables never guarded by a `default` filter or an `is defined`/`is undefined` test. */
+  required: string[];
+}
+
+function isNode(value: unknown): value is AstNode {
+  return typeof value === "object" && value !== null && typeof (value as AstNode).type === "string";
+}
+
+/** Walks the AST with jinja2's scoping: loop variables, `set` names and macro arguments are bound, not free. */
+function collectVariables(program: Program): JinjaVariables {
+  const seen = new Map<string, { guarded: boolean }>();
+  const scopes: Set<string>[] = [new Set()];
+  const isBound = (name: string) => scopes.some((scope) => scope.has(name));
+  const use = (name: string, guarded: boolean) => {
+    if (isBound(name) || engineGlobals.has(name)) return;
+    const entry = seen.get(name) ?? { guarded: false };
+    if (guarded) entry.guarded = true;
+    seen.set(name, entry);
+  };
+  const bind = (target: unknown) => {
+    if (!isNode(target)) return;
+    if (target.type === "Identifier") scopes[scopes.length - 1]?.add(target.value as string);
+    else if (target.type === "TupleLiteral") for (const item of target.value as unknown[]) bind(item);
+    else if (target.type === "MemberExpression") expression(target.object, false);
+  };
+  const withScope = (names: string[], body: () => void) => {
+    scopes.push(new Set(names));
+    body();
+    scopes.pop();
+  };
+  const parameterNames = (parameters: unknown): string[] =>
+    Array.isArray(parameters)
+      ? parameters.flatMap((parameter: AstNode) =>
+          parameter.type === "Identifier"
+            ? [parameter.value as string]
+            : isNode(parameter.key)
+              ? [parameter.key.value as string]
+              : [],
+        )
+      : [];
+  const parameterDefaults = (parameters: unknown) => {
+    if (!Array.isArray(parameters)) return;
+    for (const parameter of parameters as AstNode[]) {
+      if (parameter.type === "KeywordArgumentExpression") expression(parameter.value, false);
+    }
+  };
+  const filterArguments = (filter: unknown) => {
+    if (isNode(filter) && filter.type === "CallExpression") for (const arg of filter.args as unknown[]) expression(arg, false);
+  };
+  const filterName = (filter: unknown): string | undefined => {
+    if (!isNode(filter)) return undefined;
+    if (filter.type === "Identifier") return filter.value as string;
+    return isNode(filter.callee) ? (filter.callee.value as string) : undefined;
+  };
+
+  function expression(node: unknown, guarded: boolean): void {
+    if (Array.isArray(node)) {
+      for (const item of node) expression(item, guarded);
+      return;
+    }
+    if (node instanceof Map) {
+      for (const [key, value] of node) {
+        expression(key, false);
+        expression(value, false);
+      }
+      return;
+    }
+    if (!isNode(node)) return;
+    switch (node.type) {
+      case "Identifier":
+        use(node.value as string, guarded);
+        return;
+      case "MemberExpression":
+        expression(node.object, guarded);
+        if (node.computed) expression(node.property, false);
+        return;
+      case "FilterExpression": {
+        const name = filterName(node.filter);
+        expression(node.operand, guarded || name === "default" || name === "d");
+        filterArguments(node.filter);
+        return;
+      }
+      case "TestExpression": {
+        const test = isNode(node.test) ? node.test.value : undefined;
+        expression(node.operand, guarded || test === "defined" || test === "undefined");
+        return;
+      }
+      case "CallExpression":
+        expression(node.callee, false);
+        expression(node.args, false);
+        return;
+      case "KeywordArgumentExpression":
+        expression(node.value, false);
+        return;
+      case "StringLiteral":
+      case "IntegerLiteral":
+      case "FloatLiteral":
+        return;
+      default:
+        for (const [key, child] of Object.entries(node)) if (key !== "type") expression(child, false);
+    }
+  }
+
+  function statements(list: unknown): void {
+    if (!Array.isArray(list)) return;
+    for (const node of list) statement(node);
+  }
+
+  function statement(node: unknown): void {
+    if (!isNode(node)) return;
+    switch (node.type) {
+      case "Program":
+        statements(node.body);
+        return;
+      case "If":
+        expression(node.test, false);
+        statements(node.body);
+        statements(node.alternate);
+        return;
+      case "For": {
+        const iterable = node.iterable as AstNode;
+        const select = iterable.type === "SelectExpression";
+        expression(select ? iterable.lhs : iterable, false);
+        withScope(["loop"], () => {
+          bind(node.loopvar);
+          if (select) expression(iterable.test, false);
+          statements(node.body);
+        });
+        statements(node.defaultBlock);
+        return;
+      }
+      case "Set":
+        if (node.value) expression(node.value, false);
+        else withScope([], () => statements(node.body));
+        bind(node.assignee);
+        return;
+      case "Macro":
+        bind(node.name);
+        parameterDefaults(node.args);
+        withScope([...parameterNames(node.args), "caller", "varargs", "kwargs"], () => statements(node.body));
+        return;
+      case "CallStatement":
+        expression(node.call, false);
+        parameterDefaults(node.callerArgs);
+        withScope(parameterNames(node.callerArgs), () => statements(node.body));
+        return;
+      case "FilterStatement":
+        statements(node.body);
+        filterArguments(node.filter);
+        return;
+      case "Break":
+      case "Continue":
+      case "Comment":
+        return;
+      default:
+        expression(node, false);
+    }
+  }
+
+  statement(program);
+  const all = [...seen.keys()];
+  // The author who guards a variable anywhere expects it may be absent.
+  return { all, required: all.filter((name) => !seen.get(name)?.guarded) };
+}
+
+// ---- compile ---------------------------------------------------------------
+
+interface CompiledJinja {
+  program: Program;
+  variables: JinjaVariables;
+  /** Nodes a `for` iterates over: an undefined value there iterates as empty (ChainableUndefined). */
+  iterables: WeakSet<object>;
+}
+
+function collectIterables(node: unknown, out: WeakSet<object>): void {
+  if (Array.isArray(node)) {
+    for (const item of node) collectIterables(item, out);
+    return;
+  }
+  if (!isNode(node)) return;
+  if (node.type === "For" && isNode(node.iterable)) {
+    out.add(node.iterable.type === "SelectExpression" && isNode(node.iterable.lhs) ? node.iterable.lhs : node.iterable);
+  }
+  for (const [key, child] of Object.entries(node)) if (key !== "type") collectIterables(child, out);
+}
+
+const compiledTexts = new BoundedCache<string, CompiledJinja>(512);
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Parses (once per distinct text) a jinja2 template; a syntax error is an `InvalidTemplateError`. */
+export function compileJinja(text: string): CompiledJinja {
+  let compiled = compiledTexts.get(text);
+  if (compiled) return compiled;
+  let program: Program;
+  try {
+    // jinja2's defaults: no trim_blocks, no lstrip_blocks (the engine's Template class turns both on).
+    program = parse(tokenize(text, {}));
+  } catch (error) {
+    throw new InvalidTemplateError(`jinja2 syntax error: ${errorMessage(error)}`, { cause: error });
+  }
+  const iterables = new WeakSet<object>();
+  collectIterables(program, iterables);
+  compiled = { program, variables: collectVariables(program), iterables };
+  compiledTexts.set(text, compiled);
+  return compiled;
+}
+
+export function listJinjaVariables(text: string): JinjaVariables {
+  return compileJinja(text).variables;
+}
+
+// ---- runtime values ----------------------------------------------------------
+
+type ValueConstructor = new (value: unknown) => RuntimeValue;
+
+/** The engine does not export its value classes; take them from values it makes. */
+const valueClasses = (() => {
+  const environment = new Environment();
+  const interpreter = new Interpreter(environment);
+  const sample = (source: string) => {
+    const program = parse(tokenize(source, {}));
+    return interpreter.evaluate(program.body[0], environment);
+  };
+  const classOf = (source: string) => (sample(source) as unknown as { constructor: ValueConstructor }).constructor;
+  return {
+    ArrayValue: classOf("{{ [] }}"),
+    StringValue: classOf("{{ '' }}"),
+    IntegerValue: classOf("{{ 1 }}"),
+    FloatValue: classOf("{{ 1.5 }}"),
+  };
+})();
+
+const string = (text: string) => new valueClasses.StringValue(text);
+
+/** Python `repr()` of an engine value, as jinja2 prints lists and dicts. */
+function runtimeRepr(value: RuntimeValue): string {
+  switch (value.type) {
+    case "StringValue":
+      return pythonStringRepr(value.value as string);
+    case "IntegerValue":
+      return String(value.value);
+    case "FloatValue":
+      return pythonFloatRepr(value.value as number);
+    case "BooleanValue":
+      return value.value ? "True" : "False";
+    case "NullValue":
+      return "None";
+    case "UndefinedValue":
+      return "Undefined";
+    case "ArrayValue":
+      return `[${(value.value as RuntimeValue[]).map(runtimeRepr).join(", ")}]`;
+    case "TupleValue": {
+      const items = (value.value as RuntimeValue[]).map(runtimeRepr);
+      return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
+    }
+    case "ObjectValue":
+    case "KeywordArgumentsValue":
+    case "NamespaceValue": {
+      const entries = [...(value.value as Map<string, RuntimeValue>)].map(
+        ([key, item]) => `${pythonStringRepr(key)}: ${runtimeRepr(item)}`,
+      );
+      return `{${entries.join(", ")}}`;
+    }
+    default:
+      return "<function>";
+  }
+}
+
+/** Python `str()` of an engine value, as `{{ value }}` prints it. */
+function runtimeStr(value: RuntimeValue): string {
+  switch (value.type) {
+    case "StringValue":
+      return value.value as string;
+    // PromptLayer renders None as "" (jinja2 itself would print "None").
+    case "NullValue":
+    case "UndefinedValue":
+      return "";
+    default:
+      return runtimeRepr(value);
+  }
+}
+
+function jsonString(text: string): string {
+  let out = '"';
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    const char = text[index] as string;
+    if (char === '"') out += '\\"';
+    else if (char === "\\") out += "\\\\";
+    else if (char === "\n") out += "\\n";
+    else if (char === "\r") out += "\\r";
+    else if (char === "\t") out += "\\t";
+    else if (char === "\b") out += "\\b";
+    else if (char === "\f") out += "\\f";
+    // ensure_ascii, plus jinja2's HTML-safe escapes of < > & '.
+    else if (code < 0x20 || code > 0x7e || "<>&'".includes(char)) out += `\\u${code.toString(16).padStart(4, "0")}`;
+    else out += char;
+  }
+  return out + '"';
+}
+
+/** jinja2's `tojson`: `json.dumps(value, sort_keys=True, indent=indent)`, then HTML-safe. */
+function runtimeJson(value: RuntimeValue, indent: number | undefined, depth = 0): string {
+  const newline = indent === undefined ? "" : "\n" + " ".repeat(indent * (depth + 1));
+  const closing = indent === undefined ? "" : "\n" + " ".repeat(indent * depth);
+  const itemSeparator = indent === undefined ? ", " : ",";
+  switch (value.type) {
+    case "StringValue":
+      return jsonString(value.value as string);
+    case "IntegerValue":
+      return String(value.value);
+    case "FloatValue": {
+      const number = value.value as number;
+      return Number.isFinite(number) ? pythonFloatRepr(number) : Number.isNaN(number) ? "NaN" : number > 0 ? "Infinity" : "-Infinity";
+    }
+    case "BooleanValue":
+      return value.value ? "true" : "false";
+    case "NullValue":
+    case "UndefinedValue":
+      return "null";
+    case "ArrayValue":
+    case "TupleValue": {
+      const items = (value.value as RuntimeValue[]).map((item) => runtimeJson(item, indent, depth + 1));
+      return items.length === 0 ? "[]" : `[${newline}${items.join(itemSeparator + newline)}${closing}]`;
+    }
+    case "ObjectValue":
+    case "KeywordArgumentsValue":
+    case "NamespaceValue": {
+      const entries = [...(value.value as Map<string, RuntimeValue>)]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, item]) => `${jsonString(key)}: ${runtimeJson(item, indent, depth + 1)}`);
+      return entries.length === 0 ? "{}" : `{${newline}${entries.join(itemSeparator + newline)}${closing}}`;
+    }
+    default:
+      throw new Error(`Object of type ${value.type} is not JSON serializable`);
+  }
+}
+
+// ---- the sandboxed interpreter -------------------------------------------
+
+class RenderLimitError extends Error {}
+
+function hideFunctionSource(value: RuntimeValue): void {
+  const fn = value.value;
+  if (typeof fn === "function" && !Object.prototype.hasOwnProperty.call(fn, "toString")) {
+    Object.defineProperty(fn, "toString", { value: () => "<function>" });
+  }
+}
+
+interface FilterNode {
+  type: string;
+  value?: string;
+  callee?: { type: string; value?: string };
+  args?: unknown[];
+}
+
+type ApplyFilter = (operand: RuntimeValue, filter: FilterNode, environment: Environment) => RuntimeValue;
+
+/**
+ * Expressions that build new strings or lists from others (`~`, `+`, filters
+ * such as join). Their results are capped; values merely looked up (a big
+ * input variable) are not, and text produced by blocks is counted separately.
+ */
+const buildingNodes = new Set(["BinaryExpression", "FilterExpression"]);
+
+class SandboxedInterpreter extends Interpreter {
+  private steps = 0;
+  /** Characters produced by all blocks so far. */
+  produced = 0;
+
+  constructor(
+    environment: Environment,
+    private readonly iterables: WeakSet<object>,
+  ) {
+    super(environment);
+  }
+
+  /** Counts one step; loops with empty bodies count too (each body is a block). */
+  step(): void {
+    if (++this.steps > jinjaLimits.maxSteps) {
+      throw new RenderLimitError(`the template took more than ${jinjaLimits.maxSteps} evaluation steps`);
+    }
+  }
+
+  override evaluate(statement: AstNode | undefined, environment: Environment): RuntimeValue {
+    this.step();
+    const result = super.evaluate(statement, environment);
+    switch (result.type) {
+      case "StringValue":
+        if ((result.value as string).length > jinjaLimits.maxStringLength && buildingNodes.has(statement?.type ?? "")) {
+          throw new RenderLimitError(`the template built a string longer than ${jinjaLimits.maxStringLength} characters`);
+        }
+        break;
+      case "ArrayValue":
+      case "TupleValue":
+        if ((result.value as unknown[]).length > jinjaLimits.maxListLength && buildingNodes.has(statement?.type ?? "")) {
+          throw new RenderLimitError(`the template built a list longer than ${jinjaLimits.maxListLength} items`);
+        }
+        break;
+      case "FunctionValue":
+        hideFunctionSource(result);
+        break;
+      case "IntegerValue":
+      case "FloatValue":
+        if (!Number.isFinite(result.value as number) && isDivision(statement)) throw new Error("division by zero");
+        break;
+      case "UndefinedValue":
+        if (statement && this.iterables.has(statement)) return new valueClasses.ArrayValue([]);
+        break;
+    }
+    return result;
+  }
+}
+
+function isDivision(statement: unknown): boolean {
+  if (!isNode(statement) || statement.type !== "BinaryExpression") return false;
+  const operator = (statement.operator as { value?: string } | undefined)?.value;
+  return operator === "/" || operator === "//" || operator === "%";
+}
+
+const enginePrototype = Interpreter.prototype as unknown as { applyFilter: ApplyFilter };
+const sandboxPrototype = SandboxedInterpreter.prototype as unknown as {
+  applyFilter: ApplyFilter;
+  evaluateBlock: (statements: unknown[], environment: Environment) => RuntimeValue;
+};
+
+/** Output as Python prints it (`True`, `None` → "", `[1, 'a']`), instead of the engine's JavaScript strings. */
+sandboxPrototype.evaluateBlock = function evaluateBlock(this: SandboxedInterpreter, statements, environment) {
+  this.step();
+  let out = "";
+  for (const statement of statements) {
+    const text = runtimeStr(this.evaluate(statement as AstNode, environment));
+    out += text;
+    this.produced += text.length;
+    if (this.produced > jinjaLimits.maxTotalOutput) {
+      throw new RenderLimitError(`the template produced more than ${jinjaLimits.maxTotalOutput} characters`);
+    }
+  }
+  return string(out);
+};
+
+function filterNameOf(filter: FilterNode): string | undefined {
+  return filter.type === "Identifier" ? filter.value : filter.callee?.value;
+}
+
+function renamed(filter: FilterNode, name: string): FilterNode {
+  return filter.type === "Identifier" ? { ...filter, value: name } : { ...filter, callee: { type: "Identifier", value: name } };
+}
+
+/** jinja2 filters the engine lacks or gets differently; the rest go to the engine. */
+sandboxPrototype.applyFilter = function applyFilter(this: SandboxedInterpreter, operand, filter, environment) {
+  const name = filterNameOf(filter);
+  const args = () =>
+    (filter.args ?? []).filter((arg) => isNode(arg) && arg.type !== "KeywordArgumentExpression").map(
+      (arg) => this.evaluate(arg as AstNode, environment),
+    );
+  const keyword = (key: string): RuntimeValue | undefined => {
+    const node = (filter.args ?? []).find(
+      (arg) => isNode(arg) && arg.type === "KeywordArgumentExpression" && isNode(arg.key) && arg.key.value === key,
+    ) as AstNode | undefined;
+    return node ? this.evaluate(node.value as AstNode, environment) : undefined;
+  };
+  const apply = (value: RuntimeValue, node: FilterNode) => enginePrototype.applyFilter.call(this, value, node, environment);
+
+  const alias = name === "d" ? "default" : name === "count" ? "length" : undefined;
+  if (alias) return sandboxPrototype.applyFilter.call(this, operand, renamed(filter, alias), environment);
+  if (operand.type === "UndefinedValue" && name !== "default") {
+    // ChainableUndefined: len() is 0, everything else stays undefined and prints "".
+    return name === "length" ? new valueClasses.IntegerValue(0) : operand;
+  }
+  switch (name) {
+    // jinja2's own title and capitalize lower-case the rest of each word; the engine's do not.
+    case "title":
+      if (operand.type !== "StringValue") break;
+      return string(
+        (operand.value as string)
+          .split(/([-\s({[<]+)/)
+          .map((part) => part.charAt(0).toUpperCase() + part.slice(1).toLowerCase())
+          .join(""),
+      );
+    case "capitalize":
+      if (operand.type !== "StringValue") break;
+      return string((operand.value as string).charAt(0).toUpperCase() + (operand.value as string).slice(1).toLowerCase());
+    case "tojson": {
+      const indent = keyword("indent") ?? args()[0];
+      return string(runtimeJson(operand, typeof indent?.value === "number" ? indent.value : undefined));
+    }
+    case "string":
+      return string(runtimeStr(operand));
+    case "round": {
+      if (operand.type !== "IntegerValue" && operand.type !== "FloatValue") break;
+      const [precisionArg, methodArg] = args();
+      const precision = Number(keyword("precision")?.value ?? precisionArg?.value ?? 0);
+      const method = String(keyword("method")?.value ?? methodArg?.value ?? "common");
+      const number = operand.value as number;
+      const scale = 10 ** precision;
+      const rounded =
+        method === "ceil"
+          ? Math.ceil(number * scale) / scale
+          : method === "floor"
+            ? Math.floor(number * scale) / scale
+            : (number < 0 ? -1 : 1) * Number(pythonFixed(Math.abs(number), Math.max(0, precision)));
+      return new valueClasses.FloatValue(rounded);
+    }
+    case "truncate": {
+      if (operand.type !== "StringValue") break;
+      const [lengthArg, killwordsArg, endArg, leewayArg] = args();
+      const text = operand.value as string;
+      const length = Number(keyword("length")?.value ?? lengthArg?.value ?? 255);
+      const killwords = Boolean(keyword("killwords")?.value ?? killwordsArg?.value ?? false);
+      const end = String(keyword("end")?.value ?? endArg?.value ?? "...");
+      const leeway = Number(keyword("leeway")?.value ?? leewayArg?.value ?? 5);
+      if (text.length <= length + leeway) return operand;
+      const cut = text.slice(0, Math.max(0, length - end.length));
+      if (killwords) return string(cut + end);
+      const space = cut.lastIndexOf(" ");
+      return string((space < 0 ? cut : cut.slice(0, space)) + end);
+    }
+    case "map": {
+      // map('filter_name'): the engine only knows map(attribute=...).
+      const [filterArg] = args();
+      if (operand.type !== "ArrayValue" || filterArg?.type !== "StringValue") break;
+      const inner: FilterNode = { type: "Identifier", value: filterArg.value as string };
+      const mapped = (operand.value as RuntimeValue[]).map((item) => sandboxPrototype.applyFilter.call(this, item, inner, environment));
+      return new valueClasses.ArrayValue(mapped);
+    }
+  }
+  return apply(operand, filter);
+};
+
+// ---- render --------------------------------------------------------------
+
+function pythonRange(...args: unknown[]): number[] {
+  const numbers = args.filter((arg) => typeof arg === "number");
+  if (numbers.length !== args.length || numbers.length === 0 || numbers.length > 3 || !numbers.every(Number.isInteger)) {
+    throw new Error("range() takes one to three integer arguments");
+  }
+  const [start, stop, step = 1] = numbers.length === 1 ? [0, numbers[0] as number] : (numbers as [number, number, number?]);
+  if (step === 0) throw new Error("range() arg 3 must not be zero");
+  const length = Math.max(0, Math.ceil((stop - start) / step));
+  if (length > jinjaLimits.maxRangeLength) {
+    throw new RenderLimitError(`range() of ${length} items is over the limit of ${jinjaLimits.maxRangeLength}`);
+  }
+  return Array.from({ length }, (_, index) => start + index * step);
+}
+
+const constants: Record<string, unknown> = { true: true, false: false, none: null, True: true, False: false, None: null };
+
+function jinjaValue(value: unknown): unknown {
+  // The engine has no bigint (and JSON none either).
+  return toPlainData(value, { bigintAsNumber: true });
+}
+
+/** Renders a jinja2 template; undefined variables render as "" (check them first for strict mode). */
+export function renderJinja(text: string, variables: Record<string, unknown>): string {
+  const compiled = compileJinja(text);
+  const environment = new Environment();
+  for (const [name, value] of Object.entries(constants)) environment.set(name, value);
+  environment.set("range", pythonRange);
+  for (const [name, value] of Object.entries(variables)) {
+    if (Object.prototype.hasOwnProperty.call(constants, name) || value === undefined) continue;
+    environment.variables.delete(name);
+    environment.set(name, jinjaValue(value));
+  }
+  try {
+    const result = new SandboxedInterpreter(environment, compiled.iterables).run(compiled.program);
+    return result.value as string;
+  } catch (error) {
+    if (error instanceof InvalidTemplateError) throw error;
+    if (error instanceof RenderLimitError) {
+      throw new InvalidTemplateError(`render limit exceeded: ${error.message}`, { cause: error });
+    }
+    throw new InvalidTemplateError(`jinja2 render error: ${errorMessage(error)}`, { cause: error });
+  }
+}

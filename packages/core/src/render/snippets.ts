@@ -1,0 +1,131 @@
+/**
+ * Snippets: `@@@name@@@`, `@@@name@label:L@@@` and `@@@name@version_number:N@@@`
+ * inside text blocks are replaced by the text of another prompt, before any
+ * variable is rendered. Snippets may hold snippets, down to `maxDepth`.
+ */
+import { InvalidTemplateError } from "../errors/promptline-error.js";
+import type { Content } from "../schemas/content.js";
+import type { PromptTemplate } from "../schemas/template.js";
+
+export interface SnippetReference {
+  name: string;
+  label?: string;
+  version?: number;
+}
+
+/** Returns the text a reference stands for (the snippet prompt's text, not rendered). */
+export type SnippetResolver = (reference: SnippetReference) => Promise<string> | string;
+
+export interface ExpandSnippetsOptions {
+  /** How deep snippets may nest inside snippets; default 5. */
+  maxDepth?: number;
+}
+
+const snippetPattern = /@@@([^@]+?)(?:@(label|version_number):([^@]+?))?@@@/g;
+
+function toReference(match: RegExpMatchArray): SnippetReference {
+  const [, name = "", selector, value = ""] = match;
+  if (selector === "label") return { name, label: value };
+  if (selector === "version_number") {
+    if (!/^\d+$/.test(value)) {
+      throw new InvalidTemplateError(`snippet "${match[0]}" has a version_number that is not a whole number`);
+    }
+    return { name, version: Number(value) };
+  }
+  return { name };
+}
+
+function referenceKey(reference: SnippetReference): string {
+  if (reference.label !== undefined) return `${reference.name}@label:${reference.label}`;
+  if (reference.version !== undefined) return `${reference.name}@version_number:${reference.version}`;
+  return reference.name;
+}
+
+/** The snippet references of one text, in order. */
+export function listTextSnippets(text: string): SnippetReference[] {
+  return [...text.matchAll(snippetPattern)].map(toReference);
+}
+
+function textBlocksOf(template: PromptTemplate): string[] {
+  const texts = (content: readonly Content[] | null | undefined) =>
+    (content ?? []).flatMap((block) => (block.type === "text" ? [block.text] : []));
+  if (template.type === "completion") return texts(template.content);
+  return template.messages.flatMap((message) => (message.role === "placeholder" ? [] : texts(message.content)));
+}
+
+/** Every snippet the template's text blocks reference directly, in order, without duplicates. */
+export function listSnippets(template: PromptTemplate): SnippetReference[] {
+  const seen = new Map<string, SnippetReference>();
+  for (const text of textBlocksOf(template)) {
+    for (const reference of listTextSnippets(text)) {
+      const key = referenceKey(reference);
+      if (!seen.has(key)) seen.set(key, reference);
+    }
+  }
+  return [...seen.values()];
+}
+
+async function mapContent(
+  content: readonly Content[],
+  expand: (text: string) => Promise<string>,
+): Promise<Content[]> {
+  return Promise.all(content.map(async (block) => (block.type === "text" ? { ...block, text: await expand(block.text) } : block)));
+}
+
+/** Replaces every snippet reference in the template's text blocks by its (recursively expanded) text. */
+export async function expandSnippets(
+  template: PromptTemplate,
+  resolve: SnippetResolver,
+  options: ExpandSnippetsOptions = {},
+): Promise<PromptTemplate> {
+  const maxDepth = options.maxDepth ?? 5;
+  // One resolver call per distinct reference, however often it is used.
+  const fetched = new Map<string, Promise<string>>();
+  const fetch = (reference: SnippetReference) => {
+    const key = referenceKey(reference);
+    let text = fetched.get(key);
+    if (!text) {
+      text = Promise.resolve().then(() => resolve(reference));
+      fetched.set(key, text);
+    }
+    return text;
+  };
+
+  const expand = async (text: string, path: readonly string[]): Promise<string> => {
+    const matches = [...text.matchAll(snippetPattern)];
+    if (matches.length === 0) return text;
+    const replacements = await Promise.all(
+      matches.map(async (match) => {
+        const reference = toReference(match);
+        const key = referenceKey(reference);
+        if (path.includes(key)) {
+          throw new InvalidTemplateError(`snippet cycle: ${[...path, key].map((name) => `@@@${name}@@@`).join(" → ")}`);
+        }
+        if (path.length >= maxDepth) {
+          throw new InvalidTemplateError(
+            `snippets nest more than ${maxDepth} deep (${[...path, key].map((name) => `@@@${name}@@@`).join(" → ")})`,
+          );
+        }
+        const snippet = await fetch(reference);
+        if (typeof snippet !== "string") {
+          throw new InvalidTemplateError(`snippet @@@${key}@@@ did not resolve to a text`);
+        }
+        return expand(snippet, [...path, key]);
+      }),
+    );
+    let index = 0;
+    return text.replace(snippetPattern, () => replacements[index++] ?? "");
+  };
+
+  if (template.type === "completion") {
+    return { ...template, content: await mapContent(template.content, (text) => expand(text, [])) };
+  }
+  const messages = await Promise.all(
+    template.messages.map(async (message) =>
+      message.role === "placeholder" || !message.content
+        ? message
+        : { ...message, content: await mapContent(message.content, (text) => expand(text, [])) },
+    ),
+  );
+  return { ...template, messages } as PromptTemplate;
+}
