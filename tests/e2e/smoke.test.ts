@@ -1,34 +1,45 @@
-import { startFakeProviders } from "@promptline/testkit";
 import { startServer } from "@promptline/server";
+import { startFakeProviders } from "@promptline/testkit";
 import { Promptline } from "promptline";
 import { describe, expect, it } from "vitest";
 
-describe("smoke", () => {
-  it("publishes, runs and logs", async () => {
+const apiKey = "pl_smoke_key_1234567890abcdef";
+
+describe("the main path, end to end", () => {
+  it("publishes a prompt, runs it plain and streamed, and finds both logs on the server", async () => {
     const fakes = await startFakeProviders();
-    const server = await startServer({ database: "sqlite::memory:", port: 0, apiKey: "pl_test_key_1234567890abcdef" });
+    const server = await startServer({ database: "sqlite::memory:", port: 0, apiKey });
+    const client = new Promptline({ apiKey, baseURL: server.url, env: fakes.env, flushOnExit: false });
     try {
-      const client = new Promptline({ apiKey: "pl_test_key_1234567890abcdef", baseURL: server.url, env: fakes.env, flushOnExit: false });
-      const published = await client.templates.publish({
+      await client.templates.publish({
         prompt_name: "poem",
         prompt_template: { type: "chat", messages: [{ role: "user", content: [{ type: "text", text: "Write about {topic}" }] }] },
         metadata: { model: { provider: "openai", name: "gpt-4o-mini", parameters: { temperature: 1 } } },
         release_labels: ["prod"],
       });
-      console.log(JSON.stringify(published).slice(0, 300));
-      const result = await client.run({ promptName: "poem", inputVariables: { topic: "cats" }, tags: ["t1"] });
-      console.log(JSON.stringify(result.prompt_blueprint).slice(0, 600));
+
+      const plain = await client.run({ promptName: "poem", promptReleaseLabel: "prod", inputVariables: { topic: "cats" }, tags: ["t1"] });
+      const messages = plain.prompt_blueprint.prompt_template.type === "chat" ? plain.prompt_blueprint.prompt_template.messages : [];
+      expect(messages.at(-1)?.content?.at(-1)).toMatchObject({ type: "text", text: "Echo: Write about cats" });
+
       const chunks = [];
       for await (const chunk of await client.run({ promptName: "poem", inputVariables: { topic: "dogs" }, stream: true })) chunks.push(chunk);
-      console.log(chunks.length, JSON.stringify(chunks.at(-1)?.prompt_blueprint).slice(0, 400));
-      const flushed = await client.flush();
-      console.log(flushed);
-      const res = await fetch(`${server.url}/api/v1/requests/${result.request_id}`, { headers: { "x-api-key": "pl_test_key_1234567890abcdef" } });
-      const row = await res.json();
-      console.log(res.status, JSON.stringify(row).slice(0, 800));
-      expect(res.status).toBe(200);
-      await client.close();
+      expect(chunks.length).toBeGreaterThan(2);
+      expect(new Set(chunks.map((chunk) => chunk.request_id)).size).toBe(1);
+      const last = chunks.at(-1)!;
+      expect(last.done).toBe(true);
+      const streamed = last.prompt_blueprint.prompt_template.type === "chat" ? last.prompt_blueprint.prompt_template.messages : [];
+      expect(streamed.at(-1)?.content?.at(-1)).toMatchObject({ type: "text", text: "Echo: Write about dogs" });
+
+      expect(await client.flush()).toEqual({ pending: 0, dropped: 0 });
+      for (const [requestId, topic] of [[plain.request_id, "cats"], [last.request_id, "dogs"]] as const) {
+        const response = await fetch(`${server.url}/api/v1/requests/${requestId}`, { headers: { "x-api-key": apiKey } });
+        expect(response.status).toBe(200);
+        const row = (await response.json()) as Record<string, unknown>;
+        expect(row).toMatchObject({ request_id: requestId, prompt_name: "poem", prompt_version: 1, status: "SUCCESS", provider: "openai", input_variables: { topic } });
+      }
     } finally {
+      await client.close();
       await server.close();
       await fakes.close();
     }
