@@ -1,4 +1,5 @@
-import { RegistryError, type LogRecordInput } from "@promptline/core";
+import { InvalidRequestError, RegistryError, type LogRecordInput } from "@promptline/core";
+import { isTransientRegistryError } from "../registry/registry-client.js";
 
 export interface LogShipperOptions {
   /** Delivers one batch; must be idempotent on `request_id` (the server de-duplicates). */
@@ -7,7 +8,7 @@ export interface LogShipperOptions {
   batchSize?: number;
   /** How long a record may wait for a full batch. Default 1000 ms. */
   flushIntervalMs?: number;
-  /** Records and actions kept while the registry is unreachable; beyond it the oldest are dropped (and counted). Default 10 000. */
+  /** Records and actions kept while the registry is unreachable (plus the batch being sent); beyond it the oldest are dropped (and counted). Default 10 000. */
   maxQueueSize?: number;
   /** First retry delay; doubles up to `maxRetryDelayMs`, with jitter. Default 500 ms. */
   retryBaseDelayMs?: number;
@@ -22,43 +23,58 @@ export interface LogShipperOptions {
 export interface FlushResult {
   /** Items enqueued before the flush that are still not delivered (0 when everything arrived). */
   pending: number;
-  /** Items dropped since the shipper started (queue overflow, or rejected by the registry). */
+  /** Items dropped since the shipper started (queue overflow, rejected by the registry, or logged after `close()`). */
   dropped: number;
 }
 
 export interface ShipperStats {
+  /** Records and actions waiting (or being sent). */
   queued: number;
   delivered: number;
+  /** Everything lost: overflow + rejected + after close. */
   dropped: number;
+  /** Of `dropped`: refused by the registry (a 4xx), so retrying would not help. */
+  rejected: number;
   /** Consecutive failed delivery attempts (0 when the registry answers). */
   failures: number;
 }
 
 type Item =
   | { seq: number; kind: "record"; record: LogRecordInput }
-  | { seq: number; kind: "action"; describe: string; run: () => Promise<unknown> };
+  | { seq: number; kind: "action"; describe: string; run: () => Promise<unknown>; dropped?: (() => void) | undefined };
 
 /**
  * Ships log records to the registry in the background: a bounded FIFO queue,
  * batches by size or time, retries with exponential backoff and jitter until
  * the registry answers, and actions (`track.*` on a queued request) that run
- * only after everything queued before them. Nothing here ever throws into the
- * caller's code path: failures go to `onError`.
+ * only after everything queued before them. A batch the registry refuses is
+ * split until the one bad record is found, so one record can't sink its
+ * neighbours. Nothing here ever throws into the caller's code path: failures
+ * go to `onError`.
  */
 export class LogShipper {
+  /** FIFO; the first `sending` items are in the request now outstanding. */
   private readonly queue: Item[] = [];
   private readonly waiters: { seq: number; resolve: () => void }[] = [];
   private readonly options: Required<Omit<LogShipperOptions, "onError">> & Pick<LogShipperOptions, "onError">;
   private nextSeq = 1;
-  /** Highest seq fully handled (delivered or dropped), in order. */
+  /** Every item with a seq up to this one is handled (delivered or dropped). */
   private doneSeq = 0;
   private working = false;
+  /** The interval passed, or someone asked: send even a partial batch. */
+  private due = false;
+  private sending = 0;
   private closed = false;
+  /** While searching a refused batch for its bad record: smaller batches up to this seq. */
+  private split: { untilSeq: number; size: number } | undefined;
+  /** Overflow is reported once per outage, not once per dropped record. */
+  private overflowReported = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: { timer: ReturnType<typeof setTimeout>; wake: () => void } | undefined;
-  private readonly stats: ShipperStats = { queued: 0, delivered: 0, dropped: 0, failures: 0 };
+  private readonly stats = { delivered: 0, dropped: 0, rejected: 0, failures: 0 };
 
   constructor(options: LogShipperOptions) {
+    const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as LogShipperOptions;
     this.options = {
       batchSize: 100,
       flushIntervalMs: 1000,
@@ -66,7 +82,7 @@ export class LogShipper {
       retryBaseDelayMs: 500,
       maxRetryDelayMs: 30_000,
       random: Math.random,
-      ...options,
+      ...defined,
     };
   }
 
@@ -75,9 +91,14 @@ export class LogShipper {
     this.push({ seq: this.nextSeq++, kind: "record", record });
   }
 
-  /** Queues an action to run after everything queued so far has been delivered. */
-  enqueueAction(describe: string, run: () => Promise<unknown>): void {
-    this.push({ seq: this.nextSeq++, kind: "action", describe, run });
+  /**
+   * Queues an action to run after everything queued so far is handled. A
+   * retryable failure (the action throws a transient error) is retried like a
+   * batch; `dropped` is called if the action is dropped without running
+   * (queue overflow, or queued after `close()`).
+   */
+  enqueueAction(describe: string, run: () => Promise<unknown>, dropped?: () => void): void {
+    this.push({ seq: this.nextSeq++, kind: "action", describe, run, dropped });
   }
 
   /**
@@ -87,23 +108,30 @@ export class LogShipper {
   async flush(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
     const target = this.nextSeq - 1;
     if (target > this.doneSeq) {
-      const delivered = new Promise<void>((resolve) => this.waiters.push({ seq: target, resolve }));
-      this.wake(true);
-      if (options.timeoutMs === undefined) await delivered;
+      const handled = new Promise<void>((resolve) => this.waiters.push({ seq: target, resolve }));
+      this.wake("now");
+      if (options.timeoutMs === undefined) await handled;
       else {
         let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([delivered, new Promise<void>((resolve) => (timer = setTimeout(resolve, options.timeoutMs)))]);
+        await Promise.race([handled, new Promise<void>((resolve) => (timer = setTimeout(resolve, options.timeoutMs)))]);
         clearTimeout(timer);
       }
     }
     return { pending: this.queue.filter((item) => item.seq <= target).length, dropped: this.stats.dropped };
   }
 
-  /** Flushes, then stops the timers. Later records are dropped (and counted). */
+  /**
+   * Flushes, then stops: timers cleared, no more retries, later records
+   * dropped (and counted). With `timeoutMs`, what was still pending is
+   * reported in the result and stays unsent.
+   */
   async close(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
     const result = await this.flush(options);
     this.closed = true;
     clearTimeout(this.timer);
+    this.timer = undefined;
+    // A worker waiting to retry stops now (it checks `closed`).
+    this.retryTimer?.wake();
     return result;
   }
 
@@ -114,33 +142,58 @@ export class LogShipper {
   private push(item: Item): void {
     if (this.closed) {
       this.stats.dropped++;
-      this.options.onError?.(new RegistryError("The client is closed: a log record was dropped."));
+      this.report(new RegistryError(`The client is closed: a log ${item.kind} was dropped.`));
+      if (item.kind === "action") this.notifyDropped(item);
       return;
     }
     this.queue.push(item);
-    while (this.queue.length > this.options.maxQueueSize) {
-      // The head may be in flight; drop the oldest item behind it instead.
-      const dropped = this.queue.splice(this.working ? 1 : 0, 1)[0];
-      if (!dropped) break;
-      this.stats.dropped++;
-      this.markDone();
-      this.options.onError?.(new RegistryError(`The log queue is full (${this.options.maxQueueSize}): dropped the oldest entry.`));
-    }
-    this.wake(this.queue.length >= this.options.batchSize || item.kind === "action");
+    this.enforceBound();
+    this.wake(this.queue.length - this.sending >= this.options.batchSize || item.kind === "action" ? "start" : "later");
   }
 
-  /** Starts the worker now (`immediate`) or after the flush interval. */
-  private wake(immediate: boolean): void {
-    if (immediate) {
+  /**
+   * Drops the oldest items beyond the bound. The items of the request now
+   * outstanding can't be taken back: until it settles, the bound applies to
+   * the items behind it (the queue may exceed it by that one batch), and if
+   * the request fails they are the first to go.
+   */
+  private enforceBound(): void {
+    let droppedNow = 0;
+    while (this.queue.length - this.sending > this.options.maxQueueSize) {
+      const [dropped] = this.queue.splice(this.sending, 1);
+      this.stats.dropped++;
+      droppedNow++;
+      if (dropped?.kind === "action") this.notifyDropped(dropped);
+    }
+    if (droppedNow === 0) return;
+    this.markDone();
+    if (!this.overflowReported) {
+      this.overflowReported = true;
+      this.report(new RegistryError(`The log queue is full (${this.options.maxQueueSize}): dropping the oldest records until the registry answers. See stats().dropped.`));
+    }
+  }
+
+  /**
+   * `now`: send everything, partial batches too (flush). `start`: send the
+   * full batches (and what precedes an action). `later`: after the interval.
+   */
+  private wake(mode: "now" | "start" | "later"): void {
+    if (mode !== "later") {
+      if (mode === "now") {
+        this.due = true;
+        // Someone waits: retry now rather than after the backoff. New records alone must not cut the backoff short.
+        this.retryTimer?.wake();
+      }
       clearTimeout(this.timer);
       this.timer = undefined;
-      this.retryTimer?.wake();
       void this.work();
     } else if (!this.timer && !this.working) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
+        this.due = true;
         void this.work();
       }, this.options.flushIntervalMs);
+      // The exit hook flushes what's left; this timer must not keep the process alive.
       this.timer.unref?.();
     }
   }
@@ -152,46 +205,70 @@ export class LogShipper {
       while (this.queue.length > 0) {
         const head = this.queue[0]!;
         const batch = head.kind === "record" ? this.takeRecords() : [head];
-        const ok = await this.deliver(batch);
-        if (ok === "retry") {
+        // A partial batch waits for the interval, unless someone waits on it (flush, an action behind it) or it is being retried.
+        const partial = head.kind === "record" && batch.length < this.options.batchSize && batch.length === this.queue.length;
+        if (partial && !this.due && this.waiters.length === 0 && this.stats.failures === 0) break;
+        this.sending = batch.length;
+        const outcome = await this.deliver(batch);
+        this.sending = 0;
+        if (outcome === "retry") {
+          this.enforceBound();
+          if (this.closed) break;
           await this.backoff();
+          if (this.closed) break;
+          continue;
+        }
+        this.stats.failures = 0;
+        if (outcome === "refused" && batch.length > 1) {
+          // One bad record refuses the whole batch: send halves until it is alone.
+          this.split = { untilSeq: batch.at(-1)!.seq, size: Math.ceil(batch.length / 2) };
           continue;
         }
         this.queue.splice(0, batch.length);
-        if (ok === "delivered") this.stats.delivered += batch.length;
-        else this.stats.dropped += batch.length;
-        this.stats.failures = 0;
+        if (outcome === "delivered") {
+          this.stats.delivered += batch.length;
+          this.overflowReported = false;
+        } else {
+          this.stats.dropped += batch.length;
+          this.stats.rejected += batch.length;
+        }
+        if (this.split && batch.at(-1)!.seq >= this.split.untilSeq) this.split = undefined;
+        this.enforceBound();
         this.markDone();
       }
+      this.due = false;
     } finally {
+      this.sending = 0;
       this.working = false;
     }
+    if (this.queue.length > 0 && !this.closed && this.stats.failures === 0) this.wake("later");
   }
 
   private takeRecords(): Item[] {
+    const limit = this.split ? this.split.size : this.options.batchSize;
     const batch: Item[] = [];
     for (const item of this.queue) {
-      if (item.kind !== "record" || batch.length >= this.options.batchSize) break;
+      if (item.kind !== "record" || batch.length >= limit) break;
       batch.push(item);
     }
     return batch;
   }
 
-  private async deliver(batch: Item[]): Promise<"delivered" | "rejected" | "retry"> {
+  /** `refused`: the registry found the batch invalid (400, 413): maybe one record's fault. `rejected`: refused for good (401, 404). */
+  private async deliver(batch: Item[]): Promise<"delivered" | "refused" | "rejected" | "retry"> {
     try {
       const head = batch[0]!;
       if (head.kind === "action") await head.run();
       else await this.options.sendBatch(batch.map((item) => (item as Extract<Item, { kind: "record" }>).record));
       return "delivered";
     } catch (error) {
-      this.options.onError?.(error);
+      this.report(error);
       // A registry that is down or overloaded will come back; a record it refuses will not.
-      const transient = !(error instanceof Error) || !("code" in error) || (error instanceof RegistryError && error.isRetryable);
-      if (transient) {
+      if (isTransientRegistryError(error)) {
         this.stats.failures++;
         return "retry";
       }
-      return "rejected";
+      return error instanceof InvalidRequestError ? "refused" : "rejected";
     }
   }
 
@@ -219,6 +296,22 @@ export class LogShipper {
         this.waiters.splice(index, 1);
         waiter.resolve();
       }
+    }
+  }
+
+  private notifyDropped(item: Extract<Item, { kind: "action" }>): void {
+    try {
+      item.dropped?.();
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.options.onError?.(error);
+    } catch {
+      // A throwing onError hook must not reach run() or stop the worker.
     }
   }
 }

@@ -1,4 +1,5 @@
-import { RegistryError } from "@promptline/core";
+import { PromptNotFoundError, RegistryError } from "@promptline/core";
+import { isTransientRegistryError } from "./registry-client.js";
 
 /** Which version of a prompt: a number, a release label, or the newest. */
 export interface PromptSelector {
@@ -12,20 +13,46 @@ export interface PromptCacheOptions<T> {
   load: (selector: PromptSelector, signal: AbortSignal) => Promise<T>;
   /** How long a value is fresh. After that it is served stale while a refresh runs. */
   ttlMs: number;
-  /** The longest a `run()` waits for the registry on a miss before falling back or failing. */
+  /** The longest a fetch may take (a miss waits at most this long) before it counts as failed. */
   fetchTimeoutMs: number;
-  /** A value to use when the registry can't give one (cold start, registry down). */
-  fallback?: (selector: PromptSelector) => T | undefined;
-  /** Most entries kept; the least recently used go first. */
+  /**
+   * A value to use when the registry can't give one (cold start, registry down
+   * or hung). Not used when the registry answers that the prompt doesn't exist:
+   * that is an error to see, not to hide.
+   */
+  fallback?: (selector: PromptSelector) => T | undefined | Promise<T | undefined>;
+  /** Most entries kept; the least recently used go first. Default 1000. */
   maxEntries?: number;
+  /** First wait before retrying a failed refresh; doubles up to `maxErrorBackoffMs`. Default 1000 ms. */
+  errorBackoffMs?: number;
+  /** Default 30 000 ms. */
+  maxErrorBackoffMs?: number;
   now?: () => number;
-  /** Told about failed background refreshes (the caller got a stale value). */
+  /** Told about failed refreshes (the caller got a stale or fallback value). */
   onError?: (error: unknown) => void;
 }
 
 interface Entry<T> {
   value: T;
-  fetchedAt: number;
+  /** No refresh before this time: `fetchedAt + ttl`, or later after failed refreshes. */
+  refreshAt: number;
+  /** Consecutive failed refreshes, for the backoff. */
+  failures: number;
+  /** The value came from `fallback`, not from the registry. */
+  fallback: boolean;
+}
+
+/** What the cache did, for diagnostics and tests. */
+export interface PromptCacheStats {
+  /** Fetches started (misses and refreshes). */
+  fetches: number;
+  /** Gets answered from the cache without waiting (fresh or stale). */
+  hits: number;
+  /** Gets that had to wait for the registry. */
+  misses: number;
+  /** Gets answered by a fallback template. */
+  fallbacks: number;
+  entries: number;
 }
 
 /** Cache keys can't collide: a label `3` and version 3 differ (a Langfuse bug). */
@@ -34,24 +61,32 @@ export function cacheKey({ name, version, label }: PromptSelector): string {
 }
 
 /**
- * Stale-while-revalidate cache of compiled prompts. A fresh hit costs a map
- * lookup; a stale hit is served at once and refreshed in the background; a
- * miss waits for the registry at most `fetchTimeoutMs`. One fetch per key is
- * in flight at a time, for misses and refreshes alike. When the registry
- * fails, a stale value is served (stale-if-error), else the fallback, else the
- * error is thrown.
+ * Stale-while-revalidate cache of prompts. A fresh hit costs a map lookup; a
+ * stale hit is served at once and refreshed in the background; a miss waits
+ * for the registry at most `fetchTimeoutMs`. One fetch per key is in flight at
+ * a time, for misses and refreshes alike. When the registry is down, slow or
+ * answers 5xx, the stale value is kept (stale-if-error) and refreshes back off;
+ * a cold miss then uses the fallback, kept like a stale value so later calls
+ * don't wait again. A definitive 404 evicts: a removed label must not be
+ * served forever.
  */
 export class PromptCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
   private readonly inFlight = new Map<string, Promise<T>>();
+  /** Bumped by `invalidate(name)`, so a fetch started before it can't store an old value after it. */
+  private readonly generations = new Map<string, number>();
   private readonly now: () => number;
   private readonly maxEntries: number;
-  /** Registry fetches started, for tests and diagnostics. */
-  fetchCount = 0;
+  private readonly counters = { fetches: 0, hits: 0, misses: 0, fallbacks: 0 };
 
   constructor(private readonly options: PromptCacheOptions<T>) {
     this.now = options.now ?? Date.now;
-    this.maxEntries = options.maxEntries ?? 1000;
+    this.maxEntries = Math.max(1, options.maxEntries ?? 1000);
+  }
+
+  /** Registry fetches started. */
+  get fetchCount(): number {
+    return this.counters.fetches;
   }
 
   async get(selector: PromptSelector): Promise<T> {
@@ -61,76 +96,115 @@ export class PromptCache<T> {
       // Re-insert to keep the map in least-recently-used order.
       this.entries.delete(key);
       this.entries.set(key, entry);
-      if (this.now() - entry.fetchedAt >= this.options.ttlMs) {
-        this.fetch(key, selector).catch((error: unknown) => this.options.onError?.(error));
+      this.counters.hits++;
+      if (entry.fallback) this.counters.fallbacks++;
+      if (this.now() >= entry.refreshAt) {
+        this.fetch(key, selector).catch((error: unknown) => this.report(error));
       }
       return entry.value;
     }
+    this.counters.misses++;
     try {
       return await this.fetch(key, selector);
     } catch (error) {
-      const fallback = this.options.fallback?.(selector);
-      if (fallback !== undefined) return fallback;
-      throw error;
+      if (!isTransientRegistryError(error) || !this.options.fallback) throw error;
+      const fallback = await this.options.fallback(selector);
+      if (fallback === undefined) throw error;
+      this.report(error);
+      this.counters.fallbacks++;
+      // Kept like a stale value: later calls get it at once, and the registry is retried in the background.
+      if (!this.entries.has(key)) this.store(key, { value: fallback, refreshAt: this.now() + this.backoff(1), failures: 1, fallback: true });
+      return fallback;
     }
   }
 
-  /** Drops every cached version of exactly this prompt name (not names sharing its prefix). */
+  /** Drops every cached version of exactly this prompt name (not names sharing its prefix), and forgets fetches in flight for it. */
   invalidate(name: string): void {
-    for (const key of [...this.entries.keys()]) {
-      if ((JSON.parse(key) as [string])[0] === name) this.entries.delete(key);
+    this.generations.set(name, (this.generations.get(name) ?? 0) + 1);
+    for (const map of [this.entries, this.inFlight]) {
+      for (const key of [...map.keys()]) {
+        if ((JSON.parse(key) as [string])[0] === name) map.delete(key);
+      }
     }
   }
 
   clear(): void {
-    this.entries.clear();
+    for (const name of new Set([...this.entries.keys(), ...this.inFlight.keys()].map((key) => (JSON.parse(key) as [string])[0]))) this.invalidate(name);
   }
 
   get size(): number {
     return this.entries.size;
   }
 
+  stats(): PromptCacheStats {
+    return { ...this.counters, entries: this.entries.size };
+  }
+
   private fetch(key: string, selector: PromptSelector): Promise<T> {
     const running = this.inFlight.get(key);
     if (running) return running;
-    const promise = this.load(key, selector).finally(() => this.inFlight.delete(key));
+    const promise = this.load(key, selector).finally(() => {
+      if (this.inFlight.get(key) === promise) this.inFlight.delete(key);
+    });
     this.inFlight.set(key, promise);
     return promise;
   }
 
   private async load(key: string, selector: PromptSelector): Promise<T> {
-    this.fetchCount++;
+    this.counters.fetches++;
+    const generation = this.generations.get(selector.name) ?? 0;
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        controller.abort();
-        reject(
-          new RegistryError(`The registry did not answer within ${this.options.fetchTimeoutMs} ms (prompt "${selector.name}").`, {
-            isRetryable: true,
-          }),
-        );
+        const error = new RegistryError(`The registry did not answer within ${this.options.fetchTimeoutMs} ms (prompt "${selector.name}").`, {
+          isRetryable: true,
+        });
+        controller.abort(error);
+        reject(error);
       }, this.options.fetchTimeoutMs);
+      // A hung registry must not keep the process alive on its own.
       timer.unref?.();
     });
     try {
       const value = await Promise.race([this.options.load(selector, controller.signal), timeout]);
-      this.entries.set(key, { value, fetchedAt: this.now() });
-      while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+      // Published (and invalidated) while this fetch ran: the value may be the old version, don't keep it.
+      if ((this.generations.get(selector.name) ?? 0) === generation) {
+        this.store(key, { value, refreshAt: this.now() + this.options.ttlMs, failures: 0, fallback: false });
+      }
       return value;
     } catch (error) {
-      // Stale-if-error: a transient failure keeps serving what we had.
-      const stale = this.entries.get(key);
-      if (stale && isTransient(error)) return stale.value;
-      // A definitive answer (the label was removed, the prompt deleted) must not leave a stale value served forever.
-      this.entries.delete(key);
+      const entry = this.entries.get(key);
+      if (error instanceof PromptNotFoundError) {
+        // The label was removed or the prompt deleted: stop serving what we had.
+        this.entries.delete(key);
+      } else if (entry) {
+        // Stale-if-error: keep serving it, and don't ask a failing registry again on every call.
+        entry.failures++;
+        entry.refreshAt = this.now() + this.backoff(entry.failures);
+      }
       throw error;
     } finally {
       clearTimeout(timer);
     }
   }
-}
 
-function isTransient(error: unknown): boolean {
-  return error instanceof RegistryError ? error.isRetryable : true;
+  private store(key: string, entry: Entry<T>): void {
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  private backoff(failures: number): number {
+    const base = this.options.errorBackoffMs ?? 1000;
+    return Math.min(this.options.maxErrorBackoffMs ?? 30_000, base * 2 ** Math.min(failures - 1, 20));
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.options.onError?.(error);
+    } catch {
+      // A throwing onError hook must not break run().
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import {
   InvalidRequestError,
+  PromptlineError,
   PromptNotFoundError,
   RegistryError,
   UnauthorizedError,
@@ -48,6 +49,17 @@ function messageOf(body: unknown, fallback: string): string {
 }
 
 /**
+ * Whether a registry failure may pass on its own (network, timeout, 5xx, 429):
+ * worth retrying, and a reason to keep serving a stale prompt. A definitive
+ * answer (404, 401, another 4xx) is not. Errors from outside our family (a
+ * custom `fetch` that throws) count as transient.
+ */
+export function isTransientRegistryError(error: unknown): boolean {
+  if (error instanceof RegistryError) return error.isRetryable;
+  return !(error instanceof PromptlineError);
+}
+
+/**
  * The one owner of HTTP to the registry: auth header, timeout, JSON, and the
  * mapping of statuses to the error family (404 → PromptNotFoundError,
  * 401 → UnauthorizedError, other 4xx → InvalidRequestError, 5xx/429/network
@@ -67,6 +79,7 @@ export class RegistryClient {
     if (this.options.apiKey) headers["x-api-key"] = this.options.apiKey;
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     let response: Response;
+    let text: string;
     try {
       response = await this.options.fetch(`${this.options.baseURL}${path}`, {
         method,
@@ -74,6 +87,8 @@ export class RegistryClient {
         ...(body !== undefined && { body: JSON.stringify(body) }),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
+      // Inside the try: a body cut off or timed out mid-way is as transient as a refused connection.
+      text = await response.text();
     } catch (error) {
       const timedOut = timeout.aborted;
       throw new RegistryError(
@@ -83,7 +98,6 @@ export class RegistryClient {
         { isRetryable: true, cause: error },
       );
     }
-    const text = await response.text();
     let parsed: unknown = undefined;
     try {
       parsed = text ? JSON.parse(text) : undefined;
