@@ -5,12 +5,15 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "./app-env.js";
 import { requireApiKey } from "./http/auth.js";
 import { errorBody, toErrorResponse } from "./http/error-handler.js";
+import { requireJsonBody } from "./http/read-json.js";
+import { createSessions } from "./http/session.js";
 import { apiV1Routes } from "./routes/api-v1-routes.js";
+import { dashboardApiRoutes, dashboardRoutes, type DashboardOptions } from "./routes/dashboard-routes.js";
 import { buildOpenApiDocument } from "./routes/openapi.js";
 import { promptLayerRoutes } from "./routes/promptlayer-routes.js";
 import type { Storage } from "./storage/index.js";
 
-export interface CreateAppOptions {
+export interface CreateAppOptions extends DashboardOptions {
   storage: Storage;
   /** Largest accepted request body. Default 10 MiB. */
   maxBodyBytes?: number;
@@ -51,8 +54,13 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   const openApi = buildOpenApiDocument(serverVersion);
   app.get("/api/v1/openapi.json", (c) => c.json(openApi));
 
+  const sessions = createSessions({ storage, ...(options.sessionSecret && { secret: options.sessionSecret }) });
+  app.route("/", dashboardRoutes({ storage, sessions, dashboardDir: options.dashboardDir }));
+
   const authenticated = new Hono<AppEnv>();
-  authenticated.use("*", requireApiKey(storage));
+  authenticated.use("*", requireApiKey(storage, sessions.keyFromCookie));
+  authenticated.use("*", requireJsonBody);
+  authenticated.route("/api/v1", dashboardApiRoutes({ storage, playground: options.playground }));
   authenticated.route("/api/v1", apiV1Routes(dependencies));
   authenticated.route("/", promptLayerRoutes(dependencies));
   app.route("/", authenticated);

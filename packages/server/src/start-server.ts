@@ -1,11 +1,14 @@
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
+import type { DashboardOptions } from "./routes/dashboard-routes.js";
 import { createStorage, type Storage } from "./storage/index.js";
 
-export interface StartServerOptions {
+export interface StartServerOptions extends DashboardOptions {
   /** `sqlite:./promptline.db` (default), `sqlite::memory:`, a file path, or `postgres://…`. */
   database?: string;
+  /** PostgreSQL: keep every table in this schema (created if missing), so several installs or test runs can share one database. */
+  schema?: string;
   /** Default 8600; 0 picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -31,7 +34,9 @@ export interface RunningServer {
  * so several instances can share one PostgreSQL database.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const storage = await createStorage(options.database ?? "sqlite:./promptline.db");
+  const storage = await createStorage(options.database ?? "sqlite:./promptline.db", {
+    ...(options.schema !== undefined && { schema: options.schema }),
+  });
   try {
     const workspace = await storage.workspaces.ensureDefault();
     let createdApiKey: string | null = null;
@@ -44,6 +49,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       storage,
       ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
       ...(options.logError && { logError: options.logError }),
+      ...(options.dashboardDir && { dashboardDir: options.dashboardDir }),
+      ...(options.playground && { playground: options.playground }),
+      ...(options.sessionSecret && { sessionSecret: options.sessionSecret }),
     });
     const host = options.host ?? "127.0.0.1";
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

@@ -1,7 +1,9 @@
 import { UnauthorizedError } from "@promptline/core";
 import type { Context, MiddlewareHandler } from "hono";
 import type { ApiKeyRecord, Storage } from "../storage/index.js";
+import { hasRoute } from "./has-route.js";
 import { readJson } from "./read-json.js";
+import { ForbiddenError } from "./route-errors.js";
 
 /** What the auth middleware leaves on the context for the routes. */
 export interface AuthVariables {
@@ -29,12 +31,18 @@ async function presentedKey(c: Context): Promise<string | undefined> {
 /**
  * Resolves the key to its workspace on every request (nothing cached, so a
  * revocation takes effect at once). Wrong and missing keys get the same 401,
- * which never says which keys exist.
+ * which never says which keys exist. A path no route serves goes on to the
+ * JSON 404, key or no key.
  */
-export function requireApiKey(storage: Storage): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function requireApiKey(
+  storage: Storage,
+  /** The dashboard's session cookie, tried when no key is presented (see `session.ts`). */
+  fromSession?: (c: Context) => Promise<ApiKeyRecord | undefined>,
+): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
+    if (!hasRoute(c)) return next();
     const plaintext = await presentedKey(c);
-    const key = plaintext === undefined ? undefined : await storage.apiKeys.findByPlaintext(plaintext);
+    const key = plaintext === undefined ? await fromSession?.(c) : await storage.apiKeys.findByPlaintext(plaintext);
     if (!key) throw new UnauthorizedError();
     c.set("apiKey", key);
     c.set("workspaceId", key.workspace_id);
@@ -42,8 +50,8 @@ export function requireApiKey(storage: Storage): MiddlewareHandler<{ Variables: 
   };
 }
 
-/** Key management needs an admin key. */
+/** Key management needs an admin key: another valid key gets 403. */
 export const requireAdmin: MiddlewareHandler<{ Variables: AuthVariables }> = async (c, next) => {
-  if (!c.get("apiKey").admin) throw new UnauthorizedError("This route needs an admin API key.");
+  if (!c.get("apiKey").admin) throw new ForbiddenError("This route needs an admin API key: create one with an admin key (POST /api/v1/keys with admin: true).");
   await next();
 };

@@ -639,6 +639,27 @@ export function storageContract(factory: StorageFactory): void {
         );
       });
 
+      it("aggregates the log per time bucket, with the query's filters, within the workspace", async () => {
+        const { id: ws } = await newWorkspace();
+        const { id: other } = await newWorkspace();
+        await storage.requests.insertMany(ws, [
+          log({ request_id: "s-1", status: "ERROR", latency_ms: 100, cost_usd: 0.5, tags: ["chart"], usage: { input_tokens: 3, output_tokens: 4 } }),
+          log({ request_id: "s-2", status: "SUCCESS", latency_ms: 300, cost_usd: null, tags: ["chart"], usage: { input_tokens: 10, output_tokens: 20 } }),
+          log({ request_id: "s-3", status: "SUCCESS", provider: "anthropic", latency_ms: null, cost_usd: 0.25 }),
+        ]);
+        const [day, ...rest] = await storage.requests.stats(ws, { bucket: "day" });
+        expect(rest).toEqual([]);
+        expect(day).toEqual({ start: expect.stringMatching(/^\d{4}-\d\d-\d\dT00:00:00\.000Z$/), count: 3, errors: 1, avg_latency_ms: 200, cost_usd: 0.75, input_tokens: 13, output_tokens: 24 });
+        const tagged = await storage.requests.stats(ws, { bucket: "hour", tags: ["chart"] });
+        expect(tagged).toEqual([expect.objectContaining({ start: expect.stringMatching(/T\d\d:00:00\.000Z$/), count: 2, errors: 1, cost_usd: 0.5 })]);
+        expect(await storage.requests.stats(ws, { bucket: "minute", provider: "anthropic" })).toEqual([
+          expect.objectContaining({ count: 1, errors: 0, avg_latency_ms: null, cost_usd: 0.25, input_tokens: 0 }),
+        ]);
+        expect(await storage.requests.stats(ws, { bucket: "day", to: "2000-01-01T00:00:00.000Z" })).toEqual([]);
+        expect(await storage.requests.stats(other, { bucket: "day" })).toEqual([]);
+        await expect(storage.requests.stats(ws, { bucket: "week" as never })).rejects.toBeInstanceOf(InvalidRequestError);
+      });
+
       it("links a request to a prompt version after the fact", async () => {
         const { id: ws } = await newWorkspace();
         const published = await storage.prompts.publish(ws, { name: "late", prompt_template: chat("a"), release_labels: ["prod"] });

@@ -335,6 +335,26 @@ export interface RequestPage {
   next_cursor: string | null;
 }
 
+/** Filters of the request log's chart, and the bucket width. */
+export interface RequestStatsQuery extends Omit<RequestQuery, "cursor" | "limit"> {
+  bucket: "minute" | "hour" | "day";
+}
+
+/** One bucket of the request log's chart (UTC). Buckets with no request are absent. */
+export interface RequestStatsBucket {
+  /** The bucket's start, ISO-8601 UTC. */
+  start: string;
+  count: number;
+  /** Requests with status ERROR. */
+  errors: number;
+  /** Null when no request of the bucket has a latency. */
+  avg_latency_ms: number | null;
+  /** Sum of known costs (unpriced requests add nothing). */
+  cost_usd: number;
+  input_tokens: number;
+  output_tokens: number;
+}
+
 export interface SetPromptInput {
   prompt: PromptRef;
   version?: number | null;
@@ -351,6 +371,8 @@ export interface RequestRepository {
   insertMany(workspaceId: number, records: readonly RequestInsert[]): Promise<InsertResult[]>;
   get(workspaceId: number, ref: RequestRef): Promise<RequestLogRow | undefined>;
   query(workspaceId: number, query?: RequestQuery): Promise<RequestPage>;
+  /** Counts, errors, latency, cost and tokens per time bucket, oldest first (the dashboard's chart). */
+  stats(workspaceId: number, query: RequestStatsQuery): Promise<RequestStatsBucket[]>;
   /** Merges keys into the request's metadata. False when the request is unknown. */
   updateMetadata(workspaceId: number, ref: RequestRef, metadata: Record<string, string>): Promise<boolean>;
   /**

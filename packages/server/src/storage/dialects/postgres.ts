@@ -47,7 +47,15 @@ export function createPostgresDialect(options: PostgresDialectOptions): StorageD
     migrationTableSchema: schema,
     addIdColumn: (table) => table.addColumn("id", "bigint", (column) => column.primaryKey().generatedByDefaultAsIdentity()),
     prepare: async (db) => {
-      if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+      if (schema === undefined) return;
+      // Several instances starting at once race here: `if not exists` is checked before the
+      // insert, so the loser gets a unique violation on pg_namespace. The schema exists then.
+      try {
+        await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (code !== "23505" && code !== "42P06") throw error;
+      }
     },
   };
 }

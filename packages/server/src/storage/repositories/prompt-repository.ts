@@ -126,6 +126,15 @@ export function createPromptRepository({ db, timestamp }: RepositoryContext): Pr
       if (query.search) {
         prompts = prompts.where(sql<boolean>`${sql.ref("prompt.search_name")} like ${containsPattern(query.search.toLowerCase())} escape '\\'`);
       }
+      if (query.tag !== undefined) {
+        // `tags` is a JSON array (JSON.stringify, no spaces); an element is the tag's JSON text between
+        // delimiters. replace() is case-sensitive on both databases, unlike SQLite's LIKE.
+        const element = JSON.stringify(query.tag);
+        const needles = [`[${element}]`, `[${element},`, `,${element},`, `,${element}]`];
+        prompts = prompts.where(({ or }) =>
+          or(needles.map((needle) => sql<boolean>`replace(${sql.ref("prompt.tags")}, ${needle}, '') <> ${sql.ref("prompt.tags")}`)),
+        );
+      }
       if (query.label !== undefined) {
         const label = query.label;
         prompts = prompts.where(({ exists, selectFrom }) =>

@@ -101,7 +101,7 @@ function pageWindow<Column extends string>(
  * (table-qualified, as the table may be joined). Further tags and metadata
  * pairs are point lookups in the side tables' primary keys.
  */
-function requestFilters(query: RequestQuery): Expression<SqlBool> {
+export function requestFilters(query: RequestQuery): Expression<SqlBool> {
   const eb = expressionBuilder<Database, "request_log">();
   const conditions: Expression<SqlBool>[] = [];
   if (query.prompt_name !== undefined) conditions.push(eb("request_log.prompt_name", "=", query.prompt_name));

@@ -7,6 +7,7 @@ import type { InsertResult, RequestInsert, RequestRef, RequestRepository } from 
 import { requirePrompt, requireVersion } from "./prompt-queries.js";
 import { findRequest, loadRequestRows, toRequestColumns } from "./request-queries.js";
 import { selectPage } from "./request-page-query.js";
+import { selectStats } from "./request-stats-query.js";
 import type { RepositoryContext } from "./repository-context.js";
 
 const defaultLimit = 50;
@@ -94,6 +95,8 @@ export function createRequestRepository({ db, timestamp }: RepositoryContext): R
       const last = items.at(-1);
       return { items, next_cursor: page.length > limit && last ? encodeCursor(last) : null };
     },
+
+    stats: (workspaceId, query) => selectStats(db, workspaceId, query),
 
     async updateMetadata(workspaceId, ref, metadata) {
       validateMetadata(metadata);

@@ -1,0 +1,269 @@
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, sep } from "node:path";
+import { PromptlineError, UnauthorizedError, requestStatusSchema, type PromptBlueprint } from "@promptline/core";
+import { Hono, type Context } from "hono";
+import { deleteCookie, setCookie } from "hono/cookie";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import type { AppEnv } from "../app-env.js";
+import { parseWith, readBody } from "../http/read-json.js";
+import { csrfHeaderName, sessionCookieName, sessionTtlSeconds, type Sessions } from "../http/session.js";
+import type { ApiKeyRecord, Storage } from "../storage/index.js";
+
+/** What the playground asks the runner to do. */
+export interface PlaygroundRunInput {
+  prompt_name: string;
+  /** A version number, or a release label (which wins), or neither for the newest. */
+  version?: number;
+  label?: string;
+  input_variables: Record<string, unknown>;
+  /** Run on another provider and/or model. */
+  provider?: string;
+  model?: string;
+  /** Merged last into the model parameters. */
+  parameters?: Record<string, unknown>;
+  tags: string[];
+  metadata: Record<string, string>;
+}
+
+/** One streamed chunk: the SDK's `RunChunk` fits. The assistant's delta is the last message of `prompt_blueprint` until `done`. */
+export interface PlaygroundChunk {
+  request_id: string;
+  prompt_blueprint: PromptBlueprint;
+  done: boolean;
+}
+
+/**
+ * Runs prompts for the dashboard's playground. The server may not depend on
+ * the SDK, so whoever starts it (the CLI, a test) injects one built on
+ * `Promptline`; its runs are logged like any other.
+ */
+export interface PlaygroundRunner {
+  run(input: PlaygroundRunInput, context: { workspaceId: number; signal: AbortSignal }): Promise<AsyncIterable<PlaygroundChunk>>;
+  /** Waits until the run's log has reached the registry, so the dashboard can link to it. */
+  flush?(): Promise<unknown>;
+}
+
+/** What `createApp` takes for the dashboard. */
+export interface DashboardOptions {
+  /** The built dashboard (`packages/web/dist`), served at `/`. No dashboard when absent. */
+  dashboardDir?: string;
+  /** Enables `POST /api/v1/playground/run`. */
+  playground?: PlaygroundRunner;
+  /** Signs session cookies; give every instance behind a load balancer the same one. Default: random per process. */
+  sessionSecret?: string;
+}
+
+const signInBody = z.object({ api_key: z.string().min(1).max(512) });
+
+const contentTypes: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".json": "application/json",
+  ".woff2": "font/woff2",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+/** Paths the dashboard's router owns: a reload there gets index.html. */
+const clientRoutes = /^\/(?:login|prompts(?:\/.*)?|requests(?:\/.*)?|playground)?\/?$/;
+
+const htmlHeaders = {
+  "cache-control": "no-cache",
+  "content-security-policy":
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "same-origin",
+};
+
+function sessionView(key: ApiKeyRecord) {
+  return { key: { id: key.id, name: key.name, prefix: key.prefix, admin: key.admin }, workspace_id: key.workspace_id };
+}
+
+/**
+ * The dashboard's public side, mounted before authentication: sign-in and
+ * sign-out (`/api/session`) and the built files with a fallback to
+ * index.html for the dashboard's own routes.
+ */
+export function dashboardRoutes({ storage, sessions, dashboardDir }: { storage: Storage; sessions: Sessions; dashboardDir?: string | undefined }) {
+  const app = new Hono<AppEnv>();
+
+  app.post("/api/session", async (c) => {
+    if (c.req.header(csrfHeaderName) !== "1") throw new UnauthorizedError(`Sign-in needs the ${csrfHeaderName}: 1 header.`);
+    const { api_key } = await readBody(c, signInBody);
+    const key = await storage.apiKeys.findByPlaintext(api_key.trim());
+    if (!key) throw new UnauthorizedError("That API key is not valid (or was revoked). Check it and try again.");
+    setCookie(c, sessionCookieName, sessions.issue(key), {
+      httpOnly: true,
+      sameSite: "Strict",
+      path: "/",
+      maxAge: sessionTtlSeconds,
+      secure: new URL(c.req.url).protocol === "https:",
+    });
+    return c.json(sessionView(key));
+  });
+
+  app.get("/api/session", async (c) => {
+    const key = await sessions.keyFromCookie(c);
+    if (!key) throw new UnauthorizedError("Not signed in.");
+    return c.json(sessionView(key));
+  });
+
+  app.delete("/api/session", (c) => {
+    deleteCookie(c, sessionCookieName, { path: "/" });
+    return c.body(null, 204);
+  });
+
+  if (dashboardDir) {
+    const root = normalize(dashboardDir);
+    const file = async (relative: string) => {
+      const path = normalize(join(root, relative));
+      if (!path.startsWith(root + sep)) return undefined;
+      try {
+        if (!(await stat(path)).isFile()) return undefined;
+        return { body: await readFile(path), type: contentTypes[extname(path)] ?? "application/octet-stream" };
+      } catch {
+        return undefined;
+      }
+    };
+    const index = async (c: Context) => {
+      const found = await file("index.html");
+      if (!found) return c.text("The dashboard is not built: run `npm run build -w @promptline/web`.", 503);
+      return c.body(new Uint8Array(found.body), 200, { "content-type": found.type, ...htmlHeaders });
+    };
+
+    // Vite names built assets by content hash: cache them for good.
+    app.get("/assets/*", async (c) => {
+      const found = await file(decodeURIComponent(c.req.path));
+      if (!found) return c.text("Not found.", 404);
+      return c.body(new Uint8Array(found.body), 200, {
+        "content-type": found.type,
+        "cache-control": "public, max-age=31536000, immutable",
+        "x-content-type-options": "nosniff",
+      });
+    });
+    app.get("/:file{[A-Za-z0-9_-]+\\.(?:svg|ico|png|txt)}", async (c, next) => {
+      const found = await file(c.req.param("file"));
+      if (!found) return next();
+      return c.body(new Uint8Array(found.body), 200, { "content-type": found.type, "cache-control": "public, max-age=3600" });
+    });
+    app.get("*", async (c, next) => (clientRoutes.test(c.req.path) ? index(c) : next()));
+  }
+  return app;
+}
+
+const statsQuery = z.object({
+  bucket: z.enum(["minute", "hour", "day"]).default("hour"),
+  prompt: z.string().min(1).optional(),
+  version: z.coerce.number().int().positive().optional(),
+  label: z.string().min(1).optional(),
+  tag: z.union([z.string(), z.array(z.string())]).optional(),
+  metadata: z.union([z.string(), z.array(z.string())]).optional(),
+  status: requestStatusSchema.optional(),
+  provider: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
+const playgroundBody = z.object({
+  prompt_name: z.string().min(1).max(512),
+  version: z.number().int().positive().nullish(),
+  label: z.string().min(1).nullish(),
+  input_variables: z.record(z.string(), z.unknown()).default({}),
+  provider: z.string().min(1).nullish(),
+  model: z.string().min(1).nullish(),
+  parameters: z.record(z.string(), z.unknown()).nullish(),
+  tags: z.array(z.string().max(256)).max(100).default(["playground"]),
+  metadata: z.record(z.string(), z.string()).default({}),
+});
+
+const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** The text of the assistant message a chunk carries. */
+function chunkText(chunk: PlaygroundChunk): string {
+  const template = chunk.prompt_blueprint.prompt_template;
+  const message = template.type === "chat" ? template.messages.at(-1) : undefined;
+  const content = template.type === "chat" ? (message?.content ?? []) : template.content;
+  return content.map((part) => (part.type === "text" ? part.text : "")).join("");
+}
+
+/**
+ * The dashboard's routes that need a signed-in caller, mounted under
+ * `/api/v1` before the other `/api/v1` routes (`/requests/stats` would
+ * otherwise read as a request id).
+ */
+export function dashboardApiRoutes({ storage, playground }: { storage: Storage; playground?: PlaygroundRunner | undefined }) {
+  const app = new Hono<AppEnv>();
+
+  app.get("/requests/stats", async (c) => {
+    const all = Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length === 1 ? values[0]! : values]));
+    const query = parseWith(statsQuery, all, "query");
+    const metadata: Record<string, string> = {};
+    for (const pair of asList(query.metadata)) {
+      const colon = pair.indexOf(":");
+      if (colon > 0) metadata[pair.slice(0, colon)] = pair.slice(colon + 1);
+    }
+    const buckets = await storage.requests.stats(c.var.workspaceId, {
+      bucket: query.bucket,
+      ...(query.prompt && { prompt_name: query.prompt }),
+      ...(query.version && { prompt_version: query.version }),
+      ...(query.label && { prompt_label: query.label }),
+      ...(query.tag && { tags: asList(query.tag) }),
+      ...(Object.keys(metadata).length > 0 && { metadata }),
+      ...(query.status && { status: query.status }),
+      ...(query.provider && { provider: query.provider }),
+      ...(query.model && { model: query.model }),
+      ...(query.from && { from: new Date(query.from).toISOString() }),
+      ...(query.to && { to: new Date(query.to).toISOString() }),
+    });
+    return c.json({ bucket: query.bucket, buckets });
+  });
+
+  app.post("/playground/run", async (c) => {
+    if (!playground) {
+      return c.json({ success: false, message: "The playground is not enabled on this server.", error: { code: "not_enabled", message: "The playground is not enabled on this server." } }, 501);
+    }
+    const body = await readBody(c, playgroundBody);
+    const abort = new AbortController();
+    c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
+    // Start the run before the stream so a bad request (missing variables, unknown prompt) is an ordinary JSON error.
+    const chunks = await playground.run(
+      {
+        prompt_name: body.prompt_name,
+        ...(body.version && { version: body.version }),
+        ...(body.label && { label: body.label }),
+        input_variables: body.input_variables,
+        ...(body.provider && { provider: body.provider }),
+        ...(body.model && { model: body.model }),
+        ...(body.parameters && { parameters: body.parameters }),
+        tags: body.tags,
+        metadata: body.metadata,
+      },
+      { workspaceId: c.var.workspaceId, signal: abort.signal },
+    );
+    return streamSSE(c, async (stream) => {
+      stream.onAbort(() => abort.abort());
+      try {
+        for await (const chunk of chunks) {
+          if (!chunk.done) {
+            const text = chunkText(chunk);
+            if (text) await stream.writeSSE({ event: "delta", data: JSON.stringify({ request_id: chunk.request_id, text }) });
+            continue;
+          }
+          await playground.flush?.();
+          await stream.writeSSE({ event: "done", data: JSON.stringify({ request_id: chunk.request_id, text: chunkText(chunk), prompt_blueprint: chunk.prompt_blueprint }) });
+        }
+      } catch (error) {
+        const message = PromptlineError.isInstance(error) ? error.message : error instanceof Error ? error.message : "The run failed.";
+        await playground.flush?.();
+        await stream.writeSSE({ event: "error", data: JSON.stringify({ message }) });
+      }
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,140 @@
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { ApiError } from "../lib/api.js";
+import { Link } from "../lib/router.js";
+
+/** Loads data for a page; `reload` re-runs the loader. A newer load wins over an older one. */
+export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): { data?: T; error?: unknown; loading: boolean; reload: () => void } {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const generation = useRef(0);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const run = useCallback(load, deps);
+  const reload = useCallback(() => {
+    const current = ++generation.current;
+    setState((previous) => ({ ...previous, loading: true }));
+    run().then(
+      (data) => current === generation.current && setState({ data, loading: false }),
+      (error: unknown) => current === generation.current && setState({ error, loading: false }),
+    );
+  }, [run]);
+  useEffect(reload, [reload]);
+  return { ...state, reload };
+}
+
+export function Spinner({ label = "Loading…" }: { label?: string }) {
+  return (
+    <div className="loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      {label}
+    </div>
+  );
+}
+
+export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
+  const signedOut = error instanceof ApiError && error.status === 401;
+  const message = error instanceof Error ? error.message : String(error);
+  return (
+    <div className="callout callout-error" role="alert">
+      <strong>{signedOut ? "You are signed out." : "Something went wrong."}</strong>
+      <p>{message}</p>
+      {signedOut ? (
+        <Link className="button" to="/login">Sign in again</Link>
+      ) : (
+        retry && <button className="button" onClick={retry}>Try again</button>
+      )}
+    </div>
+  );
+}
+
+export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
+  return (
+    <div className="empty">
+      <div className="empty-icon" aria-hidden="true">◌</div>
+      <h3>{title}</h3>
+      {children && <p>{children}</p>}
+      {action}
+    </div>
+  );
+}
+
+export function PageHeader({ title, subtitle, actions, crumbs }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode; crumbs?: ReactNode }) {
+  return (
+    <header className="page-header">
+      <div>
+        {crumbs && <nav className="crumbs" aria-label="Breadcrumb">{crumbs}</nav>}
+        <h1>{title}</h1>
+        {subtitle && <p className="subtitle">{subtitle}</p>}
+      </div>
+      {actions && <div className="actions">{actions}</div>}
+    </header>
+  );
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  const tone = status === "SUCCESS" ? "ok" : status === "ERROR" ? "bad" : "muted";
+  return <span className={`badge badge-${tone}`}>{status.toLowerCase()}</span>;
+}
+
+export function LabelChip({ name, version }: { name: string; version?: number }) {
+  return (
+    <span className={`chip chip-label ${name === "prod" || name === "production" ? "chip-prod" : ""}`}>
+      {name}
+      {version !== undefined && <span className="chip-version">v{version}</span>}
+    </span>
+  );
+}
+
+export function Tag({ children }: { children: ReactNode }) {
+  return <span className="chip chip-tag">{children}</span>;
+}
+
+/** Collapsible pretty JSON. */
+export function JsonBlock({ title, value, open = false }: { title: string; value: unknown; open?: boolean }) {
+  const text = JSON.stringify(value, null, 2) ?? "null";
+  return (
+    <details className="json" open={open}>
+      <summary>
+        {title} <span className="muted">{text.length > 1024 ? `${(text.length / 1024).toFixed(1)} KB` : `${text.length} B`}</span>
+      </summary>
+      <pre>{text}</pre>
+    </details>
+  );
+}
+
+/** A modal dialog on the native `<dialog>`: focus is trapped, Escape cancels. */
+export function ConfirmDialog(props: {
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  busy?: boolean;
+  error?: string | undefined;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+  }, []);
+  return (
+    <dialog ref={ref} className="dialog" onCancel={(event) => (event.preventDefault(), props.onCancel())} aria-labelledby="dialog-title">
+      <h2 id="dialog-title">{props.title}</h2>
+      <div className="dialog-body">{props.children}</div>
+      {props.error && <p className="field-error" role="alert">{props.error}</p>}
+      <div className="dialog-actions">
+        <button className="button" onClick={props.onCancel}>Cancel</button>
+        <button className="button button-primary" onClick={props.onConfirm} disabled={props.busy} autoFocus>
+          {props.busy ? "Working…" : props.confirmLabel}
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+export function Stat({ label, value, tone }: { label: string; value: ReactNode; tone?: "bad" | undefined }) {
+  return (
+    <div className={`stat ${tone === "bad" ? "stat-bad" : ""}`}>
+      <div className="stat-label">{label}</div>
+      <div className="stat-value num">{value}</div>
+    </div>
+  );
+}

@@ -1,0 +1,180 @@
+import type { PromptBlueprint, PromptTemplate, TemplateMetadata, Usage } from "@promptline/core";
+
+/**
+ * The dashboard's only way to the server: same-origin `fetch` with the
+ * session cookie. Every write carries the CSRF header the server requires of
+ * cookie-authenticated writes.
+ */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** Field-level problems (`path: message`) from the server's validation. */
+    readonly issues: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    credentials: "same-origin",
+    headers: {
+      accept: "application/json",
+      ...(method !== "GET" && { "x-promptline-csrf": "1" }),
+      ...(body !== undefined && { "content-type": "application/json" }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+    ...init,
+  });
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Not JSON: a proxy's error page, say.
+  }
+  if (!response.ok) {
+    const error = (json as { message?: string; error?: { issues?: unknown; fields?: unknown } } | undefined) ?? {};
+    const issues = Array.isArray(error.error?.issues) ? (error.error.issues as string[]) : Array.isArray(error.error?.fields) ? (error.error.fields as string[]) : [];
+    throw new ApiError(response.status, error.message ?? `The server answered ${response.status}.`, issues);
+  }
+  return json as T;
+}
+
+export const query = (params: Record<string, string | number | undefined | null | string[]>) => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === "") continue;
+    for (const item of Array.isArray(value) ? value : [value]) search.append(key, String(item));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+};
+
+// ── shapes of /api ───────────────────────────────────────────────────────
+
+export interface Session {
+  key: { id: number; name: string | null; prefix: string; admin: boolean };
+  workspace_id: number;
+}
+
+export interface Version {
+  id: number;
+  prompt_id: number;
+  prompt_name: string;
+  version: number;
+  prompt_template: PromptTemplate;
+  metadata: TemplateMetadata;
+  commit_message: string | null;
+  author_key_id: number | null;
+  created_at: string;
+}
+
+export interface Prompt {
+  id: number;
+  name: string;
+  tags: string[];
+  latest_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PromptListItem extends Prompt {
+  version: Version;
+  labels: Array<{ id: number; name: string; version: number }>;
+  last_used_at: string | null;
+  request_count: number;
+}
+
+export interface Label {
+  id: number;
+  name: string;
+  prompt_version_number: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LabelMove {
+  id: number;
+  label_name: string;
+  from_version: number | null;
+  to_version: number | null;
+  actor_key_id: number | null;
+  created_at: string;
+}
+
+export interface RequestRow {
+  id: number;
+  request_id: string;
+  prompt_name: string | null;
+  prompt_version: number | null;
+  prompt_label: string | null;
+  tags: string[];
+  metadata: Record<string, string>;
+  group_id: number | null;
+  input_variables: Record<string, unknown>;
+  status: "SUCCESS" | "ERROR" | "CANCELLED";
+  provider: string;
+  model: string;
+  usage: Usage | null;
+  cost_usd: number | null;
+  latency_ms: number | null;
+  request_start_time: string | null;
+  request_end_time: string | null;
+  request: Record<string, unknown>;
+  response: unknown;
+  prompt_blueprint: PromptBlueprint | null;
+  error_type: string | null;
+  error_message: string | null;
+  created_at: string;
+  scores: Record<string, number>;
+}
+
+export interface StatsBucket {
+  start: string;
+  count: number;
+  errors: number;
+  avg_latency_ms: number | null;
+  cost_usd: number;
+  input_tokens: number;
+  output_tokens: number;
+}
+
+export interface RequestFilters {
+  prompt?: string;
+  label?: string;
+  tag?: string;
+  metadata?: string;
+  status?: string;
+  provider?: string;
+  from?: string;
+  to?: string;
+}
+
+export const api = {
+  session: () => request<Session>("GET", "/api/session"),
+  signIn: (apiKey: string) => request<Session>("POST", "/api/session", { api_key: apiKey }),
+  signOut: () => request<void>("DELETE", "/api/session"),
+
+  prompts: (params: { search?: string; page?: number; per_page?: number }) =>
+    request<{ items: PromptListItem[]; total: number; page: number; pages: number }>("GET", `/api/v1/prompts${query(params)}`),
+  prompt: (name: string) =>
+    request<{ prompt: Prompt; versions: Version[]; labels: Label[] }>("GET", `/api/v1/prompts/${encodeURIComponent(name)}`),
+  template: (name: string, selector: { version?: number; label?: string }) =>
+    request<{ prompt: Prompt; version: Version; labels: string[] }>("GET", `/api/v1/prompts/${encodeURIComponent(name)}/template${query(selector)}`),
+  labelHistory: (name: string) => request<{ items: LabelMove[] }>("GET", `/api/v1/prompts/${encodeURIComponent(name)}/labels/history`),
+  setLabel: (name: string, label: string, version: number) =>
+    request<Label>("PUT", `/api/v1/prompts/${encodeURIComponent(name)}/labels/${encodeURIComponent(label)}`, { version }),
+  publish: (body: { prompt_name: string; prompt_template: PromptTemplate; metadata: TemplateMetadata; commit_message?: string; release_labels?: string[] }) =>
+    request<{ created: boolean; prompt: Prompt; version: Version }>("POST", "/api/v1/prompts", body),
+
+  requests: (filters: RequestFilters & { cursor?: string; limit?: number }) =>
+    request<{ items: RequestRow[]; next_cursor: string | null }>("GET", `/api/v1/requests${query({ ...filters })}`),
+  requestDetail: (id: string) => request<RequestRow>("GET", `/api/v1/requests/${encodeURIComponent(id)}`),
+  stats: (filters: RequestFilters & { bucket: string }) =>
+    request<{ bucket: string; buckets: StatsBucket[] }>("GET", `/api/v1/requests/stats${query({ ...filters })}`),
+};

@@ -1,0 +1,191 @@
+import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { TrafficChart } from "../components/chart.js";
+import { EmptyState, ErrorState, PageHeader, Spinner, Stat, StatusBadge, Tag, useAsync } from "../components/ui.js";
+import { api, type RequestFilters } from "../lib/api.js";
+import { cost, integer, latency, shortTime } from "../lib/format.js";
+import { Link, navigate, setQuery, useLocation, useTitle } from "../lib/router.js";
+
+const ranges = {
+  "1h": { label: "Last hour", ms: 3_600_000, bucket: "minute" },
+  "24h": { label: "Last 24 hours", ms: 86_400_000, bucket: "hour" },
+  "7d": { label: "Last 7 days", ms: 7 * 86_400_000, bucket: "hour" },
+  "30d": { label: "Last 30 days", ms: 30 * 86_400_000, bucket: "day" },
+} as const;
+type Range = keyof typeof ranges;
+
+const filterKeys = ["prompt", "label", "tag", "metadata", "status", "provider"] as const;
+const pageSize = 50;
+
+/** The request log: filters, a chart over time, and a table paged by cursor (fast at any depth). */
+export function RequestsPage() {
+  useTitle("Requests");
+  const { query } = useLocation();
+  const range: Range = (query.get("range") as Range | null) && query.get("range")! in ranges ? (query.get("range") as Range) : "24h";
+  const values = Object.fromEntries(filterKeys.map((key) => [key, query.get(key) ?? ""])) as Record<(typeof filterKeys)[number], string>;
+  const filterKey = JSON.stringify([values, range]);
+  // The window is fixed when the filters change, so paging doesn't shift under the reader.
+  const window = useMemo(() => ({ to: Date.now() + 60_000, from: Date.now() - ranges[range].ms }), [filterKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const filters: RequestFilters = {
+    ...Object.fromEntries(Object.entries(values).filter(([, value]) => value)),
+    from: new Date(window.from).toISOString(),
+    to: new Date(window.to).toISOString(),
+  };
+  const [cursors, setCursors] = useState<string[]>([]);
+  useEffect(() => setCursors([]), [filterKey]);
+  const cursor = cursors.at(-1);
+
+  const page = useAsync(() => api.requests({ ...filters, limit: pageSize, ...(cursor && { cursor }) }), [filterKey, cursor, window]);
+  const stats = useAsync(() => api.stats({ ...filters, bucket: ranges[range].bucket }), [filterKey, window]);
+  const totals = useMemo(() => {
+    const buckets = stats.data?.buckets ?? [];
+    const count = buckets.reduce((sum, entry) => sum + entry.count, 0);
+    const errors = buckets.reduce((sum, entry) => sum + entry.errors, 0);
+    const latencySum = buckets.reduce((sum, entry) => sum + (entry.avg_latency_ms ?? 0) * entry.count, 0);
+    const withLatency = buckets.reduce((sum, entry) => sum + (entry.avg_latency_ms === null ? 0 : entry.count), 0);
+    return { count, errors, latency: withLatency ? latencySum / withLatency : null, cost: buckets.reduce((sum, entry) => sum + entry.cost_usd, 0) };
+  }, [stats.data]);
+  const active = filterKeys.filter((key) => values[key]);
+
+  return (
+    <div className="page page-wide">
+      <PageHeader title="Requests" subtitle="Every run and tracked request of the workspace." actions={<Link className="button" to="/playground">Run in playground</Link>} />
+      <FilterBar values={values} range={range} />
+      {active.length > 0 && (
+        <div className="chips active-filters" aria-label="Active filters">
+          {active.map((key) => (
+            <button key={key} className="chip chip-filter" onClick={() => setQuery({ [key]: undefined })} aria-label={`Remove filter ${key}`}>
+              {key}: {values[key]} <span aria-hidden="true">✕</span>
+            </button>
+          ))}
+          <button className="link-button" onClick={() => navigate(`/requests?range=${range}`)}>Clear all</button>
+        </div>
+      )}
+      <div className="stats-row">
+        <Stat label="Requests" value={stats.data ? integer(totals.count) : "…"} />
+        <Stat label="Errors" value={stats.data ? `${integer(totals.errors)}${totals.count ? ` · ${((totals.errors / totals.count) * 100).toFixed(1)}%` : ""}` : "…"} tone={totals.errors ? "bad" : undefined} />
+        <Stat label="Avg latency" value={stats.data ? latency(totals.latency) : "…"} />
+        <Stat label="Cost" value={stats.data ? cost(totals.cost) : "…"} />
+      </div>
+      {stats.error ? <ErrorState error={stats.error} retry={stats.reload} /> : stats.data && <TrafficChart buckets={stats.data.buckets} bucket={ranges[range].bucket} from={window.from} to={window.to} />}
+      {page.error ? (
+        <ErrorState error={page.error} retry={page.reload} />
+      ) : !page.data ? (
+        <Spinner />
+      ) : page.data.items.length === 0 && cursors.length === 0 ? (
+        active.length > 0 ? (
+          <EmptyState title="No request matches these filters" action={<button className="button" onClick={() => navigate(`/requests?range=${range}`)}>Clear filters</button>}>
+            Try a wider time range or fewer filters.
+          </EmptyState>
+        ) : (
+          <EmptyState title="No requests in this time range" action={<Link className="button button-primary" to="/playground">Run a prompt</Link>}>
+            Requests appear here when your code calls <code>client.run()</code>, when PromptLayer's SDK tracks one, or when you run a prompt in the playground.
+          </EmptyState>
+        )
+      ) : (
+        <>
+          <div className={`card table-card ${page.loading ? "is-loading" : ""}`}>
+            <table className="table table-requests">
+              <thead>
+                <tr>
+                  <th>Time</th>
+                  <th>Prompt</th>
+                  <th>Provider</th>
+                  <th>Model</th>
+                  <th>Status</th>
+                  <th className="right">Latency</th>
+                  <th className="right">Tokens</th>
+                  <th className="right">Cost</th>
+                  <th>Tags</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.data.items.map((row) => (
+                  <tr key={row.id} className="clickable" onClick={(event) => !(event.target as HTMLElement).closest("a,button") && navigate(`/requests/${row.request_id}`)}>
+                    <td className="nowrap">
+                      <Link to={`/requests/${row.request_id}`} className="row-link num" title={row.created_at}>{shortTime(row.created_at)}</Link>
+                    </td>
+                    <td>
+                      {row.prompt_name ? (
+                        <>
+                          <span className="strong">{row.prompt_name}</span> {row.prompt_version !== null && <span className="muted num">v{row.prompt_version}</span>}
+                          {row.prompt_label && <span className="muted"> · {row.prompt_label}</span>}
+                        </>
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
+                    <td>{row.provider}</td>
+                    <td><code className="small">{row.model}</code></td>
+                    <td><StatusBadge status={row.status} /></td>
+                    <td className="right num">{latency(row.latency_ms)}</td>
+                    <td className="right num" title={row.usage ? `${row.usage.input_tokens} in, ${row.usage.output_tokens} out` : undefined}>
+                      {row.usage ? `${integer(row.usage.input_tokens)} → ${integer(row.usage.output_tokens)}` : "—"}
+                    </td>
+                    <td className="right num">{cost(row.cost_usd)}</td>
+                    <td>
+                      <div className="chips">
+                        {row.tags.slice(0, 3).map((tag) => <Tag key={tag}>{tag}</Tag>)}
+                        {row.tags.length > 3 && <span className="muted small">+{row.tags.length - 3}</span>}
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <nav className="pager" aria-label="Pages">
+            <button className="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>← Newer</button>
+            <span className="muted num">Page {cursors.length + 1}</span>
+            <button className="button" disabled={!page.data.next_cursor} onClick={() => page.data?.next_cursor && setCursors([...cursors, page.data.next_cursor])}>Older →</button>
+          </nav>
+        </>
+      )}
+    </div>
+  );
+}
+
+function FilterBar({ values, range }: { values: Record<(typeof filterKeys)[number], string>; range: Range }) {
+  const [draft, setDraft] = useState(values);
+  useEffect(() => setDraft(values), [JSON.stringify(values)]); // eslint-disable-line react-hooks/exhaustive-deps
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    setQuery(Object.fromEntries(filterKeys.map((key) => [key, draft[key].trim()])));
+  };
+  const text = (key: (typeof filterKeys)[number], label: string, placeholder: string, extra: Record<string, unknown> = {}) => (
+    <label className="field">
+      <span className="field-label">{label}</span>
+      <input name={key} value={draft[key]} placeholder={placeholder} onChange={(event) => setDraft({ ...draft, [key]: event.target.value })} {...extra} />
+    </label>
+  );
+  return (
+    <form className="filters card" onSubmit={apply} aria-label="Filters">
+      {text("prompt", "Prompt", "any", { "data-search": true })}
+      {text("label", "Label", "any")}
+      {text("tag", "Tag", "any")}
+      {text("metadata", "Metadata", "key:value")}
+      <label className="field">
+        <span className="field-label">Status</span>
+        <select name="status" value={draft.status} onChange={(event) => setQuery({ status: event.target.value })}>
+          <option value="">any</option>
+          <option value="SUCCESS">success</option>
+          <option value="ERROR">error</option>
+          <option value="CANCELLED">cancelled</option>
+        </select>
+      </label>
+      <label className="field">
+        <span className="field-label">Provider</span>
+        <select name="provider" value={draft.provider} onChange={(event) => setQuery({ provider: event.target.value })}>
+          <option value="">any</option>
+          {["openai", "openai.azure", "anthropic", "google", "vertexai", "mistral", "amazon.bedrock", "anthropic.bedrock"].map((provider) => <option key={provider}>{provider}</option>)}
+        </select>
+      </label>
+      <label className="field">
+        <span className="field-label">Time</span>
+        <select name="range" value={range} onChange={(event) => setQuery({ range: event.target.value })}>
+          {Object.entries(ranges).map(([key, value]) => <option key={key} value={key}>{value.label}</option>)}
+        </select>
+      </label>
+      <button className="button button-primary" type="submit">Apply</button>
+    </form>
+  );
+}
