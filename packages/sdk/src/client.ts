@@ -1,15 +1,28 @@
 import { randomBytes } from "node:crypto";
 import {
   InvalidRequestError,
+  InvalidTemplateError,
   PromptNotFoundError,
+  promptTemplateSchema,
+  templateMetadataSchema,
   uuidv7,
   type LogRecordInput,
-  type PromptTemplate,
-  type TemplateMetadata,
 } from "@promptline/core";
+import type {
+  GroupClient,
+  LogRequestBody,
+  LogRequestResponse,
+  PromptTemplateInput,
+  PublishResponse,
+  TemplateListItem,
+  TemplateMetadataInput,
+  TemplateResponse,
+  TemplatesClient,
+  TrackClient,
+} from "./api-types.js";
 import { LogShipper, type FlushResult, type ShipperStats } from "./logging/log-shipper.js";
 import { PromptCache, type PromptSelector } from "./registry/prompt-cache.js";
-import { RegistryClient } from "./registry/registry-client.js";
+import { isTransientRegistryError, RegistryClient } from "./registry/registry-client.js";
 import { normalizeRunParams, type RunParams } from "./run/run-params.js";
 import type { RunChunk, RunResult } from "./run/run-result.js";
 import { Runner, type CachedPrompt, type ProviderCallOptions } from "./run/runner.js";
@@ -18,8 +31,9 @@ import type { ProviderEnv } from "./transport/index.js";
 /** A template to use when the registry can't be reached (a cold start with the registry down). */
 export interface FallbackPrompt {
   prompt_name: string;
-  prompt_template: PromptTemplate;
-  metadata: TemplateMetadata;
+  prompt_template: PromptTemplateInput;
+  /** Must hold `model` (provider and name). */
+  metadata: TemplateMetadataInput;
   /** Reported as the version in logs; null when unknown. */
   version?: number | null;
 }
@@ -41,13 +55,15 @@ export interface PromptlineOptions {
   providerOptions?: ProviderCallOptions;
   /** Log shipping: batch size, interval, queue bound. */
   logging?: { batchSize?: number; flushIntervalMs?: number; maxQueueSize?: number; retryBaseDelayMs?: number; maxRetryDelayMs?: number };
-  /** Called with registry and logging failures, which never reach `run()`'s caller. Default: `console.warn` once per minute. */
+  /** Called with registry and logging failures (a refresh that failed, a batch not delivered yet, a record dropped), which never reach `run()`'s caller. Default: `console.warn`, at most once a minute. */
   onError?: (error: unknown) => void;
   /** Flush pending logs when the process is about to exit. Default true. */
   flushOnExit?: boolean;
-  /** Where provider keys come from. Default `process.env`. */
+  /** Where provider keys and endpoints (and `PROMPTLINE_*` defaults) come from. Default `process.env`. Keys are never passed in code. */
   env?: ProviderEnv;
+  /** The `fetch` used for the registry and the providers. Default: the global one. */
   fetch?: typeof fetch;
+  /** The clock, in epoch milliseconds. Default `Date.now`. */
   now?: () => number;
 }
 
@@ -76,31 +92,40 @@ function rateLimitedWarn(): (error: unknown) => void {
  *   inputVariables: { name: "Ada" },
  *   tags: ["onboarding"],
  * });
- * console.log(prompt_blueprint.prompt_template.type === "chat" && prompt_blueprint.prompt_template.messages.at(-1));
+ * const answer = prompt_blueprint.prompt_template.type === "chat" ? prompt_blueprint.prompt_template.messages.at(-1) : undefined;
  * await client.close();
  */
 export class Promptline {
-  readonly templates: {
-    /** PromptLayer's template fetch, rendered by the server with `llm_kwargs` (contract §3.1). */
-    get: (promptName: string, params?: Record<string, unknown>) => Promise<unknown>;
-    /** Publishes a version (PromptLayer's body: prompt_name, prompt_template, metadata, tags, commit_message, release_labels). */
-    publish: (body: PublishBody) => Promise<unknown>;
-    /** PromptLayer's template list: the items of one page. */
-    all: (params?: { page?: number; per_page?: number; label?: string }) => Promise<unknown[]>;
-  };
-  readonly track: {
-    metadata: (args: { request_id: string | number; metadata: Record<string, string> }) => Promise<boolean>;
-    score: (args: { request_id: string | number; score: number; name?: string }) => Promise<boolean>;
-    prompt: (args: { request_id: string | number; prompt_name: string; prompt_input_variables?: Record<string, unknown>; version?: number; label?: string }) => Promise<boolean>;
-    group: (args: { request_id: string | number; group_id: number }) => Promise<boolean>;
-  };
-  readonly group: { create: () => Promise<number> };
+  /**
+   * Templates in the registry: `get` (rendered by the server, with
+   * `llm_kwargs`), `publish` (a new version), `all` (a page of prompts).
+   *
+   * @example
+   * await client.templates.publish({ prompt_name: "welcome", prompt_template, metadata: { model: { provider: "openai", name: "gpt-4o-mini" } } });
+   * const { llm_kwargs } = await client.templates.get("welcome", { input_variables: { name: "Ada" } });
+   */
+  readonly templates: TemplatesClient;
+  /**
+   * Annotates a logged request (metadata, score, prompt, group). Works right
+   * after `run()`, before the log has reached the registry.
+   *
+   * @example
+   * const { request_id } = await client.run({ promptName: "welcome" });
+   * await client.track.score({ request_id, score: 100 });
+   */
+  readonly track: TrackClient;
+  /**
+   * @example
+   * const groupId = await client.group.create();
+   */
+  readonly group: GroupClient;
 
   private readonly registry: RegistryClient;
   private readonly cache: PromptCache<CachedPrompt>;
   private readonly shipper: LogShipper;
   private readonly runner: Runner;
   private readonly exitHook: (() => void) | undefined;
+  private closed = false;
 
   constructor(options: PromptlineOptions = {}) {
     const env = options.env ?? process.env;
@@ -114,7 +139,7 @@ export class Promptline {
       fetch: fetchImpl,
       timeoutMs: 30_000,
     });
-    const fallbacks = new Map((options.fallbackPrompts ?? []).map((prompt) => [prompt.prompt_name, prompt]));
+    const fallbacks = new Map((options.fallbackPrompts ?? []).map((prompt) => [prompt.prompt_name, parseFallback(prompt)]));
     this.cache = new PromptCache<CachedPrompt>({
       load: async (selector, signal) => {
         const found = await this.registry.getVersion(selector.name, selector, signal);
@@ -127,10 +152,7 @@ export class Promptline {
       },
       ttlMs: (options.cacheTtlSeconds ?? 60) * 1000,
       fetchTimeoutMs: options.registryTimeoutMs ?? 2000,
-      fallback: (selector: PromptSelector) => {
-        const prompt = fallbacks.get(selector.name);
-        return prompt && { name: prompt.prompt_name, version: prompt.version ?? null, template: prompt.prompt_template, metadata: prompt.metadata };
-      },
+      fallback: (selector: PromptSelector) => fallbacks.get(selector.name),
       now,
       onError,
     });
@@ -148,10 +170,15 @@ export class Promptline {
 
     this.templates = {
       get: (promptName, params = {}) =>
-        this.registry.request("POST", `/prompt-templates/${encodeURIComponent(promptName)}`, params, () => new PromptNotFoundError(promptName)),
+        this.registry.request<TemplateResponse>(
+          "POST",
+          `/prompt-templates/${encodeURIComponent(promptName)}`,
+          params,
+          () => new PromptNotFoundError(promptName, notFoundSelector(params)),
+        ),
       publish: async (body) => {
         const { release_labels, ...version } = body;
-        const result = await this.registry.request("POST", "/rest/prompt-templates", {
+        const result = await this.registry.request<PublishResponse>("POST", "/rest/prompt-templates", {
           prompt_template: version,
           prompt_version: version,
           release_labels: release_labels ?? undefined,
@@ -161,7 +188,7 @@ export class Promptline {
       },
       all: async (params = {}) => {
         const query = new URLSearchParams(Object.entries(params).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]));
-        const page = await this.registry.request<{ items?: unknown[] }>("GET", `/prompt-templates${query.size ? `?${query}` : ""}`);
+        const page = await this.registry.request<{ items?: TemplateListItem[] }>("GET", `/prompt-templates${query.size ? `?${query}` : ""}`);
         return page.items ?? [];
       },
     };
@@ -169,30 +196,35 @@ export class Promptline {
     // track.* follow the request's own log record through the queue, so they work on a request the registry hasn't received yet.
     const track = (requestId: string | number, route: string, body: Record<string, unknown>) =>
       new Promise<boolean>((resolve) => {
+        // A closed shipper drops the action without running it: answer now rather than never.
+        if (this.closed) {
+          resolve(false);
+          return;
+        }
         this.shipper.enqueueAction(`${route} ${requestId}`, async () => {
           try {
             await this.registry.request("POST", `/api/v1/requests/${encodeURIComponent(String(requestId))}/${route}`, body);
             resolve(true);
           } catch (error) {
-            if (!(error instanceof Error && "isRetryable" in error && error.isRetryable)) resolve(false);
+            if (!isTransientRegistryError(error)) resolve(false);
             throw error;
           }
-        });
+        }, () => resolve(false));
       });
     this.track = {
-      metadata: ({ request_id, metadata }) => {
+      metadata: async ({ request_id, metadata }) => {
         for (const [key, value] of Object.entries(metadata)) {
           if (typeof value !== "string") throw new InvalidRequestError(`track.metadata: the value of "${key}" must be a string.`);
         }
         return track(request_id, "metadata", { metadata });
       },
-      score: ({ request_id, score, name }) => {
+      score: async ({ request_id, score, name }) => {
         if (!(score >= 0 && score <= 100)) throw new InvalidRequestError(`track.score: score must be between 0 and 100, got ${score}.`);
         return track(request_id, "score", { score, ...(name && { name }) });
       },
-      prompt: ({ request_id, prompt_name, prompt_input_variables, version, label }) =>
+      prompt: async ({ request_id, prompt_name, prompt_input_variables, version, label }) =>
         track(request_id, "prompt", { prompt_name, input_variables: prompt_input_variables ?? null, version: version ?? null, label: label ?? null }),
-      group: ({ request_id, group_id }) => track(request_id, "group", { group_id }),
+      group: async ({ request_id, group_id }) => track(request_id, "group", { group_id }),
     };
     this.group = {
       create: async () => (await this.registry.request<{ id: number }>("POST", "/api/v1/groups", {})).id,
@@ -207,12 +239,27 @@ export class Promptline {
   /**
    * Runs a prompt: the template from the cache (fetched once), rendered
    * locally, sent to its provider with the key from the environment, and
-   * logged in the background.
+   * logged in the background. Resolves to `{ request_id, raw_response,
+   * prompt_blueprint }`; with `stream: true`, to an async iterable of chunks
+   * of that shape (the last one has `done: true` and the complete blueprint).
+   * Leaving the loop early cancels the provider request.
+   *
+   * @throws MissingVariablesError, PromptNotFoundError, InvalidRequestError,
+   *   MissingProviderKeyError (before any provider request); ProviderError
+   *   (after logging the request as ERROR); ProviderAbortError (`signal`);
+   *   RegistryError (cold cache, registry unreachable, no fallback).
    *
    * @example
-   * const result = await client.run({ promptName: "summarise", inputVariables: { text } });
+   * const { request_id, raw_response, prompt_blueprint } = await client.run({
+   *   promptName: "summarise",
+   *   inputVariables: { text },
+   *   tags: ["batch"],
+   * });
+   *
+   * @example
    * for await (const chunk of await client.run({ promptName: "summarise", inputVariables: { text }, stream: true })) {
-   *   process.stdout.write(chunk.raw_response ? "" : "");
+   *   if (chunk.done) console.log(chunk.prompt_blueprint); // the whole conversation
+   *   else console.log(chunk.raw_response); // one provider event
    * }
    */
   run(params: RunParams & { stream: true }): Promise<AsyncIterable<RunChunk>>;
@@ -222,36 +269,79 @@ export class Promptline {
     return this.runner.run(normalizeRunParams(params));
   }
 
-  /** Logs a request made outside `run()` (PromptLayer's `logRequest`, contract §9). */
-  logRequest(body: Record<string, unknown>): Promise<unknown> {
-    return this.registry.request("POST", "/log-request", body);
+  /**
+   * Logs a request made outside `run()` (PromptLayer's `logRequest`, contract
+   * §9). Sent at once, not queued; resolves to the stored request.
+   *
+   * @example
+   * const logged = await client.logRequest({
+   *   provider: "openai",
+   *   model: "gpt-4o-mini",
+   *   input: { type: "chat", messages: [{ role: "user", content: [{ type: "text", text: "Hi" }] }] },
+   *   output: { type: "chat", messages: [{ role: "assistant", content: [{ type: "text", text: "Hello!" }] }] },
+   *   request_start_time: started,
+   *   request_end_time: Date.now(),
+   *   input_tokens: 3,
+   *   output_tokens: 2,
+   * });
+   */
+  logRequest(body: LogRequestBody): Promise<LogRequestResponse> {
+    return this.registry.request<LogRequestResponse>("POST", "/log-request", body);
   }
 
-  /** Resolves when every log queued before the call has reached the registry (or `timeoutMs` passed); says what is still pending. */
+  /**
+   * Resolves when every log (and track call) queued before the call has
+   * reached the registry, or when `timeoutMs` has passed; says what is still
+   * pending. Never throws.
+   *
+   * @example
+   * const { pending, dropped } = await client.flush({ timeoutMs: 5000 });
+   * if (pending > 0) console.warn(`${pending} logs not delivered yet`);
+   */
   flush(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
     return this.shipper.flush(options);
   }
 
-  /** Flushes and stops the background work. */
+  /**
+   * Flushes, then stops the background work; logs made after it are dropped
+   * (and counted). Call it before a short-lived process (a script, a
+   * serverless function) ends.
+   *
+   * @example
+   * process.on("SIGTERM", async () => {
+   *   await client.close({ timeoutMs: 5000 });
+   *   process.exit(0);
+   * });
+   */
   async close(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
+    this.closed = true;
     if (this.exitHook) process.removeListener("beforeExit", this.exitHook);
     return this.shipper.close(options);
   }
 
-  /** Log shipping counters: queued, delivered, dropped. */
+  /** Log shipping counters: queued, delivered, dropped; and how many template fetches reached the registry. */
   stats(): ShipperStats & { templateFetches: number } {
     return { ...this.shipper.getStats(), templateFetches: this.cache.fetchCount };
   }
 }
 
-export interface PublishBody {
-  prompt_name: string;
-  prompt_template: PromptTemplate;
-  metadata?: TemplateMetadata;
-  tags?: string[];
-  commit_message?: string;
-  release_labels?: string[];
-  [key: string]: unknown;
+/** A fallback prompt, validated now so that a mistake shows at start-up rather than during an outage. */
+function parseFallback(prompt: FallbackPrompt): CachedPrompt {
+  const template = promptTemplateSchema.safeParse(prompt.prompt_template);
+  const metadata = templateMetadataSchema.safeParse(prompt.metadata);
+  if (!template.success || !metadata.success) {
+    const issues = [...(template.error?.issues ?? []), ...(metadata.error?.issues ?? [])].map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new InvalidTemplateError(`fallback prompt "${prompt.prompt_name}" is not a valid template: ${issues.join("; ")}`);
+  }
+  if (!metadata.data.model) throw new InvalidTemplateError(`fallback prompt "${prompt.prompt_name}" has no metadata.model (provider and name)`);
+  return { name: prompt.prompt_name, version: prompt.version ?? null, template: template.data, metadata: metadata.data };
+}
+
+/** The version or label asked for, for the 404 message. */
+function notFoundSelector(params: { version?: unknown; label?: unknown }): { version?: number; label?: string } {
+  if (typeof params.version === "number") return { version: params.version };
+  if (typeof params.label === "string") return { label: params.label };
+  return {};
 }
 
 export type { LogRecordInput };

@@ -1,8 +1,38 @@
-export { Promptline, type FallbackPrompt, type PromptlineOptions, type PublishBody } from "./client.js";
+/**
+ * `promptline`: run prompts from your Promptline registry against any LLM
+ * provider, rendered locally, logged in the background.
+ *
+ * @example
+ * import { Promptline } from "promptline";
+ * const client = new Promptline();
+ * const { prompt_blueprint } = await client.run({ promptName: "welcome", inputVariables: { name: "Ada" } });
+ */
+export { Promptline, type FallbackPrompt, type PromptlineOptions } from "./client.js";
+export type {
+  GetTemplateParams,
+  GroupClient,
+  ListTemplatesParams,
+  LogRequestBody,
+  LogRequestResponse,
+  PromptTemplateInput,
+  PublishBody,
+  PublishResponse,
+  TemplateListItem,
+  TemplateMetadataInput,
+  TemplateResponse,
+  TemplatesClient,
+  TrackClient,
+  TrackGroupArgs,
+  TrackMetadataArgs,
+  TrackPromptArgs,
+  TrackScoreArgs,
+} from "./api-types.js";
 export type { RunParams } from "./run/run-params.js";
 export type { RunChunk, RunResult } from "./run/run-result.js";
 export type { ProviderCallOptions } from "./run/runner.js";
 export type { FlushResult, ShipperStats } from "./logging/log-shipper.js";
+export type { ProviderEnv } from "./transport/index.js";
+export { ProviderAbortError } from "./transport/provider-abort-error.js";
 export {
   InvalidRequestError,
   InvalidTemplateError,
@@ -15,4 +45,16 @@ export {
   UnauthorizedError,
   UnsupportedProviderError,
 } from "@promptline/core";
-export type { PromptBlueprint, PromptTemplate, TemplateMetadata, Usage } from "@promptline/core";
+export type {
+  AssistantMessage,
+  LogRecordInput,
+  Message,
+  ModelSettings,
+  PromptBlueprint,
+  PromptlineErrorCode,
+  PromptTemplate,
+  ProviderErrorType,
+  RequestStatus,
+  TemplateMetadata,
+  Usage,
+} from "@promptline/core";

@@ -99,8 +99,13 @@ export class Runner {
       throw error;
     }
     if (response.kind === "json") {
-      const result = this.complete(context, response.body);
-      return result;
+      try {
+        return this.complete(context, response.body);
+      } catch (error) {
+        // A response the codec can't read (a provider changed its shape): still logged, with the body.
+        this.logFailure(context, error, null, response.body);
+        throw error;
+      }
     }
     return this.stream(context, response.events);
   }

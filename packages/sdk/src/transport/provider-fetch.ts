@@ -256,7 +256,14 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
     } catch (error) {
       if (abortedByCaller) throw new ProviderAbortError(provider, signal?.reason);
       if (error instanceof ProviderError) throw scrubError(error, scrub);
-      throw new ProviderError({ provider, providerMessage: scrub(`stream interrupted: ${errorText(error)}`), isRetryable: true, cause: error });
+      // A connection lost mid-stream is the same failure as a stream closed early (streamBroken): the provider's.
+      throw new ProviderError({
+        provider,
+        providerMessage: scrub(`stream interrupted: ${errorText(error)}`),
+        errorType: "PROVIDER_ERROR",
+        isRetryable: true,
+        cause: error,
+      });
     } finally {
       // Runs on normal end, on errors, and when the consumer leaves the loop early.
       release();

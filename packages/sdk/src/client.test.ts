@@ -1,0 +1,95 @@
+import { describe, expect, expectTypeOf, it } from "vitest";
+import * as sdk from "./index.js";
+import { InvalidTemplateError, Promptline, type RunChunk, type RunResult } from "./index.js";
+
+const options = { env: {}, flushOnExit: false, fetch: (() => Promise.reject(new Error("no network in this test"))) as typeof fetch };
+
+describe("Promptline types", () => {
+  it("run() is typed by its stream flag", () => {
+    const client = new Promptline(options);
+    expectTypeOf(client.run).toBeCallableWith({ promptName: "a" });
+    const streamed = () => client.run({ promptName: "a", stream: true });
+    const plain = () => client.run({ promptName: "a" });
+    const explicit = () => client.run({ prompt_name: "a", stream: false });
+    expectTypeOf(streamed).returns.toEqualTypeOf<Promise<AsyncIterable<RunChunk>>>();
+    expectTypeOf(plain).returns.toEqualTypeOf<Promise<RunResult>>();
+    expectTypeOf(explicit).returns.toEqualTypeOf<Promise<RunResult>>();
+    expectTypeOf<RunChunk>().toMatchTypeOf<RunResult>();
+    expectTypeOf<RunResult["request_id"]>().toEqualTypeOf<string>();
+  });
+
+  it("exports the client, the error family and the abort error as values", () => {
+    for (const name of [
+      "Promptline",
+      "PromptlineError",
+      "MissingVariablesError",
+      "InvalidTemplateError",
+      "PromptNotFoundError",
+      "InvalidRequestError",
+      "ProviderError",
+      "ProviderAbortError",
+      "MissingProviderKeyError",
+      "UnsupportedProviderError",
+      "RegistryError",
+      "UnauthorizedError",
+    ]) {
+      expect(typeof (sdk as Record<string, unknown>)[name], name).toBe("function");
+    }
+  });
+});
+
+describe("Promptline options", () => {
+  it("rejects an invalid fallback prompt when the client is made, not during an outage", () => {
+    expect(
+      () =>
+        new Promptline({
+          ...options,
+          fallbackPrompts: [{ prompt_name: "x", prompt_template: { type: "chat", messages: [] }, metadata: {} }],
+        }),
+    ).toThrow(new InvalidTemplateError('fallback prompt "x" has no metadata.model (provider and name)'));
+    expect(
+      () =>
+        new Promptline({
+          ...options,
+          fallbackPrompts: [{ prompt_name: "y", prompt_template: { type: "poem" } as never, metadata: { model: { provider: "openai", name: "m" } } }],
+        }),
+    ).toThrow(/fallback prompt "y" is not a valid template: type: /);
+  });
+
+  it("runs a fallback prompt without the registry, filling in the template's defaults", async () => {
+    const requests: { url: string; body: unknown }[] = [];
+    const client = new Promptline({
+      ...options,
+      env: { OPENAI_API_KEY: "sk-unit-test-key", OPENAI_BASE_URL: "http://provider.test/v1" },
+      baseURL: "http://registry.test",
+      onError: () => {},
+      fetch: (async (input: string | URL | Request, init?: RequestInit) => {
+        const url = String(input);
+        if (url.startsWith("http://registry.test")) throw new TypeError("fetch failed");
+        requests.push({ url, body: JSON.parse(String(init?.body)) });
+        return Response.json({
+          id: "chatcmpl-1",
+          object: "chat.completion",
+          created: 1,
+          model: "gpt-4o-mini",
+          choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "Hi Ada" } }],
+          usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+        });
+      }) as typeof fetch,
+      fallbackPrompts: [
+        {
+          prompt_name: "welcome",
+          prompt_template: { type: "chat", messages: [{ role: "user", content: [{ type: "text", text: "Greet {name}" }] }] },
+          metadata: { model: { provider: "openai", name: "gpt-4o-mini" } },
+        },
+      ],
+    });
+    const result = await client.run({ promptName: "welcome", inputVariables: { name: "Ada" } });
+    expect(requests).toEqual([
+      { url: "http://provider.test/v1/chat/completions", body: expect.objectContaining({ model: "gpt-4o-mini", messages: [{ role: "user", content: [{ type: "text", text: "Greet Ada" }] }] }) },
+    ]);
+    const messages = (result.prompt_blueprint.prompt_template as { messages: { role: string }[] }).messages;
+    expect(messages.map((message) => message.role)).toEqual(["user", "assistant"]);
+    await client.close({ timeoutMs: 10 });
+  });
+});
