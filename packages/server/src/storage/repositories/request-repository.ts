@@ -20,7 +20,9 @@ export function createRequestRepository({ db, timestamp }: RepositoryContext): R
     if (records.length === 0) return [];
     for (const record of records) validateRecord(record);
     // A batch may repeat a record (a retry racing its original): the first copy counts.
-    const firstCopies = dedupeFirst(records);
+    // Inserted in request_id order: PostgreSQL locks each conflicting key until commit, so
+    // two overlapping batches taking their keys in different orders would deadlock.
+    const firstCopies = dedupeFirst(records).sort((a, b) => (a.request_id < b.request_id ? -1 : a.request_id > b.request_id ? 1 : 0));
 
     const { created, existing } = await db.transaction().execute(async (trx) => {
       const links = await resolvePromptLinks(trx, workspaceId, firstCopies);
