@@ -2,6 +2,7 @@ import { PromptlineError, type PromptlineErrorCode } from "@promptline/core";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ForbiddenError, NotFoundError } from "./route-errors.js";
 
 const statusByCode: Record<PromptlineErrorCode, ContentfulStatusCode> = {
   missing_variables: 400,
@@ -21,7 +22,7 @@ const statusByCode: Record<PromptlineErrorCode, ContentfulStatusCode> = {
 export interface ErrorBody {
   success: false;
   message: string;
-  error: { code: PromptlineErrorCode | "http_error"; message: string; [field: string]: unknown };
+  error: { code: PromptlineErrorCode | "not_found" | "forbidden" | "http_error"; message: string; [field: string]: unknown };
 }
 
 export function errorBody(code: ErrorBody["error"]["code"], message: string, fields: Record<string, unknown> = {}): ErrorBody {
@@ -35,8 +36,14 @@ export function errorBody(code: ErrorBody["error"]["code"], message: string, fie
  */
 export function toErrorResponse(error: unknown, c: Context, log: (error: unknown) => void = console.error): Response {
   if (PromptlineError.isInstance(error)) {
-    return c.json(errorBody(error.code, error.message, error.toJSON()), statusByCode[error.code]);
+    const status = statusByCode[error.code];
+    if (status < 500) return c.json(errorBody(error.code, error.message, error.toJSON()), status);
+    // Ours to fix, not the caller's: log the detail, answer without it.
+    log(error);
+    return c.json(errorBody(error.code, "Internal server error."), status);
   }
+  if (error instanceof NotFoundError) return c.json(errorBody("not_found", error.message), 404);
+  if (error instanceof ForbiddenError) return c.json(errorBody("forbidden", error.message), 403);
   if (error instanceof HTTPException) {
     const status = error.status;
     const message = status === 413 ? "Request body too large." : error.message || "Request failed.";

@@ -1,8 +1,35 @@
 import { InvalidRequestError } from "@promptline/core";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
+import { hasRoute } from "./has-route.js";
 
 const bodyKey = "promptline.json-body";
+
+/** NUL and unpaired surrogates: PostgreSQL refuses them (a 500), and SQLite would store what PostgreSQL can't. */
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
+const unstorable = /[\u0000\ud800-\udfff]/u;
+
+/** Where the first string (or object key) holding text no database can store as given is, if any: `messages[0].content`, `the body`. */
+function unstorableAt(value: unknown, path: string): string | undefined {
+  const here = path || "the body";
+  if (typeof value === "string") return unstorable.test(value) ? here : undefined;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = unstorableAt(item, `${path}[${index}]`);
+      if (found !== undefined) return found;
+    }
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      if (unstorable.test(key)) return `a key of ${here}`;
+      const found = unstorableAt(item, path ? `${path}.${key}` : key);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+const unstorableMessage = (where: string) =>
+  `${where} holds a NUL character (U+0000) or an unpaired surrogate, which cannot be stored: remove it or replace it (with U+FFFD).`;
 
 /**
  * The request's JSON body, read once per request and cached on the context
@@ -20,10 +47,27 @@ export async function readJson(c: Context): Promise<unknown> {
     } catch {
       throw new InvalidRequestError("The request body is not valid JSON.");
     }
+    const found = unstorableAt(value, "");
+    if (found !== undefined) throw new InvalidRequestError(unstorableMessage(`In the request body, ${found}`), [found]);
   }
   c.set(bodyKey as never, value as never);
   return value;
 }
+
+/**
+ * Reads a write's body before the route runs, so malformed JSON is a 400 on
+ * every route, including those that ignore their body (`/create-group`):
+ * nothing is changed on the strength of a body we couldn't read. Text no
+ * database can store (NUL, unpaired surrogates), in the body or the URL, is a
+ * 400 on both databases alike, not a 500 on PostgreSQL only.
+ */
+export const requireJsonBody: MiddlewareHandler = async (c, next) => {
+  // A NUL in the path or the query would reach a database query the same way (URLs can't carry a surrogate alone).
+  if (/%00/.test(c.req.url)) throw new InvalidRequestError(unstorableMessage("The URL"), ["url"]);
+  const write = c.req.method === "POST" || c.req.method === "PUT" || c.req.method === "PATCH";
+  if (write && hasRoute(c)) await readJson(c);
+  await next();
+};
 
 /** The JSON body validated against a schema; a mismatch lists every problem with its path. */
 export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {

@@ -2,7 +2,9 @@ import { InvalidRequestError, PromptNotFoundError, type PromptTemplate } from "@
 import { Hono, type Context } from "hono";
 import type { AppDependencies, AppEnv } from "../app-env.js";
 import { requireAdmin } from "../http/auth.js";
+import { NotFoundError } from "../http/route-errors.js";
 import { parseWith, readBody } from "../http/read-json.js";
+import { requireGroups } from "./require-groups.js";
 import { diffJson } from "../services/json-diff.js";
 import type { PromptRecord, PromptVersionRecord, RequestQuery } from "../storage/index.js";
 import {
@@ -162,7 +164,7 @@ export function apiV1Routes({ storage }: AppDependencies) {
     const prompt = await promptOr404(c);
     const labels = await storage.labels.list(c.var.workspaceId, { id: prompt.id });
     const label = labels.find((candidate) => candidate.name === c.req.param("label"));
-    if (!label) throw new InvalidRequestError(`Prompt "${prompt.name}" has no label "${c.req.param("label")}".`);
+    if (!label) throw new PromptNotFoundError(prompt.name, { label: c.req.param("label") });
     await storage.labels.delete(c.var.workspaceId, label.id, { actor_key_id: c.var.apiKey.id });
     return c.body(null, 204);
   });
@@ -190,37 +192,38 @@ export function apiV1Routes({ storage }: AppDependencies) {
   // Google-style custom method; Hono would read a bare `:batch` as a parameter, so match the segment by pattern.
   app.post("/:segment{requests:batch}", async (c) => {
     const { records } = await readBody(c, batchRequestsBody);
+    await requireGroups(storage, c.var.workspaceId, records.map((record) => record.group_id));
     const results = await storage.requests.insertMany(c.var.workspaceId, records);
     return c.json({ results, accepted: results.filter((result) => result.created).length, duplicates: results.filter((result) => !result.created).length });
   });
 
-  app.get("/requests/:requestId", async (c) => {
-    const ref = c.req.param("requestId");
+  app.get("/requests/:request_id", async (c) => {
+    const ref = c.req.param("request_id");
     const row = await storage.requests.get(c.var.workspaceId, /^\d+$/.test(ref) ? Number(ref) : ref);
-    if (!row) return c.json({ success: false, message: `No request ${ref} in this workspace.`, error: { code: "not_found", message: `No request ${ref}.` } }, 404);
+    if (!row) throw new NotFoundError(`No request ${ref} in this workspace.`);
     return c.json(row);
   });
 
   const requestRef = (c: Context) => {
-    const ref = c.req.param("requestId")!;
+    const ref = c.req.param("request_id")!;
     return /^\d+$/.test(ref) ? Number(ref) : ref;
   };
-  const notFound = (c: Context) => new InvalidRequestError(`No request ${c.req.param("requestId")} in this workspace.`);
+  const notFound = (c: Context) => new NotFoundError(`No request ${c.req.param("request_id")} in this workspace.`);
 
-  app.post("/requests/:requestId/metadata", async (c) => {
+  app.post("/requests/:request_id/metadata", async (c) => {
     const { metadata } = await readBody(c, trackMetadataBody);
     if (!(await storage.requests.updateMetadata(c.var.workspaceId, requestRef(c), metadata))) throw notFound(c);
     return c.json({ success: true });
   });
 
-  app.post("/requests/:requestId/score", async (c) => {
+  app.post("/requests/:request_id/score", async (c) => {
     const body = await readBody(c, trackScoreBody);
     const score = await storage.scores.add(c.var.workspaceId, { request: requestRef(c), score: body.score, name: body.name ?? null });
     if (!score) throw notFound(c);
     return c.json({ success: true, score });
   });
 
-  app.post("/requests/:requestId/prompt", async (c) => {
+  app.post("/requests/:request_id/prompt", async (c) => {
     const body = await readBody(c, trackPromptBody);
     const linked = await storage.requests.setPrompt(c.var.workspaceId, requestRef(c), {
       prompt: { name: body.prompt_name },
@@ -232,7 +235,7 @@ export function apiV1Routes({ storage }: AppDependencies) {
     return c.json({ success: true });
   });
 
-  app.post("/requests/:requestId/group", async (c) => {
+  app.post("/requests/:request_id/group", async (c) => {
     const { group_id } = await readBody(c, trackGroupBody);
     if (!(await storage.requests.setGroup(c.var.workspaceId, requestRef(c), group_id))) throw notFound(c);
     return c.json({ success: true });
@@ -250,7 +253,7 @@ export function apiV1Routes({ storage }: AppDependencies) {
 
   app.delete("/keys/:id{[0-9]+}", requireAdmin, async (c) => {
     const revoked = await storage.apiKeys.revoke(c.var.workspaceId, Number(c.req.param("id")));
-    if (!revoked) throw new InvalidRequestError(`No live API key ${c.req.param("id")} in this workspace.`);
+    if (!revoked) throw new NotFoundError(`No live API key ${c.req.param("id")} in this workspace.`);
     return c.body(null, 204);
   });
 

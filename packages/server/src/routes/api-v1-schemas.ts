@@ -4,11 +4,26 @@ import { z } from "zod";
 /**
  * The request schemas of `/api/v1`: the routes validate with them and the
  * OpenAPI document is generated from them, so the two cannot drift.
+ * Bodies written by people (publish, labels, keys, track) refuse unknown
+ * fields, so a typo (`release_label`) is a 400 rather than silently ignored;
+ * log records stay lenient so an older server accepts a newer SDK's batches.
  */
 
-const name = z.string().min(1).max(512);
+/**
+ * A prompt name: any text but `.` and `..`, which URL parsers resolve away as
+ * path segments (`/prompt-templates/..`), so such a prompt could never be
+ * fetched; and without line breaks, which PromptLayer's template route
+ * (`{.+}`) can't match.
+ */
+export const promptNameSchema = z
+  .string()
+  .min(1)
+  .max(512)
+  .refine((value) => value !== "." && value !== "..", { message: 'A prompt name cannot be "." or "..": URLs would lose it.' })
+  .refine((value) => !/[\n\r\u2028\u2029]/.test(value), { message: "A prompt name cannot contain a line break: PromptLayer's SDK could not fetch it." });
+const name = promptNameSchema;
 
-export const publishPromptBody = z.object({
+export const publishPromptBody = z.strictObject({
   prompt_name: name,
   prompt_template: promptTemplateSchema,
   metadata: templateMetadataSchema.nullish(),
@@ -37,7 +52,7 @@ export const diffQuery = z.object({
   to: z.coerce.number().int().positive(),
 });
 
-export const setLabelBody = z.object({ version: z.number().int().positive() });
+export const setLabelBody = z.strictObject({ version: z.number().int().positive() });
 
 export const listRequestsQuery = z.object({
   prompt: z.string().min(1).optional(),
@@ -61,20 +76,20 @@ export const batchRequestsBody = z.object({
   records: z.array(logRecordSchema).min(1).max(1000),
 });
 
-export const createKeyBody = z.object({
+export const createKeyBody = z.strictObject({
   name: z.string().max(256).nullish(),
   admin: z.boolean().default(false),
 });
 
-export const trackMetadataBody = z.object({ metadata: z.record(z.string(), z.string()) });
-export const trackScoreBody = z.object({ score: z.number().min(0).max(100), name: z.string().min(1).nullish() });
-export const trackPromptBody = z.object({
+export const trackMetadataBody = z.strictObject({ metadata: z.record(z.string(), z.string()) });
+export const trackScoreBody = z.strictObject({ score: z.number().min(0).max(100), name: z.string().min(1).nullish() });
+export const trackPromptBody = z.strictObject({
   prompt_name: name,
   version: z.number().int().positive().nullish(),
   label: z.string().min(1).nullish(),
   input_variables: z.record(z.string(), z.unknown()).nullish(),
 });
-export const trackGroupBody = z.object({ group_id: z.number().int() });
+export const trackGroupBody = z.strictObject({ group_id: z.number().int() });
 
 export interface OperationSpec {
   method: "get" | "post" | "put" | "patch" | "delete";
@@ -88,6 +103,7 @@ export interface OperationSpec {
 }
 
 export const apiV1Operations: OperationSpec[] = [
+  { method: "get", path: "/api/v1/openapi.json", summary: "This document (no key needed)" },
   { method: "get", path: "/api/v1/prompts", summary: "List prompts with their latest version, labels, last use and request count", query: listPromptsQuery },
   { method: "post", path: "/api/v1/prompts", summary: "Publish a new version of a prompt (created when new)", body: publishPromptBody, status: 201 },
   { method: "get", path: "/api/v1/prompts/{name}", summary: "A prompt with its versions and labels" },
@@ -106,6 +122,9 @@ export const apiV1Operations: OperationSpec[] = [
   { method: "post", path: "/api/v1/requests/{request_id}/prompt", summary: "Link a request to a prompt version", body: trackPromptBody },
   { method: "post", path: "/api/v1/requests/{request_id}/group", summary: "Put a request in a group", body: trackGroupBody },
   { method: "post", path: "/api/v1/groups", summary: "Create a group", status: 201 },
+  // The dashboard's routes (dashboard-routes.ts validates them with its own schemas).
+  { method: "get", path: "/api/v1/requests/stats", summary: "Request counts, errors, tokens and cost per time bucket (the dashboard's charts)" },
+  { method: "post", path: "/api/v1/playground/run", summary: "Run a prompt from the dashboard's playground, streamed as server-sent events" },
   { method: "get", path: "/api/v1/keys", summary: "List API keys (admin)" },
   { method: "post", path: "/api/v1/keys", summary: "Create an API key; the key is shown once (admin)", body: createKeyBody, status: 201 },
   { method: "delete", path: "/api/v1/keys/{id}", summary: "Revoke an API key, at once (admin)", status: 204 },

@@ -2,7 +2,10 @@ import { InvalidRequestError, promptTemplateSchema, PromptNotFoundError, templat
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv, AppDependencies } from "../app-env.js";
+import { NotFoundError } from "../http/route-errors.js";
 import { readBody } from "../http/read-json.js";
+import { promptNameSchema } from "./api-v1-schemas.js";
+import { requireGroups } from "./require-groups.js";
 import { loggedRequestFrom, logRequestBodySchema } from "../services/log-request.js";
 import { buildTemplateResponse, getTemplateBodySchema } from "../services/template-response.js";
 import { trackedRequestFrom, trackRequestBodySchema } from "../services/track-request.js";
@@ -13,7 +16,7 @@ const requestRefSchema = z.union([z.number().int(), z.string().min(1)]);
 
 const publishBodySchema = z.looseObject({
   prompt_template: z.looseObject({
-    prompt_name: z.string().min(1).max(512),
+    prompt_name: promptNameSchema,
     prompt_template: promptTemplateSchema.optional(),
     tags: z.array(z.string()).nullish(),
     commit_message: z.string().nullish(),
@@ -154,13 +157,14 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
     const body = await readBody(c, z.object({ prompt_version_number: z.number().int().positive() }));
     const labelId = Number(c.req.param("labelId"));
     const label = await storage.labels.move(c.var.workspaceId, labelId, body.prompt_version_number, { actor_key_id: c.var.apiKey.id });
-    if (!label) throw new InvalidRequestError(`No release label ${labelId}.`);
+    if (!label) throw new NotFoundError(`No release label ${labelId} in this workspace.`);
     return c.json({ success: true, ...labelView(label) });
   });
 
   app.delete("/prompt-labels/:labelId{[0-9]+}", async (c) => {
-    const deleted = await storage.labels.delete(c.var.workspaceId, Number(c.req.param("labelId")), { actor_key_id: c.var.apiKey.id });
-    if (!deleted) return c.json({ success: false, message: "Release label not found." }, 404);
+    const labelId = Number(c.req.param("labelId"));
+    const deleted = await storage.labels.delete(c.var.workspaceId, labelId, { actor_key_id: c.var.apiKey.id });
+    if (!deleted) throw new NotFoundError(`No release label ${labelId} in this workspace.`);
     return c.body(null, 204);
   });
 
@@ -169,7 +173,10 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
     const prompt =
       body.prompt_id == null ? undefined : await storage.prompts.get(c.var.workspaceId, { identifier: String(body.prompt_id) });
     const { insert, blueprint } = trackedRequestFrom(body, mintRequestId(), prompt?.name ?? null);
-    if (prompt) insert.prompt_id = prompt.id;
+    // Links only to this workspace's prompt and group. An unknown group is dropped rather than
+    // refused: a non-200 here makes PromptLayer's SDK throw away a completed LLM call (§3.2).
+    insert.prompt_id = prompt?.id ?? null;
+    if (insert.group_id != null && !(await storage.groups.get(c.var.workspaceId, insert.group_id))) insert.group_id = null;
     const row = await storage.requests.insert(c.var.workspaceId, insert);
     return c.json({
       success: true,
@@ -184,6 +191,7 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
     const prompt = await promptOf(body.prompt_id ?? body.prompt_name);
     const record = loggedRequestFrom(body, mintRequestId(), prompt?.name ?? null);
     record.prompt_id = prompt?.id ?? null;
+    await requireGroups(storage, c.var.workspaceId, [record.group_id]);
     const row = await storage.requests.insert(c.var.workspaceId, record);
     if (body.score != null) await storage.scores.add(c.var.workspaceId, { request: row.id, score: body.score, name: body.score_name ?? null });
     return c.json({ ...row, prompt_version: row.prompt_blueprint, prompt_version_number: row.prompt_version }, 201);
@@ -195,7 +203,7 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
   });
 
   // The track.* helpers and their documented REST twins.
-  const requestNotFound = (ref: RequestRef) => new InvalidRequestError(`No request ${JSON.stringify(ref)} in this workspace.`);
+  const requestNotFound = (ref: RequestRef) => new NotFoundError(`No request ${JSON.stringify(ref)} in this workspace.`);
 
   for (const path of ["/library-track-metadata", "/rest/track-metadata"]) {
     app.post(path, async (c) => {

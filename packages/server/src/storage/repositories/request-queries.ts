@@ -1,4 +1,4 @@
-import type { PromptBlueprint, RequestStatus } from "@promptline/core";
+import { stripSecrets, type PromptBlueprint, type RequestStatus } from "@promptline/core";
 import type { Insertable, Kysely, Selectable } from "kysely";
 import type { Database, RequestLogTable } from "../database-schema.js";
 import { fromJson, fromNullableJson, toJson } from "../internal/json.js";
@@ -15,6 +15,26 @@ export async function findRequest(
   if (typeof ref === "number" && !Number.isSafeInteger(ref)) return undefined;
   const query = db.selectFrom("request_log").select(["id", "created_at"]).where("workspace_id", "=", workspaceId);
   return (typeof ref === "number" ? query.where("id", "=", ref) : query.where("request_id", "=", ref)).executeTakeFirst();
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Credentials and endpoints a client left in a request (`apiKey`, `baseURL`,
+ * `aws_secret_key`… in kwargs, in `/log-request`'s `parameters`) are never
+ * stored, whichever route or client the record came through.
+ */
+function requestWithoutSecrets(request: Record<string, unknown>): Record<string, unknown> {
+  const clean = stripSecrets(request);
+  if (isObject(clean.parameters)) clean.parameters = stripSecrets(clean.parameters);
+  return clean;
+}
+
+/** The blueprint with the same keys dropped from its model parameters (run() overrides and log-request parameters end up there). */
+function blueprintWithoutSecrets(blueprint: PromptBlueprint): PromptBlueprint {
+  const model: unknown = (blueprint.metadata as { model?: unknown } | null | undefined)?.model;
+  if (!isObject(model) || !isObject(model.parameters)) return blueprint;
+  return { ...blueprint, metadata: { ...blueprint.metadata, model: { ...model, parameters: stripSecrets(model.parameters) } } } as PromptBlueprint;
 }
 
 /** The request_log columns of a record; the prompt link is resolved by the caller. */
@@ -45,9 +65,9 @@ export function toRequestColumns(
     latency_ms: record.latency_ms ?? null,
     request_start_time: record.request_start_time ?? null,
     request_end_time: record.request_end_time ?? null,
-    request: toJson(record.request ?? {}),
+    request: toJson(requestWithoutSecrets(record.request ?? {})),
     response: record.response === undefined || record.response === null ? null : toJson(record.response),
-    prompt_blueprint: record.prompt_blueprint ? toJson(record.prompt_blueprint) : null,
+    prompt_blueprint: record.prompt_blueprint ? toJson(blueprintWithoutSecrets(record.prompt_blueprint)) : null,
     error_type: record.error_type ?? null,
     error_message: record.error_message ?? null,
     created_at: createdAt,

@@ -1,0 +1,25 @@
+/**
+ * Errors of the HTTP layer that have no place in core's error family: they
+ * are about what the caller may see, not about prompts or providers. The
+ * error handler turns them into 404 and 403.
+ */
+
+/**
+ * A request, release label or API key the caller named is not in their
+ * workspace (or doesn't exist: the two are never told apart). Prompts,
+ * versions and labels looked up by name use core's `PromptNotFoundError`.
+ */
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotFoundError";
+  }
+}
+
+/** A valid key that may not do this (key management needs an admin key). */
+export class ForbiddenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ForbiddenError";
+  }
+}
