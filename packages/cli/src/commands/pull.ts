@@ -1,0 +1,47 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { PromptNotFoundError, type PromptTemplate, type TemplateMetadata } from "@promptline/core";
+import { ApiClient, resolveConnection } from "../api-client.js";
+import { println, type CliContext } from "../cli-context.js";
+import { ExitCode } from "../cli-error.js";
+import { promptFileName, serializePromptFile, type PromptFile } from "../prompt-files/prompt-file.js";
+
+export interface PullOptions {
+  out?: string;
+  label?: string;
+  version?: number;
+  json?: boolean;
+  apiKey?: string;
+  baseUrl?: string;
+}
+
+interface StoredVersion {
+  prompt: { name: string; tags: string[] };
+  version: { version: number; prompt_template: PromptTemplate; metadata: TemplateMetadata | null; commit_message: string | null };
+  labels: string[];
+}
+
+/** `promptline pull <name>`: writes the newest (or the labelled, or the numbered) version as a prompt file. */
+export async function pullCommand(context: CliContext, name: string, options: PullOptions): Promise<number> {
+  const api = new ApiClient(resolveConnection(options, context.env));
+  const query = new URLSearchParams();
+  if (options.version !== undefined) query.set("version", String(options.version));
+  if (options.label !== undefined) query.set("label", options.label);
+  const selector = options.version !== undefined ? { version: options.version } : options.label !== undefined ? { label: options.label } : {};
+  const stored = await api.request<StoredVersion>("GET", `/api/v1/prompts/${encodeURIComponent(name)}/template`, {
+    query,
+    notFound: () => new PromptNotFoundError(name, selector),
+  });
+  const file: PromptFile = { prompt_name: stored.prompt.name, prompt_template: stored.version.prompt_template };
+  if (stored.version.metadata && Object.keys(stored.version.metadata).length > 0) file.metadata = stored.version.metadata;
+  if (stored.prompt.tags.length > 0) file.tags = stored.prompt.tags;
+  if (stored.version.commit_message) file.commit_message = stored.version.commit_message;
+  if (stored.labels.length > 0) file.release_labels = stored.labels;
+  const format = options.json ? "json" : "yaml";
+  const folder = resolve(context.cwd, options.out ?? ".");
+  await mkdir(folder, { recursive: true });
+  const path = join(folder, promptFileName(stored.prompt.name, format));
+  await writeFile(path, serializePromptFile(file, format));
+  println(context, `Wrote ${path} (${stored.prompt.name} version ${stored.version.version}${stored.labels.length ? `, labels: ${stored.labels.join(", ")}` : ""})`);
+  return ExitCode.ok;
+}

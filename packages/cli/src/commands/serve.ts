@@ -1,0 +1,70 @@
+import { startServer, type RunningServer, type StartServerOptions } from "@promptline/server";
+import { Promptline } from "promptline";
+import { println, type CliContext } from "../cli-context.js";
+import { CliError, ExitCode } from "../cli-error.js";
+import { deferredPlayground, findDashboardDir } from "./dashboard-wiring.js";
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  database?: string;
+}
+
+/** The database URL with any password hidden, for printing. */
+export function redactDatabaseUrl(url: string): string {
+  return url.replace(/^([a-z][\w+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@");
+}
+
+/** `startServer` with the errors a person can act on: a taken port, an unreachable database. */
+export async function startServerForCli(options: StartServerOptions): Promise<RunningServer> {
+  try {
+    return await startServer(options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") {
+      throw new CliError(`Port ${options.port} is already in use: stop the other process, or pick another port with --port.`);
+    }
+    if (code === "EACCES") throw new CliError(`No permission to listen on port ${options.port}: pick a port above 1024 with --port.`);
+    const database = redactDatabaseUrl(options.database ?? "");
+    throw new CliError(`Cannot open the database ${database}: ${(error as Error).message} (check --database or PROMPTLINE_DATABASE_URL).`);
+  }
+}
+
+/** `promptline serve`: the registry, the API and the dashboard in one process, until Ctrl-C. */
+export async function serveCommand(context: CliContext, options: ServeOptions): Promise<number> {
+  const database = options.database ?? context.env.PROMPTLINE_DATABASE_URL ?? "sqlite:./promptline.db";
+  const port = options.port ?? (context.env.PROMPTLINE_PORT ? Number(context.env.PROMPTLINE_PORT) : 8600);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`PROMPTLINE_PORT must be a port number, got "${context.env.PROMPTLINE_PORT}".`, ExitCode.usage);
+  const apiKey = context.env.PROMPTLINE_API_KEY?.trim() || undefined;
+  const dashboardDir = findDashboardDir();
+  const playground = deferredPlayground();
+  const server = await startServerForCli({
+    database,
+    port,
+    ...(options.host && { host: options.host }),
+    ...(apiKey && { apiKey }),
+    ...(dashboardDir && { dashboardDir }),
+    playground: playground.runner,
+  });
+  // The playground runs through the SDK with the server's own key and the provider keys of this environment.
+  const playgroundKey = apiKey ?? server.createdApiKey;
+  const client = playgroundKey ? new Promptline({ apiKey: playgroundKey, baseURL: server.url, env: context.env, flushOnExit: false }) : undefined;
+  if (client) playground.bind(client, (await server.storage.workspaces.ensureDefault()).id);
+  const { colors } = context;
+  println(context, `${colors.bold("Promptline")} listening on ${colors.cyan(server.url)}`);
+  println(context, `Database:  ${redactDatabaseUrl(database)}`);
+  println(context, dashboardDir ? `Dashboard: ${server.url}/` : `Dashboard: not built (run \`npm run build\`); the API is at ${server.url}`);
+  if (server.createdApiKey) {
+    println(context, "");
+    println(context, `${colors.yellow("Admin API key")} (shown once, store it now): ${colors.bold(server.createdApiKey)}`);
+    println(context, `  export PROMPTLINE_API_KEY=${server.createdApiKey} PROMPTLINE_BASE_URL=${server.url}`);
+  } else if (apiKey) {
+    println(context, "API key:   PROMPTLINE_API_KEY (an admin key of the default workspace)");
+  }
+  println(context, colors.dim("Press Ctrl-C to stop."));
+  await context.untilStopped();
+  await client?.close({ timeoutMs: 5000 });
+  await server.close();
+  println(context, "Stopped.");
+  return ExitCode.ok;
+}
