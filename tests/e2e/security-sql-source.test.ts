@@ -1,0 +1,60 @@
+/**
+ * "SQL is built only with parameters", checked on the source: every query of
+ * the server goes through Kysely (whose `sql` tag and builders send values as
+ * parameters), only the database dialects touch a driver, and the few ways to
+ * put text into SQL verbatim (`sql.raw`, `sql.lit`, `sql.id`,
+ * `CompiledQuery.raw`) appear only where listed here, with constants or
+ * configuration, never request data. A new use fails this test until it is
+ * reviewed and listed. (security-stored-input.test.ts shows the runtime side:
+ * SQL sent in search fields is just text.)
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const serverSource = fileURLToPath(new URL("../../packages/server/src", import.meta.url));
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return /\.ts$/.test(entry.name) && !/\.(test|contract)\.ts$/.test(entry.name) ? [path] : [];
+  });
+}
+
+const files = sourceFiles(serverSource).map((path) => ({ path: relative(serverSource, path), text: readFileSync(path, "utf8") }));
+
+describe("SQL in the server's source", () => {
+  it("reads the server's sources (the check can fail)", () => {
+    expect(files.map((file) => file.path)).toContain("storage/repositories/prompt-repository.ts");
+  });
+
+  it("only the dialects import a database driver", () => {
+    const importers = files.filter((file) => /from\s+["'](pg|better-sqlite3)["']/.test(file.text)).map((file) => file.path);
+    expect(importers.sort()).toEqual(["storage/dialects/postgres.ts", "storage/dialects/sqlite.ts"]);
+  });
+
+  it("verbatim SQL appears only in the reviewed places, with constants or configuration", () => {
+    const verbatim = files.flatMap((file) =>
+      [...file.text.matchAll(/\b(?:sql\.(?:raw|lit|id)|CompiledQuery\.raw)\([^)]*\)/g)].map((match) => `${file.path}: ${match[0]}`),
+    );
+    expect(verbatim.sort()).toEqual(
+      [
+        // A constant statement that opens a write transaction.
+        'storage/dialects/sqlite.ts: CompiledQuery.raw("begin immediate")',
+        // The schema name from the server's configuration, quoted as an identifier.
+        "storage/dialects/postgres.ts: sql.id(schema)",
+        // A number from a constant table of bucket sizes.
+        "storage/repositories/request-stats-query.ts: sql.lit(bucket.length)",
+      ].sort(),
+    );
+  });
+
+  it("no query is built by concatenating or interpolating strings outside Kysely's sql tag", () => {
+    const suspicious = files.flatMap((file) =>
+      [...file.text.matchAll(/\.(?:query|exec|prepare)\(\s*`[^`]*\$\{/g)].map((match) => `${file.path}: ${match[0]}`),
+    );
+    expect(suspicious).toEqual([]);
+  });
+});
