@@ -21,6 +21,7 @@ import type {
   TrackClient,
 } from "./api-types.js";
 import { LogShipper, type FlushResult, type ShipperStats } from "./logging/log-shipper.js";
+import { loadPromptFiles } from "./registry/prompt-files.js";
 import { PromptCache, type PromptSelector } from "./registry/prompt-cache.js";
 import { isTransientRegistryError, RegistryClient } from "./registry/registry-client.js";
 import { normalizeRunParams, type RunParams } from "./run/run-params.js";
@@ -49,6 +50,8 @@ export interface PromptlineOptions {
   registryTimeoutMs?: number;
   /** Templates for a cold start with the registry down, by prompt name. */
   fallbackPrompts?: FallbackPrompt[];
+  /** Prompt files or folders (YAML or JSON, as `promptline pull` writes them) read on first need as fallbacks; `fallbackPrompts` win for the same name. */
+  fallbackPromptFiles?: string | string[];
   /** Missing input variables are an error (default); false renders them empty, as PromptLayer does. */
   strictVariables?: boolean;
   /** Provider calls: retries, timeouts. */
@@ -140,6 +143,13 @@ export class Promptline {
       timeoutMs: 30_000,
     });
     const fallbacks = new Map((options.fallbackPrompts ?? []).map((prompt) => [prompt.prompt_name, parseFallback(prompt)]));
+    // Read once, when a fallback is first needed (a cold start with the registry down).
+    let files: Promise<Map<string, CachedPrompt>> | undefined;
+    const fromFiles = () => {
+      if (options.fallbackPromptFiles === undefined) return undefined;
+      files ??= loadPromptFiles(options.fallbackPromptFiles).then((prompts) => new Map(prompts.map((prompt) => [prompt.prompt_name, parseFallback(prompt)])));
+      return files;
+    };
     this.cache = new PromptCache<CachedPrompt>({
       load: async (selector, signal) => {
         const found = await this.registry.getVersion(selector.name, selector, signal);
@@ -152,7 +162,7 @@ export class Promptline {
       },
       ttlMs: (options.cacheTtlSeconds ?? 60) * 1000,
       fetchTimeoutMs: options.registryTimeoutMs ?? 2000,
-      fallback: (selector: PromptSelector) => fallbacks.get(selector.name),
+      fallback: async (selector: PromptSelector) => fallbacks.get(selector.name) ?? (await fromFiles())?.get(selector.name),
       now,
       onError,
     });

@@ -7,6 +7,7 @@
  * const client = new Promptline();
  * const { prompt_blueprint } = await client.run({ promptName: "welcome", inputVariables: { name: "Ada" } });
  */
+export { loadPromptFiles } from "./registry/prompt-files.js";
 export { Promptline, type FallbackPrompt, type PromptlineOptions } from "./client.js";
 export type {
   GetTemplateParams,
