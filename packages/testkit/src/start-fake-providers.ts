@@ -1,9 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { createServer as createHttp2Server } from "node:http2";
+import type { AddressInfo, Server, Socket } from "node:net";
+import { createServer as createNetServer } from "node:net";
 import type { FakeCall } from "./internal/fake-call.js";
 import { resolveReply } from "./internal/resolve-reply.js";
-import { writeResponse } from "./internal/write-response.js";
+import { cutResponse, writeResponse } from "./internal/write-response.js";
 import { anthropicProvider } from "./providers/anthropic.js";
 import { azureProvider } from "./providers/azure.js";
 import { bedrockProvider } from "./providers/bedrock.js";
@@ -71,7 +74,10 @@ export interface FakeProviders {
 
 type Scripted = { reply: FakeReply } | { fault: FakeFault };
 
-function readBody(request: IncomingMessage): Promise<string> {
+type FakeRequest = IncomingMessage | Http2ServerRequest;
+type FakeResponse = ServerResponse | Http2ServerResponse;
+
+function readBody(request: FakeRequest): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -89,11 +95,14 @@ function parseJson(text: string): unknown {
   }
 }
 
-function headerRecord(request: IncomingMessage): Record<string, string> {
+function headerRecord(request: FakeRequest): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+    // HTTP/2 pseudo-headers (`:path`, …) are not headers; `:authority` is kept as `host`, as HTTP/1.1 sends it.
+    if (value !== undefined && !name.startsWith(":")) headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
+  const authority = request.headers[":authority"];
+  if (headers.host === undefined && typeof authority === "string") headers.host = authority;
   return headers;
 }
 
@@ -119,6 +128,35 @@ function fakeEnv(baseURLs: Record<FakeProviderName, string>, apiKeys: Partial<Re
   };
 }
 
+/** How an HTTP/2 connection opens (RFC 9113 §3.4); no HTTP/1.1 request line starts like it. */
+const HTTP2_PREFACE_START = Buffer.from("PRI ");
+
+/**
+ * Hands a new connection to the HTTP/1.1 or the HTTP/2 server by its first bytes. HTTP/2 is spoken
+ * in cleartext with prior knowledge, as the AWS SDK's default handler does for an `http://` endpoint
+ * (the Bedrock runtime client uses HTTP/2); every other SDK speaks HTTP/1.1.
+ */
+function routeConnection(socket: Socket, http1: Server, http2: Server): void {
+  let head = Buffer.alloc(0);
+  const onData = (chunk: Buffer) => {
+    head = Buffer.concat([head, chunk]);
+    if (head.length < HTTP2_PREFACE_START.length && HTTP2_PREFACE_START.subarray(0, head.length).equals(head)) return;
+    socket.off("data", onData);
+    socket.off("error", onEarlyError);
+    socket.pause();
+    socket.unshift(head);
+    if (head.subarray(0, HTTP2_PREFACE_START.length).equals(HTTP2_PREFACE_START)) {
+      http2.emit("connection", socket); // the session reads what is buffered itself
+    } else {
+      http1.emit("connection", socket);
+      socket.resume(); // the HTTP/1.1 parser waits for 'data' events
+    }
+  };
+  const onEarlyError = () => socket.destroy();
+  socket.on("error", onEarlyError);
+  socket.on("data", onData);
+}
+
 /**
  * Starts the fake providers on one port, one path prefix per provider (`/openai`, `/azure`,
  * `/anthropic`, `/google`, `/mistral`, `/bedrock`). Each answers as the real API does, in JSON and in
@@ -137,7 +175,7 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
   const scripts = new Map<FakeProviderName, Scripted[]>(FAKE_PROVIDER_NAMES.map((name) => [name, []]));
   let sequence = 0;
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async function handle(request: FakeRequest, response: FakeResponse): Promise<void> {
     const receivedAt = Date.now();
     const url = new URL(request.url ?? "/", "http://fake");
     const [, prefix = "", ...rest] = url.pathname.split("/");
@@ -178,9 +216,9 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
     const scripted = scripts.get(provider.name)?.shift();
     if (scripted !== undefined && "fault" in scripted) {
       const fault = scripted.fault;
-      if ("hang" in fault) return; // closeAllConnections() ends it on close()
+      if ("hang" in fault) return; // close() destroys every socket
       if ("resetConnection" in fault) {
-        request.socket.destroy();
+        cutResponse(response);
         return;
       }
       const answer = provider.errorResponse(fault.status, fault.retryAfterSeconds);
@@ -201,15 +239,23 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
     return writeResponse(response, provider.respond(accepted, reply, call), queued);
   }
 
-  const server = createServer((request, response) => {
+  const onRequest = (request: FakeRequest, response: FakeResponse) => {
     handle(request, response).catch((error: unknown) => {
       // A bug in a fake: answer 500 so the test fails loudly instead of hanging.
       const message = error instanceof Error ? error.stack ?? error.message : String(error);
       if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
       response.end(`fake provider crashed: ${message}`);
     });
+  };
+  const http1 = createServer(onRequest);
+  http1.keepAliveTimeout = 5_000;
+  const http2 = createHttp2Server(onRequest);
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    routeConnection(socket, http1, http2);
   });
-  server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
@@ -250,7 +296,7 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }

@@ -46,8 +46,8 @@ export interface EventStreamMessage {
 }
 
 /**
- * Decodes a buffer of whole event-stream messages, checking both checksums. Used by the tests (there
- * is no AWS SDK here) and handy for anyone reading a recorded Bedrock stream.
+ * Decodes a buffer of whole event-stream messages, checking both checksums. For tests that read the
+ * wire without the AWS SDK, and for anyone reading a recorded Bedrock stream.
  */
 export function decodeEventStream(bytes: Uint8Array): EventStreamMessage[] {
   const messages: EventStreamMessage[] = [];
