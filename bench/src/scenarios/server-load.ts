@@ -1,0 +1,119 @@
+import { apiKey, benchPrompt, benchVariables, childCpu, freshDatabase, publishBenchPrompt, startBenchServer } from "../lib/harness.js";
+import type { BenchContext } from "../lib/context.js";
+import { runLoad, type LoadResult } from "../lib/http-load.js";
+import { batchBodyFactory, trackRequestBody } from "../lib/records.js";
+import { ms, type Check, type Row, type ScenarioResult } from "../lib/report.js";
+import { summarize } from "../lib/stats.js";
+
+const batchSize = 100;
+const batchClients = 8;
+const clients = 64;
+
+function loadRow(variant: string, result: LoadResult, perRequest: number, unit: string): Row {
+  const latency = summarize(result.latencies);
+  return {
+    variant,
+    [`${unit}/s`]: Math.round((result.completed * perRequest) / (result.elapsedMs / 1000)),
+    requests: result.completed,
+    "p50 ms": ms(latency.p50),
+    "p99 ms": ms(latency.p99),
+    errors: result.errors,
+    "server CPU": result.serverCpuCores === null ? null : Math.round(result.serverCpuCores * 100) / 100,
+    "client CPU": Math.round(result.clientCpuCores * 100) / 100,
+  };
+}
+
+function databases(context: BenchContext): Array<"sqlite" | "postgres"> {
+  return context.postgres ? ["sqlite", "postgres"] : ["sqlite"];
+}
+
+/** Scenario 3: `/track-request` (single records, 64 clients) and `requests:batch` (100 a batch), on each database. */
+export async function ingestionScenario(context: BenchContext): Promise<ScenarioResult> {
+  const rows: Row[] = [];
+  const checks: Check[] = [];
+  const timing = context.quick ? { warmupMs: 1000, durationMs: 4000 } : { warmupMs: 2000, durationMs: 15_000 };
+  for (const kind of databases(context)) {
+    const database = await freshDatabase(kind);
+    const server = await startBenchServer(database.url, context.serverExecArgv(`ingest-${kind}`));
+    try {
+      const promptId = await publishBenchPrompt(server.url);
+      const peerCpu = () => childCpu(server.child);
+      context.log(`ingestion on ${kind}: /track-request, ${clients} clients`);
+      const trackBody = trackRequestBody(apiKey, promptId);
+      const track = await runLoad({ url: `${server.url}/track-request`, method: "POST", body: () => trackBody, concurrency: clients, ...timing, peerCpu });
+      const trackRow = loadRow(`${kind}: /track-request ×1`, track, 1, "records");
+      rows.push(trackRow);
+      context.log(`ingestion on ${kind}: requests:batch of ${batchSize}, ${batchClients} clients`);
+      const batch = await runLoad({
+        url: `${server.url}/api/v1/requests:batch`,
+        method: "POST",
+        headers: { "x-api-key": apiKey },
+        body: batchBodyFactory(batchSize),
+        concurrency: batchClients,
+        ...timing,
+        peerCpu,
+      });
+      const batchRow = loadRow(`${kind}: requests:batch ×${batchSize}`, batch, batchSize, "records");
+      rows.push(batchRow);
+      if (kind === "sqlite") {
+        const single = Number(trackRow["records/s"]);
+        const batched = Number(batchRow["records/s"]);
+        checks.push({ target: "SQLite: at least 5,000 single records/s (/track-request, 64 clients)", measured: `${single.toLocaleString("en-US")}/s`, met: single >= 5000 });
+        checks.push({ target: "SQLite: at least 50,000 batched records/s (requests:batch ×100)", measured: `${batched.toLocaleString("en-US")}/s`, met: batched >= 50_000 });
+      }
+      for (const result of [track, batch]) if (result.firstError) context.log(`  first error: ${result.firstError}`);
+    } finally {
+      await server.close();
+      await database.drop();
+    }
+  }
+  return {
+    id: "ingestion",
+    title: "3. Server ingestion",
+    rows,
+    checks,
+    notes: [
+      `Closed loop: ${clients} clients for /track-request (PromptLayer's body, with return_prompt_blueprint), ${batchClients} clients sending batches of ${batchSize} of our SDK's log records; ${timing.durationMs / 1000} s measured after ${timing.warmupMs / 1000} s of warm-up.`,
+      "CPU columns: cores busy on average (1 = one core) in the server process and in the load generator; both share the same 2 cores.",
+      "SQLite runs WAL with synchronous=FULL (an fsync per commit), on a file on the machine's disk.",
+    ],
+  };
+}
+
+/** Scenario 4: `POST /prompt-templates/{name}` with variables (rendered, with `llm_kwargs`), 64 clients. */
+export async function templateFetchScenario(context: BenchContext): Promise<ScenarioResult> {
+  const rows: Row[] = [];
+  const checks: Check[] = [];
+  const timing = context.quick ? { warmupMs: 1000, durationMs: 4000 } : { warmupMs: 2000, durationMs: 15_000 };
+  for (const kind of databases(context)) {
+    const database = await freshDatabase(kind);
+    const server = await startBenchServer(database.url, context.serverExecArgv(`template-${kind}`));
+    try {
+      await publishBenchPrompt(server.url);
+      const url = `${server.url}/prompt-templates/${benchPrompt.prompt_name}`;
+      const body = JSON.stringify({ label: "prod", input_variables: benchVariables });
+      const check = await fetch(url, { method: "POST", headers: { "x-api-key": apiKey, "content-type": "application/json" }, body });
+      const answer = (await check.json()) as { llm_kwargs?: unknown };
+      if (!JSON.stringify(answer.llm_kwargs ?? null).includes("Summarise release labels")) throw new Error(`template fetch did not render: ${JSON.stringify(answer).slice(0, 300)}`);
+      context.log(`template fetch on ${kind}: ${clients} clients`);
+      const result = await runLoad({ url, method: "POST", headers: { "x-api-key": apiKey }, body: () => body, concurrency: clients, ...timing, peerCpu: () => childCpu(server.child) });
+      const row = loadRow(`${kind}: POST /prompt-templates/{name}`, result, 1, "requests");
+      rows.push(row);
+      if (result.firstError) context.log(`  first error: ${result.firstError}`);
+      if (kind === "sqlite") {
+        const rate = Number(row["requests/s"]);
+        checks.push({ target: "SQLite: at least 5,000 template fetches/s (64 clients)", measured: `${rate.toLocaleString("en-US")}/s`, met: rate >= 5000 });
+      }
+    } finally {
+      await server.close();
+      await database.drop();
+    }
+  }
+  return {
+    id: "template-fetch",
+    title: "4. Template fetch (rendered, with llm_kwargs)",
+    rows,
+    checks,
+    notes: [`Body: {"label":"prod","input_variables":{…}}: the server resolves the label, renders the chat template and builds llm_kwargs; ${timing.durationMs / 1000} s measured.`],
+  };
+}
