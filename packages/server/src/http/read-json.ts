@@ -8,6 +8,9 @@ const bodyKey = "promptline.json-body";
 /** NUL and unpaired surrogates: PostgreSQL refuses them (a 500), and SQLite would store what PostgreSQL can't. */
 // eslint-disable-next-line no-control-regex -- finding NUL is the point
 const unstorable = /[\u0000\ud800-\udfff]/u;
+/** A raw NUL, or a JSON escape of a NUL or of a surrogate (false positives only cost the walk). */
+// eslint-disable-next-line no-control-regex -- a raw NUL is one of the cases
+const mayHoldUnstorable = /\u0000|\\u0000|\\u[dD][89a-fA-F]/;
 
 /** Where the first string (or object key) holding text no database can store as given is, if any: `messages[0].content`, `the body`. */
 function unstorableAt(value: unknown, path: string): string | undefined {
@@ -47,7 +50,8 @@ export async function readJson(c: Context): Promise<unknown> {
     } catch {
       throw new InvalidRequestError("The request body is not valid JSON.");
     }
-    const found = unstorableAt(value, "");
+    // Such text can only come from a raw NUL or a `\u0000`/`\uD8xx` escape: test the text once, walk the body only then.
+    const found = mayHoldUnstorable.test(text) ? unstorableAt(value, "") : undefined;
     if (found !== undefined) throw new InvalidRequestError(unstorableMessage(`In the request body, ${found}`), [found]);
   }
   c.set(bodyKey as never, value as never);
