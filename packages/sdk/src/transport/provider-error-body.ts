@@ -1,11 +1,9 @@
+import { isRecord } from "@promptline/core";
 /**
  * Reads the providers' error bodies: each has its own shape, and a gateway in
  * front of them may answer with an HTML page. Pure: no I/O.
  */
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * The provider's own message in an error body:

@@ -3,7 +3,7 @@
  * in the shape the codecs' stream accumulators take (`*.chunks.txt` fixtures):
  * SSE `data:` payloads, or `{ [eventType]: payload }` for Bedrock.
  */
-import { ProviderError } from "@promptline/core";
+import { ProviderError, isRecord } from "@promptline/core";
 import { decodeAwsEventStream } from "./aws-event-stream.js";
 import { streamEventError, extractProviderMessage, parseJsonOrUndefined } from "./provider-error-body.js";
 import { readServerSentEvents } from "./server-sent-events.js";
@@ -144,6 +144,3 @@ function streamBroken(provider: string, message: string): ProviderError {
   return new ProviderError({ provider, providerMessage: message, errorType: "PROVIDER_ERROR", isRetryable: true });
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

@@ -6,8 +6,7 @@ import {
   stripSecrets,
   type PromptBlueprint,
   type ProviderCodec,
-  type Usage,
-} from "@promptline/core";
+  type Usage, isRecord } from "@promptline/core";
 import { z } from "zod";
 import { latencyMs, parseTimestamp } from "../http/timestamps.js";
 import type { RequestInsert } from "../storage/index.js";
@@ -66,9 +65,6 @@ function apiTypeOf(functionName: string): string | undefined {
   return "chat-completions";
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function modelOf(kwargs: Record<string, unknown>, response: unknown): string {
   for (const value of [kwargs.model, kwargs.modelId, isRecord(response) ? response.model : undefined]) {
