@@ -4,7 +4,6 @@ import { isRecord } from "@promptline/core";
  * front of them may answer with an HTML page. Pure: no I/O.
  */
 
-
 /**
  * The provider's own message in an error body:
  * OpenAI, Anthropic, Google `{error: {message}}`; Mistral `{message}` (a string,
