@@ -520,6 +520,66 @@ export function storageContract(factory: StorageFactory): void {
         expect(await storage.requests.get(ws, "fine")).toBeUndefined();
       });
 
+      describe("concurrent writers (group commit)", () => {
+        it("stores 200 concurrent single inserts once each, answering every caller with its own id", async () => {
+          const { id: ws } = await newWorkspace();
+          const requestIds = Array.from({ length: 200 }, (_, index) => `solo-${index}`);
+          const results = await Promise.all(requestIds.map((request_id) => storage.requests.insertMany(ws, [log({ request_id, tags: ["solo"] })])));
+          expect(results.map((result) => result.length)).toEqual(requestIds.map(() => 1));
+          expect(results.map(([result]) => result?.request_id)).toEqual(requestIds);
+          expect(results.every(([result]) => result?.created === true)).toBe(true);
+          expect(new Set(results.map(([result]) => result?.id)).size).toBe(200);
+          // Each caller's id is the row of its own record.
+          for (const [result] of results.filter((_, index) => index % 37 === 0)) {
+            expect((await storage.requests.get(ws, result?.id ?? -1))?.request_id).toBe(result?.request_id);
+          }
+          const stored = await storage.requests.query(ws, { tags: ["solo"], limit: 500 });
+          expect(stored.items.map((row) => row.request_id).sort()).toEqual([...requestIds].sort());
+        });
+
+        it("fails only the caller of a record that breaks the transaction", async () => {
+          const { id: ws } = await newWorkspace();
+          // Passes validation but cannot be written (JSON has no BigInt): fails inside the transaction.
+          const unwritable = { ...log({ request_id: "unwritable" }), request: { n: 1n } } as unknown as RequestInsert;
+          const invalid = { ...log({ request_id: "invalid" }), metadata: { n: 1 } } as unknown as RequestInsert;
+          const outcomes = await Promise.allSettled([
+            ...Array.from({ length: 10 }, (_, index) => storage.requests.insertMany(ws, [log({ request_id: `ok-a${index}` })])),
+            storage.requests.insertMany(ws, [log({ request_id: "sibling" }), unwritable]),
+            storage.requests.insert(ws, invalid),
+            ...Array.from({ length: 10 }, (_, index) => storage.requests.insertMany(ws, [log({ request_id: `ok-b${index}` })])),
+          ]);
+          expect(outcomes.map((outcome) => outcome.status)).toEqual([...Array(10).fill("fulfilled"), "rejected", "rejected", ...Array(10).fill("fulfilled")]);
+          expect((outcomes[11] as PromiseRejectedResult).reason).toBeInstanceOf(InvalidRequestError);
+          const stored = await storage.requests.query(ws, { limit: 100 });
+          expect(stored.items.map((row) => row.request_id).sort()).toEqual(
+            [...Array.from({ length: 10 }, (_, index) => `ok-a${index}`), ...Array.from({ length: 10 }, (_, index) => `ok-b${index}`)].sort(),
+          );
+          // The failed caller's whole batch is rolled back, its sibling included.
+          expect(await storage.requests.get(ws, "sibling")).toBeUndefined();
+        });
+
+        it("keeps request_id idempotency and workspace scoping across concurrent callers", async () => {
+          const [{ id: ws }, { id: other }] = await Promise.all([newWorkspace(), newWorkspace()]);
+          await storage.requests.insertMany(ws, [log({ request_id: "dup-0" })]);
+          const calls = Array.from({ length: 60 }, (_, index) => ({ workspace: index % 2 === 0 ? ws : other, request_id: `dup-${index % 5}` }));
+          const results = await Promise.all(calls.map((call) => storage.requests.insertMany(call.workspace, [log({ request_id: call.request_id })])));
+          for (const workspace of [ws, other]) {
+            const mine = results.flat().filter((_, index) => calls[index]?.workspace === workspace);
+            const created = mine.filter((result) => result.created).map((result) => result.request_id).sort();
+            // dup-0 was stored in ws before: re-sent, not created again.
+            expect(created).toEqual(workspace === ws ? ["dup-1", "dup-2", "dup-3", "dup-4"] : ["dup-0", "dup-1", "dup-2", "dup-3", "dup-4"]);
+            const idsByRequest = new Map<string, Set<number>>();
+            for (const result of mine) idsByRequest.set(result.request_id, (idsByRequest.get(result.request_id) ?? new Set()).add(result.id));
+            expect([...idsByRequest.values()].every((ids) => ids.size === 1)).toBe(true);
+            expect((await storage.requests.query(workspace, { limit: 100 })).items).toHaveLength(5);
+          }
+          const [mineDup] = results[0] ?? [];
+          const [theirsDup] = results[5] ?? [];
+          expect(mineDup?.request_id).toBe(theirsDup?.request_id);
+          expect(mineDup?.id).not.toBe(theirsDup?.id);
+        });
+      });
+
       describe("queries", () => {
         let ws: number;
         let rows: RequestLogRow[];

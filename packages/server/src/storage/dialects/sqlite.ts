@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { CompiledQuery, SqliteDialect, SqliteDriver } from "kysely";
-import type { DatabaseConnection, Driver, SqliteDialectConfig } from "kysely";
+import type { DatabaseConnection, Driver, SqliteDatabase, SqliteDialectConfig, SqliteStatement } from "kysely";
 import type { StorageDialect } from "./storage-dialect.js";
 
 export interface SqliteDialectOptions {
@@ -32,7 +32,7 @@ export interface SqliteDialectOptions {
 export function createSqliteDialect(options: SqliteDialectOptions): StorageDialect {
   const { filename, busyTimeoutMs = 5000 } = options;
   const config: SqliteDialectConfig = {
-    database: () => Promise.resolve(openDatabase(filename, busyTimeoutMs)),
+    database: () => Promise.resolve(withStatementCache(openDatabase(filename, busyTimeoutMs))),
   };
   return {
     name: "sqlite",
@@ -52,6 +52,43 @@ function openDatabase(filename: string, busyTimeoutMs: number): BetterSqlite3.Da
   database.pragma("foreign_keys = ON");
   database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   return database;
+}
+
+/** Prepared statements kept per connection; Kysely's SQL is parameterised, so few texts repeat. */
+const statementCacheSize = 500;
+
+/**
+ * Kysely's driver calls `prepare(sql)` for every query, and better-sqlite3
+ * compiles the statement anew each time: the top frame of the template-fetch
+ * profile. This wrapper hands back a cached statement per SQL text (LRU,
+ * bounded). Reuse is safe: the driver only calls `reader`, `all`, `run` and
+ * `iterate`, one query at a time over the single connection, and SQLite
+ * re-prepares a statement by itself when the schema changed (migrations).
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    prepare(sql: string): SqliteStatement {
+      const cached = cache.get(sql);
+      if (cached) {
+        // Map keeps insertion order: re-inserting marks it most recently used.
+        cache.delete(sql);
+        cache.set(sql, cached);
+        return cached;
+      }
+      const statement = database.prepare(sql);
+      cache.set(sql, statement);
+      if (cache.size > statementCacheSize) {
+        const oldest = cache.keys().next();
+        if (!oldest.done) cache.delete(oldest.value);
+      }
+      return statement;
+    },
+    close() {
+      cache.clear();
+      database.close();
+    },
+  };
 }
 
 class ImmediateTransactionSqliteDriver extends SqliteDriver {

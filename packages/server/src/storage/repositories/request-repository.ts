@@ -1,6 +1,7 @@
 import { InvalidRequestError } from "@promptline/core";
 import type { Kysely } from "kysely";
 import type { Database } from "../database-schema.js";
+import { GroupCommitter } from "../group-committer.js";
 import { decodeCursor, encodeCursor } from "../internal/cursor.js";
 import { toJson } from "../internal/json.js";
 import type { InsertResult, RequestInsert, RequestRef, RequestRepository } from "../storage.js";
@@ -16,7 +17,7 @@ const maxLimit = 500;
 const rowsPerStatement = 200;
 
 export function createRequestRepository({ db, timestamp }: RepositoryContext): RequestRepository {
-  const insertMany = async (workspaceId: number, records: readonly RequestInsert[]): Promise<InsertResult[]> => {
+  const insertManyNow = async (workspaceId: number, records: readonly RequestInsert[]): Promise<InsertResult[]> => {
     if (records.length === 0) return [];
     for (const record of records) validateRecord(record);
     // A batch may repeat a record (a retry racing its original): the first copy counts.
@@ -63,6 +64,13 @@ export function createRequestRepository({ db, timestamp }: RepositoryContext): R
       if (id === undefined) throw new Error(`Request ${record.request_id} was neither inserted nor found.`);
       return { request_id: record.request_id, id, created: createdId !== undefined && isFirst };
     });
+  };
+  // Concurrent writers share one transaction (one fsync): see GroupCommitter.
+  const committer = new GroupCommitter(insertManyNow);
+  const insertMany = async (workspaceId: number, records: readonly RequestInsert[]) => {
+    // An invalid record fails its caller here, before it could sink a shared transaction.
+    for (const record of records) validateRecord(record);
+    return committer.insertMany(workspaceId, records);
   };
 
   const get = async (workspaceId: number, ref: RequestRef) => {

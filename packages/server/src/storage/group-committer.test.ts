@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { GroupCommitter } from "./group-committer.js";
+import type { InsertResult, RequestInsert } from "./storage.js";
+
+const record = (request_id: string) => ({ request_id }) as RequestInsert;
+
+/** A writer that records each call and numbers the rows; a record id starting with "bad" fails its call. */
+function fakeWriter() {
+  const calls: Array<{ workspaceId: number; ids: string[] }> = [];
+  let nextId = 1;
+  const write = async (workspaceId: number, records: readonly RequestInsert[]): Promise<InsertResult[]> => {
+    calls.push({ workspaceId, ids: records.map((entry) => entry.request_id) });
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (records.some((entry) => entry.request_id.startsWith("bad"))) throw new Error("cannot write");
+    return records.map((entry) => ({ request_id: entry.request_id, id: nextId++, created: true }));
+  };
+  return { calls, write };
+}
+
+describe("GroupCommitter", () => {
+  it("writes callers of the same turn, and those arriving during a commit, together, each answered with its own results", async () => {
+    const writer = fakeWriter();
+    const committer = new GroupCommitter(writer.write);
+    const early = ["a", "b"].map((id) => committer.insertMany(1, [record(id), record(`${id}2`)]));
+    while (writer.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const late = ["c", "d", "e"].map((id) => committer.insertMany(1, [record(id), record(`${id}2`)]));
+    const results = await Promise.all([...early, ...late]);
+    expect(writer.calls).toEqual([
+      { workspaceId: 1, ids: ["a", "a2", "b", "b2"] },
+      { workspaceId: 1, ids: ["c", "c2", "d", "d2", "e", "e2"] },
+    ]);
+    expect(results.map((rows) => rows.map((row) => row.request_id))).toEqual([
+      ["a", "a2"],
+      ["b", "b2"],
+      ["c", "c2"],
+      ["d", "d2"],
+      ["e", "e2"],
+    ]);
+    expect(new Set(results.flat().map((row) => row.id)).size).toBe(10);
+  });
+
+  it("groups per workspace", async () => {
+    const writer = fakeWriter();
+    const committer = new GroupCommitter(writer.write);
+    await Promise.all([committer.insertMany(1, [record("a")]), committer.insertMany(2, [record("b")]), committer.insertMany(1, [record("c")]), committer.insertMany(2, [record("d")])]);
+    expect(writer.calls).toEqual([
+      { workspaceId: 1, ids: ["a", "c"] },
+      { workspaceId: 2, ids: ["b", "d"] },
+    ]);
+  });
+
+  it("retries each caller alone when the combined write fails, failing only the bad one", async () => {
+    const writer = fakeWriter();
+    const committer = new GroupCommitter(writer.write);
+    const outcomes = await Promise.allSettled(["first", "x", "bad", "y"].map((id) => committer.insertMany(1, [record(id)])));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    expect(writer.calls.map((call) => call.ids)).toEqual([["first", "x", "bad", "y"], ["first"], ["x"], ["bad"], ["y"]]);
+    // The queue keeps working after a failure.
+    await expect(committer.insertMany(1, [record("later")])).resolves.toMatchObject([{ request_id: "later" }]);
+  });
+
+  it("caps a commit's size but always takes at least one caller", async () => {
+    const writer = fakeWriter();
+    const committer = new GroupCommitter(writer.write, { maxRecordsPerCommit: 3 });
+    await Promise.all([
+      committer.insertMany(1, [record("a")]),
+      committer.insertMany(1, [record("b"), record("b2")]),
+      committer.insertMany(1, [record("c"), record("c2")]),
+      committer.insertMany(1, [record("d1"), record("d2"), record("d3"), record("d4")]),
+    ]);
+    expect(writer.calls.map((call) => call.ids)).toEqual([["a", "b", "b2"], ["c", "c2"], ["d1", "d2", "d3", "d4"]]);
+    expect(await committer.insertMany(1, [])).toEqual([]);
+  });
+});

@@ -1,0 +1,113 @@
+import type { InsertResult, RequestInsert } from "./storage.js";
+
+/** Writes one workspace's records in one transaction; results in input order. */
+export type InsertManyWriter = (workspaceId: number, records: readonly RequestInsert[]) => Promise<InsertResult[]>;
+
+interface Waiter {
+  records: readonly RequestInsert[];
+  resolve: (results: InsertResult[]) => void;
+  reject: (error: unknown) => void;
+}
+
+interface WorkspaceQueue {
+  waiting: Waiter[];
+  writing: boolean;
+}
+
+/** Past this many records a group stops taking callers; the rest go into the next commit. */
+const defaultMaxRecordsPerCommit = 5000;
+
+/**
+ * Group commit for log records. Each commit costs a disk flush (SQLite with
+ * `synchronous=FULL` fsyncs the WAL, synchronously, blocking the event loop),
+ * so one transaction per record caps ingestion at the disk's flush rate.
+ * Here, per workspace, at most one write is in flight: callers that arrive
+ * meanwhile (or in the same turn of the event loop) wait and all go into the
+ * next single transaction. Every caller
+ * is still answered only after the commit that holds its records, with its
+ * own results, so a 2xx still means "on disk".
+ *
+ * When a combined transaction fails, each caller's records are retried on
+ * their own, so one bad record fails only its caller.
+ */
+export class GroupCommitter {
+  readonly #write: InsertManyWriter;
+  readonly #maxRecords: number;
+  readonly #queues = new Map<number, WorkspaceQueue>();
+
+  constructor(write: InsertManyWriter, options: { maxRecordsPerCommit?: number } = {}) {
+    this.#write = write;
+    this.#maxRecords = options.maxRecordsPerCommit ?? defaultMaxRecordsPerCommit;
+  }
+
+  /** Same contract as `RequestRepository.insertMany`; resolves after the commit holding the records. */
+  insertMany(workspaceId: number, records: readonly RequestInsert[]): Promise<InsertResult[]> {
+    if (records.length === 0) return Promise.resolve([]);
+    let queue = this.#queues.get(workspaceId);
+    if (!queue) {
+      queue = { waiting: [], writing: false };
+      this.#queues.set(workspaceId, queue);
+    }
+    const promise = new Promise<InsertResult[]>((resolve, reject) => queue.waiting.push({ records, resolve, reject }));
+    if (!queue.writing) {
+      queue.writing = true;
+      void this.#drain(workspaceId, queue);
+    }
+    return promise;
+  }
+
+  async #drain(workspaceId: number, queue: WorkspaceQueue): Promise<void> {
+    try {
+      while (queue.waiting.length > 0) {
+        // Let the event loop read the requests that arrived meanwhile (a synchronous SQLite commit
+        // blocks it), so they join this commit instead of each waiting for one of their own.
+        await new Promise((resolve) => setImmediate(resolve));
+        const group = this.#takeGroup(queue);
+        await this.#commit(workspaceId, group);
+      }
+    } finally {
+      queue.writing = false;
+      // An idle workspace keeps no queue (workspaces are few, but need not stay in memory).
+      if (queue.waiting.length === 0) this.#queues.delete(workspaceId);
+      else {
+        queue.writing = true;
+        void this.#drain(workspaceId, queue);
+      }
+    }
+  }
+
+  #takeGroup(queue: WorkspaceQueue): Waiter[] {
+    let count = 0;
+    let taken = 0;
+    for (const waiter of queue.waiting) {
+      if (taken > 0 && count + waiter.records.length > this.#maxRecords) break;
+      count += waiter.records.length;
+      taken += 1;
+    }
+    return queue.waiting.splice(0, taken);
+  }
+
+  async #commit(workspaceId: number, group: Waiter[]): Promise<void> {
+    const [only] = group;
+    if (group.length === 1 && only) {
+      await this.#write(workspaceId, only.records).then(only.resolve, only.reject);
+      return;
+    }
+    let results: InsertResult[];
+    try {
+      results = await this.#write(
+        workspaceId,
+        group.flatMap((waiter) => waiter.records),
+      );
+    } catch {
+      // Which caller's record broke the transaction is unknown: each retries alone.
+      await Promise.all(group.map((waiter) => this.#write(workspaceId, waiter.records).then(waiter.resolve, waiter.reject)));
+      return;
+    }
+    let offset = 0;
+    for (const waiter of group) {
+      waiter.resolve(results.slice(offset, offset + waiter.records.length));
+      offset += waiter.records.length;
+    }
+  }
+}
