@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { LogRecordInput } from "@promptline/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServerBundle, spawnServer, type ServerBundle, type ServerProcess } from "./helpers/spawn-server.js";
-import { freshSchemaName, pgQuery, reachablePostgres } from "./postgres-target.js";
+import { freshSchemaName, pgQuery, reachablePostgres } from "../../packages/server/src/testing/postgres-target.js";
 
 // "A crash right after a 2xx loses nothing that was acknowledged": the server
 // runs in a child process, takes concurrent `/api/v1/requests:batch` and

@@ -12,7 +12,7 @@ import type { LogRecordInput } from "@promptline/core";
 import { startServer, type RunningServer } from "@promptline/server";
 import { Promptline, type PublishBody } from "promptline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshSchemaName, pgQuery, reachablePostgres } from "./postgres-target.js";
+import { freshSchemaName, pgQuery, reachablePostgres } from "../../packages/server/src/testing/postgres-target.js";
 
 const apiKey = "pl_test_key_two_instances_0123456789";
 const postgres = await reachablePostgres();

@@ -14,7 +14,7 @@ import type { LogRecordInput } from "@promptline/core";
 import { startServer, type RunningServer } from "@promptline/server";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshSchemaName, pgQuery, reachablePostgres } from "./postgres-target.js";
+import { freshSchemaName, pgQuery, reachablePostgres } from "../../packages/server/src/testing/postgres-target.js";
 
 const apiKey = "pl_test_key_stored_input_0123456789";
 const postgres = await reachablePostgres();

@@ -1,9 +1,9 @@
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "./app.js";
 import { callApp } from "./routes/route-harness.contract.js";
 import { startServer } from "./start-server.js";
 import { createStorage, type Storage } from "./storage/index.js";
+import { pgQuery as query, reachablePostgres } from "./testing/postgres-target.js";
 
 /**
  * Several instances on one PostgreSQL database, started at the same moment
@@ -11,38 +11,8 @@ import { createStorage, type Storage } from "./storage/index.js";
  * start, and they serve the same data.
  */
 
-const candidates = process.env.PROMPTLINE_TEST_POSTGRES_URL
-  ? [process.env.PROMPTLINE_TEST_POSTGRES_URL]
-  : ["postgres://postgres@127.0.0.1:5432/test", "postgres://root@127.0.0.1:5432/test"];
 
-async function firstReachable(urls: readonly string[]): Promise<{ url: string } | { error: string }> {
-  const failures: string[] = [];
-  for (const url of urls) {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-    try {
-      await client.connect();
-      await client.query("select 1");
-      return { url };
-    } catch (error) {
-      failures.push(`${url.replace(/:[^:@/]*@/, ":***@")}: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }
-  return { error: failures.join("; ") };
-}
-
-async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-const reachable = await firstReachable(candidates);
+const reachable = await reachablePostgres();
 
 if ("url" in reachable) {
   const { url } = reachable;
