@@ -2,6 +2,7 @@ import type { Annotation, Content, PassThroughContent, TextContent } from "../..
 import type { AssistantMessage, Message } from "../../schemas/message.js";
 import type { ToolCall } from "../../schemas/tools.js";
 import { assistantMessage, textBlock, textLast } from "../shared/content.js";
+import { toDataUrl } from "../shared/data-url.js";
 import {
   anthropicContentBlockSchema,
   anthropicKwargsMessageSchema,
@@ -163,7 +164,7 @@ export function citationToAnnotation(citation: AnthropicCitation, textLength: nu
 function convertSourceBlock(block: AnthropicContentBlockData): Content | null {
   const source = block.source;
   if (!source) return null;
-  const url = source.type === "base64" ? `data:${source.media_type ?? ""};base64,${source.data ?? ""}` : source.url;
+  const url = source.type === "base64" ? toDataUrl(source.media_type ?? "", source.data ?? "") : source.url;
   if (typeof url !== "string") return null;
   if (block.type === "image") return { type: "image_url", image_url: { url } };
   const mimeType = source.media_type ?? "application/pdf";

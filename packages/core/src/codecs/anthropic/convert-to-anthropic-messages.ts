@@ -2,6 +2,8 @@ import { InvalidTemplateError } from "../../errors/promptline-error.js";
 import type { Content, ImageUrlContent, MediaContent, TextContent } from "../../schemas/content.js";
 import type { AssistantMessage, Message } from "../../schemas/message.js";
 import { joinText, parseArguments } from "../shared/content.js";
+import { parseDataUrl } from "../shared/data-url.js";
+import { mergeTurn } from "../shared/merge-turn.js";
 
 export type AnthropicSource = { type: "base64"; media_type: string; data: string } | { type: "url"; url: string };
 
@@ -65,12 +67,6 @@ const textBlockExtras = ["cache_control", "citations"] as const;
 export function convertToAnthropicMessages(messages: readonly Message[]): AnthropicPrompt {
   const systemMessages: Content[][] = [];
   const turns: AnthropicMessage[] = [];
-  const addTurn = (role: AnthropicMessage["role"], content: AnthropicContentBlock[]) => {
-    if (content.length === 0) return;
-    const last = turns.at(-1);
-    if (last && last.role === role) last.content.push(...content);
-    else turns.push({ role, content });
-  };
 
   messages.forEach((message, index) => {
     const location = `messages[${index}]`;
@@ -80,13 +76,13 @@ export function convertToAnthropicMessages(messages: readonly Message[]): Anthro
         systemMessages.push(message.content.map((block, blockIndex) => systemBlock(block, `${location}.content[${blockIndex}]`)));
         return;
       case "user":
-        addTurn("user", convertUserContent(message.content, location));
+        mergeTurn(turns, "user", convertUserContent(message.content, location));
         return;
       case "assistant":
-        addTurn("assistant", convertAssistantMessage(message));
+        mergeTurn(turns, "assistant", convertAssistantMessage(message));
         return;
       case "tool":
-        addTurn("user", [{ type: "tool_result", tool_use_id: message.tool_call_id, content: toolResultContent(message.content, location) }]);
+        mergeTurn(turns, "user", [{ type: "tool_result", tool_use_id: message.tool_call_id, content: toolResultContent(message.content, location) }]);
         return;
       case "function":
         throw new InvalidTemplateError(
@@ -157,16 +153,10 @@ function convertUserBlock(block: Content, location: string): AnthropicContentBlo
   }
 }
 
-/** Splits `data:<mime>;base64,<data>`; null for any other URL. */
-export function parseDataUrl(url: string): { mediaType: string; data: string } | null {
-  const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-  return match ? { mediaType: match[1] ?? "", data: match[2] ?? "" } : null;
-}
-
 function convertImageUrl(block: ImageUrlContent): AnthropicContentBlock {
   const data = parseDataUrl(block.image_url.url);
   const source: AnthropicSource = data
-    ? { type: "base64", media_type: data.mediaType, data: data.data }
+    ? { type: "base64", media_type: data.mimeType, data: data.data }
     : { type: "url", url: block.image_url.url };
   return withCacheControl({ type: "image", source }, block);
 }
@@ -177,7 +167,7 @@ function convertMedia(block: MediaContent, location: string): AnthropicContentBl
   if (!url) throw new InvalidTemplateError("media block has no url or data.", { location });
   const data = parseDataUrl(url);
   const source: AnthropicSource = data
-    ? { type: "base64", media_type: data.mediaType, data: data.data }
+    ? { type: "base64", media_type: data.mimeType, data: data.data }
     : format === "base64"
       ? { type: "base64", media_type: mimeType, data: url }
       : { type: "url", url };

@@ -2,6 +2,7 @@ import type { Content } from "../../schemas/content.js";
 import type { AssistantMessage, Message } from "../../schemas/message.js";
 import type { ToolCall } from "../../schemas/tools.js";
 import { assistantMessage, textBlock, textLast } from "../shared/content.js";
+import { toDataUrl } from "../shared/data-url.js";
 import { bedrockContentBlockSchema, bedrockMessageSchema, bedrockResponseSchema, type BedrockContentBlockData } from "./bedrock-api-schemas.js";
 
 /** The empty defaults PromptLayer's server puts on every message it rebuilds from kwargs (contract §3.2). */
@@ -118,7 +119,7 @@ function convertReasoning(reasoning: NonNullable<BedrockContentBlockData["reason
 function convertImage(image: NonNullable<BedrockContentBlockData["image"]>): Content | null {
   const source = image.source;
   const format = image.format ?? "png";
-  if (typeof source?.bytes === "string") return { type: "image_url", image_url: { url: `data:image/${format};base64,${source.bytes}` } };
+  if (typeof source?.bytes === "string") return { type: "image_url", image_url: { url: toDataUrl(`image/${format}`, source.bytes) } };
   const uri = source?.s3Location?.uri;
   return typeof uri === "string" ? { type: "image_url", image_url: { url: uri } } : null;
 }

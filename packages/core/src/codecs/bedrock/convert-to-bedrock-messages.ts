@@ -2,6 +2,8 @@ import { InvalidTemplateError } from "../../errors/promptline-error.js";
 import type { Content, MediaContent } from "../../schemas/content.js";
 import type { AssistantMessage, Message } from "../../schemas/message.js";
 import { joinText, parseArguments } from "../shared/content.js";
+import { mediaUrl, parseDataUrl } from "../shared/data-url.js";
+import { mergeTurn } from "../shared/merge-turn.js";
 
 export type BedrockImageSource = { bytes: string } | { s3Location: { uri: string } };
 
@@ -33,12 +35,6 @@ export interface BedrockPrompt {
 export function convertToBedrockMessages(messages: readonly Message[]): BedrockPrompt {
   const system: { text: string }[] = [];
   const turns: BedrockMessage[] = [];
-  const addTurn = (role: BedrockMessage["role"], content: BedrockContentBlock[]) => {
-    if (content.length === 0) return;
-    const last = turns.at(-1);
-    if (last && last.role === role) last.content.push(...content);
-    else turns.push({ role, content });
-  };
 
   messages.forEach((message, index) => {
     const location = `messages[${index}]`;
@@ -55,13 +51,13 @@ export function convertToBedrockMessages(messages: readonly Message[]): BedrockP
         });
         return;
       case "user":
-        addTurn("user", convertUserContent(message.content, location));
+        mergeTurn(turns, "user", convertUserContent(message.content, location));
         return;
       case "assistant":
-        addTurn("assistant", convertAssistantMessage(message));
+        mergeTurn(turns, "assistant", convertAssistantMessage(message));
         return;
       case "tool":
-        addTurn("user", [{ toolResult: { toolUseId: message.tool_call_id, content: [{ text: joinText(message.content) }] } }]);
+        mergeTurn(turns, "user", [{ toolResult: { toolUseId: message.tool_call_id, content: [{ text: joinText(message.content) }] } }]);
         return;
       case "function":
         throw new InvalidTemplateError(
@@ -105,12 +101,6 @@ function convertUserContent(content: readonly Content[], location: string): Bedr
   });
 }
 
-/** Splits `data:<mime>;base64,<data>`; null for any other URL. */
-function parseDataUrl(url: string): { mediaType: string; data: string } | null {
-  const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-  return match ? { mediaType: match[1] ?? "", data: match[2] ?? "" } : null;
-}
-
 /** `image/jpeg` → `jpeg`: Converse names formats by their subtype. */
 function formatOf(mimeType: string): string {
   const subtype = mimeType.split("/")[1] ?? mimeType;
@@ -120,7 +110,7 @@ function formatOf(mimeType: string): string {
 /** Converse takes image bytes (base64 in JSON) or an S3 object, not a web URL. */
 function convertImage(url: string, mimeType: string | null, location: string): BedrockContentBlock {
   const data = parseDataUrl(url);
-  if (data) return { image: { format: formatOf(data.mediaType), source: { bytes: data.data } } };
+  if (data) return { image: { format: formatOf(data.mimeType), source: { bytes: data.data } } };
   if (url.startsWith("s3://")) {
     const extension = /\.([a-z]+)$/i.exec(url)?.[1]?.toLowerCase();
     return { image: { format: formatOf(mimeType ?? `image/${extension ?? "png"}`), source: { s3Location: { uri: url } } } };
@@ -131,8 +121,8 @@ function convertImage(url: string, mimeType: string | null, location: string): B
 function convertMedia(block: MediaContent, location: string): BedrockContentBlock {
   const { url, type: mimeType, format, title } = block.media;
   if (!url) throw new InvalidTemplateError("media block has no url or data.", { location });
-  const dataUrl = format === "base64" && !url.startsWith("data:") ? `data:${mimeType};base64,${url}` : url;
-  const effectiveType = parseDataUrl(dataUrl)?.mediaType ?? mimeType;
+  const dataUrl = mediaUrl(url, mimeType, format);
+  const effectiveType = parseDataUrl(dataUrl)?.mimeType ?? mimeType;
   if (effectiveType.startsWith("image/")) return convertImage(dataUrl, mimeType, location);
   const data = parseDataUrl(dataUrl);
   if (effectiveType === "application/pdf" && data) {

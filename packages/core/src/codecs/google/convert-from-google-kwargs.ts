@@ -4,6 +4,7 @@ import type { PromptTemplate } from "../../schemas/template.js";
 import type { Tool, ToolCall, ToolChoice } from "../../schemas/tools.js";
 import type { KwargsModel, LlmKwargs } from "../codec.js";
 import { assistantMessage, isRecord, omit } from "../shared/content.js";
+import { toDataUrl } from "../shared/data-url.js";
 import { snakeCaseKeys } from "./convert-google-keys.js";
 import { googleBuiltInTools } from "./google-kwargs-types.js";
 import type { GoogleConversationField } from "./convert-to-google-kwargs.js";
@@ -159,7 +160,7 @@ function convertPart(part: Json, role: "user" | "model"): Content | undefined {
   if (inline) {
     const mimeType = typeof inline.mime_type === "string" ? inline.mime_type : "application/octet-stream";
     const data = typeof inline.data === "string" ? inline.data : "";
-    const url = `data:${mimeType};base64,${data}`;
+    const url = toDataUrl(mimeType, data);
     if (role === "model") return { type: "output_media", url, mime_type: mimeType, media_type: mediaKind(mimeType) };
     if (mimeType.startsWith("image/")) return { type: "image_url", image_url: { url } };
     return { type: "media", media: { title: "media", type: mimeType, url: data, format: "base64" } };

@@ -3,6 +3,7 @@ import type { Usage } from "../../schemas/log-record.js";
 import type { AssistantMessage } from "../../schemas/message.js";
 import type { ToolCall } from "../../schemas/tools.js";
 import { assistantMessage, textLast } from "../shared/content.js";
+import { toDataUrl } from "../shared/data-url.js";
 import { mediaKind } from "./convert-from-google-kwargs.js";
 import {
   googleResponseSchema,
@@ -93,7 +94,7 @@ function otherPartBlock(part: GooglePart): Content | undefined {
   }
   if (part.inlineData?.data) {
     const mimeType = part.inlineData.mimeType ?? "image/png";
-    const block: Content = { type: "output_media", url: `data:${mimeType};base64,${part.inlineData.data}`, mime_type: mimeType };
+    const block: Content = { type: "output_media", url: toDataUrl(mimeType, part.inlineData.data), mime_type: mimeType };
     const kind = mediaKind(mimeType);
     if (kind) block.media_type = kind;
     if (part.thoughtSignature) block.provider_metadata = { thought_signature: part.thoughtSignature };

@@ -3,6 +3,7 @@ import type { Content } from "../../schemas/content.js";
 import type { AssistantMessage, Message } from "../../schemas/message.js";
 import { convertToolCall, type OpenAIChatToolCall } from "../openai-chat/convert-to-openai-chat-messages.js";
 import { joinText } from "../shared/content.js";
+import { mediaUrl } from "../shared/data-url.js";
 
 export type MistralContentChunk =
   | { type: "text"; text: string }
@@ -74,7 +75,7 @@ function convertUserChunk(block: Content, location: string): MistralContentChunk
       if (!url || !mimeType.startsWith("image/")) {
         throw new InvalidTemplateError(`Mistral user messages take images only, not "${mimeType}" media.`, { location });
       }
-      return { type: "image_url", image_url: format === "base64" && !url.startsWith("data:") ? `data:${mimeType};base64,${url}` : url };
+      return { type: "image_url", image_url: mediaUrl(url, mimeType, format) };
     }
     case "media_variable":
       throw new InvalidTemplateError(`media variable "${block.name}" was not expanded: render the template first.`, { location });

@@ -3,6 +3,7 @@ import type { Content, TextContent } from "../../schemas/content.js";
 import type { AssistantMessage, Message } from "../../schemas/message.js";
 import type { FunctionCall, ToolCall } from "../../schemas/tools.js";
 import { assistantMessage, isRecord, textBlock, textLast } from "../shared/content.js";
+import { parseDataUrl } from "../shared/data-url.js";
 import {
   chatCompletionResponseSchema,
   chatFunctionCallSchema,
@@ -107,10 +108,10 @@ function convertFromChatPart(part: Record<string, unknown>): Content | null {
     case "file": {
       const file = part.file;
       if (!isRecord(file) || typeof file.file_data !== "string") return null;
-      const match = /^data:([^;,]+);base64,(.*)$/s.exec(file.file_data);
-      if (!match) return null;
+      const dataUrl = parseDataUrl(file.file_data);
+      if (!dataUrl) return null;
       const title = typeof file.filename === "string" ? file.filename : "media";
-      return { type: "media", media: { title, type: match[1] ?? "application/octet-stream", url: match[2] ?? "", format: "base64" } };
+      return { type: "media", media: { title, type: dataUrl.mimeType, url: dataUrl.data, format: "base64" } };
     }
     case "thinking":
       return convertThinkingChunk(part as ChatContentChunk);

@@ -3,6 +3,7 @@ import type { Content, MediaContent } from "../../schemas/content.js";
 import type { AssistantMessage, Message } from "../../schemas/message.js";
 import type { ToolCall } from "../../schemas/tools.js";
 import { joinText } from "../shared/content.js";
+import { mediaUrl } from "../shared/data-url.js";
 
 export type OpenAIChatContentPart =
   | { type: "text"; text: string }
@@ -97,7 +98,7 @@ function convertUserPart(block: Content, location: string): OpenAIChatContentPar
 function convertMedia(block: MediaContent, location: string): OpenAIChatContentPart {
   const { url, type: mimeType, format, title } = block.media;
   if (!url) throw new InvalidTemplateError("media block has no url or data.", { location });
-  const source = format === "base64" && !url.startsWith("data:") ? `data:${mimeType};base64,${url}` : url;
+  const source = mediaUrl(url, mimeType, format);
   if (mimeType.startsWith("image/")) return { type: "image_url", image_url: { url: source } };
   if (mimeType === "application/pdf" && source.startsWith("data:")) {
     return { type: "file", file: { file_data: source, filename: title } };

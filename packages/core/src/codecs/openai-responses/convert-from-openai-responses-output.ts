@@ -3,6 +3,7 @@ import type { Usage } from "../../schemas/log-record.js";
 import type { AssistantMessage } from "../../schemas/message.js";
 import type { ToolCall } from "../../schemas/tools.js";
 import { assistantMessage, isRecord, textLast } from "../shared/content.js";
+import { toDataUrl } from "../shared/data-url.js";
 import { responsesResponseSchema, responsesUsageSchema } from "./openai-responses-api-schemas.js";
 
 type Json = Record<string, unknown>;
@@ -94,7 +95,7 @@ export function convertOutputItem(item: Json): { content: Content[]; toolCall?: 
       const mimeType = imageMimeTypes[format] ?? "image/png";
       const metadata: Json = {};
       for (const key of ["revised_prompt", "background", "size", "quality", "output_format"]) if (item[key] != null) metadata[key] = item[key];
-      const block: Content = { type: "output_media", url: `data:${mimeType};base64,${result}`, mime_type: mimeType, media_type: "image", provider_metadata: metadata };
+      const block: Content = { type: "output_media", url: toDataUrl(mimeType, result), mime_type: mimeType, media_type: "image", provider_metadata: metadata };
       if (id) block.id = id;
       return { content: [block] };
     }

@@ -6,6 +6,7 @@ import type { PromptTemplate } from "../../schemas/template.js";
 import type { FunctionDefinition, Tool, ToolChoice } from "../../schemas/tools.js";
 import type { LlmKwargs } from "../codec.js";
 import { isRecord, joinText } from "../shared/content.js";
+import { toDataUrl } from "../shared/data-url.js";
 import { passThroughItemTypes } from "./convert-from-openai-responses-output.js";
 
 type Json = Record<string, unknown>;
@@ -62,7 +63,7 @@ function convertInputBlock(block: Content, location: string): Json {
     case "media": {
       const { type: mimeType, url, format, title } = block.media;
       if (!url) throw new InvalidTemplateError("a media block needs a url or base64 data", { location });
-      const source = format === "base64" ? `data:${mimeType};base64,${url}` : url;
+      const source = format === "base64" ? toDataUrl(mimeType, url) : url;
       if (mimeType.startsWith("image/")) return { type: "input_image", image_url: source, detail: "auto" };
       return format === "base64" ? { type: "input_file", filename: title, file_data: source } : { type: "input_file", file_url: source };
     }
