@@ -72,6 +72,20 @@ export interface PromptlineOptions {
 
 const defaultBaseURL = "http://localhost:8600";
 
+/** Random bytes for request ids, drawn in bulk: one `randomBytes` call per 409 ids instead of one each. */
+const randomPool = { bytes: Buffer.alloc(0), offset: 0 };
+
+/** 10 fresh random bytes (a view into the pool; `uuidv7` copies them at once). */
+function randomIdBytes(): Uint8Array {
+  if (randomPool.offset + 10 > randomPool.bytes.length) {
+    randomPool.bytes = randomBytes(4096);
+    randomPool.offset = 0;
+  }
+  const slice = randomPool.bytes.subarray(randomPool.offset, randomPool.offset + 10);
+  randomPool.offset += 10;
+  return slice;
+}
+
 function rateLimitedWarn(): (error: unknown) => void {
   let last = 0;
   return (error) => {
@@ -173,7 +187,7 @@ export class Promptline {
       env,
       fetch: fetchImpl,
       now,
-      mintRequestId: () => uuidv7(now(), randomBytes(10)),
+      mintRequestId: () => uuidv7(now(), randomIdBytes()),
       strictVariables: options.strictVariables ?? true,
       provider: options.providerOptions ?? {},
     });

@@ -44,6 +44,22 @@ export function longestPrefixKey(keys: Iterable<string>, model: string): string 
  */
 export function modelFamilyOf(provider: string, model: string, apiType?: string | null): ModelFamily {
   if (!isSupportedProvider(provider)) throw new UnsupportedProviderError(provider);
+  const key = `${provider}\u0000${model}\u0000${apiType === "responses" ? "responses" : ""}`;
+  let family = familyCache.get(key);
+  if (family === undefined) {
+    family = findModelFamily(provider, model, apiType);
+    if (familyCache.size >= familyCacheLimit) familyCache.delete(familyCache.keys().next().value!);
+    familyCache.set(key, family);
+  }
+  // A shallow copy, like an uncached lookup returns (its nested values were always shared with the table).
+  return { ...family };
+}
+
+/** Lookups by provider, model and API: resolving a model override asks several times per run. Bounded, oldest out first. */
+const familyCache = new Map<string, ModelFamily>();
+const familyCacheLimit = 500;
+
+function findModelFamily(provider: SupportedProvider, model: string, apiType: string | null | undefined): ModelFamily {
   const families: ProviderFamilies = modelDefaults[provider];
   // Fine-tunes (`ft:gpt-4o-mini-2024-07-18:org::id`) follow their base model's rules.
   const id = normalizeModelId(provider, model).replace(/^ft:/, "");

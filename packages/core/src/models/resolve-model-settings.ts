@@ -54,8 +54,10 @@ export function resolveModelSettings(current: ModelSettings, request: ModelOverr
   const currentParameters: Parameters = current.parameters ?? {};
 
   if (provider === undefined && model === undefined) {
-    const parameters = { ...structuredClone(currentParameters), ...structuredClone(definedEntries(overrides)) };
-    return { settings: { ...structuredClone(current), parameters }, warnings: [] };
+    // One structuredClone for all (it runs on every run()); assigning keeps `parameters` where it was.
+    const copy = structuredClone({ current, overrides: definedEntries(overrides) });
+    copy.current.parameters = { ...(copy.current.parameters ?? {}), ...copy.overrides };
+    return { settings: copy.current, warnings: [] };
   }
   if (model === undefined) {
     throw new InvalidRequestError(

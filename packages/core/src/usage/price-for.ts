@@ -41,6 +41,22 @@ const familyBoundary = new Set(["-", "@", ":", "_"]);
  * but `gpt-4.5-preview` takes nothing rather than `gpt-4`'s price.
  */
 export function priceFor(provider: string, model: string): ModelPrice | null {
+  const key = `${provider}\u0000${model}`;
+  let price = priceCache.get(key);
+  if (price === undefined) {
+    price = lookUpPrice(provider, model);
+    if (priceCache.size >= priceCacheLimit) priceCache.delete(priceCache.keys().next().value!);
+    priceCache.set(key, price);
+  }
+  // A copy: the cached entry must not change under the next caller.
+  return price === null ? null : { ...price };
+}
+
+/** Lookups by `provider\0model`: every logged run prices its model, and the table scan is the costly part. Bounded, oldest out first. */
+const priceCache = new Map<string, ModelPrice | null>();
+const priceCacheLimit = 500;
+
+function lookUpPrice(provider: string, model: string): ModelPrice | null {
   const tableProvider = priceTableProvider(provider, model);
   if (tableProvider === undefined) return null;
   const models = priceTable.providers[tableProvider];

@@ -78,6 +78,9 @@ const pairs = [
   ["modelParameterOverrides", "model_parameter_overrides"],
 ] as const;
 
+/** Every key `run()` takes besides `signal`, built once. */
+const knownKeys: ReadonlySet<string> = new Set([...Object.keys(schema.shape), ...pairs.map(([, snake]) => snake)]);
+
 /** One name per parameter, validated; a clear error for a wrong type or a pair given twice. */
 export function normalizeRunParams(params: RunParams): NormalizedRunParams {
   if (typeof params !== "object" || params === null) throw new InvalidRequestError("run() takes an object of parameters, e.g. { promptName: \"welcome\" }.");
@@ -92,15 +95,10 @@ export function normalizeRunParams(params: RunParams): NormalizedRunParams {
     delete merged[snake];
   }
   const { signal, ...rest } = merged as Record<string, unknown> & { signal?: AbortSignal };
-  const known = new Set([...Object.keys(schema.shape), ...pairs.map(([, snake]) => snake)]);
-  const unknown = Object.keys(rest).filter((key) => !known.has(key));
+  const unknown = Object.keys(rest).filter((key) => !knownKeys.has(key));
   if (unknown.length > 0) throw new InvalidRequestError(`run() does not take ${unknown.map((key) => `"${key}"`).join(", ")}.`);
-  const result = schema.safeParse(rest);
-  if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "params"}: ${issue.message}`);
-    throw new InvalidRequestError(`Invalid run() parameters: ${issues.join("; ")}`, issues);
-  }
-  const data = result.data;
+  // run() is on the hot path: well-formed parameters skip zod, which is kept to word the errors (and for anything unusual).
+  const data = fastParse(rest) ?? slowParse(rest);
   if (data.provider !== undefined && data.model === undefined) {
     throw new InvalidRequestError(`run() got provider "${data.provider}" without a model: give both to switch provider.`);
   }
@@ -118,4 +116,54 @@ export function normalizeRunParams(params: RunParams): NormalizedRunParams {
     model: data.model,
     signal,
   };
+}
+
+type ParsedRunParams = z.output<typeof schema>;
+
+/** The schema's checks and output for the common shapes; undefined when zod must decide (and word the error). */
+function fastParse(input: Record<string, unknown>): ParsedRunParams | undefined {
+  const { promptName, promptVersion, promptReleaseLabel, inputVariables, tags, metadata, groupId, modelParameterOverrides, stream, provider, model } = input;
+  if (typeof promptName !== "string" || promptName.length === 0) return undefined;
+  if (promptVersion !== undefined && !(Number.isSafeInteger(promptVersion) && (promptVersion as number) > 0)) return undefined;
+  if (!isOptionalNonEmptyString(promptReleaseLabel) || !isOptionalNonEmptyString(provider) || !isOptionalNonEmptyString(model)) return undefined;
+  if (groupId !== undefined && !Number.isSafeInteger(groupId)) return undefined;
+  if (stream !== undefined && typeof stream !== "boolean") return undefined;
+  if (inputVariables !== undefined && !isPlainRecord(inputVariables)) return undefined;
+  if (modelParameterOverrides !== undefined && !isPlainRecord(modelParameterOverrides)) return undefined;
+  if (metadata !== undefined && !(isPlainRecord(metadata) && Object.values(metadata).every((value) => typeof value === "string"))) return undefined;
+  if (tags !== undefined && !(Array.isArray(tags) && tags.every((tag) => typeof tag === "string"))) return undefined;
+  // Copies, as zod makes: a caller changing its objects after run() must not change the logged request.
+  return {
+    promptName,
+    promptVersion: promptVersion as number | undefined,
+    promptReleaseLabel: promptReleaseLabel as string | undefined,
+    inputVariables: inputVariables === undefined ? {} : { ...(inputVariables as Record<string, unknown>) },
+    tags: tags === undefined ? [] : [...(tags as string[])],
+    metadata: metadata === undefined ? {} : { ...(metadata as Record<string, string>) },
+    groupId: groupId as number | undefined,
+    modelParameterOverrides: modelParameterOverrides === undefined ? undefined : { ...(modelParameterOverrides as Record<string, unknown>) },
+    stream: stream ?? false,
+    provider: provider as string | undefined,
+    model: model as string | undefined,
+  };
+}
+
+function slowParse(input: Record<string, unknown>): ParsedRunParams {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "params"}: ${issue.message}`);
+    throw new InvalidRequestError(`Invalid run() parameters: ${issues.join("; ")}`, issues);
+  }
+  return result.data;
+}
+
+function isOptionalNonEmptyString(value: unknown): boolean {
+  return value === undefined || (typeof value === "string" && value.length > 0);
+}
+
+/** What zod's `z.record` takes without question: a plain object with string keys only. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && Object.getOwnPropertySymbols(value).length === 0;
 }
