@@ -56,6 +56,8 @@ export function findExamplePrompt(from = dirname(fileURLToPath(import.meta.url))
 export async function demoCommand(context: CliContext, options: DemoOptions): Promise<number> {
   const { colors } = context;
   const step = (number: number, text: string) => println(context, `\n${colors.bold(`${number}. ${text}`)}`);
+  // Listen for Ctrl-C before saying "press Ctrl-C" (see serve).
+  const stopped = options.wait !== false ? context.untilStopped() : undefined;
   const folder = await mkdtemp(join(tmpdir(), "promptline-demo-"));
   const database = `sqlite:${join(folder, "promptline.db")}`;
   const fakes = await startFakeProviders();
@@ -113,7 +115,7 @@ export async function demoCommand(context: CliContext, options: DemoOptions): Pr
     println(context, colors.dim(`Try the other commands against it: export PROMPTLINE_BASE_URL=${server.url} PROMPTLINE_API_KEY=${apiKey}`));
     if (options.wait !== false) {
       println(context, colors.dim("The server keeps running; press Ctrl-C to stop."));
-      await context.untilStopped();
+      await stopped;
     }
     return ExitCode.ok;
   } finally {

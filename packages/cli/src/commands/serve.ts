@@ -32,6 +32,8 @@ export async function startServerForCli(options: StartServerOptions): Promise<Ru
 
 /** `promptline serve`: the registry, the API and the dashboard in one process, until Ctrl-C. */
 export async function serveCommand(context: CliContext, options: ServeOptions): Promise<number> {
+  // Listen for Ctrl-C before saying "press Ctrl-C": a signal in between would otherwise kill the process uncleanly.
+  const stopped = context.untilStopped();
   const database = options.database ?? context.env.PROMPTLINE_DATABASE_URL ?? "sqlite:./promptline.db";
   const port = options.port ?? (context.env.PROMPTLINE_PORT ? Number(context.env.PROMPTLINE_PORT) : 8600);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`PROMPTLINE_PORT must be a port number, got "${context.env.PROMPTLINE_PORT}".`, ExitCode.usage);
@@ -62,7 +64,7 @@ export async function serveCommand(context: CliContext, options: ServeOptions): 
     println(context, "API key:   PROMPTLINE_API_KEY (an admin key of the default workspace)");
   }
   println(context, colors.dim("Press Ctrl-C to stop."));
-  await context.untilStopped();
+  await stopped;
   await client?.close({ timeoutMs: 5000 });
   await server.close();
   println(context, "Stopped.");
