@@ -81,21 +81,28 @@ const pairs = [
 /** Every key `run()` takes besides `signal`, built once. */
 const knownKeys: ReadonlySet<string> = new Set([...Object.keys(schema.shape), ...pairs.map(([, snake]) => snake)]);
 
+/** The snake_case names of `pairs`. */
+const snakeKeys: ReadonlySet<string> = new Set(pairs.map(([, snake]) => snake));
+
 /** One name per parameter, validated; a clear error for a wrong type or a pair given twice. */
 export function normalizeRunParams(params: RunParams): NormalizedRunParams {
   if (typeof params !== "object" || params === null) throw new InvalidRequestError("run() takes an object of parameters, e.g. { promptName: \"welcome\" }.");
-  const merged: Record<string, unknown> = { ...params };
-  for (const [camel, snake] of pairs) {
-    const a = merged[camel];
-    const b = merged[snake];
-    if (a !== undefined && b !== undefined && JSON.stringify(a) !== JSON.stringify(b)) {
-      throw new InvalidRequestError(`run() got both ${camel} and ${snake} with different values: give one.`);
+  // The caller's own keys (as a spread copies them) but `signal`, built key by key: no `delete` on the hot path,
+  // and an unknown key (`__proto__` too) is never written.
+  const rest: Record<string, unknown> = {};
+  const unknown: string[] = [];
+  let signal: AbortSignal | undefined;
+  let snakeCaseGiven = false;
+  for (const key of Object.keys(params)) {
+    const value = (params as Record<string, unknown>)[key];
+    if (key === "signal") signal = value as AbortSignal | undefined;
+    else if (!knownKeys.has(key)) unknown.push(key);
+    else {
+      rest[key] = value;
+      if (snakeKeys.has(key)) snakeCaseGiven = true;
     }
-    merged[camel] = a ?? b;
-    delete merged[snake];
   }
-  const { signal, ...rest } = merged as Record<string, unknown> & { signal?: AbortSignal };
-  const unknown = Object.keys(rest).filter((key) => !knownKeys.has(key));
+  if (snakeCaseGiven) mergeSnakeCase(rest);
   if (unknown.length > 0) throw new InvalidRequestError(`run() does not take ${unknown.map((key) => `"${key}"`).join(", ")}.`);
   // run() is on the hot path: well-formed parameters skip zod, which is kept to word the errors (and for anything unusual).
   const data = fastParse(rest) ?? slowParse(rest);
@@ -116,6 +123,19 @@ export function normalizeRunParams(params: RunParams): NormalizedRunParams {
     model: data.model,
     signal,
   };
+}
+
+/** Each snake_case name given becomes its camelCase one; both given with different values is an error. */
+function mergeSnakeCase(input: Record<string, unknown>): void {
+  for (const [camel, snake] of pairs) {
+    const a = input[camel];
+    const b = input[snake];
+    if (a !== undefined && b !== undefined && JSON.stringify(a) !== JSON.stringify(b)) {
+      throw new InvalidRequestError(`run() got both ${camel} and ${snake} with different values: give one.`);
+    }
+    input[camel] = a ?? b;
+    delete input[snake];
+  }
 }
 
 type ParsedRunParams = z.output<typeof schema>;

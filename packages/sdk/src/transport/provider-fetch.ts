@@ -103,9 +103,11 @@ export async function sendProviderRequest(args: SendProviderRequestArgs): Promis
   const retryBudgetMs = args.retryBudgetMs ?? 30_000;
   const sleep = args.sleep ?? abortableSleep;
   const random = args.random ?? Math.random;
-  const scrub = createSecretScrubber(endpointSecrets(endpoint));
+  // Only errors are scrubbed: build the scrubber on the first one, not on every successful call.
+  let scrubber: (<T>(value: T) => T) | undefined;
+  const scrub = <T>(value: T): T => (scrubber ??= createSecretScrubber(endpointSecrets(endpoint)))(value);
   const path = endpoint.routePath ? endpoint.routePath(args.path) : args.path;
-  const request: AttemptRequest = { ...args, url: providerUrl(endpoint, path).href, bodyText: JSON.stringify(args.body), scrub };
+  const request: AttemptRequest = { ...args, url: providerHref(endpoint, path), bodyText: JSON.stringify(args.body), scrub };
 
   let waitedMs = 0;
   for (let retryNumber = 0; ; retryNumber++) {
@@ -134,6 +136,21 @@ export function providerUrl(endpoint: ProviderEndpoint, path: string): URL {
     if (!url.searchParams.has(name)) url.searchParams.set(name, value);
   }
   return url;
+}
+
+/** `providerUrl(…).href` by base URL, path and query: a run() sends to the same few URLs over and over. */
+const hrefCache = new Map<string, string>();
+const hrefCacheLimit = 256;
+
+function providerHref(endpoint: ProviderEndpoint, path: string): string {
+  const key = endpoint.query ? `${endpoint.baseURL}\n${path}\n${JSON.stringify(endpoint.query)}` : `${endpoint.baseURL}\n${path}`;
+  let href = hrefCache.get(key);
+  if (href === undefined) {
+    href = providerUrl(endpoint, path).href;
+    if (hrefCache.size >= hrefCacheLimit) hrefCache.clear();
+    hrefCache.set(key, href);
+  }
+  return href;
 }
 
 interface AttemptRequest extends SendProviderRequestArgs {

@@ -34,10 +34,32 @@ export function convertFromOpenAIChatMessages(messages: unknown): Message[] {
   if (!Array.isArray(messages)) return [];
   const result: Message[] = [];
   for (const raw of messages) {
+    if (isPlainKwargsMessage(raw)) {
+      result.push(convertKwargsMessage(raw));
+      continue;
+    }
     const parsed = kwargsMessageSchema.safeParse(raw);
     if (parsed.success) result.push(convertKwargsMessage(parsed.data));
   }
   return result;
+}
+
+const isNullishOrString = (value: unknown): value is string | null | undefined => value == null || typeof value === "string";
+
+/**
+ * A message that `kwargsMessageSchema` accepts as it is and that calls no
+ * tool (the usual case: every message our own codecs send): read directly,
+ * without zod's copy, on every run().
+ */
+function isPlainKwargsMessage(raw: unknown): raw is z.infer<typeof kwargsMessageSchema> {
+  return (
+    isRecord(raw) &&
+    typeof raw.role === "string" &&
+    isNullishOrString(raw.name) &&
+    isNullishOrString(raw.tool_call_id) &&
+    raw.tool_calls == null &&
+    raw.function_call == null
+  );
 }
 
 function convertKwargsMessage(message: z.infer<typeof kwargsMessageSchema>): Message {
@@ -145,9 +167,36 @@ function argumentsString(value: string | Record<string, unknown> | null | undefi
 
 /** A non-streaming Chat Completions response → the assistant's answer. */
 export function convertOpenAIChatResponseToMessage(response: unknown): AssistantMessage {
+  if (isPlainTextResponse(response)) return convertChatResponseMessage(response.choices?.[0]?.message ?? {});
   const parsed = chatCompletionResponseSchema.safeParse(response);
   const message = parsed.success ? parsed.data.choices?.[0]?.message : undefined;
   return convertChatResponseMessage(message ?? {});
+}
+
+/**
+ * A response that `chatCompletionResponseSchema` accepts as it is and whose
+ * messages hold only strings (a plain text answer: the usual case). It is read
+ * directly, without zod's deep copy, on every run(); anything else (tool
+ * calls, content parts, annotations, an unexpected type) goes through zod.
+ */
+function isPlainTextResponse(response: unknown): response is { choices?: { message?: ChatResponseMessage | null }[] | null } {
+  if (!isRecord(response) || !isNullishOrString(response.id) || !isNullishOrString(response.model)) return false;
+  const { choices } = response;
+  if (choices == null) return true;
+  if (!Array.isArray(choices)) return false;
+  for (const choice of choices) {
+    if (!isRecord(choice) || !isNullishOrString(choice.finish_reason)) return false;
+    // zod's number: finite.
+    if (choice.index != null && !(typeof choice.index === "number" && Number.isFinite(choice.index))) return false;
+    const { message } = choice;
+    if (message == null) continue;
+    if (!isRecord(message)) return false;
+    for (const key of ["role", "content", "refusal", "reasoning_content", "reasoning"] as const) {
+      if (!isNullishOrString(message[key])) return false;
+    }
+    if (message.tool_calls != null || message.function_call != null || message.annotations != null) return false;
+  }
+  return true;
 }
 
 /**

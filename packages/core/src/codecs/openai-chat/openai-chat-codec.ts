@@ -55,8 +55,9 @@ export function createOpenAIChatCodec(options: OpenAICodecOptions): ProviderCode
         messages: convertFromOpenAIChatMessages(kwargs.messages),
         functions: parseList(kwargs.functions, (value) => functionDefinitionSchema.safeParse(value).data),
         tools: parseList(kwargs.tools, (value) => toolSchema.safeParse(value).data),
-        function_call: functionCallChoiceSchema.safeParse(kwargs.function_call).data ?? null,
-        tool_choice: toolChoiceSchema.safeParse(kwargs.tool_choice).data ?? null,
+        // Absent in most requests: skip zod there (a failed union parse builds its issues, which is costly on every run()).
+        function_call: kwargs.function_call == null ? null : (functionCallChoiceSchema.safeParse(kwargs.function_call).data ?? null),
+        tool_choice: kwargs.tool_choice == null ? null : (toolChoiceSchema.safeParse(kwargs.tool_choice).data ?? null),
         input_variables: [],
         dataset_examples: [],
       };

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { Usage } from "../../schemas/log-record.js";
 import { chatUsageSchema } from "./openai-chat-api-schemas.js";
 
@@ -9,9 +10,14 @@ import { chatUsageSchema } from "./openai-chat-api-schemas.js";
  * that accounting, the reasoning is added to the output so it is priced.
  */
 export function convertOpenAIChatUsage(usage: unknown): Usage | null {
-  const parsed = chatUsageSchema.safeParse(usage);
-  if (!parsed.success) return null;
-  const { prompt_tokens, completion_tokens, total_tokens, prompt_tokens_details, completion_tokens_details } = parsed.data;
+  let fields: ChatUsage;
+  if (isWellFormedUsage(usage)) fields = usage;
+  else {
+    const parsed = chatUsageSchema.safeParse(usage);
+    if (!parsed.success) return null;
+    fields = parsed.data;
+  }
+  const { prompt_tokens, completion_tokens, total_tokens, prompt_tokens_details, completion_tokens_details } = fields;
   if (prompt_tokens == null && completion_tokens == null) return null;
 
   const inputTokens = prompt_tokens ?? 0;
@@ -28,6 +34,28 @@ export function convertOpenAIChatUsage(usage: unknown): Usage | null {
   if (cachedTokens != null) result.cached_input_tokens = cachedTokens;
   if (reasoningTokens !== undefined) result.reasoning_tokens = reasoningTokens;
   return result;
+}
+
+type ChatUsage = z.infer<typeof chatUsageSchema>;
+
+const isCount = (value: unknown): boolean => value == null || (typeof value === "number" && Number.isFinite(value));
+
+/** What `chatUsageSchema` accepts, checked without zod (this runs on every run()). */
+function isWellFormedUsage(usage: unknown): usage is ChatUsage {
+  if (typeof usage !== "object" || usage === null || Array.isArray(usage)) return false;
+  const { prompt_tokens, completion_tokens, total_tokens, prompt_tokens_details, completion_tokens_details } = usage as Record<string, unknown>;
+  return (
+    isCount(prompt_tokens) &&
+    isCount(completion_tokens) &&
+    isCount(total_tokens) &&
+    isDetails(prompt_tokens_details, "cached_tokens") &&
+    isDetails(completion_tokens_details, "reasoning_tokens")
+  );
+}
+
+function isDetails(value: unknown, countKey: string): boolean {
+  if (value == null) return true;
+  return typeof value === "object" && !Array.isArray(value) && isCount((value as Record<string, unknown>)[countKey]);
 }
 
 /** The usage of a whole response (`response.usage`). */
