@@ -81,13 +81,13 @@ export function logRecord(i: number, requestId = uuidv7(Date.now(), randomBytes(
  * serialised record: the load generator then spends its CPU on sending, not
  * on `JSON.stringify`.
  */
-export function batchBodyFactory(size: number): (worker: number, sequence: number) => string {
+export function batchBodyFactory(size: number): (sequence: number) => string {
   const marker = "__REQUEST_ID__";
   const [head, tail] = JSON.stringify(logRecord(7, marker)).split(marker) as [string, string];
   const prefix = randomBytes(6).toString("hex");
-  return (worker, sequence) => {
+  return (sequence) => {
     const parts: string[] = [];
-    for (let index = 0; index < size; index++) parts.push(`${head}${prefix}-${worker}-${sequence}-${index}${tail}`);
+    for (let index = 0; index < size; index++) parts.push(`${head}${prefix}-${sequence}-${index}${tail}`);
     return `{"records":[${parts.join(",")}]}`;
   };
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { uuidv7 } from "@promptline/core";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "./app-env.js";
 import { requireApiKey } from "./http/auth.js";
 import { errorBody, toErrorResponse } from "./http/error-handler.js";
 import { requireJsonBody } from "./http/read-json.js";
+import { limitBodySize } from "./http/request-body.js";
 import { createSessions } from "./http/session.js";
 import { apiV1Routes } from "./routes/api-v1-routes.js";
 import { dashboardApiRoutes, dashboardRoutes, type DashboardOptions } from "./routes/dashboard-routes.js";
@@ -39,13 +39,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.onError((error, c) => toErrorResponse(error, c, options.logError));
   app.notFound((c) => c.json(errorBody("invalid_request", `No route ${c.req.method} ${c.req.path}.`), 404));
 
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: options.maxBodyBytes ?? 10 * 1024 * 1024,
-      onError: (c) => c.json(errorBody("invalid_request", `Request body too large (limit ${options.maxBodyBytes ?? 10 * 1024 * 1024} bytes).`), 413),
-    }),
-  );
+  app.use("*", limitBodySize(options.maxBodyBytes ?? 10 * 1024 * 1024));
 
   app.get("/healthz", async (c) => {
     await storage.ping();

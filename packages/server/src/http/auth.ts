@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { ApiKeyRecord, Storage } from "../storage/index.js";
 import { hasRoute } from "./has-route.js";
 import { readJson } from "./read-json.js";
+import { requestHeader } from "./request-body.js";
 import { ForbiddenError } from "./route-errors.js";
 
 /** What the auth middleware leaves on the context for the routes. */
@@ -17,7 +18,7 @@ export interface AuthVariables {
  * on `/track-request`, the `library-track-*` routes and `/create-group`.
  */
 async function presentedKey(c: Context): Promise<string | undefined> {
-  const header = c.req.header("x-api-key") ?? c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
+  const header = requestHeader(c, "x-api-key") ?? requestHeader(c, "authorization")?.replace(/^Bearer\s+/i, "");
   if (header?.trim()) return header.trim();
   if (c.req.method === "GET" || c.req.method === "DELETE" || c.req.method === "HEAD") return undefined;
   const body = await readJson(c);

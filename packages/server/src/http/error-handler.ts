@@ -2,7 +2,7 @@ import { PromptlineError, type PromptlineErrorCode } from "@promptline/core";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { ForbiddenError, NotFoundError } from "./route-errors.js";
+import { ForbiddenError, NotFoundError, PayloadTooLargeError } from "./route-errors.js";
 
 const statusByCode: Record<PromptlineErrorCode, ContentfulStatusCode> = {
   missing_variables: 400,
@@ -44,6 +44,7 @@ export function toErrorResponse(error: unknown, c: Context, log: (error: unknown
   }
   if (error instanceof NotFoundError) return c.json(errorBody("not_found", error.message), 404);
   if (error instanceof ForbiddenError) return c.json(errorBody("forbidden", error.message), 403);
+  if (error instanceof PayloadTooLargeError) return c.json(errorBody("invalid_request", error.message), 413);
   if (error instanceof HTTPException) {
     const status = error.status;
     const message = status === 413 ? "Request body too large." : error.message || "Request failed.";

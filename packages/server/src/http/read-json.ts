@@ -2,6 +2,7 @@ import { InvalidRequestError } from "@promptline/core";
 import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import { hasRoute } from "./has-route.js";
+import { readBodyText } from "./request-body.js";
 
 const bodyKey = "promptline.json-body";
 
@@ -42,7 +43,7 @@ const unstorableMessage = (where: string) =>
 export async function readJson(c: Context): Promise<unknown> {
   const cached: unknown = c.get(bodyKey as never);
   if (cached !== undefined) return cached;
-  const text = await c.req.text();
+  const text = await readBodyText(c);
   let value: unknown = {};
   if (text.trim() !== "") {
     try {

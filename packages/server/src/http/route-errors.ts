@@ -23,3 +23,11 @@ export class ForbiddenError extends Error {
     this.name = "ForbiddenError";
   }
 }
+
+/** A body over the server's limit (`maxBodyBytes`): a 413. */
+export class PayloadTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`Request body too large (limit ${limitBytes} bytes).`);
+    this.name = "PayloadTooLargeError";
+  }
+}

@@ -25,6 +25,8 @@ export interface WorkspaceTable {
   slug: string;
   name: string;
   created_at: string;
+  /** Raised by every registry write; see `repositories/registry-revision.ts`. */
+  registry_revision: Generated<number>;
 }
 
 export interface ApiKeyTable {

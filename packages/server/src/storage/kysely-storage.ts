@@ -1,4 +1,5 @@
 import { Kysely, Migrator, sql } from "kysely";
+import { createRegistryReadCache, type RegistryReadCacheOptions } from "./cached-registry-reads.js";
 import type { Database } from "./database-schema.js";
 import type { StorageDialect } from "./dialects/storage-dialect.js";
 import { migrationProvider } from "./migrations/migration-provider.js";
@@ -18,6 +19,8 @@ export interface StorageOptions {
   now?: () => Date;
   /** Mints API key plaintexts. Default: `pl_` + 192 random bits. */
   generateApiKey?: () => string;
+  /** The in-memory cache of key and template reads (`cached-registry-reads.ts`); `false` turns it off. */
+  registryCache?: RegistryReadCacheOptions | false;
 }
 
 /**
@@ -33,10 +36,14 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
     generateApiKey: options.generateApiKey ?? generateApiKey,
   };
 
+  const apiKeys = createApiKeyRepository(context);
+  const prompts = createPromptRepository(context);
+  const cache = options.registryCache === false ? undefined : createRegistryReadCache(db, prompts, options.registryCache);
+
   return {
     workspaces: createWorkspaceRepository(context),
-    apiKeys: createApiKeyRepository(context),
-    prompts: createPromptRepository(context),
+    apiKeys: cache ? { ...apiKeys, findByPlaintext: cache.findKeyByPlaintext } : apiKeys,
+    prompts: cache ? { ...prompts, get: cache.getPrompt, getVersion: cache.getVersion } : prompts,
     labels: createLabelRepository(context),
     requests: createRequestRepository(context),
     groups: createGroupRepository(context),

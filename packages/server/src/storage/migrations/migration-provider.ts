@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from "kysely";
 import type { StorageDialect } from "../dialects/storage-dialect.js";
 import { initialMigration } from "./0001-initial.js";
+import { registryRevisionMigration } from "./0002-registry-revision.js";
 
 /**
  * The migrations, in code (no directory scan, so they survive bundling).
@@ -11,6 +12,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
     getMigrations: (): Promise<Record<string, Migration>> =>
       Promise.resolve({
         "0001-initial": initialMigration(dialect),
+        "0002-registry-revision": registryRevisionMigration,
       }),
   };
 }

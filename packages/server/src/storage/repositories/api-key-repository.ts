@@ -4,6 +4,7 @@ import type { Selectable } from "kysely";
 import type { ApiKeyTable } from "../database-schema.js";
 import { sha256Hex } from "../internal/json.js";
 import type { ApiKeyRecord, ApiKeyRepository } from "../storage.js";
+import { raiseRegistryRevision } from "./registry-revision.js";
 import type { RepositoryContext } from "./repository-context.js";
 
 /** `pl_` and 32 characters of base64url: 192 random bits, PromptLayer's key look. */
@@ -61,19 +62,24 @@ export function createApiKeyRepository({ db, timestamp, generateApiKey: newKey }
     },
 
     async revoke(workspaceId, keyId) {
-      const result = await db
-        .updateTable("api_key")
-        .set({ revoked_at: timestamp() })
-        .where("workspace_id", "=", workspaceId)
-        .where("id", "=", keyId)
-        .where("revoked_at", "is", null)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      return db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable("api_key")
+          .set({ revoked_at: timestamp() })
+          .where("workspace_id", "=", workspaceId)
+          .where("id", "=", keyId)
+          .where("revoked_at", "is", null)
+          .executeTakeFirst();
+        if (result.numUpdatedRows === 0n) return false;
+        // Instances that cached this key see the new revision on its next use and look it up again.
+        await raiseRegistryRevision(trx, workspaceId);
+        return true;
+      });
     },
   };
 }
 
-function toApiKeyRecord(row: Selectable<ApiKeyTable>): ApiKeyRecord {
+export function toApiKeyRecord(row: Selectable<ApiKeyTable>): ApiKeyRecord {
   return {
     id: row.id,
     workspace_id: row.workspace_id,

@@ -3,6 +3,7 @@ import type { PromptTemplate, TemplateMetadata } from "@promptline/core";
 import type { Kysely, Selectable } from "kysely";
 import type { Database, PromptTable, PromptVersionTable } from "../database-schema.js";
 import { fromJson } from "../internal/json.js";
+import { raiseRegistryRevision } from "./registry-revision.js";
 import type { PromptRecord, PromptRef, PromptVersionRecord, ReleaseLabelRecord, VersionSelector } from "../storage.js";
 
 /** Queries shared by the prompt, label and request repositories. */
@@ -46,13 +47,16 @@ export function describeRef(ref: PromptRef): string {
  * database's write lock. No `FOR UPDATE`, which SQLite does not parse.
  */
 export async function lockPrompt(db: Kysely<Database>, workspaceId: number, promptId: number): Promise<PromptRow> {
-  return db
+  const prompt = await db
     .updateTable("prompt")
     .set((eb) => ({ latest_version: eb.ref("latest_version") }))
     .where("workspace_id", "=", workspaceId)
     .where("id", "=", promptId)
     .returningAll()
     .executeTakeFirstOrThrow();
+  // Whoever locks a prompt is about to change its versions or labels: cached registry reads of the workspace are stale from this commit on.
+  await raiseRegistryRevision(db, workspaceId);
+  return prompt;
 }
 
 /** The version a selector picks: label first, then number, else the newest. */

@@ -4,16 +4,19 @@ import type { RepositoryContext } from "./repository-context.js";
 
 export const defaultWorkspaceSlug = "default";
 
+/** A workspace's public columns (not its registry revision, which is the cache's business). */
+const workspaceColumns = ["id", "slug", "name", "created_at"] as const;
+
 export function createWorkspaceRepository({ db, timestamp }: RepositoryContext): WorkspaceRepository {
   const getBySlug = (slug: string): Promise<WorkspaceRecord | undefined> =>
-    db.selectFrom("workspace").selectAll().where("slug", "=", slug).executeTakeFirst();
+    db.selectFrom("workspace").select(workspaceColumns).where("slug", "=", slug).executeTakeFirst();
 
   const insertIfAbsent = (slug: string, name: string) =>
     db
       .insertInto("workspace")
       .values({ slug, name, created_at: timestamp() })
       .onConflict((conflict) => conflict.column("slug").doNothing())
-      .returningAll()
+      .returning(workspaceColumns)
       .executeTakeFirst();
 
   return {
@@ -24,7 +27,7 @@ export function createWorkspaceRepository({ db, timestamp }: RepositoryContext):
       return created;
     },
 
-    get: (workspaceId) => db.selectFrom("workspace").selectAll().where("id", "=", workspaceId).executeTakeFirst(),
+    get: (workspaceId) => db.selectFrom("workspace").select(workspaceColumns).where("id", "=", workspaceId).executeTakeFirst(),
 
     getDefault: () => getBySlug(defaultWorkspaceSlug),
 

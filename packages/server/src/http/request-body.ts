@@ -1,0 +1,97 @@
+import type { IncomingMessage } from "node:http";
+import type { Context, MiddlewareHandler } from "hono";
+import { PayloadTooLargeError } from "./route-errors.js";
+
+const limitKey = "promptline.body-limit";
+
+/**
+ * Refuses a body whose declared length is over `maxBytes` before anything
+ * reads it, and records the limit for `readBodyText`, which enforces it on
+ * bodies without a length (chunked) as they arrive.
+ */
+export function limitBodySize(maxBytes: number): MiddlewareHandler {
+  return async (c, next) => {
+    const declared = requestHeader(c, "content-length");
+    if (declared !== undefined && Number(declared) > maxBytes) throw new PayloadTooLargeError(maxBytes);
+    c.set(limitKey as never, maxBytes as never);
+    await next();
+  };
+}
+
+/**
+ * The request's body as UTF-8 text, refused past the body limit. Served by
+ * @hono/node-server, it is read straight from Node's `IncomingMessage`:
+ * reading it through `c.req` makes the adapter build a full WHATWG `Request`
+ * (headers, AbortController, a web stream over the socket), which cost more
+ * than the rest of a template fetch together (bench/trials/ceiling.mjs:
+ * 2,484 → 7,015 requests/s for a do-nothing JSON route). Elsewhere (`app.request`
+ * in tests, other runtimes) it reads the web stream, with the same limit.
+ */
+export async function readBodyText(c: Context): Promise<string> {
+  const maxBytes = (c.get(limitKey as never) as number | undefined) ?? Number.POSITIVE_INFINITY;
+  const incoming = nodeIncoming(c);
+  if (incoming) return readIncoming(incoming, maxBytes);
+  const body = c.req.raw.body;
+  if (!body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new PayloadTooLargeError(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** A request header, from Node's already-parsed headers when there are some (the adapter builds a `Headers` object otherwise). */
+export function requestHeader(c: Context, name: string): string | undefined {
+  const incoming = nodeIncoming(c);
+  if (!incoming) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** The `IncomingMessage` @hono/node-server puts in `c.env`, if it is there and nobody has started reading it. */
+function nodeIncoming(c: Context): IncomingMessage | undefined {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  // Someone already streamed it through `c.req` (the adapter's web stream): only `c.req` can give it now.
+  if (!incoming || typeof incoming.on !== "function" || incoming.readableDidRead) return undefined;
+  return incoming;
+}
+
+function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      cleanup();
+      // Stop reading: the rest of the body is not ours to buffer; Node closes the connection after the 413.
+      incoming.pause();
+      reject(new PayloadTooLargeError(maxBytes));
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      incoming.off("data", onData);
+      incoming.off("end", onEnd);
+      incoming.off("error", onError);
+    };
+    incoming.on("data", onData);
+    incoming.on("end", onEnd);
+    incoming.on("error", onError);
+  });
+}

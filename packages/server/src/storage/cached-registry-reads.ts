@@ -1,0 +1,121 @@
+import type { Kysely } from "kysely";
+import type { Database } from "./database-schema.js";
+import { sha256Hex } from "./internal/json.js";
+import { toApiKeyRecord } from "./repositories/api-key-repository.js";
+import { registryRevisionReader } from "./repositories/registry-revision.js";
+import type { ApiKeyRecord, PromptRecord, PromptRef, PromptRepository, ResolvedPromptVersion, VersionSelector } from "./storage.js";
+
+/**
+ * The registry reads every authenticated request, template fetch and
+ * tracked request make (key → workspace, name + label → version, id →
+ * prompt), kept in memory and
+ * trusted only while the workspace's registry revision is the one they were
+ * read at. A hit costs one indexed read of that revision instead of 1–4
+ * queries; any instance's publish, label move or key revocation raises the
+ * revision in its own transaction, so the next read anywhere goes to the
+ * database (a revoked key is refused at once, as without the cache).
+ * Values are frozen: they are shared by every request that hits them.
+ */
+export interface RegistryReadCache {
+  findKeyByPlaintext(plaintext: string): Promise<ApiKeyRecord | undefined>;
+  getVersion(workspaceId: number, ref: PromptRef, selector?: VersionSelector): Promise<ResolvedPromptVersion | undefined>;
+  getPrompt(workspaceId: number, ref: PromptRef): Promise<PromptRecord | undefined>;
+}
+
+export interface RegistryReadCacheOptions {
+  /** Entries of each kind kept (least recently used go first). Default 10 000. */
+  maxEntries?: number;
+}
+
+interface Entry<V> {
+  revision: number;
+  value: V;
+}
+
+export function createRegistryReadCache(
+  db: Kysely<Database>,
+  prompts: Pick<PromptRepository, "get" | "getVersion">,
+  options: RegistryReadCacheOptions = {},
+): RegistryReadCache {
+  const maxEntries = options.maxEntries ?? 10_000;
+  const revisionOf = registryRevisionReader(db);
+  const keys = new BoundedMap<string, Entry<ApiKeyRecord>>(maxEntries);
+  const reads = new BoundedMap<string, Entry<unknown>>(maxEntries);
+
+  /** `read()` from memory while the workspace's revision is the one it was made at. */
+  async function cachedRead<V>(workspaceId: number, cacheKey: string, read: () => Promise<V>): Promise<V | undefined> {
+    const revision = await revisionOf(workspaceId);
+    if (revision === undefined) return undefined;
+    const cached = reads.get(cacheKey);
+    if (cached && cached.revision === revision) return cached.value as V;
+    // Read after the revision: if a write lands in between, this entry is merely refreshed once more, never stale.
+    const value = deepFreeze(await read());
+    reads.set(cacheKey, { revision, value });
+    return value;
+  }
+
+  return {
+    async findKeyByPlaintext(plaintext) {
+      const hash = sha256Hex(plaintext);
+      const cached = keys.get(hash);
+      if (cached && (await revisionOf(cached.value.workspace_id)) === cached.revision) return cached.value;
+      // One statement reads the key and its workspace's revision together: a revocation can't fall between them.
+      const row = await db
+        .selectFrom("api_key")
+        .innerJoin("workspace", "workspace.id", "api_key.workspace_id")
+        .selectAll("api_key")
+        .select("workspace.registry_revision")
+        .where("api_key.key_hash", "=", hash)
+        .executeTakeFirst();
+      // Unknown and revoked keys are not remembered: a guesser can't fill the cache.
+      if (!row || row.revoked_at !== null) {
+        keys.delete(hash);
+        return undefined;
+      }
+      const key = deepFreeze(toApiKeyRecord(row));
+      keys.set(hash, { revision: Number(row.registry_revision), value: key });
+      return key;
+    },
+
+    getVersion: (workspaceId, ref, selector = {}) =>
+      cachedRead(workspaceId, JSON.stringify(["version", workspaceId, ref, selector.version ?? null, selector.label ?? null]), () =>
+        prompts.getVersion(workspaceId, ref, selector),
+      ),
+
+    getPrompt: (workspaceId, ref) => cachedRead(workspaceId, JSON.stringify(["prompt", workspaceId, ref]), () => prompts.get(workspaceId, ref)),
+  };
+}
+
+/** A Map that forgets its least recently used entries beyond `max`. */
+class BoundedMap<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly max: number) {}
+
+  get(key: K): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      // Re-inserting moves it to the end: the Map's order is the recency order.
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
+  }
+
+  delete(key: K): void {
+    this.map.delete(key);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
