@@ -1,8 +1,9 @@
 import { InvalidRequestError } from "@promptline/core";
-import type { Kysely } from "kysely";
-import type { Database } from "../database-schema.js";
+import type { Insertable, Kysely } from "kysely";
+import type { Database, RequestLogTable, RequestMetadataTable, RequestTagTable } from "../database-schema.js";
 import { GroupCommitter } from "../group-committer.js";
 import { decodeCursor, encodeCursor } from "../internal/cursor.js";
+import { reusableInsert } from "../internal/reusable-insert.js";
 import { toJson } from "../internal/json.js";
 import type { InsertResult, RequestInsert, RequestRef, RequestRepository } from "../storage.js";
 import { requirePrompt, requireVersion } from "./prompt-queries.js";
@@ -17,6 +18,7 @@ const maxLimit = 500;
 const rowsPerStatement = 200;
 
 export function createRequestRepository({ db, timestamp }: RepositoryContext): RequestRepository {
+  const inserts = logInserts();
   const insertManyNow = async (workspaceId: number, records: readonly RequestInsert[]): Promise<InsertResult[]> => {
     if (records.length === 0) return [];
     for (const record of records) validateRecord(record);
@@ -30,16 +32,14 @@ export function createRequestRepository({ db, timestamp }: RepositoryContext): R
       const createdAt = timestamp();
       const created = new Map<string, number>();
       for (const chunk of chunks(firstCopies, rowsPerStatement)) {
-        const inserted = await trx
-          .insertInto("request_log")
-          .values(chunk.map((record) => toRequestColumns(workspaceId, record, links(record), createdAt)))
-          .onConflict((conflict) => conflict.columns(["workspace_id", "request_id"]).doNothing())
-          .returning(["id", "request_id"])
-          .execute();
+        const inserted = await inserts.requests(
+          trx,
+          chunk.map((record) => toRequestColumns(workspaceId, record, links(record), createdAt)),
+        );
         for (const row of inserted) created.set(row.request_id, row.id);
       }
       const fresh = firstCopies.filter((record) => created.has(record.request_id));
-      await insertTagsAndMetadata(trx, workspaceId, fresh, created, createdAt);
+      await insertTagsAndMetadata(inserts, trx, workspaceId, fresh, created, createdAt);
 
       const duplicateIds = firstCopies.filter((record) => !created.has(record.request_id)).map((record) => record.request_id);
       const existing = new Map<string, number>();
@@ -190,7 +190,27 @@ async function resolvePromptLinks(db: Kysely<Database>, workspaceId: number, rec
   };
 }
 
+/**
+ * The three inserts of log ingestion, compiled once per row count (see
+ * reusableInsert). One set per storage: the SQL differs by database and schema.
+ */
+function logInserts() {
+  return {
+    requests: reusableInsert((db, rows: readonly Insertable<RequestLogTable>[]) =>
+      db
+        .insertInto("request_log")
+        .values(rows)
+        .onConflict((conflict) => conflict.columns(["workspace_id", "request_id"]).doNothing())
+        .returning(["id", "request_id"]),
+    ),
+    tags: reusableInsert((db, rows: readonly Insertable<RequestTagTable>[]) => db.insertInto("request_tag").values(rows)),
+    metadata: reusableInsert((db, rows: readonly Insertable<RequestMetadataTable>[]) => db.insertInto("request_metadata").values(rows)),
+  };
+}
+type LogInserts = ReturnType<typeof logInserts>;
+
 async function insertTagsAndMetadata(
+  inserts: LogInserts,
   db: Kysely<Database>,
   workspaceId: number,
   records: readonly RequestInsert[],
@@ -205,8 +225,8 @@ async function insertTagsAndMetadata(
     const requestLogId = ids.get(record.request_id) ?? -1;
     return Object.entries(record.metadata ?? {}).map(([key, value]) => ({ request_log_id: requestLogId, workspace_id: workspaceId, key, value, created_at: createdAt }));
   });
-  for (const chunk of chunks(tagRows, rowsPerStatement * 4)) await db.insertInto("request_tag").values(chunk).execute();
-  for (const chunk of chunks(metadataRows, rowsPerStatement * 4)) await db.insertInto("request_metadata").values(chunk).execute();
+  for (const chunk of chunks(tagRows, rowsPerStatement * 4)) await inserts.tags(db, chunk);
+  for (const chunk of chunks(metadataRows, rowsPerStatement * 4)) await inserts.metadata(db, chunk);
 }
 
 function dedupeFirst(records: readonly RequestInsert[]): RequestInsert[] {
