@@ -1,3 +1,4 @@
+import { startChild } from "../lib/child-process.js";
 import { apiKey, benchPrompt, benchVariables, childCpu, freshDatabase, publishBenchPrompt, startBenchServer } from "../lib/harness.js";
 import type { BenchContext } from "../lib/context.js";
 import { runLoad, type LoadResult } from "../lib/http-load.js";
@@ -21,6 +22,37 @@ function loadRow(variant: string, result: LoadResult, perRequest: number, unit: 
   };
 }
 
+/**
+ * The same load against a do-nothing server on our HTTP stack (see
+ * children/ceiling-child.ts), answering `replyBytes` of JSON: as fast as any
+ * server on this stack, machine and load generator can go, in this run.
+ */
+async function ceilingRow(
+  body: string,
+  replyBytes: number,
+  unit: "records" | "requests",
+  concurrency: number,
+  timing: { warmupMs: number; durationMs: number },
+): Promise<{ row: Row; rate: number }> {
+  const child = await startChild<{ url: string }>("ceiling-child", { replyBytes });
+  try {
+    const result = await runLoad({ url: `${child.ready.url}/ceiling`, method: "POST", body: () => body, concurrency, ...timing, peerCpu: () => childCpu(child) });
+    const row = loadRow("ceiling: do-nothing Hono server, same body", result, 1, unit);
+    return { row, rate: Number(row[`${unit}/s`]) };
+  } finally {
+    await child.close();
+  }
+}
+
+/** Size of the server's answer to one request, so the ceiling answers as much. */
+async function answerBytes(url: string, body: string, headers: Record<string, string> = {}): Promise<number> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  if (!response.ok) throw new Error(`probe of ${url}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.arrayBuffer()).byteLength;
+}
+
+const ofCeiling = (rate: number, ceiling: number) => `${Math.round((rate / ceiling) * 100)} % of the ceiling (${ceiling.toLocaleString("en-US")}/s)`;
+
 function databases(context: BenchContext): Array<"sqlite" | "postgres"> {
   return context.postgres ? ["sqlite", "postgres"] : ["sqlite"];
 }
@@ -30,6 +62,7 @@ export async function ingestionScenario(context: BenchContext): Promise<Scenario
   const rows: Row[] = [];
   const checks: Check[] = [];
   const timing = context.quick ? { warmupMs: 1000, durationMs: 4000 } : { warmupMs: 2000, durationMs: 15_000 };
+  let trackProbe: { body: string; replyBytes: number; sqliteRate: number } | undefined;
   for (const kind of databases(context)) {
     const database = await freshDatabase(kind);
     const server = await startBenchServer(database.url, context.serverExecArgv(`ingest-${kind}`));
@@ -38,6 +71,7 @@ export async function ingestionScenario(context: BenchContext): Promise<Scenario
       const peerCpu = () => childCpu(server.child);
       context.log(`ingestion on ${kind}: /track-request, ${clients} clients`);
       const trackBody = trackRequestBody(apiKey, promptId);
+      const trackReplyBytes = await answerBytes(`${server.url}/track-request`, trackBody);
       const track = await runLoad({ url: `${server.url}/track-request`, method: "POST", body: () => trackBody, concurrency: clients, ...timing, peerCpu });
       const trackRow = loadRow(`${kind}: /track-request ×1`, track, 1, "records");
       rows.push(trackRow);
@@ -55,6 +89,7 @@ export async function ingestionScenario(context: BenchContext): Promise<Scenario
       rows.push(batchRow);
       if (kind === "sqlite") {
         const single = Number(trackRow["records/s"]);
+        trackProbe = { body: trackBody, replyBytes: trackReplyBytes, sqliteRate: single };
         const batched = Number(batchRow["records/s"]);
         checks.push({ target: "SQLite: at least 5,000 single records/s (/track-request, 64 clients)", measured: `${single.toLocaleString("en-US")}/s`, met: single >= 5000 });
         checks.push({ target: "SQLite: at least 50,000 batched records/s (requests:batch ×100)", measured: `${batched.toLocaleString("en-US")}/s`, met: batched >= 50_000 });
@@ -65,12 +100,20 @@ export async function ingestionScenario(context: BenchContext): Promise<Scenario
       await database.drop();
     }
   }
+  const notes: string[] = [];
+  if (trackProbe) {
+    context.log(`ingestion: the ceiling (a do-nothing server), ${clients} clients`);
+    const ceiling = await ceilingRow(trackProbe.body, trackProbe.replyBytes, "records", clients, timing);
+    rows.push(ceiling.row);
+    notes.push(`sqlite /track-request ran at ${ofCeiling(trackProbe.sqliteRate, ceiling.rate)}: the ceiling is a do-nothing JSON server on the same stack (Hono on @hono/node-server) given the same body and answering as many bytes (${trackProbe.replyBytes}), with the same load generator in the same run; no server on this stack and machine goes faster.`);
+  }
   return {
     id: "ingestion",
     title: "3. Server ingestion",
     rows,
     checks,
     notes: [
+      ...notes,
       `Closed loop: ${clients} clients for /track-request (PromptLayer's body, with return_prompt_blueprint), ${batchClients} clients sending batches of ${batchSize} of our SDK's log records; ${timing.durationMs / 1000} s measured after ${timing.warmupMs / 1000} s of warm-up.`,
       "CPU columns: cores busy on average (1 = one core) in the server process and in the load generator; both share the same 2 cores.",
       "SQLite runs WAL with synchronous=FULL (an fsync per commit), on a file on the machine's disk.",
@@ -83,15 +126,19 @@ export async function templateFetchScenario(context: BenchContext): Promise<Scen
   const rows: Row[] = [];
   const checks: Check[] = [];
   const timing = context.quick ? { warmupMs: 1000, durationMs: 4000 } : { warmupMs: 2000, durationMs: 15_000 };
+  const body = JSON.stringify({ label: "prod", input_variables: benchVariables });
+  let templateReplyBytes = 0;
+  let sqliteRate: number | undefined;
   for (const kind of databases(context)) {
     const database = await freshDatabase(kind);
     const server = await startBenchServer(database.url, context.serverExecArgv(`template-${kind}`));
     try {
       await publishBenchPrompt(server.url);
       const url = `${server.url}/prompt-templates/${benchPrompt.prompt_name}`;
-      const body = JSON.stringify({ label: "prod", input_variables: benchVariables });
       const check = await fetch(url, { method: "POST", headers: { "x-api-key": apiKey, "content-type": "application/json" }, body });
-      const answer = (await check.json()) as { llm_kwargs?: unknown };
+      const answerText = await check.text();
+      templateReplyBytes = Buffer.byteLength(answerText);
+      const answer = JSON.parse(answerText) as { llm_kwargs?: unknown };
       if (!JSON.stringify(answer.llm_kwargs ?? null).includes("Summarise release labels")) throw new Error(`template fetch did not render: ${JSON.stringify(answer).slice(0, 300)}`);
       context.log(`template fetch on ${kind}: ${clients} clients`);
       const result = await runLoad({ url, method: "POST", headers: { "x-api-key": apiKey }, body: () => body, concurrency: clients, ...timing, peerCpu: () => childCpu(server.child) });
@@ -100,6 +147,7 @@ export async function templateFetchScenario(context: BenchContext): Promise<Scen
       if (result.errors) context.log(`  ${result.errors} failed requests`);
       if (kind === "sqlite") {
         const rate = Number(row["requests/s"]);
+        sqliteRate = rate;
         checks.push({ target: "SQLite: at least 5,000 template fetches/s (64 clients)", measured: `${rate.toLocaleString("en-US")}/s`, met: rate >= 5000 });
       }
     } finally {
@@ -107,11 +155,19 @@ export async function templateFetchScenario(context: BenchContext): Promise<Scen
       await database.drop();
     }
   }
+  const notes: string[] = [];
+  if (sqliteRate !== undefined) {
+    context.log(`template fetch: the ceiling (a do-nothing server), ${clients} clients`);
+    const ceiling = await ceilingRow(body, templateReplyBytes, "requests", clients, timing);
+    rows.push(ceiling.row);
+    notes.push(`sqlite template fetch ran at ${ofCeiling(sqliteRate, ceiling.rate)} (a do-nothing server on the same stack, same body, answering ${templateReplyBytes} bytes, same load generator, same run).`);
+  }
   return {
     id: "template-fetch",
     title: "4. Template fetch (rendered, with llm_kwargs)",
     rows,
     checks,
-    notes: [`Body: {"label":"prod","input_variables":{…}}: the server resolves the label, renders the chat template and builds llm_kwargs; ${timing.durationMs / 1000} s measured.`],
+    notes: [
+      ...notes,`Body: {"label":"prod","input_variables":{…}}: the server resolves the label, renders the chat template and builds llm_kwargs; ${timing.durationMs / 1000} s measured.`],
   };
 }
