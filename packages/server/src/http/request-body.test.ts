@@ -80,3 +80,27 @@ describe("request bodies read from the socket", () => {
     expect(bad.status).toBe(401);
   });
 });
+
+describe("a client that leaves mid-body", () => {
+  it("is let go: the server keeps answering, and nothing is stored", async () => {
+    const { connect } = await import("node:net");
+    const { port } = new URL(server.url);
+    const workspace = (await server.storage.workspaces.ensureDefault()).id;
+    const before = (await server.storage.requests.query(workspace, { tags: ["left-mid-body"] })).items.length;
+    const errors: unknown[] = [];
+    const body = JSON.stringify({ api_key: apiKey, function_name: "openai.chat.completions.create", kwargs: {}, request_response: {}, tags: ["left-mid-body"] });
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1", () => {
+        socket.write(`POST /track-request HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 20)}`);
+        setTimeout(() => socket.destroy(), 50);
+      });
+      socket.on("close", () => resolve());
+      socket.on("error", (error) => errors.push(error) && reject(error));
+    });
+    // The server is still fine, and the half-sent record was not stored.
+    const ok = await post("/track-request", [trackBody("after-the-leaver")], false);
+    expect(ok.status).toBe(200);
+    expect((await server.storage.requests.query(workspace, { tags: ["left-mid-body"] })).items.length).toBe(before);
+    expect(errors).toEqual([]);
+  });
+});

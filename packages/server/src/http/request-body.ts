@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { InvalidRequestError } from "@promptline/core";
 import type { Context, MiddlewareHandler } from "hono";
 import { PayloadTooLargeError } from "./route-errors.js";
 
@@ -85,13 +86,17 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<stri
       cleanup();
       reject(error);
     };
+    // The client went away mid-body: settle, so nothing waits (and holds the chunks) forever.
+    const onClose = () => onError(new InvalidRequestError("The client closed the connection before the request body ended."));
     const cleanup = () => {
       incoming.off("data", onData);
       incoming.off("end", onEnd);
       incoming.off("error", onError);
+      incoming.off("close", onClose);
     };
     incoming.on("data", onData);
     incoming.on("end", onEnd);
     incoming.on("error", onError);
+    incoming.on("close", onClose);
   });
 }
