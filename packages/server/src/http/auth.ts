@@ -30,8 +30,9 @@ async function presentedKey(c: Context): Promise<string | undefined> {
 }
 
 /**
- * Resolves the key to its workspace on every request (nothing cached, so a
- * revocation takes effect at once). Wrong and missing keys get the same 401,
+ * Resolves the key to its workspace on every request (from the registry
+ * cache, which checks the workspace's revision each time, so a revocation
+ * takes effect at once). Wrong and missing keys get the same 401,
  * which never says which keys exist. A path no route serves goes on to the
  * JSON 404, key or no key.
  */
