@@ -1,10 +1,10 @@
-/* global console, process */
+/* global console, process, URL */
 // CPU µs per call of core's per-call work (the SDK's warm run() and the server's template fetch), old build against new.
 // Usage: npx tsc -b packages/core && node bench/trials/core-hot.mjs [/path/to/old/core/dist] [filter]
 // Keep an old build first: cp -r packages/core/dist /tmp/core-before && ln -sfn "$PWD/node_modules" /tmp/node_modules
 // (the link lets the copy resolve zod and @huggingface/jinja). Two modes per function:
 //   hot:         the call alone in a tight loop (best case, everything cached by the CPU);
-//   interleaved: each call preceded by garbage allocation and a walk over 4 MB (evicts caches),
+//   interleaved: each call preceded by garbage allocation and 512 scattered reads over 4 MB (evicts caches),
 //                minus the cost of that filler alone, measured in the same alternation.
 // Alternates old/new/filler in rounds and reports medians of CPU time (process.cpuUsage), so load from others matters less.
 import { resolve } from "node:path";
@@ -48,6 +48,11 @@ const jinjaVariables = {
     { role: "assistant", content: "hello" },
   ],
 };
+const jinjaOptional = {
+  type: "completion",
+  template_format: "jinja2",
+  content: [{ type: "text", text: "Hello {{ name }}{% if title %}, {{ title }}{% endif %}. {{ signature | default('') }}" }],
+};
 const completion = {
   id: "chatcmpl-1",
   object: "chat.completion",
@@ -68,6 +73,8 @@ function calls(core) {
     "renderTemplate f-string strict (SDK)": () => core.renderTemplate(benchTemplate, benchVariables),
     "renderTemplate f-string compatible (server)": () => core.renderTemplate(benchTemplate, benchVariables, { mode: "compatible" }),
     "renderTemplate jinja2 strict": () => core.renderTemplate(jinjaTemplate, jinjaVariables),
+    "renderTemplate jinja2 compatible, 2 unset names (server)": () =>
+      core.renderTemplate(jinjaOptional, { name: "ada" }, { mode: "compatible" }),
     "expandSnippets, none (server)": () => core.expandSnippets(benchTemplate, noSnippets),
     "resolveModelSettings, no override": () => core.resolveModelSettings(benchMetadata.model, {}),
     uuidv7: () => core.uuidv7(1_700_000_000_123, random),
@@ -89,7 +96,7 @@ let walk = 0;
 function filler() {
   const garbage = [];
   for (let index = 0; index < 40; index++) garbage.push({ index, text: `g${index}`, list: [index, index + 1] });
-  for (let index = 0; index < 4096; index++) {
+  for (let index = 0; index < 512; index++) {
     walk = (walk + 1031 * 16) & ((1 << 20) - 1);
     sink += big[walk];
   }
@@ -114,8 +121,8 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 async function measure(name, variants, mode) {
   const withFiller = mode === "interleaved";
-  const count = withFiller ? 2_000 : 20_000;
-  const rounds = 9;
+  const count = withFiller ? 1_000 : 20_000;
+  const rounds = withFiller ? 25 : 9;
   const samples = Object.fromEntries(Object.keys(variants).map((key) => [key, []]));
   const fillerSamples = [];
   for (const fn of Object.values(variants)) await cpuOf(fn, count, withFiller); // warm up
@@ -126,7 +133,8 @@ async function measure(name, variants, mode) {
   }
   const base = withFiller ? median(fillerSamples) : 0;
   const cells = Object.keys(variants).map((key) => `${key} ${(median(samples[key]) - base).toFixed(2).padStart(7)}`);
-  console.log(`${mode.padEnd(11)} ${name.padEnd(44)} ${cells.join("  ")} µs/call`);
+  const filled = withFiller ? ` (filler ${base.toFixed(1)} µs subtracted)` : "";
+  console.log(`${mode.padEnd(11)} ${name.padEnd(58)} ${cells.join("  ")} µs/call${filled}`);
 }
 
 const perBuild = Object.fromEntries(Object.entries(builds).map(([key, core]) => [key, calls(core)]));

@@ -69,5 +69,11 @@ export function buildDeltaBlueprint(delta: AssistantMessage, model: ModelSetting
 
 function hasResponse(response: unknown): boolean {
   if (response === undefined || response === null) return false;
-  return !(typeof response === "object" && Object.keys(response).length === 0);
+  return typeof response !== "object" || hasOwnEnumerableKey(response);
+}
+
+/** `Object.keys(value).length > 0` without building the list (this runs on every run()). */
+function hasOwnEnumerableKey(value: object): boolean {
+  for (const key in value) if (Object.hasOwn(value, key)) return true;
+  return false;
 }

@@ -1,3 +1,9 @@
+/** Two hex digits per byte value, so formatting an id is 16 lookups (ids are minted on every run). */
+const byteHex = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
+/** Scratch space for one id; `uuidv7` is synchronous, so one buffer serves every call. */
+const bytes = new Uint8Array(16);
+
 /**
  * A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits, so
  * ids sort by creation time and can be minted by clients without a round
@@ -5,7 +11,6 @@
  */
 export function uuidv7(unixMs: number, random: Uint8Array): string {
   if (random.length < 10) throw new RangeError("uuidv7 needs 10 random bytes");
-  const bytes = new Uint8Array(16);
   let time = Math.max(0, Math.floor(unixMs));
   for (let index = 5; index >= 0; index--) {
     bytes[index] = time % 256;
@@ -14,8 +19,14 @@ export function uuidv7(unixMs: number, random: Uint8Array): string {
   bytes.set(random.subarray(0, 10), 6);
   bytes[6] = 0x70 | (bytes[6]! & 0x0f); // version 7
   bytes[8] = 0x80 | (bytes[8]! & 0x3f); // variant 10
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const hex = (index: number) => byteHex[bytes[index]!]!;
+  return (
+    hex(0) + hex(1) + hex(2) + hex(3) + "-" +
+    hex(4) + hex(5) + "-" +
+    hex(6) + hex(7) + "-" +
+    hex(8) + hex(9) + "-" +
+    hex(10) + hex(11) + hex(12) + hex(13) + hex(14) + hex(15)
+  );
 }
 
 /** The creation time encoded in a UUIDv7, in Unix milliseconds. */

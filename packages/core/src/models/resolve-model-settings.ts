@@ -1,5 +1,6 @@
 import { InvalidRequestError } from "../errors/promptline-error.js";
 import type { ModelSettings } from "../schemas/metadata.js";
+import { cloneData } from "./clone-data.js";
 import { anthropicDefaultMaxTokens } from "./model-defaults.js";
 import { modelFamilyOf, rejectsParameter, type ModelFamily } from "./model-family-of.js";
 import {
@@ -54,10 +55,10 @@ export function resolveModelSettings(current: ModelSettings, request: ModelOverr
   const currentParameters: Parameters = current.parameters ?? {};
 
   if (provider === undefined && model === undefined) {
-    // One structuredClone for all (it runs on every run()); assigning keeps `parameters` where it was.
-    const copy = structuredClone({ current, overrides: definedEntries(overrides) });
-    copy.current.parameters = { ...(copy.current.parameters ?? {}), ...copy.overrides };
-    return { settings: copy.current, warnings: [] };
+    // This runs on every run(); assigning keeps `parameters` where it was.
+    const settings = cloneData(current);
+    settings.parameters = { ...(settings.parameters ?? {}), ...cloneData(definedEntries(overrides)) };
+    return { settings, warnings: [] };
   }
   if (model === undefined) {
     throw new InvalidRequestError(
@@ -88,7 +89,7 @@ class Resolution {
     private readonly family: ModelFamily,
     private readonly label: string,
   ) {
-    this.parameters = structuredClone({ ...family.parameters });
+    this.parameters = cloneData({ ...family.parameters });
   }
 
   /** The current template's parameters, kept, translated or dropped. */
@@ -102,7 +103,7 @@ class Resolution {
       if (canonical === undefined) {
         // Provider-specific: kept on the same provider unless refused; elsewhere only where the same name means the same.
         const keep = sameProvider ? !rejectsParameter(this.family, key) : this.family.accepts.includes(key);
-        if (keep) this.put({ [key]: structuredClone(value) });
+        if (keep) this.put({ [key]: cloneData(value) });
         else this.warnings.push(`Dropped "${key}": ${this.label} ${sameProvider ? "does not accept it" : "has no equivalent"}.`);
         continue;
       }
@@ -113,8 +114,8 @@ class Resolution {
         continue;
       }
       if (targetName === key) {
-        const same: Parameters = { [key]: structuredClone(value) };
-        for (const companion of companionsOf(key)) if (Object.hasOwn(current, companion)) same[companion] = structuredClone(current[companion]);
+        const same: Parameters = { [key]: cloneData(value) };
+        for (const companion of companionsOf(key)) if (Object.hasOwn(current, companion)) same[companion] = cloneData(current[companion]);
         this.put(this.clamped(same, canonical));
         continue;
       }
@@ -132,7 +133,7 @@ class Resolution {
     for (const [key, value] of Object.entries(overrides)) {
       if (value === undefined) continue;
       if (!rejectsParameter(this.family, key)) {
-        this.put({ [key]: structuredClone(value) });
+        this.put({ [key]: cloneData(value) });
         continue;
       }
       const canonical = canonicalNameOf(key);
@@ -241,7 +242,7 @@ function apiTypeFor(provider: string, model: string, currentApiType: string | nu
 }
 
 function buildSettings(current: ModelSettings, provider: string, model: string, parameters: Parameters, apiType: string | undefined): ModelSettings {
-  const { api_type: _apiType, ...rest } = structuredClone(current);
+  const { api_type: _apiType, ...rest } = cloneData(current);
   const settings: ModelSettings = { ...rest, provider, name: model, parameters };
   if (model !== current.name) {
     // These describe the previous model.

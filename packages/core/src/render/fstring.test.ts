@@ -118,3 +118,32 @@ describe("listTextVariables (f-string)", () => {
     expect(listTextVariables("no fields {{here}}", "f-string")).toEqual([]);
   });
 });
+
+describe("f-string parse cache", () => {
+  it("renders one cached text with different variables", () => {
+    const text = "{greeting}, {name:>6}!";
+    expect(renderText(text, "f-string", { greeting: "Hi", name: "Ann" })).toBe("Hi,    Ann!");
+    expect(renderText(text, "f-string", { greeting: "Bye", name: "Bo" })).toBe("Bye,     Bo!");
+    expect(renderText(text, "f-string", {}, { mode: "compatible" })).toBe(",       !");
+  });
+
+  it("hands out copies of the variable list, so callers cannot change the cache", () => {
+    const first = listTextVariables("{a} {b}", "f-string");
+    first.push("c");
+    expect(listTextVariables("{a} {b}", "f-string")).toEqual(["a", "b"]);
+    expect(() => renderText("{a} {b}", "f-string", { a: 1 })).toThrow(MissingVariablesError);
+  });
+
+  it("keeps rejecting a text that does not parse (errors are not cached as results)", () => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect(() => renderText("{a", "f-string", { a: 1 })).toThrow(InvalidTemplateError);
+    }
+  });
+
+  it("renders correctly after the cache has cycled through many texts", () => {
+    for (let index = 0; index < 1_100; index++) {
+      expect(renderText(`{v}#${index}`, "f-string", { v: index })).toBe(`${index}#${index}`);
+    }
+    expect(renderText("{v}#0", "f-string", { v: "again" })).toBe("again#0");
+  });
+});

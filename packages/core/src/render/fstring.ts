@@ -127,30 +127,51 @@ function parseParts(text: string, nesting: number): FStringPart[] {
   return parts;
 }
 
-const parsedTexts = new BoundedCache<string, FStringPart[]>(512);
-
-/** Parses (once per distinct text) an f-string template; throws `InvalidTemplateError`. */
-export function parseFString(text: string): FStringPart[] {
-  let parts = parsedTexts.get(text);
-  if (!parts) {
-    parts = parseParts(text, 0);
-    parsedTexts.set(text, parts);
-  }
-  return parts;
+interface ParsedFString {
+  parts: FStringPart[];
+  /** Field names in order of first appearance (nested spec fields included), without duplicates. */
+  variables: readonly string[];
 }
 
-/** Field names in order of first appearance (nested spec fields included), without duplicates. */
-export function listFStringVariables(text: string): string[] {
+function fieldNames(parts: FStringPart[]): string[] {
   const names = new Set<string>();
-  const visit = (parts: FStringPart[]) => {
-    for (const part of parts) {
+  const visit = (list: FStringPart[]) => {
+    for (const part of list) {
       if (part.kind !== "field") continue;
       names.add(part.name);
       visit(part.spec);
     }
   };
-  visit(parseFString(text));
+  visit(parts);
   return [...names];
+}
+
+const parsedTexts = new BoundedCache<string, ParsedFString>(512);
+
+/** Parses (once per distinct text) an f-string template; throws `InvalidTemplateError`. */
+function parsed(text: string): ParsedFString {
+  let entry = parsedTexts.get(text);
+  if (!entry) {
+    const parts = parseParts(text, 0);
+    entry = { parts, variables: fieldNames(parts) };
+    parsedTexts.set(text, entry);
+  }
+  return entry;
+}
+
+/** Parses (once per distinct text) an f-string template; throws `InvalidTemplateError`. */
+export function parseFString(text: string): FStringPart[] {
+  return parsed(text).parts;
+}
+
+/** Field names in order of first appearance (the parse cache's own list: do not modify it). */
+export function fStringVariables(text: string): readonly string[] {
+  return parsed(text).variables;
+}
+
+/** Field names in order of first appearance (nested spec fields included), without duplicates. */
+export function listFStringVariables(text: string): string[] {
+  return [...fStringVariables(text)];
 }
 
 function convert(value: unknown, conversion: Conversion | undefined): unknown {
@@ -195,12 +216,12 @@ function renderParts(parts: FStringPart[], variables: Record<string, unknown>): 
     // PromptLayer's server renders a missing or None value as "".
     const given = plain !== undefined && plain !== null;
     const value = convert(given ? plain : "", part.conversion);
-    out += formatField(value, renderParts(part.spec, variables), given);
+    out += formatField(value, part.spec.length === 0 ? "" : renderParts(part.spec, variables), given);
   }
   return out;
 }
 
 /** Renders an f-string template; missing variables render as "" (check them first for strict mode). */
 export function renderFString(text: string, variables: Record<string, unknown>): string {
-  return renderParts(parseFString(text), variables);
+  return renderParts(parsed(text).parts, variables);
 }

@@ -188,3 +188,42 @@ describe("listTextVariables (jinja2)", () => {
     expect(() => listTextVariables("{{ a ", "jinja2")).toThrow(InvalidTemplateError);
   });
 });
+
+describe("jinja2 parse cache and shared globals", () => {
+  const saved = { ...jinjaLimits };
+  afterEach(() => Object.assign(jinjaLimits, saved));
+
+  it("renders one cached template with different variables", () => {
+    const text = "{% for m in messages %}{{ m.role }}: {{ m.content }};{% endfor %}{{ name | title }}";
+    expect(render(text, { messages: [{ role: "user", content: "hi" }], name: "ada" })).toBe("user: hi;Ada");
+    expect(render(text, { messages: [], name: "bob" })).toBe("Bob");
+    expect(render(text, {})).toBe("");
+  });
+
+  it("applies the step limit to every render of a cached template", () => {
+    jinjaLimits.maxSteps = 20_000;
+    const text = "{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}";
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect(() => render(text)).toThrow(/render limit exceeded: the template took more than 20000 evaluation steps/);
+    }
+    // The count is per render: a small loop of the same shape still renders afterwards.
+    expect(render("{% for i in range(3) %}{{ i }}{% endfor %}")).toBe("012");
+  });
+
+  it("keeps nothing a render sets for the next render", () => {
+    expect(render("{% set x = 1 %}{% set range = 5 %}{% macro m() %}M{% endmacro %}{{ x }}{{ range }}{{ m() }}")).toBe("15M");
+    expect(render("[{{ x }}][{{ m }}]{{ range(2) | list }}")).toBe("[][][0, 1]");
+    expect(render("{{ range }}", { range: "mine" })).toBe("mine");
+    expect(render("{{ range(1) | list }}")).toBe("[0]");
+  });
+
+  it("keeps jinja2's constants over variables of the same name", () => {
+    expect(render("{{ true }} {{ None }}", { true: "no", None: "no" })).toBe("True ");
+  });
+
+  it("renders undefined names as empty, however deep and however often", () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      expect(render("[{{ a }}][{{ a.b.c }}][{{ a | length }}][{{ a is defined }}]")).toBe("[][][0][False]");
+    }
+  });
+});

@@ -68,7 +68,7 @@ interface Interpreter {
   evaluate(statement: AstNode | undefined, environment: Environment): RuntimeValue;
   run(program: Program): RuntimeValue;
 }
-const Environment = engine.Environment as new () => Environment;
+const Environment = engine.Environment as new (parent?: Environment) => Environment;
 const Interpreter = engine.Interpreter as new (environment?: Environment) => Interpreter;
 const tokenize = engine.tokenize as (source: string, options: { lstrip_blocks?: boolean; trim_blocks?: boolean }) => unknown[];
 const parse = engine.parse as (tokens: unknown[]) => Program;
@@ -650,12 +650,26 @@ function jinjaValue(value: unknown): unknown {
   return toPlainData(value, { bigintAsNumber: true });
 }
 
+/**
+ * The outermost scope of every render: jinja2's constants and `range()`.
+ * Shared, because the engine never writes to an enclosing scope (`set`,
+ * macros and loops write to their own; only namespaces take attributes).
+ */
+const globalScope = (() => {
+  const scope = new Environment();
+  for (const [name, value] of Object.entries(constants)) scope.set(name, value);
+  scope.set("range", pythonRange);
+  // The engine finds an undefined name by throwing (and catching) an Error from its private
+  // `resolve`, a stack trace per lookup; answering "here, undeclared" from the outermost scope
+  // gives the same UndefinedValue without one. (Were `resolve` renamed, this would only cost time.)
+  (scope as unknown as { resolve: (name: string) => Environment }).resolve = () => scope;
+  return scope;
+})();
+
 /** Renders a jinja2 template; undefined variables render as "" (check them first for strict mode). */
 export function renderJinja(text: string, variables: Record<string, unknown>): string {
   const compiled = compileJinja(text);
-  const environment = new Environment();
-  for (const [name, value] of Object.entries(constants)) environment.set(name, value);
-  environment.set("range", pythonRange);
+  const environment = new Environment(globalScope);
   for (const [name, value] of Object.entries(variables)) {
     if (Object.prototype.hasOwnProperty.call(constants, name) || value === undefined) continue;
     environment.variables.delete(name);

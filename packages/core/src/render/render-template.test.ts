@@ -168,3 +168,36 @@ describe("renderTemplate (completion)", () => {
     expect(listInputVariables(completion)).toEqual(["greeting", "name", "docs"]);
   });
 });
+
+describe("renderTemplate, rendered again and again", () => {
+  const template: PromptTemplate = {
+    type: "chat",
+    messages: [
+      { role: "system", content: [{ type: "text", text: "You are a concise assistant for {product}." }] },
+      { role: "user", content: [{ type: "text", text: "Summarise {topic}." }, { type: "text", text: "{{ topic | upper }}" }], template_format: "jinja2" },
+    ],
+  };
+
+  it("renders the same template with different variables, each time afresh", () => {
+    const first = renderTemplate(template, { product: "A", topic: "x" }) as ChatTemplate;
+    const second = renderTemplate(template, { product: "B", topic: "y" }) as ChatTemplate;
+    expect(first.messages.map((message) => message.content)).toEqual([
+      [{ type: "text", text: "You are a concise assistant for A." }],
+      [{ type: "text", text: "Summarise {topic}." }, { type: "text", text: "X" }],
+    ]);
+    expect(second.messages[0]?.content).toEqual([{ type: "text", text: "You are a concise assistant for B." }]);
+    expect(second.messages[1]?.content?.[1]).toEqual({ type: "text", text: "Y" });
+    expect(second.messages[0]?.content).not.toBe(first.messages[0]?.content);
+  });
+
+  it("reports missing names and bad texts the same way every time", () => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const missing = thrown(() => renderTemplate(template, { topic: "x" }));
+      expect((missing as MissingVariablesError).missing).toEqual(["product"]);
+      const bad: PromptTemplate = { type: "completion", content: [{ type: "text", text: "ok" }, { type: "text", text: "{0}" }] };
+      const error = thrown(() => renderTemplate(bad, {}));
+      expect(error).toBeInstanceOf(InvalidTemplateError);
+      expect((error as InvalidTemplateError).location).toBe("content[1]");
+    }
+  });
+});

@@ -11,7 +11,7 @@ import type { PromptTemplate } from "../schemas/template.js";
 import { functionToolSchema, type FunctionTool, type Tool } from "../schemas/tools.js";
 import { inferMedia } from "./media.js";
 import { hasVariable } from "./plain-data.js";
-import { listRequiredVariables, listTextVariables, renderText, type RenderOptions } from "./render-text.js";
+import { listTextVariables, renderCheckedText, requiredTextVariables, type RenderOptions } from "./render-text.js";
 
 /** Tool and function results are often JSON; the server leaves such texts unrendered. */
 function isJsonText(text: string): boolean {
@@ -29,54 +29,75 @@ function rendersText(message: Message | undefined, text: string): boolean {
   return !(message && (message.role === "tool" || message.role === "function") && isJsonText(text));
 }
 
-/** One place to visit, in template order, everything that takes input variables. */
-type Use =
-  | { kind: "text"; text: string; format: TemplateFormat; location: string }
-  | { kind: "placeholder" | "media" | "tool"; name: string };
+/**
+ * Visits, in template order, everything that takes input variables: each text
+ * (with its format and, lazily, where it is) and each placeholder, media or
+ * tool variable name. Runs on every render, so it builds nothing per use.
+ */
+interface UseVisitor {
+  text(text: string, format: TemplateFormat, location: () => string): void;
+  name(name: string): void;
+}
 
-function contentUses(
+function visitContentUses(
   content: readonly Content[] | null | undefined,
   format: TemplateFormat,
-  location: string,
+  visitor: UseVisitor,
+  messageIndex?: number,
   message?: Message,
-): Use[] {
-  return (content ?? []).flatMap((block, index): Use[] => {
+): void {
+  if (!content) return;
+  for (let index = 0; index < content.length; index++) {
+    const block = content[index] as Content;
     if (block.type === "text" && rendersText(message, block.text)) {
-      return [{ kind: "text", text: block.text, format, location: `${location}[${index}]` }];
+      visitor.text(block.text, format, () => blockLocation(messageIndex, index));
+    } else if (block.type === "media_variable") {
+      visitor.name(block.name);
     }
-    if (block.type === "media_variable") return [{ kind: "media", name: block.name }];
-    return [];
-  });
-}
-
-function templateUses(template: PromptTemplate): Use[] {
-  if (template.type === "completion") return contentUses(template.content, template.template_format ?? "f-string", "content");
-  const uses = template.messages.flatMap((message, index): Use[] =>
-    message.role === "placeholder"
-      ? [{ kind: "placeholder", name: message.name }]
-      : contentUses(message.content, message.template_format ?? "f-string", `messages[${index}].content`, message),
-  );
-  for (const tool of template.tools ?? []) if (tool.type === "variable") uses.push({ kind: "tool", name: tool.name });
-  return uses;
-}
-
-/** The variables of one use; a text that does not parse says where it is. */
-function useVariables(use: Use, list: (text: string, format: TemplateFormat) => string[]): string[] {
-  if (use.kind !== "text") return [use.name];
-  try {
-    return list(use.text, use.format);
-  } catch (error) {
-    throw withLocation(error, use.location);
   }
 }
 
-function unique(names: Iterable<string>): string[] {
-  return [...new Set(names)];
+function visitUses(template: PromptTemplate, visitor: UseVisitor): void {
+  if (template.type === "completion") {
+    visitContentUses(template.content, template.template_format ?? "f-string", visitor);
+    return;
+  }
+  template.messages.forEach((message, index) => {
+    if (message.role === "placeholder") visitor.name(message.name);
+    else visitContentUses(message.content, message.template_format ?? "f-string", visitor, index, message);
+  });
+  for (const tool of template.tools ?? []) if (tool.type === "variable") visitor.name(tool.name);
+}
+
+/** Where a block is: `content[i]` of a completion, `messages[m].content[i]` of a chat. */
+function blockLocation(messageIndex: number | undefined, index: number): string {
+  return messageIndex === undefined ? `content[${index}]` : `messages[${messageIndex}].content[${index}]`;
+}
+
+/** The variables of one text; a text that does not parse says where it is. */
+function textVariables(
+  text: string,
+  format: TemplateFormat,
+  location: () => string,
+  list: (text: string, format: TemplateFormat) => readonly string[],
+): readonly string[] {
+  try {
+    return list(text, format);
+  } catch (error) {
+    throw withLocation(error, location());
+  }
 }
 
 /** Every input variable the template uses, in order of first appearance. */
 export function listInputVariables(template: PromptTemplate): string[] {
-  return unique(templateUses(template).flatMap((use) => useVariables(use, listTextVariables)));
+  const names = new Set<string>();
+  visitUses(template, {
+    text: (text, format, location) => {
+      for (const name of textVariables(text, format, location, listTextVariables)) names.add(name);
+    },
+    name: (name) => names.add(name),
+  });
+  return [...names];
 }
 
 function withLocation(error: unknown, location: string): unknown {
@@ -149,28 +170,44 @@ function renderContent(
   content: readonly Content[],
   format: TemplateFormat,
   variables: Record<string, unknown>,
-  options: RenderOptions,
-  location: string,
+  messageIndex?: number,
   message?: Message,
 ): Content[] {
-  return content.flatMap((block, index): Content[] => {
-    const where = `${location}[${index}]`;
+  const rendered: Content[] = [];
+  for (let index = 0; index < content.length; index++) {
+    const block = content[index] as Content;
     if (block.type === "text") {
-      if (!rendersText(message, block.text)) return [{ ...block }];
-      try {
-        return [{ ...block, text: renderText(block.text, format, variables, options) }];
-      } catch (error) {
-        throw withLocation(error, where);
+      if (!rendersText(message, block.text)) {
+        rendered.push({ ...block });
+        continue;
       }
+      try {
+        rendered.push({ ...block, text: renderCheckedText(block.text, format, variables) });
+      } catch (error) {
+        throw withLocation(error, blockLocation(messageIndex, index));
+      }
+    } else if (block.type === "media_variable") {
+      rendered.push(...expandMedia(block.name, variables, blockLocation(messageIndex, index)));
+    } else {
+      rendered.push(block);
     }
-    if (block.type === "media_variable") return expandMedia(block.name, variables, where);
-    return [block];
-  });
+  }
+  return rendered;
 }
 
+/** The names the template needs but `variables` lacks, in order of first use, each once. */
 function missingInTemplate(template: PromptTemplate, variables: Record<string, unknown>): string[] {
-  const needed = templateUses(template).flatMap((use) => useVariables(use, listRequiredVariables));
-  return unique(needed).filter((name) => !hasVariable(variables, name));
+  const missing: string[] = [];
+  const need = (name: string) => {
+    if (!hasVariable(variables, name) && !missing.includes(name)) missing.push(name);
+  };
+  visitUses(template, {
+    text: (text, format, location) => {
+      for (const name of textVariables(text, format, location, requiredTextVariables)) need(name);
+    },
+    name: need,
+  });
+  return missing;
 }
 
 /**
@@ -186,28 +223,31 @@ export function renderTemplate(
     const missing = missingInTemplate(template, variables);
     if (missing.length > 0) throw new MissingVariablesError(missing);
   }
-  // Already checked: render each text as compatible so nothing is checked twice.
-  const textOptions: RenderOptions = { mode: "compatible" };
-
+  // Already checked: each text renders as compatible (renderCheckedText) so nothing is checked twice.
   if (template.type === "completion") {
     const format = template.template_format ?? "f-string";
-    return { ...template, content: renderContent(template.content, format, variables, textOptions, "content") };
+    return { ...template, content: renderContent(template.content, format, variables) };
   }
 
-  const messages = template.messages.flatMap((message, index): Message[] => {
-    const location = `messages[${index}]`;
-    if (message.role === "placeholder") return expandPlaceholder(message.name, variables, location);
-    if (!message.content) return [{ ...message }];
-    const format = message.template_format ?? "f-string";
-    const content = renderContent(message.content, format, variables, textOptions, `${location}.content`, message);
-    return [{ ...message, content } as Message];
+  // Plain loops: flatMap and per-message location strings showed in profiles of this hot path.
+  const messages: Message[] = [];
+  template.messages.forEach((message, index) => {
+    if (message.role === "placeholder") messages.push(...expandPlaceholder(message.name, variables, `messages[${index}]`));
+    else if (!message.content) messages.push({ ...message });
+    else {
+      const format = message.template_format ?? "f-string";
+      messages.push({ ...message, content: renderContent(message.content, format, variables, index, message) } as Message);
+    }
   });
 
   const rendered = { ...template, messages };
   if (template.tools) {
-    rendered.tools = template.tools.flatMap((tool, index): Tool[] =>
-      tool.type === "variable" ? expandTools(tool.name, variables, `tools[${index}]`) : [tool],
-    );
+    const tools: Tool[] = [];
+    template.tools.forEach((tool, index) => {
+      if (tool.type === "variable") tools.push(...expandTools(tool.name, variables, `tools[${index}]`));
+      else tools.push(tool);
+    });
+    rendered.tools = tools;
   }
   return rendered;
 }

@@ -4,7 +4,7 @@
  */
 import { MissingVariablesError } from "../errors/promptline-error.js";
 import type { TemplateFormat } from "../schemas/message.js";
-import { listFStringVariables, renderFString } from "./fstring.js";
+import { fStringVariables, renderFString } from "./fstring.js";
 import { listJinjaVariables, renderJinja } from "./jinja.js";
 import { hasVariable } from "./plain-data.js";
 
@@ -20,7 +20,7 @@ export interface RenderOptions {
 
 /** Every input variable `text` uses, in order of first appearance. */
 export function listTextVariables(text: string, format: TemplateFormat): string[] {
-  return format === "jinja2" ? listJinjaVariables(text).all : listFStringVariables(text);
+  return [...(format === "jinja2" ? listJinjaVariables(text).all : fStringVariables(text))];
 }
 
 /**
@@ -28,7 +28,12 @@ export function listTextVariables(text: string, format: TemplateFormat): string[
  * behind a `default` filter or an `is defined` test is optional.
  */
 export function listRequiredVariables(text: string, format: TemplateFormat): string[] {
-  return format === "jinja2" ? listJinjaVariables(text).required : listFStringVariables(text);
+  return [...requiredTextVariables(text, format)];
+}
+
+/** `listRequiredVariables` without the copy: the parse cache's own list, for callers that only read it. */
+export function requiredTextVariables(text: string, format: TemplateFormat): readonly string[] {
+  return format === "jinja2" ? listJinjaVariables(text).required : fStringVariables(text);
 }
 
 export function missingVariables(names: readonly string[], variables: Record<string, unknown>): string[] {
@@ -43,8 +48,13 @@ export function renderText(
   options: RenderOptions = {},
 ): string {
   if ((options.mode ?? "strict") === "strict") {
-    const missing = missingVariables(listRequiredVariables(text, format), variables);
+    const missing = missingVariables(requiredTextVariables(text, format), variables);
     if (missing.length > 0) throw new MissingVariablesError(missing);
   }
+  return renderCheckedText(text, format, variables);
+}
+
+/** Renders one text whose variables were already checked (or need not be): missing ones render as "". */
+export function renderCheckedText(text: string, format: TemplateFormat, variables: Record<string, unknown>): string {
   return format === "jinja2" ? renderJinja(text, variables) : renderFString(text, variables);
 }

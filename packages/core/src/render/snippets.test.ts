@@ -90,6 +90,47 @@ describe("expandSnippets", () => {
   });
 });
 
+describe("expandSnippets without snippets", () => {
+  it("returns a template without the @@@ marker as is, without calling the resolver", async () => {
+    const { resolve, calls } = registry({});
+    const chat: ChatTemplate = {
+      type: "chat",
+      messages: [
+        { role: "system", content: [{ type: "text", text: "email@example.com @@ {x}" }] },
+        { role: "placeholder", name: "history" },
+        { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }] },
+        { role: "user", content: [{ type: "image_url", image_url: { url: "@@@a@@@" } }] },
+      ],
+    };
+    await expect(expandSnippets(chat, resolve)).resolves.toBe(chat);
+    const plain = completion("no snippets here");
+    await expect(expandSnippets(plain, resolve)).resolves.toBe(plain);
+    expect(calls).toEqual([]);
+  });
+
+  it("still expands when only one text of many has the marker", async () => {
+    const { resolve } = registry({ b: "B" });
+    const chat: ChatTemplate = {
+      type: "chat",
+      messages: [
+        { role: "system", content: [{ type: "text", text: "plain" }] },
+        { role: "user", content: [{ type: "text", text: "a @@@b@@@ c" }] },
+      ],
+    };
+    const expanded = (await expandSnippets(chat, resolve)) as ChatTemplate;
+    expect(expanded.messages.map((message) => message.content)).toEqual([
+      [{ type: "text", text: "plain" }],
+      [{ type: "text", text: "a B c" }],
+    ]);
+  });
+
+  it("keeps a text with a marker but no reference unchanged", async () => {
+    const { resolve, calls } = registry({});
+    expect(textOf(await expandSnippets(completion("a @@@ b @@ c"), resolve))).toEqual({ type: "text", text: "a @@@ b @@ c" });
+    expect(calls).toEqual([]);
+  });
+});
+
 describe("listSnippets", () => {
   it("lists references in order, without duplicates, across messages", () => {
     const chat: ChatTemplate = {

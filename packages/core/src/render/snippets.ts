@@ -72,12 +72,31 @@ async function mapContent(
   return Promise.all(content.map(async (block) => (block.type === "text" ? { ...block, text: await expand(block.text) } : block)));
 }
 
-/** Replaces every snippet reference in the template's text blocks by its (recursively expanded) text. */
+/** Every reference starts with this; a template without it has nothing to expand. */
+const snippetMarker = "@@@";
+
+function hasSnippetMarker(content: readonly Content[] | null | undefined): boolean {
+  if (!content) return false;
+  for (const block of content) if (block.type === "text" && block.text.includes(snippetMarker)) return true;
+  return false;
+}
+
+function templateHasSnippetMarker(template: PromptTemplate): boolean {
+  if (template.type === "completion") return hasSnippetMarker(template.content);
+  return template.messages.some((message) => message.role !== "placeholder" && hasSnippetMarker(message.content));
+}
+
+/**
+ * Replaces every snippet reference in the template's text blocks by its
+ * (recursively expanded) text. A template without the `@@@` marker, the usual
+ * case, is returned as is (the same object), with no copy and no resolver call.
+ */
 export async function expandSnippets(
   template: PromptTemplate,
   resolve: SnippetResolver,
   options: ExpandSnippetsOptions = {},
 ): Promise<PromptTemplate> {
+  if (!templateHasSnippetMarker(template)) return template;
   const maxDepth = options.maxDepth ?? 5;
   // One resolver call per distinct reference, however often it is used.
   const fetched = new Map<string, Promise<string>>();

@@ -55,6 +55,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 /** `{a, b, c}` minus the given keys. */
 export function omit<T extends Record<string, unknown>>(object: T, keys: readonly string[]): Record<string, unknown> {
   const result: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(object)) if (!keys.includes(key)) result[key] = value;
+  for (const key of Object.keys(object)) {
+    if (keys.includes(key)) continue;
+    // A `__proto__` key parsed from JSON is data: assigning it would set the copy's prototype instead.
+    if (key === "__proto__") Object.defineProperty(result, key, { value: object[key], enumerable: true, writable: true, configurable: true });
+    else result[key] = object[key];
+  }
   return result;
 }
