@@ -1,9 +1,9 @@
-import { randomBytes } from "node:crypto";
 import {
   InvalidRequestError,
   InvalidTemplateError,
   PromptNotFoundError,
   promptTemplateSchema,
+  randomIdBytes,
   templateMetadataSchema,
   uuidv7,
   type LogRecordInput,
@@ -71,20 +71,6 @@ export interface PromptlineOptions {
 }
 
 const defaultBaseURL = "http://localhost:8600";
-
-/** Random bytes for request ids, drawn in bulk: one `randomBytes` call per 409 ids instead of one each. */
-const randomPool = { bytes: Buffer.alloc(0), offset: 0 };
-
-/** 10 fresh random bytes (a view into the pool; `uuidv7` copies them at once). */
-function randomIdBytes(): Uint8Array {
-  if (randomPool.offset + 10 > randomPool.bytes.length) {
-    randomPool.bytes = randomBytes(4096);
-    randomPool.offset = 0;
-  }
-  const slice = randomPool.bytes.subarray(randomPool.offset, randomPool.offset + 10);
-  randomPool.offset += 10;
-  return slice;
-}
 
 function rateLimitedWarn(): (error: unknown) => void {
   let last = 0;

@@ -1,5 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { uuidv7 } from "@promptline/core";
+import { randomIdBytes, uuidv7 } from "@promptline/core";
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
 import { requireApiKey } from "./http/auth.js";
@@ -25,7 +24,7 @@ export interface CreateAppOptions extends DashboardOptions {
 
 export const serverVersion = "0.1.0";
 
-const defaultMintRequestId = () => uuidv7(Date.now(), randomBytes(10));
+const defaultMintRequestId = () => uuidv7(Date.now(), randomIdBytes());
 
 /**
  * The whole HTTP API as a Hono app, with no port: `main` (or a test) decides

@@ -1,1 +1,2 @@
 export * from "./uuidv7.js";
+export * from "./random-id-bytes.js";
