@@ -19,12 +19,16 @@ export interface StartServerOptions extends DashboardOptions {
   logError?: (error: unknown) => void;
 }
 
+/** How long `close()` lets requests in flight finish before cutting their connections. */
+const closeGraceMs = 2000;
+
 export interface RunningServer {
   url: string;
   port: number;
   storage: Storage;
   /** The admin key created on a first start without `apiKey`: shown once. */
   createdApiKey: string | null;
+  /** Stops listening, lets requests in flight finish (up to 2 s), then closes the database. */
   close(): Promise<void>;
 }
 
@@ -65,9 +69,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       storage,
       createdApiKey,
       async close() {
+        // Stop taking connections, let requests in flight finish (up to a grace period, then cut them),
+        // then close the storage, which waits for log records still being committed.
+        const connections = server as unknown as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+          const cut = setTimeout(() => connections.closeAllConnections?.(), closeGraceMs);
+          server.close(() => {
+            clearTimeout(cut);
+            resolve();
+          });
+          connections.closeIdleConnections?.();
         });
         await storage.close();
       },

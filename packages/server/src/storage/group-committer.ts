@@ -34,6 +34,8 @@ export class GroupCommitter {
   readonly #write: InsertManyWriter;
   readonly #maxRecords: number;
   readonly #queues = new Map<number, WorkspaceQueue>();
+  /** Resolved (and forgotten) when the last queue empties: what `idle()` waits for. */
+  #idleWaiters: (() => void)[] = [];
 
   constructor(write: InsertManyWriter, options: { maxRecordsPerCommit?: number } = {}) {
     this.#write = write;
@@ -56,6 +58,12 @@ export class GroupCommitter {
     return promise;
   }
 
+  /** Resolves once every record handed over so far is committed (or failed): closing the database must wait for it. */
+  idle(): Promise<void> {
+    if (this.#queues.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
   async #drain(workspaceId: number, queue: WorkspaceQueue): Promise<void> {
     try {
       while (queue.waiting.length > 0) {
@@ -68,8 +76,10 @@ export class GroupCommitter {
     } finally {
       queue.writing = false;
       // An idle workspace keeps no queue (workspaces are few, but need not stay in memory).
-      if (queue.waiting.length === 0) this.#queues.delete(workspaceId);
-      else {
+      if (queue.waiting.length === 0) {
+        this.#queues.delete(workspaceId);
+        if (this.#queues.size === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+      } else {
         queue.writing = true;
         void this.#drain(workspaceId, queue);
       }

@@ -37,6 +37,7 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
   };
 
   const apiKeys = createApiKeyRepository(context);
+  const { idle: requestsIdle, ...requests } = createRequestRepository(context);
   const prompts = createPromptRepository(context);
   const cache = options.registryCache === false ? undefined : createRegistryReadCache(db, prompts, options.registryCache);
 
@@ -45,7 +46,7 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
     apiKeys: cache ? { ...apiKeys, findByPlaintext: cache.findKeyByPlaintext } : apiKeys,
     prompts: cache ? { ...prompts, get: cache.getPrompt, getVersion: cache.getVersion } : prompts,
     labels: createLabelRepository(context),
-    requests: createRequestRepository(context),
+    requests,
     groups: createGroupRepository(context),
     scores: createScoreRepository(context),
     dialect: dialect.name,
@@ -68,6 +69,10 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
       await sql`select 1`.execute(db);
     },
 
-    close: () => db.destroy(),
+    async close() {
+      // Callers still waiting on a group commit get their answer before the connection goes.
+      await requestsIdle();
+      await db.destroy();
+    },
   };
 }

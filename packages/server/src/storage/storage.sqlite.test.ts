@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Kysely, sql } from "kysely";
+import { logRecordSchema, randomIdBytes, uuidv7 } from "@promptline/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { createStorage } from "./create-storage.js";
 import { createSqliteDialect } from "./dialects/sqlite.js";
@@ -38,5 +39,21 @@ describe("SQLite dialect", () => {
     const second = await createStorage(`sqlite://${file}`);
     expect((await second.apiKeys.findByPlaintext(plaintext))?.workspace_id).toBe(workspace.id);
     await second.close();
+  });
+
+  it("close() waits for log records still being committed: their callers get their ids, and the rows are on disk", async () => {
+    const file = join(directory, "close-while-writing.db");
+    const storage = await createStorage(file);
+    const workspace = await storage.workspaces.ensureDefault();
+    const record = (index: number) =>
+      logRecordSchema.parse({ request_id: uuidv7(Date.now(), randomIdBytes()), status: "SUCCESS", provider: "openai", model: "m", tags: [`closing-${index}`] });
+    // Handed to the group committer, not yet written (it waits a turn of the event loop to gather more).
+    const pending = [storage.requests.insertMany(workspace.id, [record(1)]), storage.requests.insertMany(workspace.id, [record(2), record(3)])];
+    await storage.close();
+    const results = (await Promise.all(pending)).flat();
+    expect(results.map((result) => result.created)).toEqual([true, true, true]);
+    const reopened = await createStorage(file);
+    expect((await reopened.requests.query(workspace.id)).items).toHaveLength(3);
+    await reopened.close();
   });
 });

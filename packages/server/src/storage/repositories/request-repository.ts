@@ -17,7 +17,8 @@ const maxLimit = 500;
 /** Rows per INSERT statement: ~30 parameters a row stays far below SQLite's 32766-parameter limit. */
 const rowsPerStatement = 200;
 
-export function createRequestRepository({ db, timestamp }: RepositoryContext): RequestRepository {
+/** The repository, and what closing the storage must wait for: log records still being committed. */
+export function createRequestRepository({ db, timestamp }: RepositoryContext): RequestRepository & { idle(): Promise<void> } {
   const inserts = logInserts();
   const insertManyNow = async (workspaceId: number, records: readonly RequestInsert[]): Promise<InsertResult[]> => {
     if (records.length === 0) return [];
@@ -83,6 +84,8 @@ export function createRequestRepository({ db, timestamp }: RepositoryContext): R
   };
 
   return {
+    idle: () => committer.idle(),
+
     async insert(workspaceId, record) {
       const [result] = await insertMany(workspaceId, [record]);
       const row = result && (await get(workspaceId, result.id));
