@@ -99,6 +99,44 @@ function cacheContract(open: () => Promise<Storage>) {
   });
 }
 
+describe("cached registry reads: bounds", () => {
+  const chat = (text: string): PromptTemplate => promptTemplateSchema.parse({ type: "chat", messages: [{ role: "user", content: [{ type: "text", text }] }] });
+
+  it("forgets the least recently used entry beyond maxEntries", async () => {
+    const storage = await createStorage("sqlite::memory:", { registryCache: { maxEntries: 2 } });
+    try {
+      const ws = (await storage.workspaces.ensureDefault()).id;
+      for (const name of ["a", "b", "c"]) await storage.prompts.publish(ws, { name, prompt_template: chat(name) });
+      const a = await storage.prompts.getVersion(ws, { name: "a" });
+      const b = await storage.prompts.getVersion(ws, { name: "b" });
+      expect(await storage.prompts.getVersion(ws, { name: "a" })).toBe(a); // a is now the most recent
+      await storage.prompts.getVersion(ws, { name: "c" }); // evicts b
+      expect(await storage.prompts.getVersion(ws, { name: "a" })).toBe(a);
+      const bAgain = await storage.prompts.getVersion(ws, { name: "b" });
+      expect(bAgain).toEqual(b);
+      expect(bAgain).not.toBe(b);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it("keeps the cached templates under maxCharacters: a big one is read each time, small ones stay", async () => {
+    const storage = await createStorage("sqlite::memory:", { registryCache: { maxCharacters: 10_000 } });
+    try {
+      const ws = (await storage.workspaces.ensureDefault()).id;
+      await storage.prompts.publish(ws, { name: "big", prompt_template: chat("x".repeat(20_000)) });
+      await storage.prompts.publish(ws, { name: "small", prompt_template: chat("y") });
+      const big = await storage.prompts.getVersion(ws, { name: "big" });
+      expect(await storage.prompts.getVersion(ws, { name: "big" })).not.toBe(big);
+      expect(await storage.prompts.getVersion(ws, { name: "big" })).toEqual(big);
+      const small = await storage.prompts.getVersion(ws, { name: "small" });
+      expect(await storage.prompts.getVersion(ws, { name: "small" })).toBe(small);
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
 const directory = mkdtempSync(join(tmpdir(), "promptline-cache-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 

@@ -25,6 +25,8 @@ export interface RegistryReadCache {
 export interface RegistryReadCacheOptions {
   /** Entries of each kind kept (least recently used go first). Default 10 000. */
   maxEntries?: number;
+  /** Bound on the size of the cached prompts and versions, as JSON characters: big templates can't fill the memory. Default 64 Mi. */
+  maxCharacters?: number;
 }
 
 interface Entry<V> {
@@ -39,8 +41,8 @@ export function createRegistryReadCache(
 ): RegistryReadCache {
   const maxEntries = options.maxEntries ?? 10_000;
   const revisionOf = registryRevisionReader(db);
-  const keys = new BoundedMap<string, Entry<ApiKeyRecord>>(maxEntries);
-  const reads = new BoundedMap<string, Entry<unknown>>(maxEntries);
+  const keys = new BoundedMap<string, Entry<ApiKeyRecord>>(maxEntries, Number.POSITIVE_INFINITY);
+  const reads = new BoundedMap<string, Entry<unknown>>(maxEntries, options.maxCharacters ?? 64 * 1024 * 1024);
 
   /** `read()` from memory while the workspace's revision is the one it was made at. */
   async function cachedRead<V>(workspaceId: number, cacheKey: string, read: () => Promise<V>): Promise<V | undefined> {
@@ -50,7 +52,8 @@ export function createRegistryReadCache(
     if (cached && cached.revision === revision) return cached.value as V;
     // Read after the revision: if a write lands in between, this entry is merely refreshed once more, never stale.
     const value = deepFreeze(await read());
-    reads.set(cacheKey, { revision, value });
+    // Weighed once per fill (a miss, which has just read the database anyway).
+    reads.set(cacheKey, { revision, value }, value === undefined ? 1 : JSON.stringify(value).length);
     return value;
   }
 
@@ -86,29 +89,38 @@ export function createRegistryReadCache(
   };
 }
 
-/** A Map that forgets its least recently used entries beyond `max`. */
+/** A Map that forgets its least recently used entries beyond `maxEntries` entries or `maxWeight` in all. */
 class BoundedMap<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly max: number) {}
+  private readonly map = new Map<K, { value: V; weight: number }>();
+  private weight = 0;
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxWeight: number,
+  ) {}
 
   get(key: K): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      // Re-inserting moves it to the end: the Map's order is the recency order.
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
+    const slot = this.map.get(key);
+    if (slot === undefined) return undefined;
+    // Re-inserting moves it to the end: the Map's order is the recency order.
+    this.map.delete(key);
+    this.map.set(key, slot);
+    return slot.value;
   }
 
-  set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
+  set(key: K, value: V, weight = 1): void {
+    this.delete(key);
+    // One value heavier than the whole bound is not kept at all.
+    if (weight > this.maxWeight) return;
+    this.map.set(key, { value, weight });
+    this.weight += weight;
+    while (this.map.size > this.maxEntries || this.weight > this.maxWeight) this.delete(this.map.keys().next().value as K);
   }
 
   delete(key: K): void {
+    const slot = this.map.get(key);
+    if (slot === undefined) return;
     this.map.delete(key);
+    this.weight -= slot.weight;
   }
 }
 
