@@ -31,7 +31,8 @@ export function limitBodySize(maxBytes: number): MiddlewareHandler {
 export async function readBodyText(c: Context): Promise<string> {
   const maxBytes = (c.get(limitKey as never) as number | undefined) ?? Number.POSITIVE_INFINITY;
   const incoming = nodeIncoming(c);
-  if (incoming) return readIncoming(incoming, maxBytes);
+  // Unless someone already streamed it through `c.req` (the adapter's web stream): then only `c.req` can give it.
+  if (incoming && !incoming.readableDidRead) return readIncoming(incoming, maxBytes);
   const body = c.req.raw.body;
   if (!body) return "";
   const chunks: Uint8Array[] = [];
@@ -58,12 +59,10 @@ export function requestHeader(c: Context, name: string): string | undefined {
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
-/** The `IncomingMessage` @hono/node-server puts in `c.env`, if it is there and nobody has started reading it. */
+/** The `IncomingMessage` @hono/node-server puts in `c.env`, when served by it. */
 function nodeIncoming(c: Context): IncomingMessage | undefined {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  // Someone already streamed it through `c.req` (the adapter's web stream): only `c.req` can give it now.
-  if (!incoming || typeof incoming.on !== "function" || incoming.readableDidRead) return undefined;
-  return incoming;
+  return incoming && typeof incoming.on === "function" ? incoming : undefined;
 }
 
 function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<string> {
