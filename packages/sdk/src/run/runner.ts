@@ -44,6 +44,8 @@ export interface RunnerDependencies {
   mintRequestId: () => string;
   strictVariables: boolean;
   provider: ProviderCallOptions;
+  /** Origins a template's `base_url` may name besides the official and the environment's ones. */
+  allowedBaseURLs?: readonly string[];
 }
 
 /** The context of one run, for its log record. */
@@ -80,6 +82,7 @@ export class Runner {
     });
     const endpoint = resolveProviderEndpoint(prepared.model.provider, this.deps.env, {
       ...(prepared.model.base_url && { baseURL: prepared.model.base_url }),
+      trust: { allowedBaseURLs: this.deps.allowedBaseURLs },
     });
     const context: RunContext = { requestId: this.deps.mintRequestId(), params, prompt, prepared, startedAt: this.deps.now() };
     const { path, body } = prepared.codec.toHttpRequest(prepared.kwargs, { stream: params.stream });
