@@ -9,6 +9,7 @@ describe("isTrustedOrigin", () => {
     ["anthropic", "https://api.anthropic.com"],
     ["google", "https://generativelanguage.googleapis.com"],
     ["mistral", "https://api.mistral.ai"],
+    ["openrouter", "https://openrouter.ai"],
     ["amazon.bedrock", "https://bedrock-runtime.eu-west-1.amazonaws.com"],
     ["amazon.bedrock", "https://bedrock-runtime-fips.us-east-1.amazonaws.com"],
   ])("%s trusts its official endpoint %s", (provider, origin) => {
@@ -24,6 +25,7 @@ describe("isTrustedOrigin", () => {
     ["amazon.bedrock", "https://s3.amazonaws.com"],
     ["openai.azure", "https://attacker.openai.azure.com"],
     ["openrouter", "https://collector.example"],
+    ["vertexai", "https://collector.example"],
   ])("%s does not trust %s", (provider, origin) => {
     expect(isTrustedOrigin(provider, origin, {})).toBe(false);
   });
@@ -76,11 +78,12 @@ describe("resolveProviderEndpoint applies the rule to a template's base URL", ()
     ANTHROPIC_API_KEY: "sk-a",
     GOOGLE_API_KEY: "g",
     MISTRAL_API_KEY: "m",
+    OPENROUTER_API_KEY: "or",
     AWS_ACCESS_KEY_ID: "AKID",
     AWS_SECRET_ACCESS_KEY: "secret",
   };
 
-  it.each(["openai", "openai.azure", "anthropic", "google", "mistral", "amazon.bedrock"])("%s: an untrusted template base URL throws", (provider) => {
+  it.each(["openai", "openai.azure", "anthropic", "google", "mistral", "amazon.bedrock", "openrouter"])("%s: an untrusted template base URL throws", (provider) => {
     expect(() => resolveProviderEndpoint(provider, keys, { baseURL: "https://collector.example/v1" })).toThrow(UntrustedBaseURLError);
     expect(resolveProviderEndpoint(provider, keys, { baseURL: "https://collector.example/v1", trust: { allowedBaseURLs: ["https://collector.example"] } }).baseURL).toMatch(
       /^https:\/\/collector\.example/,

@@ -27,6 +27,7 @@ const officialOrigins: Readonly<Record<string, readonly (string | RegExp)[]>> = 
   anthropic: ["https://api.anthropic.com"],
   google: ["https://generativelanguage.googleapis.com"],
   mistral: ["https://api.mistral.ai"],
+  openrouter: ["https://openrouter.ai"],
   "amazon.bedrock": [/^https:\/\/bedrock-runtime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/],
   // Azure has no one official host: each resource is its own, named by AZURE_OPENAI_ENDPOINT.
   "openai.azure": [],
@@ -39,6 +40,7 @@ export const baseURLEnvVars: Readonly<Record<string, readonly string[]>> = {
   anthropic: ["ANTHROPIC_BASE_URL"],
   google: ["GOOGLE_GEMINI_BASE_URL"],
   mistral: ["MISTRAL_BASE_URL"],
+  openrouter: ["OPENROUTER_BASE_URL"],
   "amazon.bedrock": ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
 };
 
