@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global console, process */
 // The `promptline` command. A committed file, not the build output itself:
 // npm links a package's bin at install time only when its target exists, and
 // `dist/` does not exist yet right after `npm ci` in a checkout.

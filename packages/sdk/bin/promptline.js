@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global console, process */
 // `npx promptline …` resolves the package named `promptline` (this SDK), so
 // the command lives here too and hands over to the CLI, `@promptline/cli`,
 // when it is installed (it is not a dependency: the CLI depends on the SDK).
