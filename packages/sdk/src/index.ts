@@ -43,6 +43,7 @@ export {
   PromptNotFoundError,
   ProviderError,
   RegistryError,
+  ResponseFormatUnsupportedError,
   UnauthorizedError,
   UnsupportedProviderError,
 } from "@promptline/core";

@@ -9,6 +9,7 @@ const statusByCode: Record<PromptlineErrorCode, ContentfulStatusCode> = {
   invalid_template: 400,
   invalid_request: 400,
   unsupported_provider: 400,
+  response_format_unsupported: 400,
   missing_provider_key: 400,
   prompt_not_found: 404,
   unauthorized: 401,
