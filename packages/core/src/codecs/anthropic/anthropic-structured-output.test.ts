@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ResponseFormatUnsupportedError } from "../../errors/promptline-error.js";
+import type { AssistantMessage } from "../../schemas/message.js";
 import { modelSettingsSchema, type ModelSettings } from "../../schemas/metadata.js";
 import { chatTemplateSchema, type ChatTemplate } from "../../schemas/template.js";
 import { buildBlueprint, streamAccumulatorFor } from "../blueprint.js";
@@ -94,8 +95,8 @@ describe("Anthropic structured output: response_format as a forced tool", () => 
   it("a tool named json_response in a request without structured output stays a tool call", () => {
     const kwargs = anthropicCodec.toLlmKwargs(chat(), model({}));
     const blueprint = buildBlueprint({ codec: anthropicCodec, kwargs, response: toolAnswer, provider: "anthropic" });
-    const answer = (blueprint.prompt_template as ChatTemplate).messages.at(-1);
-    expect(answer && "tool_calls" in answer ? answer.tool_calls?.[0]?.function.name : undefined).toBe("json_response");
+    const answer = (blueprint.prompt_template as ChatTemplate).messages.at(-1) as AssistantMessage;
+    expect(answer.tool_calls?.[0]?.function.name).toBe("json_response");
   });
 
   it("streamed: input_json_delta fragments arrive as text deltas, and the final blueprint holds the JSON text", () => {
