@@ -156,9 +156,9 @@ describe("run() where the schema can't be enforced", () => {
     expect(sent.path).toBe("/v1/completions");
     expect(sent.body).not.toHaveProperty("response_format");
     expect(answerText(result)).toBe("Sunny.");
-    const warnings = (result as { warnings?: string[] }).warnings;
-    // Results carry warnings once run() reports them (issue 15, item 3).
-    if (warnings !== undefined) expect(warnings).toEqual([expect.stringMatching(/^Dropped "response_format"/)]);
+    expect(result.warnings).toEqual([expect.stringMatching(/^Dropped "response_format": openai gpt-3\.5-turbo-instruct can't enforce it/)]);
+    await h.client.flush();
+    expect((await h.record(result.request_id)).warnings).toEqual(result.warnings);
   });
 });
 
