@@ -77,7 +77,7 @@ export function App() {
           <NavLink to="/prompts" active={path === "/" || path.startsWith("/prompts")} icon="▤">Prompts</NavLink>
           <NavLink to="/requests" active={path.startsWith("/requests")} icon="≡">Requests</NavLink>
           <NavLink to="/playground" active={path.startsWith("/playground")} icon="▷">Playground</NavLink>
-          {permissions.admin && <NavLink to="/admin" active={path.startsWith("/admin")} icon="⚿">Access</NavLink>}
+          {permissions.admin && <NavLink to="/admin" active={path.startsWith("/admin")} icon="◎">Access</NavLink>}
         </nav>
         <div className="sidebar-foot">
           <div className="whoami">

@@ -218,7 +218,7 @@ function ProtectedLabelsCard() {
         <ul className="protected-list" aria-label="Protected labels">
           {labels.data.labels.map((name) => (
             <li key={name}>
-              <span aria-hidden="true">🔒</span> <LabelChip name={name} />
+              <LabelChip name={name} />
               <button className="button button-ghost" type="button" disabled={busy} onClick={() => change(() => api.unprotectLabel(name))} aria-label={`Unprotect ${name}`}>
                 Unprotect
               </button>

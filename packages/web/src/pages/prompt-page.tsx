@@ -331,7 +331,7 @@ function LabelRow(props: { label: Label; versions: Version[]; isProtected: boole
     <tr>
       <td>
         <LabelChip name={label.name} />
-        {props.isProtected && <span className="lock" title="Protected: only deployer and admin keys may move it" aria-label="protected">🔒</span>}
+        {props.isProtected && <span className="badge badge-muted lock" title="Only deployer and admin keys may move it">protected</span>}
       </td>
       <td className="num">v{label.prompt_version_number}</td>
       <td className="muted">{timeAgo(label.updated_at)}</td>
