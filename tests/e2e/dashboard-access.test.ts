@@ -245,5 +245,17 @@ if (!existsSync(chromiumPath)) {
       expect(refused.status).toBe(403);
       expect((refused.body.error as { code: string }).code).toBe("label_protected");
     });
+
+    it("the admin's key list shows when each key was last used", { timeout: 60_000 }, async () => {
+      // The runner and editor keys have been used by the tests above.
+      await signIn(adminKey);
+      await page.goto(`${server.url}/admin`);
+      const keyTable = page.getByRole("table", { name: "API keys" });
+      for (const name of ["checkout-service", "prompt-writer"]) {
+        await expect.poll(() => keyTable.locator("tr", { hasText: name }).locator("td").nth(4).textContent()).toBe("just now");
+      }
+      expect(await keyTable.locator("tr", { hasText: "release-bot" }).locator("td").nth(4).textContent()).toBe("never");
+      await screenshot("keys-last-used");
+    });
   });
 }

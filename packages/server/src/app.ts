@@ -3,6 +3,7 @@ import { randomIdBytes, uuidv7 } from "@promptline/core";
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
 import { requireApiKey } from "./http/auth.js";
+import { keyUsageRecorder } from "./http/key-usage.js";
 import { errorBody, toErrorResponse } from "./http/error-handler.js";
 import { requireJsonBody } from "./http/read-json.js";
 import { limitBodySize } from "./http/request-body.js";
@@ -79,7 +80,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   };
 
   const authenticated = new Hono<AppEnv>();
-  authenticated.use("*", requireApiKey(storage, sessions.keyFromCookie));
+  authenticated.use("*", requireApiKey(storage, sessions.keyFromCookie, keyUsageRecorder(storage, { ...(options.logError && { logError: options.logError }) })));
   authenticated.use("*", requireJsonBody);
   authenticated.route("/api/v1", dashboardApiRoutes({ storage, playground: options.playground, registryAs }));
   authenticated.route("/api/v1", apiV1Routes(dependencies));

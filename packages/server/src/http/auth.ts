@@ -40,12 +40,15 @@ export function requireApiKey(
   storage: Storage,
   /** The dashboard's session cookie, tried when no key is presented (see `session.ts`). */
   fromSession?: (c: Context) => Promise<ApiKeyRecord | undefined>,
+  /** Told of every authenticated key (its last use is recorded, see `key-usage.ts`). */
+  onAuthenticated?: (key: ApiKeyRecord) => void,
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     if (!hasRoute(c)) return next();
     const plaintext = await presentedKey(c);
     const key = plaintext === undefined ? await fromSession?.(c) : await storage.apiKeys.findByPlaintext(plaintext);
     if (!key) throw new UnauthorizedError();
+    onAuthenticated?.(key);
     c.set("apiKey", key);
     c.set("workspaceId", key.workspace_id);
     await next();

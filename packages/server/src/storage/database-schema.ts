@@ -40,6 +40,8 @@ export interface ApiKeyTable {
   is_admin: number;
   created_at: string;
   revoked_at: string | null;
+  /** Migration 0008. */
+  last_used_at: string | null;
 }
 
 export interface PromptTable {
