@@ -115,6 +115,19 @@ describe.each([false, true])("run() with response_format, stream: %s", (stream) 
   });
 });
 
+describe("run() with Anthropic's own output_format", () => {
+  it("sends it with the structured-outputs beta header, and the blueprint holds the JSON text", async () => {
+    const outputFormat = { type: "json_schema", schema };
+    await publish("structured-native", { provider: "anthropic", name: "claude-sonnet-4-5", parameters: { max_tokens: 300, output_format: outputFormat } });
+    h.fakes.queue("anthropic", { json: answer });
+    const result = await h.client.run({ promptName: "structured-native", inputVariables: { city: "Paris" } });
+    const sent = h.fakes.lastRequest("anthropic")!;
+    expect(sent.headers["anthropic-beta"]).toBe("structured-outputs-2025-11-13");
+    expect(sent.body).toMatchObject({ output_format: outputFormat });
+    expect(JSON.parse(answerText(result)!)).toEqual(answer);
+  });
+});
+
 describe("run() with response_format through a provider override", () => {
   it.each([
     ["anthropic", "claude-haiku-4-5", "anthropic"],
