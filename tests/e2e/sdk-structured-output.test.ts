@@ -216,4 +216,40 @@ describe("the PromptLayer-compatible path", () => {
       json_schema: { name: "weather", schema },
     });
   });
+
+  it("Bedrock: llm_kwargs carry the forced tool in toolConfig, and /track-request of a Converse answer stores the JSON text", async () => {
+    await publish("structured-official-bedrock", cases.bedrock!.model);
+    const headers = { "x-api-key": apiKey, "content-type": "application/json" };
+    const template = (await (
+      await fetch(`${h.server.url}/prompt-templates/structured-official-bedrock`, { method: "POST", headers, body: JSON.stringify({ input_variables: { city: "Paris" } }) })
+    ).json()) as { id: number; version: number; llm_kwargs: Record<string, unknown> };
+    expect(template.llm_kwargs).toMatchObject(cases.bedrock!.enforcement);
+    const converseAnswer = {
+      output: { message: { role: "assistant", content: [{ toolUse: { toolUseId: "tooluse_1", name: "json_response", input: answer } }] } },
+      stopReason: "tool_use",
+      usage: { inputTokens: 12, outputTokens: 9, totalTokens: 21 },
+    };
+    const tracked = await fetch(`${h.server.url}/track-request`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({
+        function_name: "boto3.bedrock-runtime.converse",
+        provider_type: "amazon.bedrock",
+        args: [],
+        kwargs: template.llm_kwargs,
+        tags: [],
+        request_start_time: "2026-12-05T12:00:00.000Z",
+        request_end_time: "2026-12-05T12:00:01.000Z",
+        prompt_id: template.id,
+        prompt_version: template.version,
+        request_response: converseAnswer,
+        return_prompt_blueprint: true,
+      }),
+    });
+    expect(tracked.status).toBe(200);
+    const { request_id: requestId, prompt_blueprint: blueprint } = (await tracked.json()) as { request_id: number; prompt_blueprint: unknown };
+    expect(JSON.parse(answerText({ prompt_blueprint: blueprint })!)).toEqual(answer);
+    const record = await h.record(String(requestId));
+    expect(JSON.parse(answerText(record)!)).toEqual(answer);
+  });
 });
