@@ -9,13 +9,18 @@ import { createSessions } from "./http/session.js";
 import { apiV1Routes } from "./routes/api-v1-routes.js";
 import { dashboardApiRoutes, dashboardRoutes, type DashboardOptions } from "./routes/dashboard-routes.js";
 import { buildOpenApiDocument } from "./routes/openapi.js";
-import { promptLayerRoutes } from "./routes/promptlayer-routes.js";
+import { promptLayerRoutes, takesKeyInBody } from "./routes/promptlayer-routes.js";
 import type { Storage } from "./storage/index.js";
 
 export interface CreateAppOptions extends DashboardOptions {
   storage: Storage;
   /** Largest accepted request body. Default 10 MiB. */
   maxBodyBytes?: number;
+  /**
+   * On PromptLayer's routes that take `api_key` in the body: how many bytes
+   * are read before the key must have come (and been checked). Default 1 MiB.
+   */
+  maxBodyBytesBeforeKey?: number;
   /** Mints request ids for requests logged through PromptLayer's routes. Default: UUIDv7. */
   mintRequestId?: () => string;
   /** Where unexpected errors are reported. Default: `console.error`. */
@@ -51,7 +56,13 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.route("/", dashboardRoutes({ storage, sessions, dashboardDir: options.dashboardDir }));
 
   const authenticated = new Hono<AppEnv>();
-  authenticated.use("*", requireApiKey(storage, sessions.keyFromCookie));
+  authenticated.use(
+    "*",
+    requireApiKey(storage, sessions.keyFromCookie, {
+      takesKeyInBody,
+      ...(options.maxBodyBytesBeforeKey !== undefined && { maxBytesBeforeKey: options.maxBodyBytesBeforeKey }),
+    }),
+  );
   authenticated.use("*", requireJsonBody);
   authenticated.route("/api/v1", dashboardApiRoutes({ storage, playground: options.playground }));
   authenticated.route("/api/v1", apiV1Routes(dependencies));

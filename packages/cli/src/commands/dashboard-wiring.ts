@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { PlaygroundRunner } from "@promptline/server";
+import { ForbiddenError, type PlaygroundRunner } from "@promptline/server";
 import type { Promptline } from "promptline";
 
 /**
@@ -22,8 +22,9 @@ export function deferredPlayground(): { runner: PlaygroundRunner; bind(client: P
   let bound: { client: Promptline; workspaceId: number } | undefined;
   const runner: PlaygroundRunner = {
     async run(input, { workspaceId, signal }) {
-      if (!bound) throw new Error("The playground needs the server's API key: start `promptline serve` with PROMPTLINE_API_KEY set.");
-      if (workspaceId !== bound.workspaceId) throw new Error("The playground runs in the server's default workspace only.");
+      // The caller's mistake or the server's set-up, not a failure: 403s with the reason, never a 500.
+      if (!bound) throw new ForbiddenError("The playground needs the server's API key: start `promptline serve` with PROMPTLINE_API_KEY set.");
+      if (workspaceId !== bound.workspaceId) throw new ForbiddenError("The playground runs in the server's default workspace only: sign in with a key of that workspace.");
       return bound.client.run({
         promptName: input.prompt_name,
         ...(input.version !== undefined && { promptVersion: input.version }),

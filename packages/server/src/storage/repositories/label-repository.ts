@@ -1,4 +1,4 @@
-import { InvalidRequestError } from "@promptline/core";
+import { InvalidRequestError, inputLimits } from "@promptline/core";
 import type { LabelRepository } from "../storage.js";
 import { findPrompt, lockPrompt, moveLabel, requirePrompt, requireVersion, selectLabels, toLabelRecord } from "./prompt-queries.js";
 import type { RepositoryContext } from "./repository-context.js";
@@ -36,6 +36,9 @@ export function createLabelRepository({ db, timestamp }: RepositoryContext): Lab
     async set(workspaceId, input) {
       if (typeof input.name !== "string" || input.name.trim() === "") {
         throw new InvalidRequestError("A release label needs a non-empty name.", ["name"]);
+      }
+      if (input.name.length > inputLimits.labelLength) {
+        throw new InvalidRequestError(`A release label name has at most ${inputLimits.labelLength} characters.`, ["name"]);
       }
       const prompt = await requirePrompt(db, workspaceId, input.prompt);
       return setOnPrompt(workspaceId, prompt.id, input.name, input.version, input.actor_key_id ?? null);
