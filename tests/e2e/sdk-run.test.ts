@@ -24,6 +24,7 @@ const textOf = (message: Message | undefined) =>
 const responseKey: Record<string, string> = {
   "openai-chat": "choices",
   "openai-compatible": "choices",
+  openrouter: "choices",
   azure: "choices",
   mistral: "choices",
   "openai-responses": "output",
@@ -51,7 +52,7 @@ function isProviderEvent(id: string, event: unknown): boolean {
 
 describe.each([false, true])("run() with stream: %s", (stream) => {
   // The cases need the fakes' URLs, so they are read when the tests run.
-  const ids = ["openai-chat", "openai-responses", "azure", "anthropic", "google", "mistral", "bedrock", "openai-compatible"];
+  const ids = ["openai-chat", "openai-responses", "azure", "anthropic", "google", "mistral", "bedrock", "openai-compatible", "openrouter"];
 
   it.each(ids)("%s: renders, calls the provider, returns the tool call, logs the record", async (id) => {
     const testCase = providerCases(h.fakes).find((each) => each.id === id) as ProviderCase;

@@ -27,6 +27,7 @@ import { isTransientRegistryError, RegistryClient } from "./registry/registry-cl
 import { normalizeRunParams, type RunParams } from "./run/run-params.js";
 import type { RunChunk, RunResult } from "./run/run-result.js";
 import { Runner, type CachedPrompt, type ProviderCallOptions } from "./run/runner.js";
+import { warnOncePerProcess } from "./run/warn-once.js";
 import type { ProviderEnv } from "./transport/index.js";
 
 /** A template to use when the registry can't be reached (a cold start with the registry down). */
@@ -60,6 +61,8 @@ export interface PromptlineOptions {
   logging?: { batchSize?: number; flushIntervalMs?: number; maxQueueSize?: number; retryBaseDelayMs?: number; maxRetryDelayMs?: number };
   /** Called with registry and logging failures (a refresh that failed, a batch not delivered yet, a record dropped), which never reach `run()`'s caller. Default: `console.warn`, at most once a minute. */
   onError?: (error: unknown) => void;
+  /** Told each warning of each run (also on the result's `warnings` and in the log). Default: `console.warn`, each distinct warning once per process. */
+  onWarning?: (warning: string) => void;
   /** Flush pending logs when the process is about to exit. Default true. */
   flushOnExit?: boolean;
   /** Where provider keys and endpoints (and `PROMPTLINE_*` defaults) come from. Default `process.env`. Keys are never passed in code. */
@@ -176,6 +179,7 @@ export class Promptline {
       mintRequestId: () => uuidv7(now(), randomIdBytes()),
       strictVariables: options.strictVariables ?? true,
       provider: options.providerOptions ?? {},
+      onWarning: options.onWarning ?? warnOncePerProcess,
     });
 
     this.templates = {

@@ -48,7 +48,10 @@ export interface ResolveProviderEndpointOptions {
 }
 
 /** The providers `resolveProviderEndpoint` knows. */
-export const supportedProviders = ["openai", "openai.azure", "anthropic", "google", "mistral", "amazon.bedrock"] as const;
+export const supportedProviders = ["openai", "openai.azure", "anthropic", "google", "mistral", "amazon.bedrock", "openrouter"] as const;
+
+/** OpenRouter's API when `OPENROUTER_BASE_URL` is not set. */
+export const defaultOpenRouterBaseURL = "https://openrouter.ai/api/v1";
 
 /**
  * Azure OpenAI `api-version` used when `OPENAI_API_VERSION` is not set: the
@@ -74,6 +77,7 @@ const secretsByEndpoint = new WeakMap<ProviderEndpoint, readonly string[]>();
  * | `anthropic` | `ANTHROPIC_API_KEY` (`x-api-key`), `anthropic-version: 2023-06-01` | `ANTHROPIC_BASE_URL` + `/v1` (`https://api.anthropic.com/v1`) |
  * | `google` | `GOOGLE_API_KEY` or `GEMINI_API_KEY` (`x-goog-api-key`) | `GOOGLE_GEMINI_BASE_URL` + `/v1beta` (`https://generativelanguage.googleapis.com/v1beta`) |
  * | `mistral` | `MISTRAL_API_KEY` (Bearer) | `MISTRAL_BASE_URL` + `/v1` (`https://api.mistral.ai/v1`) |
+ * | `openrouter` | `OPENROUTER_API_KEY` (Bearer); optional `OPENROUTER_SITE_URL` (`HTTP-Referer`) and `OPENROUTER_APP_NAME` (`X-Title`), OpenRouter's app attribution | `options.baseURL`, `OPENROUTER_BASE_URL` (`https://openrouter.ai/api/v1`) |
  * | `amazon.bedrock` | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` (SigV4), or `AWS_BEARER_TOKEN_BEDROCK` (a Bedrock API key) | `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`, `AWS_ENDPOINT_URL` (`https://bedrock-runtime.{AWS_REGION ‖ AWS_DEFAULT_REGION ‖ us-east-1}.amazonaws.com`) |
  *
  * Version segments (`/v1`, `/v1beta`) are appended to a base URL that does
@@ -132,6 +136,16 @@ export function resolveProviderEndpoint(
     }
     case "amazon.bedrock":
       return bedrockEndpoint(read, templateBase, options.now ?? (() => new Date()));
+    case "openrouter": {
+      const key = requireKey(provider, read, ["OPENROUTER_API_KEY"]);
+      const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+      const siteURL = read("OPENROUTER_SITE_URL");
+      const appName = read("OPENROUTER_APP_NAME");
+      if (siteURL) headers["http-referer"] = siteURL;
+      if (appName) headers["x-title"] = appName;
+      const baseURL = templateBase ?? read("OPENROUTER_BASE_URL") ?? defaultOpenRouterBaseURL;
+      return endpoint({ provider, baseURL: trimSlashes(baseURL), headers }, [key]);
+    }
     default:
       throw new UnsupportedProviderError(provider);
   }
