@@ -53,7 +53,8 @@ describe("authentication before the body", () => {
     const headerRoutes = writes().filter((route) => !bodyKeyRoutePaths.has(route.path));
     expect(headerRoutes.length).toBeGreaterThan(10);
     for (const route of headerRoutes) {
-      for (const headers of [{}, { "x-api-key": "pl_wrong_key_000000000000000" }, { cookie: "promptline_session=forged.token" }]) {
+      const attempts: Record<string, string>[] = [{}, { "x-api-key": "pl_wrong_key_000000000000000" }, { cookie: "promptline_session=forged.token" }];
+      for (const headers of attempts) {
         const { stream, counter } = countingBody(10 * 1024 * 1024 - 1024);
         const answer = await send(h, route.method, fillPath(route.path, params), stream, headers);
         expect(answer.status, `${route.method} ${route.path} ${JSON.stringify(headers)}`).toBe(401);
