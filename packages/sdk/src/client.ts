@@ -28,7 +28,7 @@ import { normalizeRunParams, type RunParams } from "./run/run-params.js";
 import type { RunChunk, RunResult } from "./run/run-result.js";
 import { Runner, type CachedPrompt, type ProviderCallOptions } from "./run/runner.js";
 import { warnOncePerProcess } from "./run/warn-once.js";
-import type { ProviderEnv } from "./transport/index.js";
+import { allowedOrigins, type ProviderEnv } from "./transport/index.js";
 
 /** A template to use when the registry can't be reached (a cold start with the registry down). */
 export interface FallbackPrompt {
@@ -67,6 +67,14 @@ export interface PromptlineOptions {
   flushOnExit?: boolean;
   /** Where provider keys and endpoints (and `PROMPTLINE_*` defaults) come from. Default `process.env`. Keys are never passed in code. */
   env?: ProviderEnv;
+  /**
+   * Origins a template's `metadata.model.base_url` may send provider keys to,
+   * besides each provider's official endpoint and the base URLs of `env`
+   * (`OPENAI_BASE_URL`, …), e.g. `["https://llm-gateway.internal"]`. Added to
+   * `PROMPTLINE_ALLOWED_BASE_URLS` (comma-separated). A template naming any
+   * other origin makes `run()` throw `UntrustedBaseURLError` before sending anything.
+   */
+  allowedBaseURLs?: string[];
   /** The `fetch` used for the registry and the providers. Default: the global one. */
   fetch?: typeof fetch;
   /** The clock, in epoch milliseconds. Default `Date.now`. */
@@ -179,6 +187,8 @@ export class Promptline {
       mintRequestId: () => uuidv7(now(), randomIdBytes()),
       strictVariables: options.strictVariables ?? true,
       provider: options.providerOptions ?? {},
+      // Checked now: a typo in the allow list shows at start-up, not at the first run.
+      allowedBaseURLs: [...allowedOrigins(env, options.allowedBaseURLs)],
       onWarning: options.onWarning ?? warnOncePerProcess,
     });
 
@@ -259,7 +269,7 @@ export class Promptline {
    * Leaving the loop early cancels the provider request.
    *
    * @throws MissingVariablesError, PromptNotFoundError, InvalidRequestError,
-   *   MissingProviderKeyError (before any provider request); ProviderError
+   *   MissingProviderKeyError, UntrustedBaseURLError (before any provider request); ProviderError
    *   (after logging the request as ERROR); ProviderAbortError (`signal`);
    *   RegistryError (cold cache, registry unreachable, no fallback).
    *

@@ -44,6 +44,8 @@ export interface RunnerDependencies {
   mintRequestId: () => string;
   strictVariables: boolean;
   provider: ProviderCallOptions;
+  /** Origins a template's `base_url` may name besides the official and the environment's ones. */
+  allowedBaseURLs?: readonly string[];
   /** Told each warning of each run (the default prints each distinct one once per process). */
   onWarning: (warning: string) => void;
 }
@@ -82,6 +84,7 @@ export class Runner {
     });
     const endpoint = resolveProviderEndpoint(prepared.model.provider, this.deps.env, {
       ...(prepared.model.base_url && { baseURL: prepared.model.base_url }),
+      trust: { allowedBaseURLs: this.deps.allowedBaseURLs },
     });
     for (const warning of prepared.warnings) this.deps.onWarning(warning);
     const context: RunContext = { requestId: this.deps.mintRequestId(), params, prompt, prepared, startedAt: this.deps.now() };
