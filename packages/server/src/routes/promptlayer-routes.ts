@@ -6,6 +6,7 @@ import {
   logMetadataSchema,
   promptTemplateSchema,
   PromptNotFoundError,
+  resolveLabelVersion,
   tagsSchema,
   templateMetadataSchema,
 } from "@promptline/core";
@@ -110,7 +111,12 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
     const body = await readBody(c, getTemplateBodySchema);
     const identifier = c.req.param("identifier");
     const selector = { version: body.version ?? null, label: body.label ?? null };
-    const resolved = await storage.prompts.getVersion(c.var.workspaceId, { identifier }, selector);
+    let resolved = await storage.prompts.getVersion(c.var.workspaceId, { identifier }, selector);
+    // A split or segmented label: pick the version as our SDK would, from the run's metadata (decision 0008).
+    if (resolved?.label_target?.routing && body.label) {
+      const { version } = resolveLabelVersion(resolved.label_target, { prompt: resolved.prompt.name, label: body.label, metadata: body.metadata_filters });
+      if (version !== resolved.version.version) resolved = await storage.prompts.getVersion(c.var.workspaceId, { id: resolved.prompt.id }, { version });
+    }
     if (!resolved) {
       throw new PromptNotFoundError(identifier, {
         ...(body.version != null && { version: body.version }),
