@@ -2,7 +2,7 @@ import { codecFor, functionNameOf } from "../codecs/codec-registry.js";
 import type { LlmKwargs, ProviderCodec } from "../codecs/codec.js";
 import { InvalidTemplateError } from "../errors/promptline-error.js";
 import { resolveModelSettings } from "../models/index.js";
-import { renderTemplate } from "../render/index.js";
+import { renderTemplate, type RenderLimits } from "../render/index.js";
 import type { ModelSettings, TemplateMetadata } from "../schemas/metadata.js";
 import type { PromptTemplate } from "../schemas/template.js";
 
@@ -14,6 +14,8 @@ export interface PrepareRequestArgs {
   variables?: Record<string, unknown> | undefined;
   /** `strict` (default): missing variables are an error; `compatible`: they render empty, as PromptLayer's server does. */
   mode?: "strict" | "compatible";
+  /** Render limits (defaults: `defaultRenderLimits`); going over one is a `TemplateLimitError`. */
+  limits?: Partial<RenderLimits> | undefined;
   /** Leave `{variables}` in place (PromptLayer's `skip_input_variable_rendering`). */
   skipRendering?: boolean;
   /** Run on another provider; needs `model` too. */
@@ -55,7 +57,7 @@ export function prepareRequest(args: PrepareRequestArgs): PreparedRequest {
   });
   const template = args.skipRendering
     ? args.template
-    : renderTemplate(args.template, args.variables ?? {}, { mode: args.mode ?? "strict" });
+    : renderTemplate(args.template, args.variables ?? {}, { mode: args.mode ?? "strict", limits: args.limits });
   const codec = codecFor({
     provider: settings.provider,
     apiType: settings.api_type,
