@@ -45,13 +45,37 @@ export interface PlaygroundChunk {
 }
 
 /**
+ * The registry as the signed-in caller sees it, for the playground's SDK
+ * client: `new Promptline({ baseURL, fetch })` (routing only `baseURL`'s
+ * requests to this `fetch`). Requests go to the app in-process with the
+ * caller's identity, so the template is read from, and the run logged into,
+ * the caller's workspace under the caller's role. `baseURL` is a random
+ * `.invalid` origin no template can name.
+ */
+export interface PlaygroundRegistry {
+  baseURL: string;
+  fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+}
+
+/** What the playground runner gets with each run. */
+export interface PlaygroundRunContext {
+  /** The caller's workspace. */
+  workspaceId: number;
+  signal: AbortSignal;
+  registry: PlaygroundRegistry;
+}
+
+/**
  * Runs prompts for the dashboard's playground. The server may not depend on
  * the SDK, so whoever starts it (the CLI, a test) injects one built on
- * `Promptline`; its runs are logged like any other.
+ * `Promptline`; its runs are logged like any other, in the caller's workspace.
+ * It must apply the SDK's trusted-endpoint rule with the server's keys (a
+ * template's `base_url` is followed only to a trusted origin) and throw
+ * `PromptlineError`s for the caller's mistakes, which become 4xx answers.
  */
 export interface PlaygroundRunner {
-  run(input: PlaygroundRunInput, context: { workspaceId: number; signal: AbortSignal }): Promise<AsyncIterable<PlaygroundChunk>>;
-  /** Waits until the run's log has reached the registry, so the dashboard can link to it. */
+  run(input: PlaygroundRunInput, context: PlaygroundRunContext): Promise<AsyncIterable<PlaygroundChunk>>;
+  /** Waits until the run's log has reached the registry, so the dashboard can link to it (a runner may do it in its stream instead). */
   flush?(): Promise<unknown>;
 }
 
@@ -215,7 +239,16 @@ function chunkText(chunk: PlaygroundChunk): string {
  * `/api/v1` before the other `/api/v1` routes (`/requests/stats` would
  * otherwise read as a request id).
  */
-export function dashboardApiRoutes({ storage, playground }: { storage: Storage; playground?: PlaygroundRunner | undefined }) {
+export function dashboardApiRoutes({
+  storage,
+  playground,
+  registryAs,
+}: {
+  storage: Storage;
+  playground?: PlaygroundRunner | undefined;
+  /** The registry as a key sees it (see `PlaygroundRegistry`). */
+  registryAs?: ((key: ApiKeyRecord) => PlaygroundRegistry) | undefined;
+}) {
   const app = new Hono<AppEnv>();
 
   app.get("/requests/stats", async (c) => {
@@ -243,7 +276,7 @@ export function dashboardApiRoutes({ storage, playground }: { storage: Storage; 
   });
 
   app.post("/playground/run", async (c) => {
-    if (!playground) {
+    if (!playground || !registryAs) {
       return c.json({ success: false, message: "The playground is not enabled on this server.", error: { code: "not_enabled", message: "The playground is not enabled on this server." } }, 501);
     }
     const body = await readBody(c, playgroundBody);
@@ -262,7 +295,7 @@ export function dashboardApiRoutes({ storage, playground }: { storage: Storage; 
         tags: body.tags,
         metadata: body.metadata,
       },
-      { workspaceId: c.var.workspaceId, signal: abort.signal },
+      { workspaceId: c.var.workspaceId, signal: abort.signal, registry: registryAs(c.var.apiKey) },
     );
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => abort.abort());
