@@ -11,7 +11,7 @@ import { createSessions, csrfHeaderName, sessionCookieName } from "./http/sessio
 import { apiV1Routes } from "./routes/api-v1-routes.js";
 import { dashboardApiRoutes, dashboardRoutes, type DashboardOptions, type PlaygroundRegistry } from "./routes/dashboard-routes.js";
 import { buildOpenApiDocument } from "./routes/openapi.js";
-import { promptLayerRoutes } from "./routes/promptlayer-routes.js";
+import { promptLayerRoutes, takesKeyInBody } from "./routes/promptlayer-routes.js";
 import { createRevisionWatcher, type RevisionWatcher } from "./services/revision-watcher.js";
 import type { ApiKeyRecord, Storage } from "./storage/index.js";
 
@@ -19,6 +19,11 @@ export interface CreateAppOptions extends DashboardOptions {
   storage: Storage;
   /** Largest accepted request body. Default 10 MiB. */
   maxBodyBytes?: number;
+  /**
+   * On PromptLayer's routes that take `api_key` in the body: how many bytes
+   * are read before the key must have come (and been checked). Default 1 MiB.
+   */
+  maxBodyBytesBeforeKey?: number;
   /** Mints request ids for requests logged through PromptLayer's routes. Default: UUIDv7. */
   mintRequestId?: () => string;
   /** Where unexpected errors are reported. Default: `console.error`. */
@@ -80,7 +85,18 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   };
 
   const authenticated = new Hono<AppEnv>();
-  authenticated.use("*", requireApiKey(storage, sessions.keyFromCookie, keyUsageRecorder(storage, { ...(options.logError && { logError: options.logError }) })));
+  authenticated.use(
+    "*",
+    requireApiKey(
+      storage,
+      sessions.keyFromCookie,
+      {
+        takesKeyInBody,
+        ...(options.maxBodyBytesBeforeKey !== undefined && { maxBytesBeforeKey: options.maxBodyBytesBeforeKey }),
+      },
+      keyUsageRecorder(storage, { ...(options.logError && { logError: options.logError }) }),
+    ),
+  );
   authenticated.use("*", requireJsonBody);
   authenticated.route("/api/v1", dashboardApiRoutes({ storage, playground: options.playground, registryAs }));
   authenticated.route("/api/v1", apiV1Routes(dependencies));

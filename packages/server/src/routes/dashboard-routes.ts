@@ -1,12 +1,23 @@
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
-import { PromptlineError, UnauthorizedError, requestStatusSchema, type PromptBlueprint } from "@promptline/core";
+import {
+  inputLimits,
+  inputVariablesSchema,
+  labelNameSchema,
+  logMetadataSchema,
+  PromptlineError,
+  requestStatusSchema,
+  tagsSchema,
+  UnauthorizedError,
+  type PromptBlueprint,
+} from "@promptline/core";
 import { Hono, type Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { AppEnv } from "../app-env.js";
 import { parseWith, readBody } from "../http/read-json.js";
+import { limitBodySize } from "../http/request-body.js";
 import { csrfHeaderName, sessionCookieName, sessionTtlSeconds, type Sessions } from "../http/session.js";
 import type { ApiKeyRecord, Storage } from "../storage/index.js";
 
@@ -79,6 +90,7 @@ export interface DashboardOptions {
 }
 
 const signInBody = z.object({ api_key: z.string().min(1).max(512) });
+const signInMaxBodyBytes = 4096;
 
 const contentTypes: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -115,7 +127,8 @@ function sessionView(key: ApiKeyRecord) {
 export function dashboardRoutes({ storage, sessions, dashboardDir }: { storage: Storage; sessions: Sessions; dashboardDir?: string | undefined }) {
   const app = new Hono<AppEnv>();
 
-  app.post("/api/session", async (c) => {
+  // Signing in is unauthenticated by nature: read no more than a key needs.
+  app.post("/api/session", limitBodySize(signInMaxBodyBytes), async (c) => {
     if (c.req.header(csrfHeaderName) !== "1") throw new UnauthorizedError(`Sign-in needs the ${csrfHeaderName}: 1 header.`);
     const { api_key } = await readBody(c, signInBody);
     const key = await storage.apiKeys.findByPlaintext(api_key.trim());
@@ -161,7 +174,13 @@ export function dashboardRoutes({ storage, sessions, dashboardDir }: { storage: 
 
     // Vite names built assets by content hash: cache them for good.
     app.get("/assets/*", async (c) => {
-      const found = await file(decodeURIComponent(c.req.path));
+      let path: string;
+      try {
+        path = decodeURIComponent(c.req.path);
+      } catch {
+        return c.text("Not found.", 404); // a malformed escape (`/assets/%`) names no file
+      }
+      const found = await file(path);
       if (!found) return c.text("Not found.", 404);
       return c.body(new Uint8Array(found.body), 200, {
         "content-type": found.type,
@@ -194,15 +213,15 @@ const statsQuery = z.object({
 });
 
 const playgroundBody = z.object({
-  prompt_name: z.string().min(1).max(512),
+  prompt_name: z.string().min(1).max(inputLimits.promptNameLength),
   version: z.number().int().positive().nullish(),
-  label: z.string().min(1).nullish(),
-  input_variables: z.record(z.string(), z.unknown()).default({}),
+  label: labelNameSchema.nullish(),
+  input_variables: inputVariablesSchema.default({}),
   provider: z.string().min(1).nullish(),
   model: z.string().min(1).nullish(),
   parameters: z.record(z.string(), z.unknown()).nullish(),
-  tags: z.array(z.string().max(256)).max(100).default(["playground"]),
-  metadata: z.record(z.string(), z.string()).default({}),
+  tags: tagsSchema.default(["playground"]),
+  metadata: logMetadataSchema.default({}),
 });
 
 const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
