@@ -101,6 +101,9 @@ if (!existsSync(chromiumPath)) {
       const template = (text: string) => ({ type: "chat", messages: [{ role: "user", content: [{ type: "text", text }] }] });
       expect((await api("POST", "/api/v1/prompts", adminKey, { prompt_name: "greet", prompt_template: template("Hello {name}"), metadata: { model }, release_labels: ["prod", "staging"] })).status).toBe(201);
       expect((await api("POST", "/api/v1/prompts", adminKey, { prompt_name: "greet", prompt_template: template("Hi there {name}"), metadata: { model } })).status).toBe(201);
+      // A template that would send the server's OpenAI key to a local address (the playground must refuse it).
+      const leaky = { prompt_name: "leaky", prompt_template: template("Hello"), metadata: { model: { ...model, base_url: "http://127.0.0.1:9/v1" } } };
+      expect((await api("POST", "/api/v1/prompts", adminKey, leaky)).status).toBe(201);
       browser = await chromium.launch({
         executablePath: chromiumPath,
         args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -217,6 +220,15 @@ if (!existsSync(chromiumPath)) {
       await page.getByRole("button", { name: /^Run/ }).click();
       await page.getByRole("link", { name: "View logged request →" }).waitFor();
       await screenshot("runner-playground");
+
+      // A refused run says why and how to allow it, in the page.
+      await page.goto(`${server.url}/playground?prompt=leaky`);
+      await page.getByRole("button", { name: /^Run/ }).click();
+      const alert = page.locator(".field-error[role=alert]");
+      await expect.poll(() => alert.textContent()).toContain("http://127.0.0.1:9");
+      expect(await alert.textContent()).toContain("PROMPTLINE_ALLOWED_BASE_URLS");
+      expect(await alert.textContent()).not.toContain("Internal server error");
+      await screenshot("playground-untrusted-base-url");
     });
 
     it("an editor moves an unprotected label but sees the protected one disabled", { timeout: 120_000 }, async () => {
