@@ -224,7 +224,7 @@ if (!existsSync(chromiumPath)) {
       // A refused run says why and how to allow it, in the page.
       await page.goto(`${server.url}/playground?prompt=leaky`);
       await page.getByRole("button", { name: /^Run/ }).click();
-      const alert = page.locator(".field-error[role=alert]");
+      const alert = page.locator(".playground-output [role=alert]");
       await expect.poll(() => alert.textContent()).toContain("http://127.0.0.1:9");
       expect(await alert.textContent()).toContain("PROMPTLINE_ALLOWED_BASE_URLS");
       expect(await alert.textContent()).not.toContain("Internal server error");
