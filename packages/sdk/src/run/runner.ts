@@ -90,13 +90,14 @@ export class Runner {
     });
     for (const warning of prepared.warnings) this.deps.onWarning(warning);
     const context: RunContext = { requestId: this.deps.mintRequestId(), params, prompt, prepared, startedAt: this.deps.now() };
-    const { path, body } = prepared.codec.toHttpRequest(prepared.kwargs, { stream: params.stream });
+    const { path, body, headers } = prepared.codec.toHttpRequest(prepared.kwargs, { stream: params.stream });
     let response;
     try {
       response = await sendProviderRequest({
         endpoint,
         path,
         body,
+        ...(headers && { headers }),
         stream: params.stream,
         fetch: this.deps.fetch,
         ...(params.signal && { signal: params.signal }),
