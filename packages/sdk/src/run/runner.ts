@@ -80,6 +80,7 @@ export class Runner {
     });
     const endpoint = resolveProviderEndpoint(prepared.model.provider, this.deps.env, {
       ...(prepared.model.base_url && { baseURL: prepared.model.base_url }),
+      ...(prepared.model.api_key_env && { apiKeyEnv: prepared.model.api_key_env }),
     });
     const context: RunContext = { requestId: this.deps.mintRequestId(), params, prompt, prepared, startedAt: this.deps.now() };
     const { path, body } = prepared.codec.toHttpRequest(prepared.kwargs, { stream: params.stream });
