@@ -19,6 +19,20 @@ export type RequestStatus = z.infer<typeof requestStatusSchema>;
 
 export const errorTypeSchema = z.enum([...providerErrorTypes, "CANCELLED"]);
 
+/** How one attempt of a run ended; `SKIPPED`: its endpoint's circuit was open, nothing was sent. */
+export const attemptStatuses = ["SUCCESS", "ERROR", "CANCELLED", "SKIPPED"] as const;
+
+/** One provider call of a run with fallbacks (the first is the template's model), in the order they were made. */
+export const attemptSchema = z.object({
+  provider: z.string().min(1).max(200),
+  model: z.string().min(1).max(500),
+  status: z.enum(attemptStatuses),
+  /** A provider error type, `CANCELLED`, or `CIRCUIT_OPEN` for a skipped attempt; null on success. */
+  error_type: z.enum([...providerErrorTypes, "CANCELLED", "CIRCUIT_OPEN"]).nullish(),
+  latency_ms: z.number().nonnegative(),
+});
+export type Attempt = z.infer<typeof attemptSchema>;
+
 /** Metadata values are strings, as PromptLayer requires. */
 export const logMetadataSchema = z.record(z.string(), z.string());
 
@@ -54,6 +68,8 @@ export const logRecordSchema = z.object({
   prompt_blueprint: promptBlueprintSchema.nullish(),
   error_type: errorTypeSchema.nullish(),
   error_message: z.string().nullish(),
+  /** Every provider call of the run, in order; `provider`/`model` above are the one that answered (or failed last). Empty for records not made by `run()`. */
+  attempts: z.array(attemptSchema).max(64).default([]),
 });
 export type LogRecord = z.infer<typeof logRecordSchema>;
 export type LogRecordInput = z.input<typeof logRecordSchema>;

@@ -132,6 +132,8 @@ export interface RequestLogTable {
   prompt_blueprint: string | null;
   error_type: string | null;
   error_message: string | null;
+  /** JSON array of the run's provider attempts, or null when there were none to list (migration 0007). */
+  attempts: string | null;
   created_at: string;
 }
 

@@ -413,6 +413,10 @@ export function storageContract(factory: StorageFactory): void {
           prompt_blueprint: { prompt_template: chat("Hello Ada"), metadata: { model: { provider: "openai", name: "gpt-4o-mini", parameters: {} } } },
           error_type: "PROVIDER_RATE_LIMIT",
           error_message: "Rate limit reached",
+          attempts: [
+            { provider: "anthropic", model: "claude-sonnet-4", status: "SKIPPED", error_type: "CIRCUIT_OPEN", latency_ms: 0 },
+            { provider: "openai", model: "gpt-4o-mini", status: "ERROR", error_type: "PROVIDER_RATE_LIMIT", latency_ms: 812.5 },
+          ],
         });
         const row = await storage.requests.insert(ws, record);
         expect(row).toEqual({
@@ -445,6 +449,7 @@ export function storageContract(factory: StorageFactory): void {
           tags: [],
           metadata: {},
           group_id: null,
+          attempts: [],
         });
       });
 

@@ -1,4 +1,4 @@
-import type { LogRecord, PromptBlueprint, PromptTemplate, RequestStatus, TemplateMetadata, Usage } from "@promptline/core";
+import type { Attempt, LogRecord, PromptBlueprint, PromptTemplate, RequestStatus, TemplateMetadata, Usage } from "@promptline/core";
 
 /**
  * The server's storage, at the level of what the routes need (not SQL).
@@ -287,6 +287,8 @@ export interface RequestLogRow {
   prompt_blueprint: PromptBlueprint | null;
   error_type: string | null;
   error_message: string | null;
+  /** The provider calls of a run with fallbacks, in order (empty when not known). */
+  attempts: Attempt[];
   /** When the server stored it; the log's order. */
   created_at: string;
   /** Score name → score (0–100). */
