@@ -19,6 +19,9 @@ export type RequestStatus = z.infer<typeof requestStatusSchema>;
 
 export const errorTypeSchema = z.enum([...providerErrorTypes, "CANCELLED"]);
 
+/** One snippet (`@@@name@@@`) a run used: the prompt and the version that was expanded. */
+export const snippetUseSchema = z.object({ name: z.string().min(1).max(512), version: z.number().int().positive() });
+export type SnippetUse = z.infer<typeof snippetUseSchema>;
 /** How one attempt of a run ended; `SKIPPED`: its endpoint's circuit was open, nothing was sent. */
 export const attemptStatuses = ["SUCCESS", "ERROR", "CANCELLED", "SKIPPED"] as const;
 
@@ -68,6 +71,10 @@ export const logRecordSchema = z.object({
   prompt_blueprint: promptBlueprintSchema.nullish(),
   error_type: errorTypeSchema.nullish(),
   error_message: z.string().nullish(),
+  /** What the run changed or dropped on the way (`prepareRequest`'s warnings), one line each. */
+  warnings: z.array(z.string().max(2000)).max(100).optional(),
+  /** The snippet versions the run's template was expanded with, in order of first use. */
+  snippets: z.array(snippetUseSchema).max(1000).optional(),
   /** Every provider call of the run, in order; `provider`/`model` above are the one that answered (or failed last). Empty for records not made by `run()`. */
   attempts: z.array(attemptSchema).max(64).default([]),
 });

@@ -45,6 +45,14 @@ export interface RunParams {
   fallbacks?: RunFallback[];
   /** Cancels the provider request (the request is logged as CANCELLED). */
   signal?: AbortSignal;
+  /**
+   * A template's `response_format` that the provider can't enforce (a
+   * completion template on OpenAI, Claude with extended thinking…) makes
+   * `run()` throw ResponseFormatUnsupportedError; `true` sends the request
+   * without it instead (the result's warnings say so).
+   */
+  allowDroppedResponseFormat?: boolean;
+  allow_dropped_response_format?: boolean;
 }
 
 /** One entry of `run({ fallbacks })`. */
@@ -70,6 +78,7 @@ export interface NormalizedRunParams {
   /** Undefined: the template's. */
   fallbacks: RunFallback[] | undefined;
   signal: AbortSignal | undefined;
+  allowDroppedResponseFormat: boolean;
 }
 
 const schema = z.object({
@@ -84,6 +93,7 @@ const schema = z.object({
   stream: z.boolean().default(false),
   provider: z.string().min(1).optional(),
   model: z.string().min(1).optional(),
+  allowDroppedResponseFormat: z.boolean().default(false),
   fallbacks: z
     .array(z.object({ provider: z.string().min(1), model: z.string().min(1), parameters: z.record(z.string(), z.unknown()).optional() }).strict())
     .max(16)
@@ -97,6 +107,7 @@ const pairs = [
   ["inputVariables", "input_variables"],
   ["groupId", "group_id"],
   ["modelParameterOverrides", "model_parameter_overrides"],
+  ["allowDroppedResponseFormat", "allow_dropped_response_format"],
 ] as const;
 
 /** Every key `run()` takes besides `signal`, built once. */
@@ -144,6 +155,7 @@ export function normalizeRunParams(params: RunParams): NormalizedRunParams {
     model: data.model,
     fallbacks: data.fallbacks,
     signal,
+    allowDroppedResponseFormat: data.allowDroppedResponseFormat,
   };
 }
 
@@ -164,7 +176,7 @@ type ParsedRunParams = z.output<typeof schema>;
 
 /** The schema's checks and output for the common shapes; undefined when zod must decide (and word the error). */
 function fastParse(input: Record<string, unknown>): ParsedRunParams | undefined {
-  const { promptName, promptVersion, promptReleaseLabel, inputVariables, tags, metadata, groupId, modelParameterOverrides, stream, provider, model, fallbacks } = input;
+  const { promptName, promptVersion, promptReleaseLabel, inputVariables, tags, metadata, groupId, modelParameterOverrides, stream, provider, model, allowDroppedResponseFormat, fallbacks } = input;
   // Fallbacks are rare enough to leave to zod.
   if (fallbacks !== undefined) return undefined;
   if (typeof promptName !== "string" || promptName.length === 0) return undefined;
@@ -172,6 +184,7 @@ function fastParse(input: Record<string, unknown>): ParsedRunParams | undefined 
   if (!isOptionalNonEmptyString(promptReleaseLabel) || !isOptionalNonEmptyString(provider) || !isOptionalNonEmptyString(model)) return undefined;
   if (groupId !== undefined && !Number.isSafeInteger(groupId)) return undefined;
   if (stream !== undefined && typeof stream !== "boolean") return undefined;
+  if (allowDroppedResponseFormat !== undefined && typeof allowDroppedResponseFormat !== "boolean") return undefined;
   if (inputVariables !== undefined && !isPlainRecord(inputVariables)) return undefined;
   if (modelParameterOverrides !== undefined && !isPlainRecord(modelParameterOverrides)) return undefined;
   if (metadata !== undefined && !(isPlainRecord(metadata) && Object.values(metadata).every((value) => typeof value === "string"))) return undefined;
@@ -189,6 +202,7 @@ function fastParse(input: Record<string, unknown>): ParsedRunParams | undefined 
     stream: stream ?? false,
     provider: provider as string | undefined,
     model: model as string | undefined,
+    allowDroppedResponseFormat: allowDroppedResponseFormat ?? false,
     fallbacks: undefined,
   };
 }

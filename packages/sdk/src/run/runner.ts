@@ -4,6 +4,7 @@ import {
   costUsd,
   prepareRequest,
   ProviderError,
+  streamAccumulatorFor,
   stripSecrets,
   type Attempt,
   type LogRecordInput,
@@ -47,6 +48,10 @@ export interface RunnerDependencies {
   mintRequestId: () => string;
   strictVariables: boolean;
   provider: ProviderCallOptions;
+  /** Origins a template's `base_url` may name besides the official and the environment's ones. */
+  allowedBaseURLs?: readonly string[];
+  /** Told each warning of each run (the default prints each distinct one once per process). */
+  onWarning: (warning: string) => void;
   circuits: CircuitBreakers;
 }
 
@@ -83,9 +88,11 @@ export class Runner {
       provider: params.provider,
       model: params.model,
       parameterOverrides: params.modelParameterOverrides,
+      allowDroppedResponseFormat: params.allowDroppedResponseFormat,
     });
     // A missing key or an untrusted endpoint of the primary fails before anything is sent or logged.
     let endpoint = this.endpointFor(primary);
+    for (const warning of primary.warnings) this.deps.onWarning(warning);
     const targets = fallbackTargets(params.fallbacks, primary.model);
     const context: RunContext = { requestId: this.deps.mintRequestId(), params, prompt, prepared: primary, startedAt: this.deps.now(), attempts: [] };
 
@@ -112,6 +119,7 @@ export class Runner {
       try {
         context.prepared = this.prepareFallback(context, primary, targets[index] as FallbackTarget);
         endpoint = this.endpointFor(context.prepared);
+        for (const warning of context.prepared.warnings) this.deps.onWarning(warning);
       } catch (error) {
         this.logFailure(context, error, null);
         throw error;
@@ -123,6 +131,7 @@ export class Runner {
     return resolveProviderEndpoint(prepared.model.provider, this.deps.env, {
       ...(prepared.model.base_url && { baseURL: prepared.model.base_url }),
       ...(prepared.model.api_key_env && { apiKeyEnv: prepared.model.api_key_env }),
+      trust: { allowedBaseURLs: this.deps.allowedBaseURLs },
     });
   }
 
@@ -138,6 +147,7 @@ export class Runner {
       provider: target.provider,
       model: target.model,
       parameterOverrides: target.parameters,
+      allowDroppedResponseFormat: params.allowDroppedResponseFormat,
     });
   }
 
@@ -201,12 +211,12 @@ export class Runner {
       apiType: prepared.model.api_type,
     });
     this.log(context, { status: "SUCCESS", response: raw, blueprint, usage: prepared.codec.usage(raw) });
-    return { request_id: context.requestId, raw_response: raw, prompt_blueprint: blueprint };
+    return { request_id: context.requestId, raw_response: raw, prompt_blueprint: blueprint, warnings: [...prepared.warnings] };
   }
 
   private async *stream(context: RunContext, events: AsyncIterable<unknown>, endpoint: ProviderEndpoint): AsyncGenerator<RunChunk> {
     const { prepared } = context;
-    const accumulator = prepared.codec.createStreamAccumulator();
+    const accumulator = streamAccumulatorFor(prepared.codec, prepared.kwargs);
     let finished = false;
     try {
       for await (const event of events) {
@@ -215,6 +225,7 @@ export class Runner {
           request_id: context.requestId,
           raw_response: event,
           prompt_blueprint: buildDeltaBlueprint(delta, prepared.model),
+          warnings: [...prepared.warnings],
           done: false,
         };
       }
@@ -296,6 +307,7 @@ export class Runner {
         buildBlueprint({ codec: prepared.codec, kwargs: prepared.kwargs, provider: model.provider, apiType: model.api_type }),
       error_type: outcome.errorType ?? null,
       error_message: outcome.errorMessage ?? null,
+      warnings: prepared.warnings,
       attempts: context.attempts,
     };
     this.deps.shipper.enqueue(record);

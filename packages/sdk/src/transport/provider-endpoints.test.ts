@@ -40,8 +40,9 @@ describe("resolveProviderEndpoint: URLs and auth headers, as received by a serve
     expect(JSON.parse(request.body)).toEqual({ model: "m" });
   });
 
-  it("openai: the template's base URL (an OpenAI-compatible endpoint) wins over OPENAI_BASE_URL", async () => {
-    const request = await received("openai", { OPENAI_API_KEY: "sk-x", OPENAI_BASE_URL: "http://127.0.0.1:1/unused" }, "/chat/completions", {}, `${server.baseURL}/compat/v1`);
+  it("openai: the template's base URL (an OpenAI-compatible endpoint, allow-listed) wins over OPENAI_BASE_URL", async () => {
+    const env = { OPENAI_API_KEY: "sk-x", OPENAI_BASE_URL: "http://127.0.0.1:1/unused", PROMPTLINE_ALLOWED_BASE_URLS: server.baseURL };
+    const request = await received("openai", env, "/chat/completions", {}, `${server.baseURL}/compat/v1`);
     expect(request.url).toBe("/compat/v1/chat/completions");
   });
 

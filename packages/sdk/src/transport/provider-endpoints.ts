@@ -7,6 +7,7 @@
 import { apiKeyEnvPattern, InvalidTemplateError, MissingProviderKeyError, UnsupportedProviderError } from "@promptline/core";
 import { signAwsRequest, type AwsCredentials } from "./aws-sigv4.js";
 import { redactHeaders, secretHeaderValues } from "./secret-redaction.js";
+import { assertTrustedBaseURL, type BaseURLTrust } from "./trusted-base-urls.js";
 
 /** The environment to read, e.g. `process.env`. */
 export type ProviderEnv = Readonly<Record<string, string | undefined>>;
@@ -40,9 +41,12 @@ export interface ResolveProviderEndpointOptions {
   /**
    * The template's provider base URL (`provider_base_url`), for OpenAI-compatible
    * endpoints. It wins over the `*_BASE_URL` variables, as in the official SDK,
-   * except for Azure where `AZURE_OPENAI_ENDPOINT` wins (contract §5.2).
+   * except for Azure where `AZURE_OPENAI_ENDPOINT` wins (contract §5.2). It
+   * must go to a trusted origin (see `trust`), else `UntrustedBaseURLError`.
    */
   baseURL?: string;
+  /** What makes `baseURL`'s origin trusted besides the official endpoint and the environment's base URLs. */
+  trust?: BaseURLTrust;
   /**
    * The template's `api_key_env`: the variable holding the key of an
    * OpenAI-compatible `baseURL`, read instead of `OPENAI_API_KEY` (or
@@ -98,6 +102,11 @@ const secretsByEndpoint = new WeakMap<ProviderEndpoint, readonly string[]>();
  * not already end with them, as the official SDKs do. Empty variables count
  * as unset.
  *
+ * A template's `baseURL` is followed only to a trusted origin: the official
+ * endpoint, an origin of the variables above, `trust.trustedBaseURLs`, or an
+ * allow-listed one (`trust.allowedBaseURLs`, `PROMPTLINE_ALLOWED_BASE_URLS`).
+ *
+ * @throws UntrustedBaseURLError for a template `baseURL` to any other origin, before any request is made.
  * @throws MissingProviderKeyError naming the variable(s) to set, before any request is made.
  * @throws UnsupportedProviderError for a provider not listed above.
  * @throws InvalidTemplateError for an `apiKeyEnv` not ending in `_API_KEY`, on another provider, or without a base URL.
@@ -116,6 +125,11 @@ export function resolveProviderEndpoint(
     return value ? value : undefined;
   };
   const templateBase = options.baseURL?.trim() || undefined;
+  // Checked first, whatever the provider: a credential never goes where the template alone says.
+  // Azure's AZURE_OPENAI_ENDPOINT wins over the template's, which is then not used at all.
+  if (templateBase && !(provider === "openai.azure" && read("AZURE_OPENAI_ENDPOINT"))) {
+    assertTrustedBaseURL(provider, templateBase, env, options.trust);
+  }
   const apiKeyEnv = options.apiKeyEnv?.trim() || undefined;
   if (apiKeyEnv !== undefined) checkApiKeyEnv(provider, apiKeyEnv, templateBase);
   const keyNames = (defaults: string[]) => (apiKeyEnv ? [apiKeyEnv] : defaults);

@@ -1,4 +1,4 @@
-import { InvalidRequestError, PromptNotFoundError, type PromptTemplate } from "@promptline/core";
+import { InvalidRequestError, PromptNotFoundError, versionsOfTarget, type PromptTemplate } from "@promptline/core";
 import { Hono, type Context } from "hono";
 import type { AppDependencies, AppEnv } from "../app-env.js";
 import { requireAdmin } from "../http/auth.js";
@@ -6,6 +6,8 @@ import { NotFoundError } from "../http/route-errors.js";
 import { parseWith, readBody } from "../http/read-json.js";
 import { requireGroups } from "./require-groups.js";
 import { diffJson } from "../services/json-diff.js";
+import { labelView, readLabelTarget } from "./label-views.js";
+import { registryRevision } from "./registry-revision-route.js";
 import type { PromptRecord, PromptVersionRecord, RequestQuery } from "../storage/index.js";
 import {
   batchRequestsBody,
@@ -14,7 +16,7 @@ import {
   listPromptsQuery,
   listRequestsQuery,
   publishPromptBody,
-  setLabelBody,
+  labelCompareQuery,
   trackGroupBody,
   trackMetadataBody,
   trackPromptBody,
@@ -55,7 +57,7 @@ function versionView(version: PromptVersionRecord) {
 }
 
 /** Our own API for the SDK, the CLI and the dashboard. */
-export function apiV1Routes({ storage }: AppDependencies) {
+export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
   const app = new Hono<AppEnv>();
 
   async function promptOr404(c: Context<AppEnv>): Promise<PromptRecord> {
@@ -118,7 +120,18 @@ export function apiV1Routes({ storage }: AppDependencies) {
     const selector = parseWith(versionSelectorQuery, queryOf(c), "query");
     const resolved = await storage.prompts.getVersion(c.var.workspaceId, { name }, selector);
     if (!resolved) throw new PromptNotFoundError(name, selector);
-    return c.json({ prompt: resolved.prompt, version: versionView(resolved.version), labels: resolved.labels });
+    const target = resolved.label_target;
+    if (!target?.routing) return c.json({ prompt: resolved.prompt, version: versionView(resolved.version), labels: resolved.labels });
+    // A split label: everything the SDK needs to pick a version per run without asking again (decision 0008).
+    const others = versionsOfTarget(target).filter((number) => number !== resolved.version.version);
+    const fetched = await Promise.all(others.map((version) => storage.prompts.getVersion(c.var.workspaceId, { id: resolved.prompt.id }, { version })));
+    return c.json({
+      prompt: resolved.prompt,
+      version: versionView(resolved.version),
+      labels: resolved.labels,
+      label: { name: selector.label, split: target.routing.split, sticky_by: target.routing.sticky_by, segments: target.routing.segments },
+      versions: [resolved.version, ...fetched.flatMap((found) => (found ? [found.version] : []))].map(versionView),
+    });
   });
 
   app.get("/prompts/:name/diff", async (c) => {
@@ -139,7 +152,7 @@ export function apiV1Routes({ storage }: AppDependencies) {
 
   app.get("/prompts/:name/labels", async (c) => {
     const prompt = await promptOr404(c);
-    return c.json({ items: await storage.labels.list(c.var.workspaceId, { id: prompt.id }) });
+    return c.json({ items: (await storage.labels.list(c.var.workspaceId, { id: prompt.id })).map(labelView) });
   });
 
   app.get("/prompts/:name/labels/history", async (c) => {
@@ -150,15 +163,36 @@ export function apiV1Routes({ storage }: AppDependencies) {
 
   app.put("/prompts/:name/labels/:label", async (c) => {
     const prompt = await promptOr404(c);
-    const { version } = await readBody(c, setLabelBody);
+    const target = await readLabelTarget(c);
     const label = await storage.labels.set(c.var.workspaceId, {
       prompt: { id: prompt.id },
       name: c.req.param("label"),
-      version,
+      version: target.version,
+      routing: target.routing,
       actor_key_id: c.var.apiKey.id,
     });
-    return c.json(label);
+    return c.json(labelView(label));
   });
+
+  app.post("/prompts/:name/labels/:label/rollback", async (c) => {
+    const prompt = await promptOr404(c);
+    const label = await storage.labels.rollback(c.var.workspaceId, { id: prompt.id }, c.req.param("label"), { actor_key_id: c.var.apiKey.id });
+    return c.json(labelView(label));
+  });
+
+  app.get("/prompts/:name/labels/:label/compare", async (c) => {
+    const prompt = await promptOr404(c);
+    const query = parseWith(labelCompareQuery, queryOf(c), "query");
+    const items = await storage.requests.compareLabel(c.var.workspaceId, {
+      prompt_name: prompt.name,
+      prompt_label: c.req.param("label"),
+      ...(query.from && { from: new Date(query.from).toISOString() }),
+      ...(query.to && { to: new Date(query.to).toISOString() }),
+    });
+    return c.json({ items });
+  });
+
+  app.get("/registry/revision", (c) => registryRevision(c, revisionWatcher));
 
   app.delete("/prompts/:name/labels/:label", async (c) => {
     const prompt = await promptOr404(c);

@@ -1,4 +1,4 @@
-import { InvalidRequestError, promptTemplateSchema, PromptNotFoundError, templateMetadataSchema } from "@promptline/core";
+import { InvalidRequestError, promptTemplateSchema, PromptNotFoundError, resolveLabelVersion, templateMetadataSchema } from "@promptline/core";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv, AppDependencies } from "../app-env.js";
@@ -6,7 +6,7 @@ import { NotFoundError } from "../http/route-errors.js";
 import { readBody } from "../http/read-json.js";
 import { promptNameSchema } from "./api-v1-schemas.js";
 import { requireGroups } from "./require-groups.js";
-import { loggedRequestFrom, logRequestBodySchema } from "../services/log-request.js";
+import { givenScore, loggedRequestFrom, logRequestBodySchema } from "../services/log-request.js";
 import { buildTemplateResponse, getTemplateBodySchema } from "../services/template-response.js";
 import { trackedRequestFrom, trackRequestBodySchema } from "../services/track-request.js";
 import type { PromptSummary, ReleaseLabelRecord, RequestRef } from "../storage/index.js";
@@ -75,7 +75,12 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
     const body = await readBody(c, getTemplateBodySchema);
     const identifier = c.req.param("identifier");
     const selector = { version: body.version ?? null, label: body.label ?? null };
-    const resolved = await storage.prompts.getVersion(c.var.workspaceId, { identifier }, selector);
+    let resolved = await storage.prompts.getVersion(c.var.workspaceId, { identifier }, selector);
+    // A split or segmented label: pick the version as our SDK would, from the run's metadata (decision 0008).
+    if (resolved?.label_target?.routing && body.label) {
+      const { version } = resolveLabelVersion(resolved.label_target, { prompt: resolved.prompt.name, label: body.label, metadata: body.metadata_filters });
+      if (version !== resolved.version.version) resolved = await storage.prompts.getVersion(c.var.workspaceId, { id: resolved.prompt.id }, { version });
+    }
     if (!resolved) {
       throw new PromptNotFoundError(identifier, {
         ...(body.version != null && { version: body.version }),
@@ -199,7 +204,8 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
     record.prompt_id = prompt?.id ?? null;
     await requireGroups(storage, c.var.workspaceId, [record.group_id]);
     const row = await storage.requests.insert(c.var.workspaceId, record);
-    if (body.score != null) await storage.scores.add(c.var.workspaceId, { request: row.id, score: body.score, name: body.score_name ?? null });
+    const score = givenScore(body);
+    if (score !== null) await storage.scores.add(c.var.workspaceId, { request: row.id, score, name: body.score_name ?? null });
     return c.json({ ...row, prompt_version: row.prompt_blueprint, prompt_version_number: row.prompt_version }, 201);
 
     async function promptOf(ref: number | string | null | undefined) {

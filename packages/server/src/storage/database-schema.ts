@@ -78,6 +78,8 @@ export interface ReleaseLabelTable {
   prompt_id: number;
   name: string;
   prompt_version_id: number;
+  /** JSON `LabelRouting` of a split label; null for a plain one (migration 0005). */
+  routing: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -91,6 +93,9 @@ export interface LabelHistoryTable {
   from_version: number | null;
   /** Null when the label was deleted. */
   to_version: number | null;
+  /** JSON `LabelRouting` before and after the move, when the label was (or became) a split. */
+  from_routing: string | null;
+  to_routing: string | null;
   actor_key_id: number | null;
   created_at: string;
 }
@@ -132,6 +137,10 @@ export interface RequestLogTable {
   prompt_blueprint: string | null;
   error_type: string | null;
   error_message: string | null;
+  /** JSON array of strings, or null when there were none (migration 0006). */
+  warnings: string | null;
+  /** JSON array of `{name, version}`, or null when no snippet was used (migration 0006). */
+  snippets: string | null;
   /** JSON array of the run's provider attempts, or null when there were none to list (migration 0007). */
   attempts: string | null;
   created_at: string;

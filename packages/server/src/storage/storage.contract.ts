@@ -413,6 +413,8 @@ export function storageContract(factory: StorageFactory): void {
           prompt_blueprint: { prompt_template: chat("Hello Ada"), metadata: { model: { provider: "openai", name: "gpt-4o-mini", parameters: {} } } },
           error_type: "PROVIDER_RATE_LIMIT",
           error_message: "Rate limit reached",
+          warnings: ['Dropped "logprobs": o3 does not accept it.'],
+          snippets: [{ name: "tone", version: 2 }],
           attempts: [
             { provider: "anthropic", model: "claude-sonnet-4", status: "SKIPPED", error_type: "CIRCUIT_OPEN", latency_ms: 0 },
             { provider: "openai", model: "gpt-4o-mini", status: "ERROR", error_type: "PROVIDER_RATE_LIMIT", latency_ms: 812.5 },
@@ -449,6 +451,8 @@ export function storageContract(factory: StorageFactory): void {
           tags: [],
           metadata: {},
           group_id: null,
+          warnings: [],
+          snippets: [],
           attempts: [],
         });
       });

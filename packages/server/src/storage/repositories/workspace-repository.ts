@@ -1,5 +1,6 @@
 import { InvalidRequestError, PromptlineError } from "@promptline/core";
 import type { WorkspaceRecord, WorkspaceRepository } from "../storage.js";
+import { registryRevisionReader } from "./registry-revision.js";
 import type { RepositoryContext } from "./repository-context.js";
 
 export const defaultWorkspaceSlug = "default";
@@ -19,7 +20,11 @@ export function createWorkspaceRepository({ db, timestamp }: RepositoryContext):
       .returning(workspaceColumns)
       .executeTakeFirst();
 
+  const registryRevision = registryRevisionReader(db);
+
   return {
+    registryRevision,
+
     async create({ slug, name }) {
       if (slug.trim() === "") throw new InvalidRequestError("A workspace needs a non-empty slug.", ["slug"]);
       const created = await insertIfAbsent(slug, name ?? slug);
