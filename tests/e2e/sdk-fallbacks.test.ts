@@ -28,6 +28,7 @@ afterEach(() => {
   h.fakes.reset();
 });
 
+type StoredAttempt = { provider: string; model: string; status: string; error_type: string | null; latency_ms: number };
 type Message = { role: string; content: { type: string; text?: string }[] };
 const answerOf = (result: { prompt_blueprint: unknown }) =>
   ((result.prompt_blueprint as { prompt_template: { messages: Message[] } }).prompt_template.messages.at(-1)?.content ?? [])
@@ -176,7 +177,7 @@ describe("fallbacks", () => {
     const error = await caught(h.client.run({ promptName: "chain", inputVariables: { name: "Ada" } }));
     expect(error).toMatchObject({ provider: "anthropic", status: 529 });
     const [record] = await h.client.flush().then(() => h.records(`provider=anthropic&status=ERROR&limit=1`));
-    expect(record!.attempts.map((attempt) => [attempt.provider, attempt.status])).toEqual([
+    expect((record!.attempts as StoredAttempt[]).map((attempt) => [attempt.provider, attempt.status])).toEqual([
       ["openai", "ERROR"],
       ["anthropic", "ERROR"],
     ]);

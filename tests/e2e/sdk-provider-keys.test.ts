@@ -20,7 +20,11 @@ beforeAll(async () => {
   fakes = await startFakeProviders({ apiKeys: { openai: compatKey } });
   server = await startServer({ database: "sqlite::memory:", port: 0, apiKey });
   const { OPENAI_BASE_URL: _unused, ...env } = fakes.env;
-  client = new Promptline({ apiKey, baseURL: server.url, env: { ...env, OPENAI_API_KEY: "sk-openai-key-not-for-together", TOGETHER_API_KEY: compatKey }, flushOnExit: false });
+  client = new Promptline({ apiKey, baseURL: server.url, env: { ...env, OPENAI_API_KEY: "sk-openai-key-not-for-together", TOGETHER_API_KEY: compatKey },
+    // With OPENAI_BASE_URL gone, the template's base_url is trusted only once allowed.
+    allowedBaseURLs: [fakes.url],
+    flushOnExit: false,
+  });
 });
 afterAll(async () => {
   await client?.close({ timeoutMs: 200 });

@@ -108,7 +108,7 @@ describe("resolveProviderEndpoint: URLs and auth headers, as received by a serve
   });
 
   it("api_key_env: an OpenAI-compatible base URL gets the key of its own variable, never OPENAI_API_KEY", async () => {
-    const env = { OPENAI_API_KEY: "sk-openai-must-not-leak", TOGETHER_API_KEY: "together-key" };
+    const env = { OPENAI_API_KEY: "sk-openai-must-not-leak", TOGETHER_API_KEY: "together-key", PROMPTLINE_ALLOWED_BASE_URLS: `${server.baseURL},https://router.example,https://compat.example` };
     const request = await received("openai", env, "/chat/completions", {}, `${server.baseURL}/together/v1`);
     expect(request.headers.authorization).toBe("Bearer sk-openai-must-not-leak");
     const before = server.requests.length;
@@ -120,7 +120,7 @@ describe("resolveProviderEndpoint: URLs and auth headers, as received by a serve
   });
 
   it("api_key_env: a name not ending in _API_KEY, another provider or no base URL is a template error; a missing variable is named", () => {
-    const env = { AWS_SECRET_ACCESS_KEY: "secret", DATABASE_URL: "postgres://x", X_API_KEY: "x" };
+    const env = { AWS_SECRET_ACCESS_KEY: "secret", DATABASE_URL: "postgres://x", X_API_KEY: "x", PROMPTLINE_ALLOWED_BASE_URLS: "https://compat.example" };
     for (const name of ["AWS_SECRET_ACCESS_KEY", "DATABASE_URL", "together_api_key", "API_KEY", "X_API_KEY_2"]) {
       expect(() => resolveProviderEndpoint("openai", env, { baseURL: "https://compat.example/v1", apiKeyEnv: name })).toThrow(
         expect.objectContaining({ code: "invalid_template", message: expect.stringContaining("_API_KEY") }),
