@@ -174,12 +174,13 @@ export class Runner {
       return { ok: false, error, fallBack: true };
     }
     const startedAt = this.deps.now();
-    const { path, body } = prepared.codec.toHttpRequest(prepared.kwargs, { stream: params.stream });
+    const { path, body, headers } = prepared.codec.toHttpRequest(prepared.kwargs, { stream: params.stream });
     try {
       const response = await sendProviderRequest({
         endpoint,
         path,
         body,
+        ...(headers && { headers }),
         stream: params.stream,
         fetch: this.deps.fetch,
         ...(params.signal && { signal: params.signal }),
