@@ -108,6 +108,11 @@ class Resolution {
         continue;
       }
 
+      if (sameProvider && canonical === "response_format" && this.family.accepts.includes(key)) {
+        // Anthropic's native `output_format` stays native on another Claude model (the canonical name is a forced tool).
+        this.put({ [key]: cloneData(value) });
+        continue;
+      }
       const targetName = this.family.names[canonical];
       if (targetName === undefined) {
         this.warnings.push(`Dropped "${key}": ${this.label} ${sameProvider ? "does not accept it" : "has no equivalent"}.`);
