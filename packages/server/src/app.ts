@@ -5,11 +5,12 @@ import { requireApiKey } from "./http/auth.js";
 import { errorBody, toErrorResponse } from "./http/error-handler.js";
 import { requireJsonBody } from "./http/read-json.js";
 import { limitBodySize } from "./http/request-body.js";
+import { mountPermissions, requirePermission } from "./http/permissions.js";
 import { createSessions } from "./http/session.js";
-import { apiV1Routes } from "./routes/api-v1-routes.js";
-import { dashboardApiRoutes, dashboardRoutes, type DashboardOptions } from "./routes/dashboard-routes.js";
+import { apiV1Permissions, apiV1Routes } from "./routes/api-v1-routes.js";
+import { dashboardApiPermissions, dashboardApiRoutes, dashboardRoutes, type DashboardOptions } from "./routes/dashboard-routes.js";
 import { buildOpenApiDocument } from "./routes/openapi.js";
-import { promptLayerRoutes } from "./routes/promptlayer-routes.js";
+import { promptLayerPermissions, promptLayerRoutes } from "./routes/promptlayer-routes.js";
 import type { Storage } from "./storage/index.js";
 
 export interface CreateAppOptions extends DashboardOptions {
@@ -52,6 +53,15 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
 
   const authenticated = new Hono<AppEnv>();
   authenticated.use("*", requireApiKey(storage, sessions.keyFromCookie));
+  // Every authenticated route has a row here (decision 0007); the key's role must reach it, whatever the body says.
+  authenticated.use(
+    "*",
+    requirePermission({
+      ...mountPermissions("/api/v1", dashboardApiPermissions),
+      ...mountPermissions("/api/v1", apiV1Permissions),
+      ...mountPermissions("/", promptLayerPermissions),
+    }),
+  );
   authenticated.use("*", requireJsonBody);
   authenticated.route("/api/v1", dashboardApiRoutes({ storage, playground: options.playground }));
   authenticated.route("/api/v1", apiV1Routes(dependencies));

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import type { StorageDialect } from "../dialects/storage-dialect.js";
 import { initialMigration } from "./0001-initial.js";
 import { registryRevisionMigration } from "./0002-registry-revision.js";
+import { keyRolesMigration } from "./0004-key-roles.js";
 
 /**
  * The migrations, in code (no directory scan, so they survive bundling).
@@ -13,6 +14,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       Promise.resolve({
         "0001-initial": initialMigration(dialect),
         "0002-registry-revision": registryRevisionMigration,
+        "0004-key-roles": keyRolesMigration(dialect),
       }),
   };
 }

@@ -3,6 +3,7 @@ import type { PromptTemplate, TemplateMetadata } from "@promptline/core";
 import type { Kysely, Selectable } from "kysely";
 import type { Database, PromptTable, PromptVersionTable } from "../database-schema.js";
 import { fromJson } from "../internal/json.js";
+import { requireLabelWritable } from "./protected-label-repository.js";
 import { raiseRegistryRevision } from "./registry-revision.js";
 import type { PromptRecord, PromptRef, PromptVersionRecord, ReleaseLabelRecord, VersionSelector } from "../storage.js";
 
@@ -100,12 +101,25 @@ export function selectLabels(db: Kysely<Database>, workspaceId: number) {
 /**
  * Points label `name` of the prompt at `version`, creating it if needed, and
  * records the move. The caller holds the prompt's lock (`lockPrompt`).
+ * Throws `LabelProtectedError` (before writing) when the label is protected
+ * and the actor may not change protected labels.
  */
 export async function moveLabel(
   db: Kysely<Database>,
-  target: { workspaceId: number; promptId: number; name: string; version: PromptVersionRow; actorKeyId: number | null; now: string },
+  target: {
+    workspaceId: number;
+    promptId: number;
+    name: string;
+    version: PromptVersionRow;
+    actorKeyId: number | null;
+    /** Default true (see `LabelActor`). */
+    mayChangeProtected?: boolean;
+    now: string;
+  },
 ): Promise<void> {
   const { workspaceId, promptId, name, version, actorKeyId, now } = target;
+  // Checked even when the label already points there: the answer must not depend on where it points.
+  await requireLabelWritable(db, workspaceId, name, { may_change_protected: target.mayChangeProtected ?? true });
   const current = await selectLabels(db, workspaceId)
     .where("release_label.prompt_id", "=", promptId)
     .where("release_label.name", "=", name)
