@@ -249,5 +249,22 @@ if (!existsSync(chromiumPath)) {
       expect(await page.evaluate(() => document.activeElement?.getAttribute("type"))).toBe("search");
       await screenshot("prompts");
     });
+
+    it("shows a run's warnings on its request page", { timeout: 60_000 }, async () => {
+      // Signed in by the test above; o3 takes no temperature, so the run drops it with a warning.
+      const warned = new Promptline({ apiKey, baseURL: server.url, env: fakes.env, flushOnExit: false, onWarning: () => undefined });
+      try {
+        const result = await warned.run({ promptName: "haiku", inputVariables: { topic: "otters" }, model: "o3", modelParameterOverrides: { temperature: 0.3 } });
+        expect(result.warnings.length).toBeGreaterThan(0);
+        await warned.flush();
+        await page.goto(`${server.url}/requests/${result.request_id}`);
+        const callout = page.getByRole("note", { name: "Warnings" });
+        await callout.waitFor();
+        expect(await callout.locator("li").allTextContents()).toEqual(result.warnings);
+        await screenshot("request-warnings");
+      } finally {
+        await warned.close({ timeoutMs: 2000 });
+      }
+    });
   });
 }

@@ -17,6 +17,8 @@ export interface ProviderCase {
   modelInPath?: boolean;
   /** Removes variables from the fakes' env (the OpenAI-compatible case must not lean on OPENAI_BASE_URL). */
   dropEnv?: string[];
+  /** Origins the client must allow for the template's `base_url` (trusted provider endpoints). */
+  allowedBaseURLs?: string[];
 }
 
 /** Every provider of the core issue, plus an OpenAI-compatible endpoint reached through `metadata.model.base_url`. */
@@ -34,10 +36,13 @@ export function providerCases(fakes: FakeProviders): ProviderCase[] {
       modelInPath: true,
       model: { provider: "amazon.bedrock", name: "anthropic.claude-3-haiku-20240307-v1:0", parameters: { temperature: 0.5, max_tokens: 300 } },
     },
+    { id: "openrouter", fake: "openrouter", model: { provider: "openrouter", name: "openai/gpt-4o-mini", parameters: { temperature: 0.5 } } },
     {
       id: "openai-compatible",
       fake: "openai",
       dropEnv: ["OPENAI_BASE_URL"],
+      // With OPENAI_BASE_URL gone, the template's base_url is trusted only once allowed.
+      allowedBaseURLs: [fakes.url],
       model: { provider: "openai", name: "deepseek-chat", api_type: "chat-completions", base_url: fakes.baseURLs.openai, parameters: { temperature: 0.5 } },
     },
   ];

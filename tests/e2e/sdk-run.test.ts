@@ -24,6 +24,7 @@ const textOf = (message: Message | undefined) =>
 const responseKey: Record<string, string> = {
   "openai-chat": "choices",
   "openai-compatible": "choices",
+  openrouter: "choices",
   azure: "choices",
   mistral: "choices",
   "openai-responses": "output",
@@ -51,12 +52,12 @@ function isProviderEvent(id: string, event: unknown): boolean {
 
 describe.each([false, true])("run() with stream: %s", (stream) => {
   // The cases need the fakes' URLs, so they are read when the tests run.
-  const ids = ["openai-chat", "openai-responses", "azure", "anthropic", "google", "mistral", "bedrock", "openai-compatible"];
+  const ids = ["openai-chat", "openai-responses", "azure", "anthropic", "google", "mistral", "bedrock", "openai-compatible", "openrouter"];
 
   it.each(ids)("%s: renders, calls the provider, returns the tool call, logs the record", async (id) => {
     const testCase = providerCases(h.fakes).find((each) => each.id === id) as ProviderCase;
     const env = Object.fromEntries(Object.entries(h.fakes.env).filter(([name]) => !testCase.dropEnv?.includes(name)));
-    const client = testCase.dropEnv ? h.makeClient({ env }) : h.client;
+    const client = testCase.dropEnv ? h.makeClient({ env, ...(testCase.allowedBaseURLs && { allowedBaseURLs: testCase.allowedBaseURLs }) }) : h.client;
     const name = `weather-${id}-${stream}`;
     await client.templates.publish({ prompt_name: name, prompt_template: weatherTemplate(), metadata: { model: testCase.model } });
     h.fakes.queue(testCase.fake, { text: "Let me check.", toolCalls: [{ name: "get_weather", arguments: { city: "Paris" } }] });

@@ -27,7 +27,8 @@ import { isTransientRegistryError, RegistryClient } from "./registry/registry-cl
 import { normalizeRunParams, type RunParams } from "./run/run-params.js";
 import type { RunChunk, RunResult } from "./run/run-result.js";
 import { Runner, type CachedPrompt, type ProviderCallOptions } from "./run/runner.js";
-import type { ProviderEnv } from "./transport/index.js";
+import { warnOncePerProcess } from "./run/warn-once.js";
+import { allowedOrigins, type ProviderEnv } from "./transport/index.js";
 
 /** A template to use when the registry can't be reached (a cold start with the registry down). */
 export interface FallbackPrompt {
@@ -60,10 +61,20 @@ export interface PromptlineOptions {
   logging?: { batchSize?: number; flushIntervalMs?: number; maxQueueSize?: number; retryBaseDelayMs?: number; maxRetryDelayMs?: number };
   /** Called with registry and logging failures (a refresh that failed, a batch not delivered yet, a record dropped), which never reach `run()`'s caller. Default: `console.warn`, at most once a minute. */
   onError?: (error: unknown) => void;
+  /** Told each warning of each run (also on the result's `warnings` and in the log). Default: `console.warn`, each distinct warning once per process. */
+  onWarning?: (warning: string) => void;
   /** Flush pending logs when the process is about to exit. Default true. */
   flushOnExit?: boolean;
   /** Where provider keys and endpoints (and `PROMPTLINE_*` defaults) come from. Default `process.env`. Keys are never passed in code. */
   env?: ProviderEnv;
+  /**
+   * Origins a template's `metadata.model.base_url` may send provider keys to,
+   * besides each provider's official endpoint and the base URLs of `env`
+   * (`OPENAI_BASE_URL`, …), e.g. `["https://llm-gateway.internal"]`. Added to
+   * `PROMPTLINE_ALLOWED_BASE_URLS` (comma-separated). A template naming any
+   * other origin makes `run()` throw `UntrustedBaseURLError` before sending anything.
+   */
+  allowedBaseURLs?: string[];
   /** The `fetch` used for the registry and the providers. Default: the global one. */
   fetch?: typeof fetch;
   /** The clock, in epoch milliseconds. Default `Date.now`. */
@@ -176,6 +187,9 @@ export class Promptline {
       mintRequestId: () => uuidv7(now(), randomIdBytes()),
       strictVariables: options.strictVariables ?? true,
       provider: options.providerOptions ?? {},
+      // Checked now: a typo in the allow list shows at start-up, not at the first run.
+      allowedBaseURLs: [...allowedOrigins(env, options.allowedBaseURLs)],
+      onWarning: options.onWarning ?? warnOncePerProcess,
     });
 
     this.templates = {
@@ -255,7 +269,7 @@ export class Promptline {
    * Leaving the loop early cancels the provider request.
    *
    * @throws MissingVariablesError, PromptNotFoundError, InvalidRequestError,
-   *   MissingProviderKeyError (before any provider request); ProviderError
+   *   MissingProviderKeyError, UntrustedBaseURLError (before any provider request); ProviderError
    *   (after logging the request as ERROR); ProviderAbortError (`signal`);
    *   RegistryError (cold cache, registry unreachable, no fallback).
    *

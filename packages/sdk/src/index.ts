@@ -33,6 +33,7 @@ export type { RunChunk, RunResult } from "./run/run-result.js";
 export type { ProviderCallOptions } from "./run/runner.js";
 export type { FlushResult, ShipperStats } from "./logging/log-shipper.js";
 export type { ProviderEnv } from "./transport/index.js";
+export { assertTrustedBaseURL, type BaseURLTrust } from "./transport/trusted-base-urls.js";
 export { ProviderAbortError } from "./transport/provider-abort-error.js";
 export {
   InvalidRequestError,
@@ -45,6 +46,7 @@ export {
   RegistryError,
   UnauthorizedError,
   UnsupportedProviderError,
+  UntrustedBaseURLError,
 } from "@promptline/core";
 export type {
   AssistantMessage,

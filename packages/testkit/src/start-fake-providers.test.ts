@@ -33,6 +33,7 @@ describe("startFakeProviders", () => {
       google: `${fakes.url}/google`,
       mistral: `${fakes.url}/mistral`,
       bedrock: `${fakes.url}/bedrock`,
+      openrouter: `${fakes.url}/openrouter/api/v1`,
     });
     expect(fakes.env).toMatchObject({
       OPENAI_BASE_URL: fakes.baseURLs.openai,
@@ -42,6 +43,7 @@ describe("startFakeProviders", () => {
       MISTRAL_BASE_URL: fakes.baseURLs.mistral,
       BEDROCK_BASE_URL: fakes.baseURLs.bedrock,
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fakes.baseURLs.bedrock,
+      OPENROUTER_BASE_URL: fakes.baseURLs.openrouter,
     });
   });
 

@@ -13,6 +13,7 @@ import { bedrockProvider } from "./providers/bedrock.js";
 import { googleProvider } from "./providers/google.js";
 import { mistralProvider } from "./providers/mistral.js";
 import { openAiProvider } from "./providers/openai.js";
+import { openRouterProvider } from "./providers/openrouter.js";
 import type { FakeProvider } from "./providers/provider.js";
 import type { FakeFault, FakeProviderName, FakeReply, RecordedRequest } from "./types.js";
 import { FAKE_PROVIDER_NAMES } from "./types.js";
@@ -24,6 +25,7 @@ const PROVIDERS: Record<FakeProviderName, FakeProvider> = {
   google: googleProvider,
   mistral: mistralProvider,
   bedrock: bedrockProvider,
+  openrouter: openRouterProvider,
 };
 
 /** The Azure OpenAI API version the fakes' `env` advertises (any non-empty version is accepted). */
@@ -46,7 +48,7 @@ export interface FakeProviders {
   /**
    * The base URL each official SDK takes: `openai` → OpenAI `baseURL` (`…/openai/v1`), `azure` → the
    * AzureOpenAI `endpoint`, `anthropic` → Anthropic `baseURL` (no `/v1`), `google` → genai
-   * `httpOptions.baseUrl`, `mistral` → Mistral `serverURL`, `bedrock` → the Bedrock runtime endpoint.
+   * `httpOptions.baseUrl`, `mistral` → Mistral `serverURL`, `bedrock` → the Bedrock runtime endpoint, `openrouter` → an OpenAI client's `baseURL` for OpenRouter (`…/openrouter/api/v1`).
    */
   readonly baseURLs: Readonly<Record<FakeProviderName, string>>;
   /** Environment variables that point the official SDKs and ours at the fakes, with fake keys. */
@@ -125,6 +127,8 @@ function fakeEnv(baseURLs: Record<FakeProviderName, string>, apiKeys: Partial<Re
     AWS_ACCESS_KEY_ID: accessKeyId,
     AWS_SECRET_ACCESS_KEY: "fake-aws-secret-access-key",
     AWS_REGION: "us-east-1",
+    OPENROUTER_BASE_URL: baseURLs.openrouter,
+    OPENROUTER_API_KEY: apiKeys.openrouter ?? "sk-or-v1-fake-openrouter-key",
   };
 }
 
@@ -273,6 +277,7 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
     google: `${url}/google`,
     mistral: `${url}/mistral`,
     bedrock: `${url}/bedrock`,
+    openrouter: `${url}/openrouter/api/v1`,
   };
   const script = (provider: FakeProviderName, items: Scripted[]) => scripts.get(provider)?.push(...items);
 

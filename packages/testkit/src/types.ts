@@ -1,5 +1,5 @@
 /** The provider fakes served by {@link startFakeProviders}, one path prefix each (`/openai`, `/azure`, …). */
-export type FakeProviderName = "openai" | "azure" | "anthropic" | "google" | "mistral" | "bedrock";
+export type FakeProviderName = "openai" | "azure" | "anthropic" | "google" | "mistral" | "bedrock" | "openrouter";
 
 /** Every provider name, in the order the fakes list them. */
 export const FAKE_PROVIDER_NAMES: readonly FakeProviderName[] = [
@@ -9,6 +9,7 @@ export const FAKE_PROVIDER_NAMES: readonly FakeProviderName[] = [
   "google",
   "mistral",
   "bedrock",
+  "openrouter",
 ];
 
 /** A tool call the fake model makes. */

@@ -150,7 +150,7 @@ interface RowResult {
 }
 
 /** Errors that every other row would hit too: stop the batch instead of failing each row. */
-const fatalCodes = new Set(["prompt_not_found", "unauthorized", "missing_provider_key", "unsupported_provider", "registry_error", "invalid_request"]);
+const fatalCodes = new Set(["prompt_not_found", "unauthorized", "missing_provider_key", "unsupported_provider", "untrusted_base_url", "registry_error", "invalid_request"]);
 
 function parseRows(text: string): ({ variables: Record<string, unknown> } | { error: string })[] {
   return text

@@ -4,7 +4,7 @@ import { bedrockConverseCodec } from "./bedrock/index.js";
 import type { ProviderCodec } from "./codec.js";
 import { googleCodec, googleCompletionCodec } from "./google/index.js";
 import { mistralCodec } from "./mistral/index.js";
-import { azureOpenaiChatCodec, openaiChatCodec } from "./openai-chat/index.js";
+import { azureOpenaiChatCodec, openaiChatCodec, openrouterChatCodec } from "./openai-chat/index.js";
 import { azureOpenaiCompletionsCodec, openaiCompletionsCodec } from "./openai-completions/index.js";
 import { azureOpenaiResponsesCodec, openaiResponsesCodec } from "./openai-responses/index.js";
 
@@ -12,6 +12,7 @@ import { azureOpenaiResponsesCodec, openaiResponsesCodec } from "./openai-respon
 export const allCodecs: readonly ProviderCodec[] = [
   openaiChatCodec,
   azureOpenaiChatCodec,
+  openrouterChatCodec,
   openaiCompletionsCodec,
   azureOpenaiCompletionsCodec,
   openaiResponsesCodec,
@@ -67,6 +68,8 @@ export function codecFor(selector: CodecSelector): ProviderCodec {
     }
     case "mistral":
       return mistralCodec;
+    case "openrouter":
+      return openrouterChatCodec;
     case "amazon.bedrock":
       return bedrockConverseCodec;
     default:

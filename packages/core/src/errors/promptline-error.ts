@@ -16,6 +16,7 @@ export type PromptlineErrorCode =
   | "provider_error"
   | "missing_provider_key"
   | "unsupported_provider"
+  | "untrusted_base_url"
   | "registry_error"
   | "unauthorized"
   | "conflict"
@@ -242,6 +243,33 @@ export class UnsupportedProviderError extends PromptlineError {
 
   override toJSON() {
     return { ...super.toJSON(), provider: this.provider };
+  }
+}
+
+/**
+ * A template's `base_url` would send a provider credential to an origin that
+ * is not trusted: not the provider's official endpoint, not a base URL of the
+ * environment, not an allow-listed origin. Thrown before any request is sent.
+ */
+export class UntrustedBaseURLError extends PromptlineError {
+  readonly provider: string;
+  /** The origin the template names, e.g. `https://collector.example`. */
+  readonly origin: string;
+
+  constructor(provider: string, origin: string, details: { envVars?: readonly string[] } & PromptlineErrorOptions = {}) {
+    const envHint = details.envVars?.length ? `, or set ${details.envVars.join(" or ")} to it` : "";
+    super(
+      "untrusted_base_url",
+      `The template's base_url sends the ${provider} credentials to ${origin}, which is not a trusted endpoint: nothing was sent. To allow it, add "${origin}" to new Promptline({ allowedBaseURLs: [...] }) or to PROMPTLINE_ALLOWED_BASE_URLS (comma-separated origins)${envHint}.`,
+      details,
+    );
+    this.name = "UntrustedBaseURLError";
+    this.provider = provider;
+    this.origin = origin;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), provider: this.provider, origin: this.origin };
   }
 }
 

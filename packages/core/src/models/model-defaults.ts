@@ -244,6 +244,22 @@ const bedrockFamilies: ProviderFamilies = {
   "mistral.": bedrockConverse,
 };
 
+// ---------------------------------------------------------------- OpenRouter
+
+/**
+ * OpenRouter takes OpenAI's Chat Completions parameters for every model it
+ * routes to (it translates them upstream), plus its own routing knobs.
+ * Model ids carry the vendor (`openai/gpt-4o`), so one family serves all.
+ */
+const openRouterChat: ModelFamilyRules = {
+  ...openAiChat,
+  names: { ...openAiChat.names, top_k: "top_k", reasoning_effort: "reasoning_effort" },
+  accepts: [...openAiChat.accepts, "reasoning", "provider", "models", "transforms", "route", "usage", "min_p", "top_a", "repetition_penalty"],
+  efforts: ["minimal", "low", "medium", "high"],
+};
+
+const openRouterFamilies: ProviderFamilies = { "*": openRouterChat };
+
 // ---------------------------------------------------------------- the table
 
 /**
@@ -259,6 +275,7 @@ export const modelDefaults = {
   google: googleFamilies,
   mistral: mistralFamilies,
   "amazon.bedrock": bedrockFamilies,
+  openrouter: openRouterFamilies,
   vertexai: { ...anthropicFamilies, claude: anthropicFamilies["*"], ...googleFamilies },
 } as const satisfies Record<string, ProviderFamilies>;
 

@@ -19,6 +19,10 @@ export type RequestStatus = z.infer<typeof requestStatusSchema>;
 
 export const errorTypeSchema = z.enum([...providerErrorTypes, "CANCELLED"]);
 
+/** One snippet (`@@@name@@@`) a run used: the prompt and the version that was expanded. */
+export const snippetUseSchema = z.object({ name: z.string().min(1).max(512), version: z.number().int().positive() });
+export type SnippetUse = z.infer<typeof snippetUseSchema>;
+
 /** Metadata values are strings, as PromptLayer requires. */
 export const logMetadataSchema = z.record(z.string(), z.string());
 
@@ -54,6 +58,10 @@ export const logRecordSchema = z.object({
   prompt_blueprint: promptBlueprintSchema.nullish(),
   error_type: errorTypeSchema.nullish(),
   error_message: z.string().nullish(),
+  /** What the run changed or dropped on the way (`prepareRequest`'s warnings), one line each. */
+  warnings: z.array(z.string().max(2000)).max(100).optional(),
+  /** The snippet versions the run's template was expanded with, in order of first use. */
+  snippets: z.array(snippetUseSchema).max(1000).optional(),
 });
 export type LogRecord = z.infer<typeof logRecordSchema>;
 export type LogRecordInput = z.input<typeof logRecordSchema>;

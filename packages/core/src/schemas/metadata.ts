@@ -10,6 +10,7 @@ export const knownProviders = [
   "vertexai",
   "mistral",
   "amazon.bedrock",
+  "openrouter",
 ] as const;
 export type KnownProvider = (typeof knownProviders)[number];
 

@@ -20,6 +20,10 @@ describe("priceFor", () => {
     ["mistral", "mistral-large-2411", "mistral", "mistral-large"],
     ["amazon.bedrock", "us.anthropic.claude-3-5-haiku-20241022-v1:0", "amazon.bedrock", "anthropic.claude-3-5-haiku"],
     ["amazon.bedrock", "amazon.nova-pro-v1:0", "amazon.bedrock", "amazon.nova-pro"],
+    ["openrouter", "openai/gpt-4o-mini", "openai", "gpt-4o-mini"],
+    ["openrouter", "anthropic/claude-sonnet-4.5", "anthropic", "claude-sonnet-4-5"],
+    ["openrouter", "google/gemini-2.5-flash", "google", "gemini-2.5-flash"],
+    ["openrouter", "mistralai/mistral-large-2411", "mistral", "mistral-large"],
   ])("%s %s → %s %s", (provider, model, tableProvider, entry) => {
     expect(priceFor(provider, model)).toMatchObject({ provider: tableProvider, model: entry });
   });
@@ -30,6 +34,9 @@ describe("priceFor", () => {
     ["openai.azure", "my-deployment"],
     ["google", "gemini-2.5-flash-image-preview"],
     ["huggingface", "gpt-4o"],
+    ["openrouter", "meta-llama/llama-3.3-70b-instruct"],
+    ["openrouter", "openai/gpt-4o:free"],
+    ["openrouter", "gpt-4o"],
   ])("has no price for %s %s", (provider, model) => {
     expect(priceFor(provider, model)).toBeNull();
   });

@@ -61,7 +61,7 @@ function lookUpPrice(provider: string, model: string): ModelPrice | null {
   if (tableProvider === undefined) return null;
   const models = priceTable.providers[tableProvider];
   if (models === undefined) return null;
-  const id = normalizeModelId(tableProvider, model).toLowerCase();
+  const id = normalizeModelId(tableProvider, provider === "openrouter" ? openRouterUpstreamId(model) : model).toLowerCase();
 
   let matched: string | undefined;
   for (const key of Object.keys(models)) {
@@ -71,6 +71,16 @@ function lookUpPrice(provider: string, model: string): ModelPrice | null {
   const price = matched === undefined ? null : models[matched];
   if (matched === undefined || price === null || price === undefined) return null;
   return { provider: tableProvider, model: matched, ...price };
+}
+
+/** OpenRouter's vendor prefixes whose models are in the table. */
+const openRouterVendors: Readonly<Record<string, string>> = { openai: "openai", anthropic: "anthropic", google: "google", mistralai: "mistral" };
+
+/** `anthropic/claude-sonnet-4.5` → `claude-sonnet-4-5`: the vendor's own id (Anthropic's use dashes between version digits). */
+function openRouterUpstreamId(model: string): string {
+  const slash = model.indexOf("/");
+  const id = model.slice(slash + 1).replace(/:(?:beta|nitro|floor|thinking)$/, "");
+  return model.slice(0, slash) === "anthropic" ? id.replace(/(\d)\.(\d)/g, "$1-$2") : id;
 }
 
 /** Which provider's prices apply: Azure bills OpenAI's, Vertex AI Google's or Anthropic's by model. */
@@ -83,6 +93,11 @@ function priceTableProvider(provider: string, model: string): string | undefined
       return normalizeModelId(provider, model).toLowerCase().startsWith("claude") ? "anthropic" : "google";
     case "anthropic.bedrock":
       return "amazon.bedrock";
+    case "openrouter":
+      // OpenRouter passes the upstream list price on: `anthropic/claude-sonnet-4` is priced as Anthropic's.
+      // `:free` variants cost nothing upstream's table could say; `:online` adds web-search fees it can't.
+      if (/:(?:free|online)$/.test(model)) return undefined;
+      return openRouterVendors[model.slice(0, model.indexOf("/"))];
     case "anthropic":
     case "google":
     case "mistral":

@@ -8,13 +8,16 @@ export interface RunResult {
   raw_response: unknown;
   /** The whole conversation: the rendered input, then the assistant's answer last (its text block last). */
   prompt_blueprint: PromptBlueprint;
+  /** What the run changed or dropped on the way (e.g. a parameter the target model rejects), one line each; empty when nothing. Also in the log record. */
+  warnings: string[];
 }
 
 /**
  * One chunk of a streamed `run()`: one per provider event (`raw_response` the
  * event, `prompt_blueprint` the assistant's delta), then a last one whose
  * `raw_response` is the assembled response and whose `prompt_blueprint` is
- * the complete conversation. `request_id` is set on every chunk.
+ * the complete conversation. `request_id` and `warnings` (known before the
+ * provider is called) are set on every chunk.
  */
 export interface RunChunk extends RunResult {
   /** True on the last chunk only. */

@@ -44,6 +44,10 @@ export interface RunnerDependencies {
   mintRequestId: () => string;
   strictVariables: boolean;
   provider: ProviderCallOptions;
+  /** Origins a template's `base_url` may name besides the official and the environment's ones. */
+  allowedBaseURLs?: readonly string[];
+  /** Told each warning of each run (the default prints each distinct one once per process). */
+  onWarning: (warning: string) => void;
 }
 
 /** The context of one run, for its log record. */
@@ -80,7 +84,9 @@ export class Runner {
     });
     const endpoint = resolveProviderEndpoint(prepared.model.provider, this.deps.env, {
       ...(prepared.model.base_url && { baseURL: prepared.model.base_url }),
+      trust: { allowedBaseURLs: this.deps.allowedBaseURLs },
     });
+    for (const warning of prepared.warnings) this.deps.onWarning(warning);
     const context: RunContext = { requestId: this.deps.mintRequestId(), params, prompt, prepared, startedAt: this.deps.now() };
     const { path, body } = prepared.codec.toHttpRequest(prepared.kwargs, { stream: params.stream });
     let response;
@@ -120,7 +126,7 @@ export class Runner {
       apiType: prepared.model.api_type,
     });
     this.log(context, { status: "SUCCESS", response: raw, blueprint, usage: prepared.codec.usage(raw) });
-    return { request_id: context.requestId, raw_response: raw, prompt_blueprint: blueprint };
+    return { request_id: context.requestId, raw_response: raw, prompt_blueprint: blueprint, warnings: [...prepared.warnings] };
   }
 
   private async *stream(context: RunContext, events: AsyncIterable<unknown>): AsyncGenerator<RunChunk> {
@@ -134,6 +140,7 @@ export class Runner {
           request_id: context.requestId,
           raw_response: event,
           prompt_blueprint: buildDeltaBlueprint(delta, prepared.model),
+          warnings: [...prepared.warnings],
           done: false,
         };
       }
@@ -204,6 +211,7 @@ export class Runner {
         buildBlueprint({ codec: prepared.codec, kwargs: prepared.kwargs, provider: model.provider, apiType: model.api_type }),
       error_type: outcome.errorType ?? null,
       error_message: outcome.errorMessage ?? null,
+      warnings: prepared.warnings,
     };
     this.deps.shipper.enqueue(record);
   }

@@ -13,6 +13,15 @@ export {
   type ResolveProviderEndpointOptions,
 } from "./provider-endpoints.js";
 export {
+  assertTrustedBaseURL,
+  isTrustedOrigin,
+  allowedOrigins,
+  originOf,
+  allowedBaseURLsEnvVar,
+  baseURLEnvVars,
+  type BaseURLTrust,
+} from "./trusted-base-urls.js";
+export {
   sendProviderRequest,
   providerUrl,
   type SendProviderRequestArgs,

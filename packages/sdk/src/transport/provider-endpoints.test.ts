@@ -40,8 +40,9 @@ describe("resolveProviderEndpoint: URLs and auth headers, as received by a serve
     expect(JSON.parse(request.body)).toEqual({ model: "m" });
   });
 
-  it("openai: the template's base URL (an OpenAI-compatible endpoint) wins over OPENAI_BASE_URL", async () => {
-    const request = await received("openai", { OPENAI_API_KEY: "sk-x", OPENAI_BASE_URL: "http://127.0.0.1:1/unused" }, "/chat/completions", {}, `${server.baseURL}/compat/v1`);
+  it("openai: the template's base URL (an OpenAI-compatible endpoint, allow-listed) wins over OPENAI_BASE_URL", async () => {
+    const env = { OPENAI_API_KEY: "sk-x", OPENAI_BASE_URL: "http://127.0.0.1:1/unused", PROMPTLINE_ALLOWED_BASE_URLS: server.baseURL };
+    const request = await received("openai", env, "/chat/completions", {}, `${server.baseURL}/compat/v1`);
     expect(request.url).toBe("/compat/v1/chat/completions");
   });
 
@@ -90,6 +91,20 @@ describe("resolveProviderEndpoint: URLs and auth headers, as received by a serve
     const request = await received("mistral", { MISTRAL_API_KEY: "mistral-test", MISTRAL_BASE_URL: server.baseURL }, "/chat/completions");
     expect(request.url).toBe("/v1/chat/completions");
     expect(request.headers.authorization).toBe("Bearer mistral-test");
+  });
+
+  it("openrouter: Bearer OPENROUTER_API_KEY, OPENROUTER_BASE_URL, optional attribution headers", async () => {
+    const request = await received(
+      "openrouter",
+      { OPENROUTER_API_KEY: "sk-or-test", OPENROUTER_BASE_URL: `${server.baseURL}/api/v1/`, OPENROUTER_SITE_URL: "https://app.example", OPENROUTER_APP_NAME: "Example" },
+      "/chat/completions",
+    );
+    expect(request.url).toBe("/api/v1/chat/completions");
+    expect(request.headers).toMatchObject({ authorization: "Bearer sk-or-test", "http-referer": "https://app.example", "x-title": "Example" });
+    const plain = await received("openrouter", { OPENROUTER_API_KEY: "sk-or-test", OPENROUTER_BASE_URL: `${server.baseURL}/api/v1` }, "/chat/completions");
+    expect(plain.headers["http-referer"]).toBeUndefined();
+    expect(plain.headers["x-title"]).toBeUndefined();
+    expect(resolveProviderEndpoint("openrouter", { OPENROUTER_API_KEY: "k", OPENAI_BASE_URL: "http://127.0.0.1:1" }).baseURL).toBe("https://openrouter.ai/api/v1");
   });
 
   it("amazon.bedrock: a SigV4 signature that the server can verify independently", async () => {
@@ -166,6 +181,7 @@ describe("resolveProviderEndpoint: missing settings fail before any request", ()
     ["anthropic", { OPENAI_API_KEY: "k" }, ["ANTHROPIC_API_KEY"]],
     ["google", {}, ["GOOGLE_API_KEY", "GEMINI_API_KEY"]],
     ["mistral", {}, ["MISTRAL_API_KEY"]],
+    ["openrouter", { OPENAI_API_KEY: "k" }, ["OPENROUTER_API_KEY"]],
     ["amazon.bedrock", {}, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]],
     ["amazon.bedrock", { AWS_ACCESS_KEY_ID: "a" }, ["AWS_SECRET_ACCESS_KEY"]],
   ])("%s with %j names %j", async (provider, env, envVars) => {

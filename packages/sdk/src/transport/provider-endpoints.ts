@@ -7,6 +7,7 @@
 import { MissingProviderKeyError, UnsupportedProviderError } from "@promptline/core";
 import { signAwsRequest, type AwsCredentials } from "./aws-sigv4.js";
 import { redactHeaders, secretHeaderValues } from "./secret-redaction.js";
+import { assertTrustedBaseURL, type BaseURLTrust } from "./trusted-base-urls.js";
 
 /** The environment to read, e.g. `process.env`. */
 export type ProviderEnv = Readonly<Record<string, string | undefined>>;
@@ -40,15 +41,21 @@ export interface ResolveProviderEndpointOptions {
   /**
    * The template's provider base URL (`provider_base_url`), for OpenAI-compatible
    * endpoints. It wins over the `*_BASE_URL` variables, as in the official SDK,
-   * except for Azure where `AZURE_OPENAI_ENDPOINT` wins (contract §5.2).
+   * except for Azure where `AZURE_OPENAI_ENDPOINT` wins (contract §5.2). It
+   * must go to a trusted origin (see `trust`), else `UntrustedBaseURLError`.
    */
   baseURL?: string;
+  /** What makes `baseURL`'s origin trusted besides the official endpoint and the environment's base URLs. */
+  trust?: BaseURLTrust;
   /** The clock for request signing. Default: `() => new Date()`. */
   now?: () => Date;
 }
 
 /** The providers `resolveProviderEndpoint` knows. */
-export const supportedProviders = ["openai", "openai.azure", "anthropic", "google", "mistral", "amazon.bedrock"] as const;
+export const supportedProviders = ["openai", "openai.azure", "anthropic", "google", "mistral", "amazon.bedrock", "openrouter"] as const;
+
+/** OpenRouter's API when `OPENROUTER_BASE_URL` is not set. */
+export const defaultOpenRouterBaseURL = "https://openrouter.ai/api/v1";
 
 /**
  * Azure OpenAI `api-version` used when `OPENAI_API_VERSION` is not set: the
@@ -74,12 +81,18 @@ const secretsByEndpoint = new WeakMap<ProviderEndpoint, readonly string[]>();
  * | `anthropic` | `ANTHROPIC_API_KEY` (`x-api-key`), `anthropic-version: 2023-06-01` | `ANTHROPIC_BASE_URL` + `/v1` (`https://api.anthropic.com/v1`) |
  * | `google` | `GOOGLE_API_KEY` or `GEMINI_API_KEY` (`x-goog-api-key`) | `GOOGLE_GEMINI_BASE_URL` + `/v1beta` (`https://generativelanguage.googleapis.com/v1beta`) |
  * | `mistral` | `MISTRAL_API_KEY` (Bearer) | `MISTRAL_BASE_URL` + `/v1` (`https://api.mistral.ai/v1`) |
+ * | `openrouter` | `OPENROUTER_API_KEY` (Bearer); optional `OPENROUTER_SITE_URL` (`HTTP-Referer`) and `OPENROUTER_APP_NAME` (`X-Title`), OpenRouter's app attribution | `options.baseURL`, `OPENROUTER_BASE_URL` (`https://openrouter.ai/api/v1`) |
  * | `amazon.bedrock` | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` (SigV4), or `AWS_BEARER_TOKEN_BEDROCK` (a Bedrock API key) | `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`, `AWS_ENDPOINT_URL` (`https://bedrock-runtime.{AWS_REGION ‖ AWS_DEFAULT_REGION ‖ us-east-1}.amazonaws.com`) |
  *
  * Version segments (`/v1`, `/v1beta`) are appended to a base URL that does
  * not already end with them, as the official SDKs do. Empty variables count
  * as unset.
  *
+ * A template's `baseURL` is followed only to a trusted origin: the official
+ * endpoint, an origin of the variables above, `trust.trustedBaseURLs`, or an
+ * allow-listed one (`trust.allowedBaseURLs`, `PROMPTLINE_ALLOWED_BASE_URLS`).
+ *
+ * @throws UntrustedBaseURLError for a template `baseURL` to any other origin, before any request is made.
  * @throws MissingProviderKeyError naming the variable(s) to set, before any request is made.
  * @throws UnsupportedProviderError for a provider not listed above.
  *
@@ -97,6 +110,11 @@ export function resolveProviderEndpoint(
     return value ? value : undefined;
   };
   const templateBase = options.baseURL?.trim() || undefined;
+  // Checked first, whatever the provider: a credential never goes where the template alone says.
+  // Azure's AZURE_OPENAI_ENDPOINT wins over the template's, which is then not used at all.
+  if (templateBase && !(provider === "openai.azure" && read("AZURE_OPENAI_ENDPOINT"))) {
+    assertTrustedBaseURL(provider, templateBase, env, options.trust);
+  }
 
   switch (provider) {
     case "openai": {
@@ -132,6 +150,16 @@ export function resolveProviderEndpoint(
     }
     case "amazon.bedrock":
       return bedrockEndpoint(read, templateBase, options.now ?? (() => new Date()));
+    case "openrouter": {
+      const key = requireKey(provider, read, ["OPENROUTER_API_KEY"]);
+      const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+      const siteURL = read("OPENROUTER_SITE_URL");
+      const appName = read("OPENROUTER_APP_NAME");
+      if (siteURL) headers["http-referer"] = siteURL;
+      if (appName) headers["x-title"] = appName;
+      const baseURL = templateBase ?? read("OPENROUTER_BASE_URL") ?? defaultOpenRouterBaseURL;
+      return endpoint({ provider, baseURL: trimSlashes(baseURL), headers }, [key]);
+    }
     default:
       throw new UnsupportedProviderError(provider);
   }

@@ -32,6 +32,7 @@ export function defaultStreamEnd(provider: string): StreamEndCheck | null {
     case "openai.azure":
       return (event) => isRecord(event) && typeof event.type === "string" && openaiResponsesEnd.has(event.type);
     case "mistral":
+    case "openrouter":
       return () => false;
     case "anthropic":
       return (event) => isRecord(event) && event.type === "message_stop";

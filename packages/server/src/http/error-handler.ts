@@ -11,6 +11,7 @@ const statusByCode: Record<PromptlineErrorCode, ContentfulStatusCode> = {
   invalid_request: 400,
   unsupported_provider: 400,
   missing_provider_key: 400,
+  untrusted_base_url: 400,
   prompt_not_found: 404,
   unauthorized: 401,
   conflict: 409,

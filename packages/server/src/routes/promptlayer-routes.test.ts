@@ -446,6 +446,68 @@ describe("POST /log-request", () => {
       expect(stored.body).toMatchObject({ prompt_name: "poem", prompt_version: 1, tags: ["log"], usage: { input_tokens: 3, output_tokens: 2 }, scores: { default: 80 } });
     }
   });
+
+  // What PromptLayer's Python SDK 1.5.14 sends for log_request(provider, model, input, output, times, input_tokens, output_tokens).
+  const pythonDefaults = {
+    parameters: {},
+    tags: [],
+    metadata: {},
+    prompt_name: null,
+    prompt_version_number: null,
+    prompt_input_variables: {},
+    price: 0.0,
+    function_name: "",
+    score: 0,
+    prompt_id: null,
+    score_name: null,
+    api_type: null,
+    status: "SUCCESS",
+    error_type: null,
+    error_message: null,
+  };
+  const io = {
+    input: { type: "chat", messages: [{ role: "user", content: [{ type: "text", text: "Hi" }] }] },
+    output: { type: "chat", messages: [{ role: "assistant", content: [{ type: "text", text: "Hello!" }] }] },
+    request_start_time: 1_744_624_827.25,
+    request_end_time: 1_744_624_828.5,
+  };
+
+  it("takes Python's defaults as not given: price 0 → cost from the tokens, score 0 → no score, function_name \"\" → none", async () => {
+    const result = await h.call("POST", "/log-request", {
+      key,
+      body: { ...pythonDefaults, provider: "openai", model: "gpt-4o-mini", ...io, input_tokens: 1000, output_tokens: 1000 },
+    });
+    expect(result.status).toBe(201);
+    const stored = (await h.call("GET", `/api/v1/requests/${result.body.id}`, { key })).body;
+    expect(stored.cost_usd).toBeGreaterThan(0);
+    expect(stored.scores).toEqual({});
+    expect(stored.function_name).toBeNull();
+    expect(stored.latency_ms).toBe(1250);
+  });
+
+  it("keeps a price and a score the caller gave, and a 0 score that is named", async () => {
+    const given = await h.call("POST", "/log-request", {
+      key,
+      body: { ...pythonDefaults, provider: "openai", model: "gpt-4o-mini", ...io, input_tokens: 1000, output_tokens: 1000, price: 0.25, score: 70 },
+    });
+    const stored = (await h.call("GET", `/api/v1/requests/${given.body.id}`, { key })).body;
+    expect(stored.cost_usd).toBe(0.25);
+    expect(stored.scores).toEqual({ default: 70 });
+
+    const named = await h.call("POST", "/log-request", {
+      key,
+      body: { ...pythonDefaults, provider: "openai", model: "gpt-4o-mini", ...io, score: 0, score_name: "accuracy" },
+    });
+    expect((await h.call("GET", `/api/v1/requests/${named.body.id}`, { key })).body.scores).toEqual({ accuracy: 0 });
+  });
+
+  it("stores no cost for price 0 on a model without a known price", async () => {
+    const result = await h.call("POST", "/log-request", {
+      key,
+      body: { ...pythonDefaults, provider: "openai", model: "my-finetune-without-price", ...io, input_tokens: 1000, output_tokens: 1000 },
+    });
+    expect((await h.call("GET", `/api/v1/requests/${result.body.id}`, { key })).body.cost_usd).toBeNull();
+  });
 });
 
 describe("track and group helpers", () => {

@@ -7,7 +7,7 @@ import { NotFoundError } from "../http/route-errors.js";
 import { readBody } from "../http/read-json.js";
 import { promptNameSchema } from "./api-v1-schemas.js";
 import { requireGroups } from "./require-groups.js";
-import { loggedRequestFrom, logRequestBodySchema } from "../services/log-request.js";
+import { givenScore, loggedRequestFrom, logRequestBodySchema } from "../services/log-request.js";
 import { buildTemplateResponse, getTemplateBodySchema } from "../services/template-response.js";
 import { trackedRequestFrom, trackRequestBodySchema } from "../services/track-request.js";
 import type { PromptSummary, ReleaseLabelRecord, RequestRef } from "../storage/index.js";
@@ -222,7 +222,8 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
     record.prompt_id = prompt?.id ?? null;
     await requireGroups(storage, c.var.workspaceId, [record.group_id]);
     const row = await storage.requests.insert(c.var.workspaceId, record);
-    if (body.score != null) await storage.scores.add(c.var.workspaceId, { request: row.id, score: body.score, name: body.score_name ?? null });
+    const score = givenScore(body);
+    if (score !== null) await storage.scores.add(c.var.workspaceId, { request: row.id, score, name: body.score_name ?? null });
     return c.json({ ...row, prompt_version: row.prompt_blueprint, prompt_version_number: row.prompt_version }, 201);
 
     async function promptOf(ref: number | string | null | undefined) {

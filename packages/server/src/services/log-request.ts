@@ -58,6 +58,23 @@ export function logRequestBlueprint(body: LogRequestBody): PromptBlueprint {
   return { prompt_template: { ...input, messages: [...input.messages, ...answer] }, metadata: { model } };
 }
 
+/**
+ * PromptLayer's Python `log_request` sends every keyword with its default
+ * (`price: 0.0`, `score: 0`, `function_name: ""`) whether the caller gave it
+ * or not: those defaults are not the caller's data. A price of 0 is "not
+ * given" (the cost is computed from the tokens when a price is known); a
+ * score of 0 counts only with a `score_name` (someone named what they scored).
+ */
+export function givenPrice(body: LogRequestBody): number | null {
+  return body.price != null && body.price > 0 ? body.price : null;
+}
+
+export function givenScore(body: LogRequestBody): number | null {
+  if (body.score == null) return null;
+  if (body.score === 0 && !body.score_name) return null;
+  return body.score;
+}
+
 export function loggedRequestFrom(body: LogRequestBody, requestId: string, promptName: string | null): RequestInsert {
   const start = parseTimestamp(body.request_start_time, "request_start_time");
   const end = parseTimestamp(body.request_end_time, "request_end_time");
@@ -78,9 +95,9 @@ export function loggedRequestFrom(body: LogRequestBody, requestId: string, promp
     status,
     provider: body.provider,
     model: body.model,
-    function_name: body.function_name ?? null,
+    function_name: body.function_name || null,
     usage,
-    cost_usd: body.price ?? costUsd(body.provider, body.model, usage),
+    cost_usd: givenPrice(body) ?? costUsd(body.provider, body.model, usage),
     latency_ms: latencyMs(start, end),
     request_start_time: start,
     request_end_time: end,

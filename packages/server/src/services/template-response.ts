@@ -4,6 +4,7 @@ import {
   prepareRequest,
   PromptNotFoundError,
   renderTemplate,
+  type ModelSettings,
   type PromptTemplate,
   type SnippetReference,
 } from "@promptline/core";
@@ -61,6 +62,20 @@ function withoutUnrenderedParts(template: PromptTemplate): PromptTemplate {
   };
 }
 
+/** Providers whose official SDKs pick the call from `api_type` ("openai:undefined" fails in promptlayer@1.3.6's `run()`). */
+const providersWithApiType = new Set(["openai", "openai.azure"]);
+
+/**
+ * The model settings as the official SDKs need them: `api_type` spelled out
+ * where our codecs default it (`chat-completions` for OpenAI and Azure), so a
+ * prompt published without one (through `/api/v1`, `promptline push` or the
+ * dashboard) runs with PromptLayer's own `run()` too.
+ */
+export function withSdkModelDefaults(model: ModelSettings): ModelSettings {
+  if (!providersWithApiType.has(model.provider) || model.api_type) return model;
+  return { ...model, api_type: "chat-completions" };
+}
+
 /**
  * The PromptLayer template response (contract §3.1): the stored version,
  * rendered with PromptLayer's server semantics (missing variables become
@@ -94,7 +109,7 @@ export async function buildTemplateResponse(storage: Storage, workspaceId: numbe
     version: version.version,
     commit_message: version.commit_message,
     prompt_template: rendered,
-    metadata: { ...version.metadata, model: prepared.model },
+    metadata: { ...version.metadata, model: withSdkModelDefaults(prepared.model) },
     llm_kwargs: prepared.kwargs,
     provider_base_url: baseUrl ? { id: null, name: null, provider: prepared.model.provider, url: baseUrl } : null,
     custom_provider: null,

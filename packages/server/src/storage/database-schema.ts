@@ -144,6 +144,10 @@ export interface RequestLogTable {
   prompt_blueprint: string | null;
   error_type: string | null;
   error_message: string | null;
+  /** JSON array of strings, or null when there were none (migration 0006). */
+  warnings: string | null;
+  /** JSON array of `{name, version}`, or null when no snippet was used (migration 0006). */
+  snippets: string | null;
   created_at: string;
 }
 

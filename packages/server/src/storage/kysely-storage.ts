@@ -58,6 +58,8 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
       const migrator = new Migrator({
         db,
         provider: migrationProvider(dialect),
+        // Migrations are numbered ahead and land in any order: a database that ran 0006 before 0004 existed still gets 0004.
+        allowUnorderedMigrations: true,
         ...(dialect.migrationTableSchema === undefined ? {} : { migrationTableSchema: dialect.migrationTableSchema }),
       });
       const { error, results } = await migrator.migrateToLatest();

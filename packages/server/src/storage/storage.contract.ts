@@ -505,6 +505,8 @@ export function storageContract(factory: StorageFactory): void {
           prompt_blueprint: { prompt_template: chat("Hello Ada"), metadata: { model: { provider: "openai", name: "gpt-4o-mini", parameters: {} } } },
           error_type: "PROVIDER_RATE_LIMIT",
           error_message: "Rate limit reached",
+          warnings: ['Dropped "logprobs": o3 does not accept it.'],
+          snippets: [{ name: "tone", version: 2 }],
         });
         const row = await storage.requests.insert(ws, record);
         expect(row).toEqual({
@@ -537,6 +539,8 @@ export function storageContract(factory: StorageFactory): void {
           tags: [],
           metadata: {},
           group_id: null,
+          warnings: [],
+          snippets: [],
         });
       });
 

@@ -1,4 +1,4 @@
-import type { LogRecord, PromptBlueprint, PromptTemplate, RequestStatus, TemplateMetadata, Usage } from "@promptline/core";
+import type { LogRecord, PromptBlueprint, PromptTemplate, RequestStatus, SnippetUse, TemplateMetadata, Usage } from "@promptline/core";
 
 /**
  * The server's storage, at the level of what the routes need (not SQL).
@@ -334,6 +334,10 @@ export interface RequestLogRow {
   prompt_blueprint: PromptBlueprint | null;
   error_type: string | null;
   error_message: string | null;
+  /** What the run changed or dropped on the way; empty when nothing. */
+  warnings: string[];
+  /** The snippet versions the template was expanded with; empty when none. */
+  snippets: SnippetUse[];
   /** When the server stored it; the log's order. */
   created_at: string;
   /** Score name → score (0–100). */

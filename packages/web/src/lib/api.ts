@@ -130,6 +130,10 @@ export interface RequestRow {
   prompt_blueprint: PromptBlueprint | null;
   error_type: string | null;
   error_message: string | null;
+  /** What the run changed or dropped on the way (absent from servers before migration 0006). */
+  warnings?: string[];
+  /** The snippet versions the template was expanded with. */
+  snippets?: { name: string; version: number }[];
   created_at: string;
   scores: Record<string, number>;
 }

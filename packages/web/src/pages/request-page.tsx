@@ -50,6 +50,14 @@ export function RequestPage({ id }: { id: string }) {
           <p>{row.error_message ?? "The provider call failed."}</p>
         </div>
       )}
+      {row.warnings && row.warnings.length > 0 && (
+        <div className="callout callout-warning" role="note" aria-label="Warnings">
+          <strong>{row.warnings.length === 1 ? "1 warning" : `${row.warnings.length} warnings`}</strong>
+          <ul>
+            {row.warnings.map((warning, index) => <li key={index}>{warning}</li>)}
+          </ul>
+        </div>
+      )}
       <div className="split split-request">
         <section className="card conversation" aria-label="Conversation">
           <h2>Conversation</h2>

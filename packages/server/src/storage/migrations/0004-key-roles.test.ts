@@ -15,17 +15,23 @@ import type { StorageDialect } from "../dialects/storage-dialect.js";
 import { createKyselyStorage } from "../kysely-storage.js";
 import { migrationProvider } from "./migration-provider.js";
 
-/** Writes two workspaces with an admin and a plain key each at migration 0002, then migrates as a server start does. */
+/**
+ * Brings a database to every migration but 0004 (as a server built before it
+ * would, including later-numbered ones that landed first), writes two
+ * workspaces with an admin and a plain key each, then migrates as a server
+ * start does.
+ */
 async function migrateFromBeforeRoles(dialect: () => StorageDialect): Promise<void> {
   const old = dialect();
   const db = new Kysely<unknown>({ dialect: old.kyselyDialect });
   await old.prepare(db);
+  const all = migrationProvider(old);
   const migrator = new Migrator({
     db,
-    provider: migrationProvider(old),
+    provider: { getMigrations: async () => Object.fromEntries(Object.entries(await all.getMigrations()).filter(([name]) => name !== "0004-key-roles")) },
     ...(old.migrationTableSchema === undefined ? {} : { migrationTableSchema: old.migrationTableSchema }),
   });
-  expect((await migrator.migrateTo("0002-registry-revision")).error).toBeUndefined();
+  expect((await migrator.migrateToLatest()).error).toBeUndefined();
   await sql`insert into workspace (slug, name, created_at) values ('old-a', 'A', '2025-01-01T00:00:00.000Z'), ('old-b', 'B', '2025-01-01T00:00:00.000Z')`.execute(db);
   await sql`insert into api_key (workspace_id, name, key_hash, prefix, is_admin, created_at)
     select id, 'old-admin', 'hash-admin-' || slug, 'pl_a', 1, created_at from workspace

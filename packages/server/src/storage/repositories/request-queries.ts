@@ -1,4 +1,4 @@
-import { stripSecrets, type PromptBlueprint, type RequestStatus } from "@promptline/core";
+import { stripSecrets, type PromptBlueprint, type RequestStatus, type SnippetUse } from "@promptline/core";
 import type { Insertable, Kysely, Selectable } from "kysely";
 import type { Database, RequestLogTable } from "../database-schema.js";
 import { fromJson, fromNullableJson, toJson } from "../internal/json.js";
@@ -70,6 +70,8 @@ export function toRequestColumns(
     prompt_blueprint: record.prompt_blueprint ? toJson(blueprintWithoutSecrets(record.prompt_blueprint)) : null,
     error_type: record.error_type ?? null,
     error_message: record.error_message ?? null,
+    warnings: record.warnings?.length ? toJson(record.warnings) : null,
+    snippets: record.snippets?.length ? toJson(record.snippets) : null,
     created_at: createdAt,
   };
 }
@@ -136,6 +138,8 @@ function toRequestLogRow(row: RequestRow, tags: string[], metadata: Record<strin
     prompt_blueprint: fromNullableJson<PromptBlueprint>(row.prompt_blueprint),
     error_type: row.error_type,
     error_message: row.error_message,
+    warnings: fromNullableJson<string[]>(row.warnings) ?? [],
+    snippets: fromNullableJson<SnippetUse[]>(row.snippets) ?? [],
     created_at: row.created_at,
     scores,
   };

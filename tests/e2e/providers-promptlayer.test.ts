@@ -1,0 +1,114 @@
+/**
+ * The providers of issue 18 through the PromptLayer-compatible routes: the
+ * template route's `llm_kwargs` are what each provider's official client
+ * sends, and a request tracked the way PromptLayer's SDKs track it becomes
+ * the right log record and blueprint.
+ */
+import { costUsd } from "@promptline/core";
+import { startServer, type RunningServer } from "@promptline/server";
+import { startFakeProviders, type FakeProviders } from "@promptline/testkit";
+import OpenAI from "openai";
+import { PromptLayer } from "promptlayer";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const apiKey = "pl_e2e_providers_key_0123456789";
+let fakes: FakeProviders;
+let server: RunningServer;
+let pl: PromptLayer;
+
+beforeAll(async () => {
+  fakes = await startFakeProviders();
+  server = await startServer({ database: "sqlite::memory:", port: 0, apiKey, logError: () => undefined });
+  pl = new PromptLayer({ apiKey, baseURL: server.url });
+});
+afterAll(async () => {
+  await server?.close();
+  await fakes?.close();
+});
+
+type Blueprint = { prompt_template: { messages: { role: string; content: { type: string; text?: string }[] }[] }; metadata?: { model?: Record<string, unknown> } };
+
+async function stored(id: number): Promise<Record<string, unknown> & { prompt_blueprint: Blueprint }> {
+  const response = await fetch(`${server.url}/api/v1/requests/${id}`, { headers: { "x-api-key": apiKey } });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Record<string, unknown> & { prompt_blueprint: Blueprint };
+}
+
+async function trackRequest(body: Record<string, unknown>): Promise<{ request_id: number; prompt_blueprint: Blueprint }> {
+  const response = await fetch(`${server.url}/track-request`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": apiKey },
+    body: JSON.stringify({ api_key: apiKey, return_prompt_blueprint: true, tags: [], request_start_time: 1744624827.5, request_end_time: 1744624828.25, ...body }),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { request_id: number; prompt_blueprint: Blueprint };
+}
+
+describe("openrouter through the PromptLayer routes", () => {
+  beforeAll(async () => {
+    await pl.templates.publish({
+      prompt_name: "or-poem",
+      prompt_template: {
+        type: "chat",
+        input_variables: ["topic"],
+        messages: [
+          { role: "system", content: [{ type: "text", text: "Be brief." }] },
+          { role: "user", content: [{ type: "text", text: "Write about {topic}" }] },
+        ],
+      },
+      metadata: { model: { provider: "openrouter", name: "anthropic/claude-sonnet-4.5", parameters: { temperature: 0.3, max_tokens: 100 } } },
+    } as Parameters<PromptLayer["templates"]["publish"]>[0]);
+  });
+
+  it("llm_kwargs are a Chat Completions body that the openai SDK sends to OpenRouter as they are; the tracked call becomes its blueprint", async () => {
+    const template = (await pl.templates.get("or-poem", { input_variables: { topic: "cats" } })) as unknown as {
+      id: number;
+      version: number;
+      llm_kwargs: Record<string, unknown>;
+      metadata: { model: { provider: string } };
+    };
+    expect(template.metadata.model.provider).toBe("openrouter");
+    expect(template.llm_kwargs).toEqual({
+      model: "anthropic/claude-sonnet-4.5",
+      messages: [
+        { role: "system", content: "Be brief." },
+        { role: "user", content: [{ type: "text", text: "Write about cats" }] },
+      ],
+      temperature: 0.3,
+      max_tokens: 100,
+    });
+
+    // What PromptLayer's Python SDK does for `openrouter`: the OpenAI client at OpenRouter's base URL.
+    const openrouter = new OpenAI({ baseURL: fakes.baseURLs.openrouter, apiKey: fakes.env.OPENROUTER_API_KEY, maxRetries: 0 });
+    fakes.queue("openrouter", { text: "Cats nap.", usage: { input_tokens: 12, output_tokens: 3 } });
+    const kwargs = { ...template.llm_kwargs, stream: false };
+    const response = await openrouter.chat.completions.create(kwargs as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    expect(fakes.lastRequest("openrouter")?.body).toEqual(kwargs);
+
+    for (const functionName of ["openrouter.chat.completions.create", "openai.chat.completions.create"]) {
+      const tracked = await trackRequest({
+        function_name: functionName,
+        provider_type: "openrouter",
+        kwargs,
+        request_response: response,
+        prompt_id: template.id,
+        prompt_version: template.version,
+        prompt_input_variables: { topic: "cats" },
+      });
+      const row = await stored(tracked.request_id);
+      expect(row).toMatchObject({ provider: "openrouter", model: "anthropic/claude-sonnet-4.5", status: "SUCCESS", usage: { input_tokens: 12, output_tokens: 3 } });
+      expect(row.cost_usd).toBeCloseTo(costUsd("anthropic", "claude-sonnet-4-5", { input_tokens: 12, output_tokens: 3 })!, 12);
+      expect(row.prompt_blueprint.prompt_template.messages.map((message) => message.role)).toEqual(["system", "user", "assistant"]);
+      expect(row.prompt_blueprint.prompt_template.messages.at(-1)?.content.at(-1)?.text).toBe("Cats nap.");
+      expect(row.prompt_blueprint.metadata?.model).toMatchObject({ provider: "openrouter", name: "anthropic/claude-sonnet-4.5", parameters: { temperature: 0.3, max_tokens: 100 } });
+      expect(tracked.prompt_blueprint).toEqual(row.prompt_blueprint);
+    }
+  });
+
+  it("a provider/model override to openrouter translates the parameters", async () => {
+    const template = (await pl.templates.get("or-poem", { input_variables: { topic: "dogs" }, provider: "openrouter", model: "openai/gpt-5" } as never)) as unknown as {
+      llm_kwargs: Record<string, unknown>;
+    };
+    expect(template.llm_kwargs).toMatchObject({ model: "openai/gpt-5", temperature: 0.3, max_tokens: 100 });
+  });
+});
