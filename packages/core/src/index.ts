@@ -13,3 +13,4 @@ export * from "./usage/index.js";
 export * from "./ids/index.js";
 export * from "./secrets/index.js";
 export * from "./pipeline/index.js";
+export * from "./rollouts/index.js";

@@ -1,4 +1,5 @@
 import type { AuthVariables } from "./http/auth.js";
+import type { RevisionWatcher } from "./services/revision-watcher.js";
 import type { Storage } from "./storage/index.js";
 
 /** Hono's environment for every route: what the auth middleware sets. */
@@ -11,4 +12,6 @@ export interface AppDependencies {
   storage: Storage;
   /** A new request id (UUIDv7) for requests logged through PromptLayer's routes. */
   mintRequestId: () => string;
+  /** The registry revisions that `GET /api/v1/registry/revision` waits on. */
+  revisionWatcher: RevisionWatcher;
 }

@@ -11,6 +11,7 @@ import { apiV1Permissions, apiV1Routes } from "./routes/api-v1-routes.js";
 import { dashboardApiPermissions, dashboardApiRoutes, dashboardRoutes, type DashboardOptions } from "./routes/dashboard-routes.js";
 import { buildOpenApiDocument } from "./routes/openapi.js";
 import { promptLayerPermissions, promptLayerRoutes } from "./routes/promptlayer-routes.js";
+import { createRevisionWatcher, type RevisionWatcher } from "./services/revision-watcher.js";
 import type { Storage } from "./storage/index.js";
 
 export interface CreateAppOptions extends DashboardOptions {
@@ -21,6 +22,8 @@ export interface CreateAppOptions extends DashboardOptions {
   mintRequestId?: () => string;
   /** Where unexpected errors are reported. Default: `console.error`. */
   logError?: (error: unknown) => void;
+  /** Streams registry revisions to SDK clients (`/api/v1/registry/revision`). Default: one polling `storage`; `startServer` closes its own on shutdown. */
+  revisionWatcher?: RevisionWatcher;
 }
 
 export const serverVersion = "0.1.0";
@@ -33,7 +36,12 @@ const defaultMintRequestId = () => uuidv7(Date.now(), randomIdBytes());
  */
 export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   const { storage } = options;
-  const dependencies = { storage, mintRequestId: options.mintRequestId ?? defaultMintRequestId };
+  const revisionWatcher =
+    options.revisionWatcher ?? createRevisionWatcher({
+      readRevision: (workspaceId) => storage.workspaces.registryRevision(workspaceId),
+      ...(options.logError && { onError: options.logError }),
+    });
+  const dependencies = { storage, mintRequestId: options.mintRequestId ?? defaultMintRequestId, revisionWatcher };
   const app = new Hono<AppEnv>();
 
   app.onError((error, c) => toErrorResponse(error, c, options.logError));

@@ -2,6 +2,7 @@ import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import type { DashboardOptions } from "./routes/dashboard-routes.js";
+import { createRevisionWatcher } from "./services/revision-watcher.js";
 import { createStorage, type Storage } from "./storage/index.js";
 
 export interface StartServerOptions extends DashboardOptions {
@@ -49,8 +50,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     } else if ((await storage.apiKeys.list(workspace.id)).length === 0) {
       createdApiKey = (await storage.apiKeys.create(workspace.id, { name: "first admin key", admin: true })).plaintext;
     }
+    const revisionWatcher = createRevisionWatcher({
+      readRevision: (workspaceId) => storage.workspaces.registryRevision(workspaceId),
+      ...(options.logError && { onError: options.logError }),
+    });
     const app = createApp({
       storage,
+      revisionWatcher,
       ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
       ...(options.logError && { logError: options.logError }),
       ...(options.dashboardDir && { dashboardDir: options.dashboardDir }),
@@ -72,6 +78,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         // Stop taking connections, let requests in flight finish (up to a grace period, then cut them),
         // then close the storage, which waits for log records still being committed.
         const connections = server as unknown as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+        // Long polls of the registry revision would hold the close for their timeout: answer them now.
+        revisionWatcher.close();
         await new Promise<void>((resolve) => {
           const cut = setTimeout(() => connections.closeAllConnections?.(), closeGraceMs);
           server.close(() => {

@@ -75,4 +75,11 @@ export interface ProviderCodec {
   toHttpRequest(kwargs: LlmKwargs, options: { stream: boolean }): ProviderHttpRequest;
 
   createStreamAccumulator(): StreamAccumulator;
+
+  /**
+   * The name of the tool these kwargs force to carry a structured answer
+   * (Anthropic, Bedrock: `response_format` sent as a forced tool), or
+   * undefined. Blueprints show that tool's call as the answer's JSON text.
+   */
+  structuredOutputTool?(kwargs: LlmKwargs): string | undefined;
 }

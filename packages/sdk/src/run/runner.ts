@@ -4,6 +4,7 @@ import {
   costUsd,
   prepareRequest,
   ProviderError,
+  streamAccumulatorFor,
   stripSecrets,
   type LogRecordInput,
   type PreparedRequest,
@@ -81,6 +82,7 @@ export class Runner {
       provider: params.provider,
       model: params.model,
       parameterOverrides: params.modelParameterOverrides,
+      allowDroppedResponseFormat: params.allowDroppedResponseFormat,
     });
     const endpoint = resolveProviderEndpoint(prepared.model.provider, this.deps.env, {
       ...(prepared.model.base_url && { baseURL: prepared.model.base_url }),
@@ -131,7 +133,7 @@ export class Runner {
 
   private async *stream(context: RunContext, events: AsyncIterable<unknown>): AsyncGenerator<RunChunk> {
     const { prepared } = context;
-    const accumulator = prepared.codec.createStreamAccumulator();
+    const accumulator = streamAccumulatorFor(prepared.codec, prepared.kwargs);
     let finished = false;
     try {
       for await (const event of events) {

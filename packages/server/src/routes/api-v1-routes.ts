@@ -1,4 +1,4 @@
-import { InvalidRequestError, PromptNotFoundError, type PromptTemplate } from "@promptline/core";
+import { InvalidRequestError, PromptNotFoundError, versionsOfTarget, type PromptTemplate } from "@promptline/core";
 import { Hono, type Context } from "hono";
 import type { AppDependencies, AppEnv } from "../app-env.js";
 import { labelActor, type RoutePermissions } from "../http/permissions.js";
@@ -6,6 +6,8 @@ import { NotFoundError } from "../http/route-errors.js";
 import { parseWith, readBody } from "../http/read-json.js";
 import { requireGroups } from "./require-groups.js";
 import { diffJson } from "../services/json-diff.js";
+import { labelView, readLabelTarget } from "./label-views.js";
+import { registryRevision } from "./registry-revision-route.js";
 import type { PromptRecord, PromptVersionRecord, RequestQuery } from "../storage/index.js";
 import {
   batchRequestsBody,
@@ -15,7 +17,7 @@ import {
   listPromptsQuery,
   listRequestsQuery,
   publishPromptBody,
-  setLabelBody,
+  labelCompareQuery,
   trackGroupBody,
   trackMetadataBody,
   trackPromptBody,
@@ -71,6 +73,9 @@ export const apiV1Permissions: RoutePermissions = {
   "GET /prompts/:name/labels/history": "runner",
   "PUT /prompts/:name/labels/:label": "editor",
   "DELETE /prompts/:name/labels/:label": "editor",
+  "POST /prompts/:name/labels/:label/rollback": "editor",
+  "GET /prompts/:name/labels/:label/compare": "runner",
+  "GET /registry/revision": "runner",
   "GET /requests": "runner",
   "POST /:segment{requests:batch}": "runner",
   "GET /requests/:request_id": "runner",
@@ -88,7 +93,7 @@ export const apiV1Permissions: RoutePermissions = {
 };
 
 /** Our own API for the SDK, the CLI and the dashboard. */
-export function apiV1Routes({ storage }: AppDependencies) {
+export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
   const app = new Hono<AppEnv>();
 
   async function promptOr404(c: Context<AppEnv>): Promise<PromptRecord> {
@@ -151,7 +156,18 @@ export function apiV1Routes({ storage }: AppDependencies) {
     const selector = parseWith(versionSelectorQuery, queryOf(c), "query");
     const resolved = await storage.prompts.getVersion(c.var.workspaceId, { name }, selector);
     if (!resolved) throw new PromptNotFoundError(name, selector);
-    return c.json({ prompt: resolved.prompt, version: versionView(resolved.version), labels: resolved.labels });
+    const target = resolved.label_target;
+    if (!target?.routing) return c.json({ prompt: resolved.prompt, version: versionView(resolved.version), labels: resolved.labels });
+    // A split label: everything the SDK needs to pick a version per run without asking again (decision 0008).
+    const others = versionsOfTarget(target).filter((number) => number !== resolved.version.version);
+    const fetched = await Promise.all(others.map((version) => storage.prompts.getVersion(c.var.workspaceId, { id: resolved.prompt.id }, { version })));
+    return c.json({
+      prompt: resolved.prompt,
+      version: versionView(resolved.version),
+      labels: resolved.labels,
+      label: { name: selector.label, split: target.routing.split, sticky_by: target.routing.sticky_by, segments: target.routing.segments },
+      versions: [resolved.version, ...fetched.flatMap((found) => (found ? [found.version] : []))].map(versionView),
+    });
   });
 
   app.get("/prompts/:name/diff", async (c) => {
@@ -172,7 +188,7 @@ export function apiV1Routes({ storage }: AppDependencies) {
 
   app.get("/prompts/:name/labels", async (c) => {
     const prompt = await promptOr404(c);
-    return c.json({ items: await storage.labels.list(c.var.workspaceId, { id: prompt.id }) });
+    return c.json({ items: (await storage.labels.list(c.var.workspaceId, { id: prompt.id })).map(labelView) });
   });
 
   app.get("/prompts/:name/labels/history", async (c) => {
@@ -183,15 +199,36 @@ export function apiV1Routes({ storage }: AppDependencies) {
 
   app.put("/prompts/:name/labels/:label", async (c) => {
     const prompt = await promptOr404(c);
-    const { version } = await readBody(c, setLabelBody);
+    const target = await readLabelTarget(c);
     const label = await storage.labels.set(c.var.workspaceId, {
       prompt: { id: prompt.id },
       name: c.req.param("label"),
-      version,
+      version: target.version,
+      routing: target.routing,
       ...labelActor(c.var.apiKey),
     });
-    return c.json(label);
+    return c.json(labelView(label));
   });
+
+  app.post("/prompts/:name/labels/:label/rollback", async (c) => {
+    const prompt = await promptOr404(c);
+    const label = await storage.labels.rollback(c.var.workspaceId, { id: prompt.id }, c.req.param("label"), labelActor(c.var.apiKey));
+    return c.json(labelView(label));
+  });
+
+  app.get("/prompts/:name/labels/:label/compare", async (c) => {
+    const prompt = await promptOr404(c);
+    const query = parseWith(labelCompareQuery, queryOf(c), "query");
+    const items = await storage.requests.compareLabel(c.var.workspaceId, {
+      prompt_name: prompt.name,
+      prompt_label: c.req.param("label"),
+      ...(query.from && { from: new Date(query.from).toISOString() }),
+      ...(query.to && { to: new Date(query.to).toISOString() }),
+    });
+    return c.json({ items });
+  });
+
+  app.get("/registry/revision", (c) => registryRevision(c, revisionWatcher));
 
   app.delete("/prompts/:name/labels/:label", async (c) => {
     const prompt = await promptOr404(c);

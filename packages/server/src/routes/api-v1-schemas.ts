@@ -1,4 +1,4 @@
-import { logRecordSchema, promptTemplateSchema, requestStatusSchema, templateMetadataSchema } from "@promptline/core";
+import { labelSplitSchema, logRecordSchema, promptTemplateSchema, requestStatusSchema, setLabelBodySchema, templateMetadataSchema } from "@promptline/core";
 import { z } from "zod";
 
 /**
@@ -53,6 +53,8 @@ export const diffQuery = z.object({
 });
 
 export const setLabelBody = z.strictObject({ version: z.number().int().positive() });
+/** A split or segmented label (decision 0008): chosen when the body has `split`, so a mistake names its field. */
+export const setLabelSplitBody = labelSplitSchema;
 
 export const listRequestsQuery = z.object({
   prompt: z.string().min(1).optional(),
@@ -70,6 +72,18 @@ export const listRequestsQuery = z.object({
   to: z.iso.datetime({ offset: true }).optional(),
   cursor: z.string().optional(),
   limit: z.coerce.number().int().positive().max(500).default(50),
+});
+
+export const labelCompareQuery = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const registryRevisionQuery = z.object({
+  /** The revision the caller has: the answer waits until the revision differs. */
+  after: z.coerce.number().int().min(0).optional(),
+  /** How long to hold the request when nothing changes. */
+  timeout_ms: z.coerce.number().int().min(0).max(120_000).default(25_000),
 });
 
 export const batchRequestsBody = z.object({
@@ -124,7 +138,20 @@ export const apiV1Operations: OperationSpec[] = [
   { method: "get", path: "/api/v1/prompts/{name}/diff", summary: "Two versions side by side with the list of changed fields", query: diffQuery },
   { method: "get", path: "/api/v1/prompts/{name}/labels", summary: "A prompt's release labels" },
   { method: "get", path: "/api/v1/prompts/{name}/labels/history", summary: "Every move of a prompt's labels: who moved which label from which version to which, when" },
-  { method: "put", path: "/api/v1/prompts/{name}/labels/{label}", summary: "Create or move a release label (atomic, recorded in history)", body: setLabelBody },
+  {
+    method: "put",
+    path: "/api/v1/prompts/{name}/labels/{label}",
+    summary: "Create or move a release label to one version, or make it a weighted split (sticky_by a metadata key) with metadata segments tried first (atomic, recorded in history)",
+    body: setLabelBodySchema,
+  },
+  { method: "post", path: "/api/v1/prompts/{name}/labels/{label}/rollback", summary: "Put a label back where it pointed before its last move (version or split)" },
+  { method: "get", path: "/api/v1/prompts/{name}/labels/{label}/compare", summary: "Per version a label served: requests, error rate, p50/p95 latency, tokens, cost, mean score, over a time range", query: labelCompareQuery },
+  {
+    method: "get",
+    path: "/api/v1/registry/revision",
+    summary: "The workspace's registry revision; with after=N, held until it differs from N or timeout_ms passes (long poll: the SDK's cache invalidation)",
+    query: registryRevisionQuery,
+  },
   { method: "delete", path: "/api/v1/prompts/{name}/labels/{label}", summary: "Delete a release label", status: 204 },
   { method: "get", path: "/api/v1/requests", summary: "Query the request log, newest first, with cursor pagination", query: listRequestsQuery },
   { method: "get", path: "/api/v1/requests/{request_id}", summary: "One logged request" },

@@ -1,4 +1,4 @@
-import { InvalidRequestError, promptTemplateSchema, PromptNotFoundError, templateMetadataSchema } from "@promptline/core";
+import { InvalidRequestError, promptTemplateSchema, PromptNotFoundError, resolveLabelVersion, templateMetadataSchema } from "@promptline/core";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv, AppDependencies } from "../app-env.js";
@@ -98,7 +98,12 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
     const body = await readBody(c, getTemplateBodySchema);
     const identifier = c.req.param("identifier");
     const selector = { version: body.version ?? null, label: body.label ?? null };
-    const resolved = await storage.prompts.getVersion(c.var.workspaceId, { identifier }, selector);
+    let resolved = await storage.prompts.getVersion(c.var.workspaceId, { identifier }, selector);
+    // A split or segmented label: pick the version as our SDK would, from the run's metadata (decision 0008).
+    if (resolved?.label_target?.routing && body.label) {
+      const { version } = resolveLabelVersion(resolved.label_target, { prompt: resolved.prompt.name, label: body.label, metadata: body.metadata_filters });
+      if (version !== resolved.version.version) resolved = await storage.prompts.getVersion(c.var.workspaceId, { id: resolved.prompt.id }, { version });
+    }
     if (!resolved) {
       throw new PromptNotFoundError(identifier, {
         ...(body.version != null && { version: body.version }),

@@ -22,36 +22,42 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-/** A prompt with versions 1 and 2, `prod` on 1 (set by the deployer). */
+/** A prompt with versions 1 to 3, `prod` created on 1 and moved to 2 (by the deployer), so it can also be rolled back. */
 async function promptWithProd() {
   const name = `guarded-${++counter}`;
   const as = keys.deployer.plaintext;
   expect((await h.call("POST", "/api/v1/prompts", { key: as, body: { prompt_name: name, ...chatTemplate("one"), release_labels: ["prod"] } })).status).toBe(201);
-  const second = await h.call("POST", "/api/v1/prompts", { key: as, body: { prompt_name: name, ...chatTemplate("two") } });
-  const prod = (second.body.labels as { id: number; name: string }[]).find((label) => label.name === "prod")!;
-  return { name, id: second.body.prompt.id as number, prodId: prod.id };
+  expect((await h.call("POST", "/api/v1/prompts", { key: as, body: { prompt_name: name, ...chatTemplate("two"), release_labels: ["prod"] } })).status).toBe(201);
+  const third = await h.call("POST", "/api/v1/prompts", { key: as, body: { prompt_name: name, ...chatTemplate("three") } });
+  const prod = (third.body.labels as { id: number; name: string }[]).find((label) => label.name === "prod")!;
+  return { name, id: third.body.prompt.id as number, prodId: prod.id };
 }
 
 type LabelWrite = (prompt: Awaited<ReturnType<typeof promptWithProd>>, key: string) => Promise<CallResult>;
 
 /** Every way to change `prod`: moves, deletions and publishes, through both APIs. */
 const writes: Record<string, { write: LabelWrite; ok: number }> = {
-  "PUT /api/v1/prompts/{name}/labels/prod": { ok: 200, write: (p, key) => h.call("PUT", `/api/v1/prompts/${p.name}/labels/prod`, { key, body: { version: 2 } }) },
+  "PUT /api/v1/prompts/{name}/labels/prod": { ok: 200, write: (p, key) => h.call("PUT", `/api/v1/prompts/${p.name}/labels/prod`, { key, body: { version: 3 } }) },
+  "PUT /api/v1/prompts/{name}/labels/prod as a split": {
+    ok: 200,
+    write: (p, key) => h.call("PUT", `/api/v1/prompts/${p.name}/labels/prod`, { key, body: { split: [{ version: 2, weight: 90 }, { version: 3, weight: 10 }] } }),
+  },
+  "POST /api/v1/prompts/{name}/labels/prod/rollback": { ok: 200, write: (p, key) => h.call("POST", `/api/v1/prompts/${p.name}/labels/prod/rollback`, { key }) },
   "DELETE /api/v1/prompts/{name}/labels/prod": { ok: 204, write: (p, key) => h.call("DELETE", `/api/v1/prompts/${p.name}/labels/prod`, { key }) },
   "POST /api/v1/prompts with release_labels": {
     ok: 201,
-    write: (p, key) => h.call("POST", "/api/v1/prompts", { key, body: { prompt_name: p.name, ...chatTemplate("three"), release_labels: ["staging", "prod"] } }),
+    write: (p, key) => h.call("POST", "/api/v1/prompts", { key, body: { prompt_name: p.name, ...chatTemplate("four"), release_labels: ["staging", "prod"] } }),
   },
   "POST /prompts/{id}/label (PromptLayer)": {
     ok: 201,
-    write: (p, key) => h.call("POST", `/prompts/${p.id}/label`, { key, body: { name: "prod", prompt_version_number: 2 } }),
+    write: (p, key) => h.call("POST", `/prompts/${p.id}/label`, { key, body: { name: "prod", prompt_version_number: 3 } }),
   },
-  "PATCH /prompt-labels/{id} (PromptLayer)": { ok: 200, write: (p, key) => h.call("PATCH", `/prompt-labels/${p.prodId}`, { key, body: { prompt_version_number: 2 } }) },
+  "PATCH /prompt-labels/{id} (PromptLayer)": { ok: 200, write: (p, key) => h.call("PATCH", `/prompt-labels/${p.prodId}`, { key, body: { prompt_version_number: 3 } }) },
   "DELETE /prompt-labels/{id} (PromptLayer)": { ok: 204, write: (p, key) => h.call("DELETE", `/prompt-labels/${p.prodId}`, { key }) },
   "POST /rest/prompt-templates with release_labels (PromptLayer)": {
     ok: 201,
     write: (p, key) => {
-      const version = { prompt_name: p.name, ...chatTemplate("three") };
+      const version = { prompt_name: p.name, ...chatTemplate("four") };
       return h.call("POST", "/rest/prompt-templates", { key, body: { prompt_template: version, prompt_version: version, release_labels: ["staging", "prod"] } });
     },
   },
@@ -123,7 +129,7 @@ describe("protected labels", () => {
   it("a runner changes no label at all, protected or not", async () => {
     const prompt = await promptWithProd();
     for (const label of ["prod", "staging"]) {
-      const result = await h.call("PUT", `/api/v1/prompts/${prompt.name}/labels/${label}`, { key: keys.runner.plaintext, body: { version: 2 } });
+      const result = await h.call("PUT", `/api/v1/prompts/${prompt.name}/labels/${label}`, { key: keys.runner.plaintext, body: { version: 3 } });
       expect(result.status).toBe(403);
       expect(result.body.error).toMatchObject({ code: "forbidden", required_role: "editor", role: "runner" });
     }

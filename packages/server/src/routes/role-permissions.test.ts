@@ -162,6 +162,17 @@ const rows = (): Record<string, Row> => ({
     },
   },
   "PUT /api/v1/prompts/:name/labels/:label": { least: "editor", status: 200, call: async () => ({ params: { name: (await freshPrompt()).name, label: "staging" }, body: { version: 2 } }) },
+  "POST /api/v1/prompts/:name/labels/:label/rollback": {
+    least: "editor",
+    status: 200,
+    call: async () => {
+      const prompt = await freshPrompt();
+      await h.storage.labels.set(h.a.id, { prompt: { name: prompt.name }, name: "staging", version: 2 });
+      return { params: { name: prompt.name, label: "staging" } };
+    },
+  },
+  "GET /api/v1/prompts/:name/labels/:label/compare": { least: "runner", status: 200, call: () => ({ params: { name: shared.prompt, label: "staging" } }) },
+  "GET /api/v1/registry/revision": { least: "runner", status: 200 },
   "DELETE /api/v1/prompts/:name/labels/:label": { least: "editor", status: 204, call: async () => ({ params: { name: (await freshPrompt()).name, label: "staging" } }) },
   "POST /prompts/:promptId{[0-9]+}/label": {
     least: "editor",

@@ -110,6 +110,11 @@ const cases = (): Record<string, IsolationCase[]> => ({
   "GET /api/v1/prompts/:name/labels/history": [{ status: 404 }],
   "PUT /api/v1/prompts/:name/labels/:label": [{ status: 404, options: { body: { version: 1 } } }],
   "DELETE /api/v1/prompts/:name/labels/:label": [{ status: 404 }],
+  "POST /api/v1/prompts/:name/labels/:label/rollback": [{ status: 404 }],
+  "GET /api/v1/prompts/:name/labels/:label/compare": [{ status: 404 }],
+  "GET /api/v1/registry/revision": [
+    { status: 200, check: async (body) => expect(body.revision).toBe(await h.storage.workspaces.registryRevision(h.a.id)) },
+  ],
   "GET /api/v1/requests": [
     { status: 200, check: (body) => expectOnlyA(body.items.map((item: { request_id: string }) => item.request_id)) },
     { status: 200, query: `?prompt=${b.promptName}`, check: (body) => expect(body.items).toEqual([]) },

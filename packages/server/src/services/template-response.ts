@@ -99,6 +99,8 @@ export async function buildTemplateResponse(storage: Storage, workspaceId: numbe
     provider: body.provider ?? undefined,
     model: body.model ?? undefined,
     parameterOverrides: body.model_parameter_overrides ?? undefined,
+    // The official SDKs have no such option: answer with the request they can send, and say what was dropped in `warning`.
+    allowDroppedResponseFormat: true,
   });
   const baseUrl = prepared.model.base_url;
   return {

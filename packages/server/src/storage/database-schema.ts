@@ -82,6 +82,8 @@ export interface ReleaseLabelTable {
   prompt_id: number;
   name: string;
   prompt_version_id: number;
+  /** JSON `LabelRouting` of a split label; null for a plain one (migration 0005). */
+  routing: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -95,6 +97,9 @@ export interface LabelHistoryTable {
   from_version: number | null;
   /** Null when the label was deleted. */
   to_version: number | null;
+  /** JSON `LabelRouting` before and after the move, when the label was (or became) a split. */
+  from_routing: string | null;
+  to_routing: string | null;
   actor_key_id: number | null;
   created_at: string;
 }

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { freshSchemaName, pgQuery, reachablePostgres } from "../testing/postgres-target.js";
 import { createStorage } from "./create-storage.js";
+import { labelRoutingContract } from "./label-routing.contract.js";
 import { storageContract } from "./storage.contract.js";
 
 const reachable = await reachablePostgres();
@@ -14,6 +15,7 @@ if ("url" in reachable) {
     afterAll(() => pgQuery(url, `drop schema if exists "${schema}" cascade`));
 
     storageContract((options) => createStorage(url, { ...options, schema, maxConnections: 20 }));
+    labelRoutingContract((options) => createStorage(url, { ...options, schema, maxConnections: 5 }));
 
     it("created its tables in the requested schema only", async () => {
       const tables = await pgQuery<{ table_name: string }>(url, "select table_name from information_schema.tables where table_schema = $1 order by table_name", [schema]);

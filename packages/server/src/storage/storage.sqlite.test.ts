@@ -6,6 +6,7 @@ import { logRecordSchema, randomIdBytes, uuidv7 } from "@promptline/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { createStorage } from "./create-storage.js";
 import { createSqliteDialect } from "./dialects/sqlite.js";
+import { labelRoutingContract } from "./label-routing.contract.js";
 import { storageContract } from "./storage.contract.js";
 
 const directory = mkdtempSync(join(tmpdir(), "promptline-storage-"));
@@ -13,6 +14,7 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 describe("storage on a SQLite file", () => {
   storageContract((options) => createStorage(`sqlite:${join(directory, "nested", "contract.db")}`, options));
+  labelRoutingContract((options) => createStorage(`sqlite:${join(directory, "nested", "routing.db")}`, options));
 });
 
 describe("storage on SQLite :memory:", () => {

@@ -1,4 +1,4 @@
-import type { LogRecord, PromptBlueprint, PromptTemplate, RequestStatus, SnippetUse, TemplateMetadata, Usage } from "@promptline/core";
+import type { LabelRouting, LabelTarget, LogRecord, PromptBlueprint, PromptTemplate, RequestStatus, SnippetUse, TemplateMetadata, Usage } from "@promptline/core";
 
 /**
  * The server's storage, at the level of what the routes need (not SQL).
@@ -44,6 +44,8 @@ export interface WorkspaceRepository {
   getDefault(): Promise<WorkspaceRecord | undefined>;
   /** Returns the default workspace, creating it on first start (safe to race). */
   ensureDefault(): Promise<WorkspaceRecord>;
+  /** The workspace's registry revision (raised by every registry write; decision 0004), or undefined when it doesn't exist. One indexed read. */
+  registryRevision(workspaceId: number): Promise<number | undefined>;
 }
 
 // ── API keys ───────────────────────────────────────────────────────────────
@@ -146,6 +148,11 @@ export interface ResolvedPromptVersion {
   version: PromptVersionRecord;
   /** Names of the release labels that point at this version. */
   labels: string[];
+  /**
+   * When selected by a label: what the label serves. For a split label
+   * `version` is its first entry; resolve per run with `resolveLabelVersion`.
+   */
+  label_target?: LabelTarget;
 }
 
 export interface PublishInput {
@@ -230,6 +237,8 @@ export interface ReleaseLabelRecord {
   name: string;
   prompt_version_id: number;
   prompt_version_number: number;
+  /** A split or segmented label's routing (decision 0008); null for a label that points at one version. */
+  routing: LabelRouting | null;
   created_at: string;
   updated_at: string;
 }
@@ -241,8 +250,11 @@ export interface LabelHistoryRecord {
   label_name: string;
   /** Null when the label was created. */
   from_version: number | null;
-  /** Null when the label was deleted. */
+  /** Null when the label was deleted. For a split, its first entry. */
   to_version: number | null;
+  /** The routing before and after the move, when the label was or became a split. */
+  from_routing: LabelRouting | null;
+  to_routing: LabelRouting | null;
   actor_key_id: number | null;
   /** The actor key's name when the move was read (keys are revoked, never deleted). */
   actor_key_name: string | null;
@@ -265,6 +277,12 @@ export interface SetLabelInput extends LabelActor {
   prompt: PromptRef;
   name: string;
   version: number;
+  /**
+   * Makes it a split or segmented label (decision 0008); `version` must then
+   * be the split's first entry. Every version named must exist
+   * (`InvalidRequestError` naming the field otherwise).
+   */
+  routing?: LabelRouting | null;
 }
 
 export interface LabelRepository {
@@ -281,6 +299,13 @@ export interface LabelRepository {
   move(workspaceId: number, labelId: number, version: number, options?: LabelActor): Promise<ReleaseLabelRecord | undefined>;
   /** Deletes a label by id, with a history row; false when no such label. */
   delete(workspaceId: number, labelId: number, options?: LabelActor): Promise<boolean>;
+  /**
+   * Puts the label back where it was before its last move (version and
+   * routing), as a new move with its own history row. Throws
+   * `PromptNotFoundError` for an unknown prompt or label, `InvalidRequestError`
+   * when the label has no earlier position.
+   */
+  rollback(workspaceId: number, prompt: PromptRef, name: string, options?: LabelActor): Promise<ReleaseLabelRecord>;
   /** Every move of the prompt's labels (optionally one label), oldest first. */
   history(workspaceId: number, prompt: PromptRef, options?: { label?: string }): Promise<LabelHistoryRecord[]>;
 }
@@ -406,6 +431,34 @@ export interface RequestStatsBucket {
   output_tokens: number;
 }
 
+/** Which requests `compareLabel` reads: one label of one prompt, over an optional time range. */
+export interface LabelComparisonQuery {
+  prompt_name: string;
+  prompt_label: string;
+  /** Inclusive lower bound on `created_at` (ISO-8601). */
+  from?: string;
+  /** Exclusive upper bound on `created_at` (ISO-8601). */
+  to?: string;
+}
+
+/** One version a label served, from the request log. */
+export interface VersionComparison {
+  version: number;
+  requests: number;
+  errors: number;
+  /** errors / requests. */
+  error_rate: number;
+  /** Null when no request of the version has a latency. */
+  p50_latency_ms: number | null;
+  p95_latency_ms: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  /** Sum of known costs. */
+  cost_usd: number;
+  /** Mean of its requests' scores; null when none is scored. */
+  mean_score: number | null;
+}
+
 export interface SetPromptInput {
   prompt: PromptRef;
   version?: number | null;
@@ -424,6 +477,8 @@ export interface RequestRepository {
   query(workspaceId: number, query?: RequestQuery): Promise<RequestPage>;
   /** Counts, errors, latency, cost and tokens per time bucket, oldest first (the dashboard's chart). */
   stats(workspaceId: number, query: RequestStatsQuery): Promise<RequestStatsBucket[]>;
+  /** The versions a label served, side by side (the dashboard's rollout comparison), by version. */
+  compareLabel(workspaceId: number, query: LabelComparisonQuery): Promise<VersionComparison[]>;
   /** Merges keys into the request's metadata. False when the request is unknown. */
   updateMetadata(workspaceId: number, ref: RequestRef, metadata: Record<string, string>): Promise<boolean>;
   /**

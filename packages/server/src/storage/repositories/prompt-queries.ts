@@ -1,11 +1,11 @@
 import { PromptNotFoundError } from "@promptline/core";
-import type { PromptTemplate, TemplateMetadata } from "@promptline/core";
+import type { LabelRouting, PromptTemplate, TemplateMetadata } from "@promptline/core";
 import type { Kysely, Selectable } from "kysely";
 import type { Database, PromptTable, PromptVersionTable } from "../database-schema.js";
-import { fromJson } from "../internal/json.js";
+import { canonicalJson, fromJson } from "../internal/json.js";
 import { requireLabelWritable } from "./protected-label-repository.js";
 import { raiseRegistryRevision } from "./registry-revision.js";
-import type { PromptRecord, PromptRef, PromptVersionRecord, ReleaseLabelRecord, VersionSelector } from "../storage.js";
+import type { LabelHistoryRecord, PromptRecord, PromptRef, PromptVersionRecord, ReleaseLabelRecord, VersionSelector } from "../storage.js";
 
 /** Queries shared by the prompt, label and request repositories. */
 
@@ -99,8 +99,9 @@ export function selectLabels(db: Kysely<Database>, workspaceId: number) {
 }
 
 /**
- * Points label `name` of the prompt at `version`, creating it if needed, and
- * records the move. The caller holds the prompt's lock (`lockPrompt`).
+ * Points label `name` of the prompt at `version` (with `routing` for a split
+ * label, else none), creating it if needed, and records the move with the
+ * routing before and after. The caller holds the prompt's lock (`lockPrompt`).
  * Throws `LabelProtectedError` (before writing) when the label is protected
  * and the actor may not change protected labels.
  */
@@ -111,6 +112,7 @@ export async function moveLabel(
     promptId: number;
     name: string;
     version: PromptVersionRow;
+    routing?: LabelRouting | null;
     actorKeyId: number | null;
     /** Default true (see `LabelActor`). */
     mayChangeProtected?: boolean;
@@ -120,17 +122,18 @@ export async function moveLabel(
   const { workspaceId, promptId, name, version, actorKeyId, now } = target;
   // Checked even when the label already points there: the answer must not depend on where it points.
   await requireLabelWritable(db, workspaceId, name, { may_change_protected: target.mayChangeProtected ?? true });
+  const routing = target.routing ? canonicalJson(target.routing) : null;
   const current = await selectLabels(db, workspaceId)
     .where("release_label.prompt_id", "=", promptId)
     .where("release_label.name", "=", name)
     .executeTakeFirst();
-  if (current?.prompt_version_id === version.id) return;
+  if (current?.prompt_version_id === version.id && (current.routing ?? null) === routing) return;
   if (current) {
-    await db.updateTable("release_label").set({ prompt_version_id: version.id, updated_at: now }).where("id", "=", current.id).execute();
+    await db.updateTable("release_label").set({ prompt_version_id: version.id, routing, updated_at: now }).where("id", "=", current.id).execute();
   } else {
     await db
       .insertInto("release_label")
-      .values({ workspace_id: workspaceId, prompt_id: promptId, name, prompt_version_id: version.id, created_at: now, updated_at: now })
+      .values({ workspace_id: workspaceId, prompt_id: promptId, name, prompt_version_id: version.id, routing, created_at: now, updated_at: now })
       .execute();
   }
   await db
@@ -141,6 +144,8 @@ export async function moveLabel(
       label_name: name,
       from_version: current?.prompt_version_number ?? null,
       to_version: version.version,
+      from_routing: current?.routing ?? null,
+      to_routing: routing,
       actor_key_id: actorKeyId,
       created_at: now,
     })
@@ -182,7 +187,18 @@ export function toLabelRecord(row: Selectable<Database["release_label"]> & { pro
     name: row.name,
     prompt_version_id: row.prompt_version_id,
     prompt_version_number: row.prompt_version_number,
+    routing: row.routing ? fromJson<LabelRouting>(row.routing) : null,
     created_at: row.created_at,
     updated_at: row.updated_at,
+  };
+}
+
+/** A history row; `actor_key_name` when the query joined the actor's key (see `labels.history`). */
+export function toLabelHistoryRecord(row: Selectable<Database["label_history"]> & { actor_key_name?: string | null }): LabelHistoryRecord {
+  return {
+    ...row,
+    actor_key_name: row.actor_key_name ?? null,
+    from_routing: row.from_routing ? fromJson<LabelRouting>(row.from_routing) : null,
+    to_routing: row.to_routing ? fromJson<LabelRouting>(row.to_routing) : null,
   };
 }

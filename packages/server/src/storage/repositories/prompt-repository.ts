@@ -1,6 +1,6 @@
-import { InvalidRequestError } from "@promptline/core";
+import { InvalidRequestError, type LabelRouting } from "@promptline/core";
 import { sql } from "kysely";
-import { canonicalJson, sha256Hex, toJson } from "../internal/json.js";
+import { canonicalJson, fromJson, sha256Hex, toJson } from "../internal/json.js";
 import { containsPattern } from "../internal/like-pattern.js";
 import type { PromptListQuery, PromptRepository, PromptSummary, PublishInput } from "../storage.js";
 import {
@@ -110,7 +110,16 @@ export function createPromptRepository({ db, timestamp }: RepositoryContext): Pr
         .where("prompt_version_id", "=", version.id)
         .orderBy("name")
         .execute();
-      return { prompt: toPromptRecord(prompt), version: toVersionRecord(version, prompt.name), labels: labels.map((label) => label.name) };
+      const resolved = { prompt: toPromptRecord(prompt), version: toVersionRecord(version, prompt.name), labels: labels.map((label) => label.name) };
+      if (selector?.label === undefined || selector.label === null) return resolved;
+      // Selected by a label: say what it serves (a split names other versions too).
+      const label = await db
+        .selectFrom("release_label")
+        .select("routing")
+        .where("prompt_id", "=", prompt.id)
+        .where("name", "=", selector.label)
+        .executeTakeFirst();
+      return { ...resolved, label_target: { version: version.version, routing: label?.routing ? fromJson<LabelRouting>(label.routing) : null } };
     },
 
     async listVersions(workspaceId, ref) {

@@ -10,6 +10,7 @@ import { requirePrompt, requireVersion } from "./prompt-queries.js";
 import { findRequest, loadRequestRows, toRequestColumns } from "./request-queries.js";
 import { selectPage } from "./request-page-query.js";
 import { selectStats } from "./request-stats-query.js";
+import { selectLabelComparison } from "./label-compare-query.js";
 import type { RepositoryContext } from "./repository-context.js";
 
 const defaultLimit = 50;
@@ -110,6 +111,7 @@ export function createRequestRepository({ db, timestamp }: RepositoryContext): R
     },
 
     stats: (workspaceId, query) => selectStats(db, workspaceId, query),
+    compareLabel: (workspaceId, query) => selectLabelComparison(db, workspaceId, query),
 
     async updateMetadata(workspaceId, ref, metadata) {
       validateMetadata(metadata);

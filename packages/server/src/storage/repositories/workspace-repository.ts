@@ -1,6 +1,7 @@
 import { InvalidRequestError, PromptlineError } from "@promptline/core";
 import type { WorkspaceRecord, WorkspaceRepository } from "../storage.js";
 import { protectDefaultLabels } from "./protected-label-repository.js";
+import { registryRevisionReader } from "./registry-revision.js";
 import type { RepositoryContext } from "./repository-context.js";
 
 export const defaultWorkspaceSlug = "default";
@@ -26,7 +27,11 @@ export function createWorkspaceRepository({ db, timestamp }: RepositoryContext):
       return created;
     });
 
+  const registryRevision = registryRevisionReader(db);
+
   return {
+    registryRevision,
+
     async create({ slug, name }) {
       if (slug.trim() === "") throw new InvalidRequestError("A workspace needs a non-empty slug.", ["slug"]);
       const created = await insertIfAbsent(slug, name ?? slug);
