@@ -5,6 +5,7 @@ import { registryRevisionMigration } from "./0002-registry-revision.js";
 import { keyRolesMigration } from "./0004-key-roles.js";
 import { labelRoutingMigration } from "./0005-label-routing.js";
 import { requestWarningsSnippetsMigration } from "./0006-request-warnings-snippets.js";
+import { requestAttemptsMigration } from "./0007-request-attempts.js";
 
 /**
  * The migrations, in code (no directory scan, so they survive bundling).
@@ -19,6 +20,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
         "0004-key-roles": keyRolesMigration(dialect),
         "0005-label-routing": labelRoutingMigration,
         "0006-request-warnings-snippets": requestWarningsSnippetsMigration,
+        "0007-request-attempts": requestAttemptsMigration,
       }),
   };
 }
