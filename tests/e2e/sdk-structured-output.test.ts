@@ -115,6 +115,19 @@ describe.each([false, true])("run() with response_format, stream: %s", (stream) 
   });
 });
 
+describe("run() with Anthropic's own output_format", () => {
+  it("sends it with the structured-outputs beta header, and the blueprint holds the JSON text", async () => {
+    const outputFormat = { type: "json_schema", schema };
+    await publish("structured-native", { provider: "anthropic", name: "claude-sonnet-4-5", parameters: { max_tokens: 300, output_format: outputFormat } });
+    h.fakes.queue("anthropic", { json: answer });
+    const result = await h.client.run({ promptName: "structured-native", inputVariables: { city: "Paris" } });
+    const sent = h.fakes.lastRequest("anthropic")!;
+    expect(sent.headers["anthropic-beta"]).toBe("structured-outputs-2025-11-13");
+    expect(sent.body).toMatchObject({ output_format: outputFormat });
+    expect(JSON.parse(answerText(result)!)).toEqual(answer);
+  });
+});
+
 describe("run() with response_format through a provider override", () => {
   it.each([
     ["anthropic", "claude-haiku-4-5", "anthropic"],
@@ -202,5 +215,41 @@ describe("the PromptLayer-compatible path", () => {
       type: "json_schema",
       json_schema: { name: "weather", schema },
     });
+  });
+
+  it("Bedrock: llm_kwargs carry the forced tool in toolConfig, and /track-request of a Converse answer stores the JSON text", async () => {
+    await publish("structured-official-bedrock", cases.bedrock!.model);
+    const headers = { "x-api-key": apiKey, "content-type": "application/json" };
+    const template = (await (
+      await fetch(`${h.server.url}/prompt-templates/structured-official-bedrock`, { method: "POST", headers, body: JSON.stringify({ input_variables: { city: "Paris" } }) })
+    ).json()) as { id: number; version: number; llm_kwargs: Record<string, unknown> };
+    expect(template.llm_kwargs).toMatchObject(cases.bedrock!.enforcement);
+    const converseAnswer = {
+      output: { message: { role: "assistant", content: [{ toolUse: { toolUseId: "tooluse_1", name: "json_response", input: answer } }] } },
+      stopReason: "tool_use",
+      usage: { inputTokens: 12, outputTokens: 9, totalTokens: 21 },
+    };
+    const tracked = await fetch(`${h.server.url}/track-request`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({
+        function_name: "boto3.bedrock-runtime.converse",
+        provider_type: "amazon.bedrock",
+        args: [],
+        kwargs: template.llm_kwargs,
+        tags: [],
+        request_start_time: "2026-12-05T12:00:00.000Z",
+        request_end_time: "2026-12-05T12:00:01.000Z",
+        prompt_id: template.id,
+        prompt_version: template.version,
+        request_response: converseAnswer,
+        return_prompt_blueprint: true,
+      }),
+    });
+    expect(tracked.status).toBe(200);
+    const { request_id: requestId, prompt_blueprint: blueprint } = (await tracked.json()) as { request_id: number; prompt_blueprint: unknown };
+    expect(JSON.parse(answerText({ prompt_blueprint: blueprint })!)).toEqual(answer);
+    const record = await h.record(String(requestId));
+    expect(JSON.parse(answerText(record)!)).toEqual(answer);
   });
 });

@@ -24,6 +24,8 @@ export interface ProviderHttpRequest {
   /** Path under the provider's base URL, e.g. `/chat/completions`, `/models/gemini-2.5-flash:streamGenerateContent?alt=sse`. */
   path: string;
   body: Record<string, unknown>;
+  /** Headers this request needs besides auth (Anthropic's `anthropic-beta` for a beta field). */
+  headers?: Record<string, string>;
 }
 
 /**

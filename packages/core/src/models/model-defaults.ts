@@ -118,7 +118,8 @@ const anthropicBase: ModelFamilyRules = {
     // OpenAI's shape, kept as it is: the codec sends it as a forced tool (decision 0010).
     response_format: "response_format",
   },
-  accepts: ["metadata", "service_tier"],
+  // `output_format`: Anthropic's native structured output (a beta), for templates that set it themselves.
+  accepts: ["metadata", "service_tier", "output_format"],
   ranges: { temperature: { min: 0, max: 1 } },
 };
 

@@ -8,6 +8,9 @@ import { convertAnthropicResponseToMessage, convertFromAnthropicMessages, conver
 import { completionToAnthropicMessages, convertToAnthropicMessages } from "./convert-to-anthropic-messages.js";
 import { convertFromAnthropicToolChoice, convertFromAnthropicTools, prepareAnthropicTools } from "./prepare-anthropic-tools.js";
 
+/** The beta that Anthropic's native `output_format` needs. */
+export const ANTHROPIC_STRUCTURED_OUTPUTS_BETA = "structured-outputs-2025-11-13";
+
 /** `max_tokens` of a request whose parameters lack it: Anthropic requires one. */
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
 
@@ -86,6 +89,8 @@ export const anthropicCodec: ProviderCodec = {
     const body = omit(kwargs, [...anthropicClientOptionKeys, "stream"]);
     if (body.max_tokens == null) body.max_tokens = ANTHROPIC_DEFAULT_MAX_TOKENS;
     if (stream) body.stream = true;
+    // A template that sets Anthropic's own `output_format` gets the structured-outputs beta it needs (decision 0010).
+    if (body.output_format != null) return { path: "/messages", body, headers: { "anthropic-beta": ANTHROPIC_STRUCTURED_OUTPUTS_BETA } };
     return { path: "/messages", body };
   },
 

@@ -74,6 +74,16 @@ describe("Anthropic structured output: response_format as a forced tool", () => 
     expect(named.tool_choice).toEqual({ type: "tool", name: "lookup" });
   });
 
+  it("Anthropic's own output_format, set by the template, is sent as it is with the beta header it needs", () => {
+    const outputFormat = { type: "json_schema", schema: weatherSchema };
+    const kwargs = anthropicCodec.toLlmKwargs(chat(), model({ output_format: outputFormat }));
+    expect(kwargs.tools).toBeUndefined();
+    const request = anthropicCodec.toHttpRequest(kwargs, { stream: false });
+    expect(request.body.output_format).toEqual(outputFormat);
+    expect(request.headers).toEqual({ "anthropic-beta": "structured-outputs-2025-11-13" });
+    expect(anthropicCodec.toHttpRequest(anthropicCodec.toLlmKwargs(chat(), model({})), { stream: false }).headers).toBeUndefined();
+  });
+
   it("refuses with extended thinking on (Anthropic can't force a tool then), saying how to fix it", () => {
     const thinking = model({ response_format: responseFormat, thinking: { type: "enabled", budget_tokens: 2048 }, max_tokens: 8000 });
     expect(() => anthropicCodec.toLlmKwargs(chat(), thinking)).toThrow(ResponseFormatUnsupportedError);

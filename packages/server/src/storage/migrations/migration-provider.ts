@@ -5,6 +5,7 @@ import { registryRevisionMigration } from "./0002-registry-revision.js";
 import { sessionsRequestNumbersMigration } from "./0003-sessions-request-numbers.js";
 import { labelRoutingMigration } from "./0005-label-routing.js";
 import { requestWarningsSnippetsMigration } from "./0006-request-warnings-snippets.js";
+import { requestAttemptsMigration } from "./0007-request-attempts.js";
 
 /**
  * The migrations, in code (no directory scan, so they survive bundling).
@@ -19,6 +20,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
         "0003-sessions-request-numbers": sessionsRequestNumbersMigration,
         "0005-label-routing": labelRoutingMigration,
         "0006-request-warnings-snippets": requestWarningsSnippetsMigration,
+        "0007-request-attempts": requestAttemptsMigration,
       }),
   };
 }
