@@ -67,7 +67,7 @@ function listItem({ prompt, version, labels }: PromptSummary) {
  * Every PromptLayer route the official SDK calls (contract §3, §9), at the
  * root with PromptLayer's paths, status codes and bodies.
  */
-export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
+export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDependencies) {
   const app = new Hono<AppEnv>();
 
   // Template fetch. The name may contain `/` (PromptLayer's SDK doesn't encode it).
@@ -87,7 +87,7 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
         ...(body.label != null && { label: body.label }),
       });
     }
-    return c.json(await buildTemplateResponse(storage, c.var.workspaceId, resolved, body));
+    return c.json(await buildTemplateResponse(storage, c.var.workspaceId, resolved, body, renderer));
   });
 
   app.get("/prompt-templates/:identifier{.+}/labels", async (c) => {
