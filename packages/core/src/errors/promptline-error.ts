@@ -17,6 +17,7 @@ export type PromptlineErrorCode =
   | "provider_error"
   | "missing_provider_key"
   | "unsupported_provider"
+  | "response_format_unsupported"
   | "untrusted_base_url"
   | "registry_error"
   | "unauthorized"
@@ -275,6 +276,35 @@ export class UnsupportedProviderError extends PromptlineError {
 
   override toJSON() {
     return { ...super.toJSON(), provider: this.provider };
+  }
+}
+
+/**
+ * The template asks for structured output (`response_format` json or
+ * json_schema) and the provider, model or API it runs on can't enforce it.
+ * `run()` refuses rather than send a request that quietly drops the schema.
+ */
+export class ResponseFormatUnsupportedError extends PromptlineError {
+  readonly provider: string;
+  readonly model: string;
+  readonly reason: string;
+
+  constructor(details: { provider: string; model: string; reason: string } & PromptlineErrorOptions) {
+    super(
+      "response_format_unsupported",
+      `${details.provider} ${details.model} can't enforce the template's response_format: ${details.reason}. ` +
+        "Run it where structured output is enforced (openai, anthropic, google, mistral or amazon.bedrock chat models), " +
+        "or pass allowDroppedResponseFormat: true to run() to send it without the schema (the result's warnings say so).",
+      details,
+    );
+    this.name = "ResponseFormatUnsupportedError";
+    this.provider = details.provider;
+    this.model = details.model;
+    this.reason = details.reason;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), provider: this.provider, model: this.model, reason: this.reason };
   }
 }
 

@@ -10,6 +10,7 @@ const statusByCode: Record<PromptlineErrorCode, ContentfulStatusCode> = {
   template_limit: 400,
   invalid_request: 400,
   unsupported_provider: 400,
+  response_format_unsupported: 400,
   missing_provider_key: 400,
   untrusted_base_url: 400,
   prompt_not_found: 404,
