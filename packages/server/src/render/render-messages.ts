@@ -2,10 +2,33 @@
 import {
   InvalidTemplateError,
   MissingVariablesError,
+  PythonFloat,
   TemplateLimitError,
   type PromptTemplate,
   type RenderLimits,
 } from "@promptline/core/render";
+
+/**
+ * Variables cross to a worker by structured clone, which keeps plain data but
+ * not classes: a `PythonFloat` (a Python client's `10.0`) travels as a
+ * `Number` object, which JSON-derived variables never hold, and is rebuilt
+ * on the other side.
+ */
+function mapFloats(value: unknown, map: (value: unknown) => unknown): unknown {
+  const mapped = map(value);
+  if (mapped !== value || value === null || typeof value !== "object") return mapped;
+  if (Array.isArray(value)) return value.map((item) => mapFloats(item, map));
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = mapFloats(item, map);
+  return out;
+}
+
+export const encodeVariables = (variables: Record<string, unknown>) =>
+  mapFloats(variables, (value) => (value instanceof PythonFloat ? new Number(value.value) : value)) as Record<string, unknown>;
+
+export const decodeVariables = (variables: Record<string, unknown>) =>
+  mapFloats(variables, (value) => (value instanceof Number ? new PythonFloat(value.valueOf()) : value)) as Record<string, unknown>;
 
 export interface RenderRequest {
   id: number;

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { defaultRenderLimits, InvalidTemplateError, renderTemplate, resolveRenderLimits, TemplateLimitError, type CompletionTemplate } from "@promptline/core";
+import { defaultRenderLimits, InvalidTemplateError, PythonFloat, renderTemplate, resolveRenderLimits, TemplateLimitError, type CompletionTemplate } from "@promptline/core";
 import { RenderPool } from "./render-pool.js";
 
 const completion = (text: string, format: "jinja2" | "f-string" = "jinja2"): CompletionTemplate => ({
@@ -21,6 +21,14 @@ describe("RenderPool", () => {
     const rendered = await pool.render(template, variables, "compatible", defaultRenderLimits);
     expect(rendered).toEqual(renderTemplate(template, variables, { mode: "compatible" }));
     expect((rendered as CompletionTemplate).content[0]).toEqual({ type: "text", text: "AB 42" });
+  });
+
+  it("carries a Python client's 10.0 (PythonFloat) to the worker and back as a float", { timeout: 30_000 }, async () => {
+    const template = completion("{{ x }} {{ xs[0] }} {{ o.y }} {{ n }}");
+    const variables = { x: new PythonFloat(10), xs: [new PythonFloat(2)], o: { y: new PythonFloat(3) }, n: 4 };
+    const rendered = await pool.render(template, variables, "compatible", defaultRenderLimits);
+    expect((rendered as CompletionTemplate).content[0]).toEqual({ type: "text", text: "10.0 2.0 3.0 4" });
+    expect(rendered).toEqual(renderTemplate(template, variables, { mode: "compatible" }));
   });
 
   it("rejects with the render's own error classes and fields", { timeout: 30_000 }, async () => {

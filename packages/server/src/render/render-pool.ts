@@ -13,7 +13,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { TemplateLimitError, type PromptTemplate, type RenderLimits } from "@promptline/core";
-import { deserializeRenderError, type RenderReply, type RenderRequest } from "./render-messages.js";
+import { deserializeRenderError, encodeVariables, type RenderReply, type RenderRequest } from "./render-messages.js";
 
 export interface RenderPoolOptions {
   /** Worker threads. Default: one per core but one, between 1 and 4. */
@@ -69,7 +69,7 @@ export class RenderPool {
   render(template: PromptTemplate, variables: Record<string, unknown>, mode: "strict" | "compatible", limits: RenderLimits): Promise<PromptTemplate> {
     if (this.closed) return Promise.reject(new Error("the render pool is closed"));
     return new Promise((resolve, reject) => {
-      this.queue.push({ request: { template, variables, mode, limits }, resolve, reject });
+      this.queue.push({ request: { template, variables: encodeVariables(variables), mode, limits }, resolve, reject });
       this.dispatch();
     });
   }

@@ -7,7 +7,7 @@
 import { parentPort } from "node:worker_threads";
 import { renderTemplate } from "@promptline/core/render";
 import type { RenderRequest, RenderReply } from "./render-messages.js";
-import { serializeRenderError } from "./render-messages.js";
+import { decodeVariables, serializeRenderError } from "./render-messages.js";
 
 const port = parentPort;
 if (!port) throw new Error("render-worker.js runs in a worker thread (started by RenderPool)");
@@ -15,7 +15,7 @@ if (!port) throw new Error("render-worker.js runs in a worker thread (started by
 port.on("message", (request: RenderRequest) => {
   let reply: RenderReply;
   try {
-    const template = renderTemplate(request.template, request.variables, { mode: request.mode, limits: request.limits });
+    const template = renderTemplate(request.template, decodeVariables(request.variables), { mode: request.mode, limits: request.limits });
     reply = { id: request.id, ok: true, template };
   } catch (error) {
     reply = { id: request.id, ok: false, error: serializeRenderError(error) };

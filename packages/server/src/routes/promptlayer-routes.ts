@@ -15,7 +15,7 @@ import { matchedRoutes } from "hono/route";
 import { z } from "zod";
 import type { AppEnv, AppDependencies } from "../app-env.js";
 import { NotFoundError } from "../http/route-errors.js";
-import { readBody } from "../http/read-json.js";
+import { bodyFieldAsWritten, readBody } from "../http/read-json.js";
 import { promptNameSchema } from "./api-v1-schemas.js";
 import { requireGroups } from "./require-groups.js";
 import { givenScore, loggedRequestFrom, logRequestBodySchema } from "../services/log-request.js";
@@ -123,7 +123,10 @@ export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDepen
         ...(body.label != null && { label: body.label }),
       });
     }
-    return c.json(await buildTemplateResponse(storage, c.var.workspaceId, resolved, body, renderer));
+    // `10.0` from a Python client renders as 10.0, as on PromptLayer's Python server.
+    const asWritten = body.input_variables ? bodyFieldAsWritten(c, "input_variables") : undefined;
+    const variables = asWritten !== null && typeof asWritten === "object" && !Array.isArray(asWritten) ? (asWritten as Record<string, unknown>) : body.input_variables;
+    return c.json(await buildTemplateResponse(storage, c.var.workspaceId, resolved, { ...body, input_variables: variables }, renderer));
   });
 
   app.get("/prompt-templates/:identifier{.+}/labels", async (c) => {
