@@ -43,6 +43,7 @@ export function exitCodeOf(error: unknown): ExitCode {
       case "invalid_request":
       case "missing_variables":
       case "invalid_template":
+      case "template_limit":
         return ExitCode.usage;
       default:
         return ExitCode.failure;

@@ -7,3 +7,4 @@ export { runCli, cliVersion } from "./program.js";
 export type { CliContext, OutputStream } from "./cli-context.js";
 export { CliError, ExitCode, exitCodeOf } from "./cli-error.js";
 export { parsePromptFile, serializePromptFile, promptFileName, PromptFileError, type PromptFile } from "./prompt-files/prompt-file.js";
+export { findDashboardDir, sdkPlayground } from "./commands/dashboard-wiring.js";

@@ -44,6 +44,7 @@ export {
   PromptNotFoundError,
   ProviderError,
   RegistryError,
+  ResponseFormatUnsupportedError,
   UnauthorizedError,
   UnsupportedProviderError,
   UntrustedBaseURLError,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { randomIdBytes, uuidv7 } from "@promptline/core";
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
@@ -5,18 +6,23 @@ import { requireApiKey } from "./http/auth.js";
 import { errorBody, toErrorResponse } from "./http/error-handler.js";
 import { requireJsonBody } from "./http/read-json.js";
 import { limitBodySize } from "./http/request-body.js";
-import { createSessions } from "./http/session.js";
+import { createSessions, csrfHeaderName, sessionCookieName } from "./http/session.js";
 import { apiV1Routes } from "./routes/api-v1-routes.js";
-import { dashboardApiRoutes, dashboardRoutes, type DashboardOptions } from "./routes/dashboard-routes.js";
+import { dashboardApiRoutes, dashboardRoutes, type DashboardOptions, type PlaygroundRegistry } from "./routes/dashboard-routes.js";
 import { buildOpenApiDocument } from "./routes/openapi.js";
-import { promptLayerRoutes } from "./routes/promptlayer-routes.js";
+import { promptLayerRoutes, takesKeyInBody } from "./routes/promptlayer-routes.js";
 import { createRevisionWatcher, type RevisionWatcher } from "./services/revision-watcher.js";
-import type { Storage } from "./storage/index.js";
+import type { ApiKeyRecord, Storage } from "./storage/index.js";
 
 export interface CreateAppOptions extends DashboardOptions {
   storage: Storage;
   /** Largest accepted request body. Default 10 MiB. */
   maxBodyBytes?: number;
+  /**
+   * On PromptLayer's routes that take `api_key` in the body: how many bytes
+   * are read before the key must have come (and been checked). Default 1 MiB.
+   */
+  maxBodyBytesBeforeKey?: number;
   /** Mints request ids for requests logged through PromptLayer's routes. Default: UUIDv7. */
   mintRequestId?: () => string;
   /** Where unexpected errors are reported. Default: `console.error`. */
@@ -58,10 +64,35 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   const sessions = createSessions({ storage, ...(options.sessionSecret && { secret: options.sessionSecret }) });
   app.route("/", dashboardRoutes({ storage, sessions, dashboardDir: options.dashboardDir }));
 
+  // The playground's SDK client reads templates and ships logs through the app itself, signed in as the caller.
+  const playgroundOrigin = `http://playground-${randomUUID()}.invalid`;
+  const registryAs = (key: ApiKeyRecord): PlaygroundRegistry => {
+    const cookie = `${sessionCookieName}=${sessions.issue(key)}`;
+    return {
+      baseURL: playgroundOrigin,
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        if (new URL(request.url).origin !== playgroundOrigin) throw new TypeError(`The playground's registry fetch only serves ${playgroundOrigin}.`);
+        const headers = new Headers(request.headers);
+        headers.delete("x-api-key");
+        headers.delete("authorization");
+        headers.set("cookie", cookie);
+        headers.set(csrfHeaderName, "1");
+        return app.fetch(new Request(request, { headers }));
+      },
+    };
+  };
+
   const authenticated = new Hono<AppEnv>();
-  authenticated.use("*", requireApiKey(storage, sessions.keyFromCookie));
+  authenticated.use(
+    "*",
+    requireApiKey(storage, sessions.keyFromCookie, {
+      takesKeyInBody,
+      ...(options.maxBodyBytesBeforeKey !== undefined && { maxBytesBeforeKey: options.maxBodyBytesBeforeKey }),
+    }),
+  );
   authenticated.use("*", requireJsonBody);
-  authenticated.route("/api/v1", dashboardApiRoutes({ storage, playground: options.playground }));
+  authenticated.route("/api/v1", dashboardApiRoutes({ storage, playground: options.playground, registryAs }));
   authenticated.route("/api/v1", apiV1Routes(dependencies));
   authenticated.route("/", promptLayerRoutes(dependencies));
   app.route("/", authenticated);

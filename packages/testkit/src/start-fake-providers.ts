@@ -164,7 +164,10 @@ function routeConnection(socket: Socket, http1: Server, http2: Server): void {
 /**
  * Starts the fake providers on one port, one path prefix per provider (`/openai`, `/azure`,
  * `/anthropic`, `/google`, `/mistral`, `/bedrock`). Each answers as the real API does, in JSON and in
- * streams; by default with `Echo: <last user message>`, or with what a test queued.
+ * streams; by default with `Echo: <last user message>`, or with what a test queued. A request that
+ * asks for structured output (`response_format`, Gemini's JSON mode, a tool forced by Anthropic's
+ * `tool_choice` or Converse's `toolChoice`) is answered with JSON matching its schema, or the
+ * reply's `json`, as text or as the forced tool's input.
  *
  * @example
  * const fakes = await startFakeProviders();

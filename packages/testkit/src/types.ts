@@ -33,6 +33,13 @@ export interface FakeReply {
   thinking?: string;
   /** Tool calls made after the text. */
   toolCalls?: FakeToolCall[];
+  /**
+   * The structured answer to a request that asks for one (OpenAI/Mistral `response_format`, Gemini
+   * `responseMimeType: "application/json"`, a tool forced by Anthropic's `tool_choice` or Converse's
+   * `toolChoice`): sent as the answer's JSON text, or as the forced tool's input. Default: a small
+   * value matching the request's schema. Ignored when `text` or `toolCalls` are given.
+   */
+  json?: unknown;
   /** Token usage to report; default: one token per 4 characters of the prompt and of the answer. */
   usage?: { input_tokens: number; output_tokens: number };
   /** The provider's raw finish reason (`"length"`, `"max_tokens"`, `"MAX_TOKENS"`, …); default: the provider's normal stop or tool-call reason. */

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { PlaygroundRunner } from "@promptline/server";
-import type { Promptline } from "promptline";
+import { Promptline, type ProviderEnv, type RunChunk } from "promptline";
 
 /**
  * The built dashboard (`packages/web/dist`) next to this package in the
@@ -13,32 +13,60 @@ export function findDashboardDir(): string | undefined {
   return existsSync(`${dir}/index.html`) ? dir : undefined;
 }
 
+/** Variables of the server's environment the playground's client must not read: it signs in as the caller, not as the server. */
+const serverOnlyVariables = new Set(["PROMPTLINE_API_KEY", "PROMPTLINE_BASE_URL"]);
+
 /**
- * The dashboard's playground, run by the SDK. The server is started before
- * the key the SDK needs is known (a first start creates it), so the runner is
- * bound afterwards; until then, and in other workspaces, it refuses to run.
+ * The dashboard's playground, run by the SDK with this environment's provider
+ * keys. Each run gets its own client, signed in as the caller through the
+ * server's in-process registry (`context.registry`): the template comes from
+ * the caller's workspace (the newest version, no cache) and the run is logged
+ * there. The SDK's trusted-endpoint rule applies with the server's keys: a
+ * template whose `base_url` names an origin that is not trusted
+ * (`PROMPTLINE_ALLOWED_BASE_URLS` and the `*_BASE_URL` variables of this
+ * environment count) fails with `UntrustedBaseURLError` before any request.
  */
-export function deferredPlayground(): { runner: PlaygroundRunner; bind(client: Promptline, workspaceId: number): void } {
-  let bound: { client: Promptline; workspaceId: number } | undefined;
-  const runner: PlaygroundRunner = {
-    async run(input, { workspaceId, signal }) {
-      if (!bound) throw new Error("The playground needs the server's API key: start `promptline serve` with PROMPTLINE_API_KEY set.");
-      if (workspaceId !== bound.workspaceId) throw new Error("The playground runs in the server's default workspace only.");
-      return bound.client.run({
-        promptName: input.prompt_name,
-        ...(input.version !== undefined && { promptVersion: input.version }),
-        ...(input.label !== undefined && { promptReleaseLabel: input.label }),
-        inputVariables: input.input_variables,
-        ...(input.provider !== undefined && { provider: input.provider }),
-        ...(input.model !== undefined && { model: input.model }),
-        ...(input.parameters !== undefined && { modelParameterOverrides: input.parameters }),
-        tags: input.tags,
-        metadata: input.metadata,
-        stream: true,
-        signal,
+export function sdkPlayground({ env }: { env: ProviderEnv }): PlaygroundRunner {
+  const providerEnv = Object.fromEntries(Object.entries(env).filter(([name]) => !serverOnlyVariables.has(name)));
+  return {
+    async run(input, { signal, registry }) {
+      const client = new Promptline({
+        baseURL: registry.baseURL,
+        env: providerEnv,
+        fetch: (url, init) => (String(url instanceof Request ? url.url : url).startsWith(`${registry.baseURL}/`) ? registry.fetch(url, init) : fetch(url, init)),
+        flushOnExit: false,
+        cacheTtlSeconds: 0,
       });
+      let chunks: AsyncIterable<RunChunk>;
+      try {
+        chunks = await client.run({
+          promptName: input.prompt_name,
+          ...(input.version !== undefined && { promptVersion: input.version }),
+          ...(input.label !== undefined && { promptReleaseLabel: input.label }),
+          inputVariables: input.input_variables,
+          ...(input.provider !== undefined && { provider: input.provider }),
+          ...(input.model !== undefined && { model: input.model }),
+          ...(input.parameters !== undefined && { modelParameterOverrides: input.parameters }),
+          tags: input.tags,
+          metadata: input.metadata,
+          stream: true,
+          signal,
+        });
+      } catch (error) {
+        await client.close({ timeoutMs: 5000 });
+        throw error;
+      }
+      return (async function* () {
+        try {
+          for await (const chunk of chunks) {
+            // The log reaches the registry before the last chunk, so the dashboard can link to it.
+            if (chunk.done) await client.flush({ timeoutMs: 5000 });
+            yield chunk;
+          }
+        } finally {
+          await client.close({ timeoutMs: 5000 });
+        }
+      })();
     },
-    flush: () => (bound ? bound.client.flush({ timeoutMs: 5000 }) : Promise.resolve()),
   };
-  return { runner, bind: (client, workspaceId) => (bound = { client, workspaceId }) };
 }

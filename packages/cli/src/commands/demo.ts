@@ -12,7 +12,7 @@ import type { PromptFile } from "../prompt-files/prompt-file.js";
 import { readPromptFile } from "../prompt-files/prompt-file-io.js";
 import { logTableHeader, logTableRow, type RequestRow } from "./logs.js";
 import { closeClient, runAndPrint } from "./run.js";
-import { deferredPlayground, findDashboardDir } from "./dashboard-wiring.js";
+import { findDashboardDir, sdkPlayground } from "./dashboard-wiring.js";
 import { startServerForCli } from "./serve.js";
 
 export interface DemoOptions {
@@ -61,13 +61,14 @@ export async function demoCommand(context: CliContext, options: DemoOptions): Pr
   const folder = await mkdtemp(join(tmpdir(), "promptline-demo-"));
   const database = `sqlite:${join(folder, "promptline.db")}`;
   const fakes = await startFakeProviders();
-  const playground = deferredPlayground();
+  // The playground runs on the fakes too: nothing of the real environment (no real key) is used.
+  const playground = sdkPlayground({ env: fakes.env });
   let server: Awaited<ReturnType<typeof startServerForCli>> | undefined;
   let client: Promptline | undefined;
   try {
     const port = options.port ?? 8600;
     const dashboardDir = findDashboardDir();
-    const serverOptions = { database, ...(dashboardDir && { dashboardDir }), playground: playground.runner };
+    const serverOptions = { database, ...(dashboardDir && { dashboardDir }), playground };
     server = await startServerForCli({ ...serverOptions, port }).catch(async (error: unknown) => {
       // Something else has 8600 (perhaps `promptline serve`): the demo still runs, on a free port.
       if (options.port === undefined && error instanceof CliError && error.message.includes("in use")) return startServerForCli({ ...serverOptions, port: 0 });
@@ -91,7 +92,6 @@ export async function demoCommand(context: CliContext, options: DemoOptions): Pr
 
     // The SDK gets the fakes' environment directly: nothing of the real environment (no real key) is used.
     client = new Promptline({ apiKey, baseURL: server.url, env: fakes.env, flushOnExit: false });
-    playground.bind(client, (await server.storage.workspaces.ensureDefault()).id);
     const inputVariables = { product: "Promptline", question: "How do I roll back a prompt to the previous version?" };
     const params = { promptName: prompt.prompt_name, promptReleaseLabel: prompt.release_labels?.[0] ?? undefined, inputVariables, tags: ["demo"] };
 

@@ -1,8 +1,7 @@
 import { startServer, type RunningServer, type StartServerOptions } from "@promptline/server";
-import { Promptline } from "promptline";
 import { println, type CliContext } from "../cli-context.js";
 import { CliError, ExitCode } from "../cli-error.js";
-import { deferredPlayground, findDashboardDir } from "./dashboard-wiring.js";
+import { findDashboardDir, sdkPlayground } from "./dashboard-wiring.js";
 
 export interface ServeOptions {
   port?: number;
@@ -39,19 +38,15 @@ export async function serveCommand(context: CliContext, options: ServeOptions): 
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`PROMPTLINE_PORT must be a port number, got "${context.env.PROMPTLINE_PORT}".`, ExitCode.usage);
   const apiKey = context.env.PROMPTLINE_API_KEY?.trim() || undefined;
   const dashboardDir = findDashboardDir();
-  const playground = deferredPlayground();
   const server = await startServerForCli({
     database,
     port,
     ...(options.host && { host: options.host }),
     ...(apiKey && { apiKey }),
     ...(dashboardDir && { dashboardDir }),
-    playground: playground.runner,
+    // The playground runs through the SDK as the signed-in key, with the provider keys of this environment.
+    playground: sdkPlayground({ env: context.env }),
   });
-  // The playground runs through the SDK with the server's own key and the provider keys of this environment.
-  const playgroundKey = apiKey ?? server.createdApiKey;
-  const client = playgroundKey ? new Promptline({ apiKey: playgroundKey, baseURL: server.url, env: context.env, flushOnExit: false }) : undefined;
-  if (client) playground.bind(client, (await server.storage.workspaces.ensureDefault()).id);
   const { colors } = context;
   println(context, `${colors.bold("Promptline")} listening on ${colors.cyan(server.url)}`);
   println(context, `Database:  ${redactDatabaseUrl(database)}`);
@@ -65,7 +60,6 @@ export async function serveCommand(context: CliContext, options: ServeOptions): 
   }
   println(context, colors.dim("Press Ctrl-C to stop."));
   await stopped;
-  await client?.close({ timeoutMs: 5000 });
   await server.close();
   println(context, "Stopped.");
   return ExitCode.ok;

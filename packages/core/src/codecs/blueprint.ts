@@ -2,7 +2,8 @@ import type { PromptBlueprint } from "../schemas/blueprint.js";
 import type { AssistantMessage, Message } from "../schemas/message.js";
 import type { ModelSettings } from "../schemas/metadata.js";
 import type { ChatTemplate, PromptTemplate } from "../schemas/template.js";
-import type { LlmKwargs, ProviderCodec } from "./codec.js";
+import type { LlmKwargs, ProviderCodec, StreamAccumulator } from "./codec.js";
+import { withStructuredAnswer } from "./shared/structured-output.js";
 
 /**
  * A completion template seen as a conversation: its content as one user
@@ -55,8 +56,23 @@ export function buildBlueprint({ codec, kwargs, response, provider, apiType }: B
   if (apiType) settings.api_type = apiType;
   if (!hasResponse(response)) return envelope(template, settings);
   const chat = asChatTemplate(template);
-  const answer = codec.responseToMessage(response);
+  const answer = withStructuredAnswer(codec.responseToMessage(response), codec.structuredOutputTool?.(kwargs));
   return envelope({ ...chat, messages: [...chat.messages, answer] }, settings);
+}
+
+/**
+ * The codec's stream accumulator for a request, its deltas showing a
+ * structured answer (a forced tool's input) as text, as `buildBlueprint` does.
+ */
+export function streamAccumulatorFor(codec: ProviderCodec, kwargs: LlmKwargs): StreamAccumulator {
+  const accumulator = codec.createStreamAccumulator();
+  const toolName = codec.structuredOutputTool?.(kwargs);
+  if (toolName === undefined) return accumulator;
+  return {
+    push: (event) => withStructuredAnswer(accumulator.push(event), toolName),
+    response: () => accumulator.response(),
+    usage: () => accumulator.usage(),
+  };
 }
 
 /** The blueprint of one stream event: only the assistant's delta (contract §6.2). */

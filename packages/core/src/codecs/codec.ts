@@ -24,6 +24,8 @@ export interface ProviderHttpRequest {
   /** Path under the provider's base URL, e.g. `/chat/completions`, `/models/gemini-2.5-flash:streamGenerateContent?alt=sse`. */
   path: string;
   body: Record<string, unknown>;
+  /** Headers this request needs besides auth (Anthropic's `anthropic-beta` for a beta field). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -75,4 +77,11 @@ export interface ProviderCodec {
   toHttpRequest(kwargs: LlmKwargs, options: { stream: boolean }): ProviderHttpRequest;
 
   createStreamAccumulator(): StreamAccumulator;
+
+  /**
+   * The name of the tool these kwargs force to carry a structured answer
+   * (Anthropic, Bedrock: `response_format` sent as a forced tool), or
+   * undefined. Blueprints show that tool's call as the answer's JSON text.
+   */
+  structuredOutputTool?(kwargs: LlmKwargs): string | undefined;
 }

@@ -11,11 +11,13 @@ const marker = Symbol.for("promptline.error");
 export type PromptlineErrorCode =
   | "missing_variables"
   | "invalid_template"
+  | "template_limit"
   | "prompt_not_found"
   | "invalid_request"
   | "provider_error"
   | "missing_provider_key"
   | "unsupported_provider"
+  | "response_format_unsupported"
   | "untrusted_base_url"
   | "registry_error"
   | "unauthorized"
@@ -73,9 +75,9 @@ export class InvalidTemplateError extends PromptlineError {
   /** Where in the template, e.g. `messages[1].content[0]`, when known. */
   readonly location: string | undefined;
 
-  constructor(reason: string, details: { location?: string } & PromptlineErrorOptions = {}) {
+  constructor(reason: string, details: { location?: string } & PromptlineErrorOptions = {}, code: "invalid_template" | "template_limit" = "invalid_template") {
     const where = details.location ? ` (at ${details.location})` : "";
-    super("invalid_template", `Invalid template${where}: ${reason}`, details);
+    super(code, `Invalid template${where}: ${reason}`, details);
     this.name = "InvalidTemplateError";
     this.reason = reason;
     this.location = details.location;
@@ -83,6 +85,37 @@ export class InvalidTemplateError extends PromptlineError {
 
   override toJSON() {
     return { ...super.toJSON(), reason: this.reason, location: this.location ?? null };
+  }
+}
+
+/**
+ * A render went over one of its limits (`RenderLimits`: output size, string or
+ * list length, growth, steps, wall time, nesting, format width, snippet
+ * expansion). A subclass of `InvalidTemplateError`, so code that catches that
+ * still does, with its own `code`, `template_limit`, and the limit's name and value.
+ */
+export class TemplateLimitError extends InvalidTemplateError {
+  /** The name of the limit, a key of `RenderLimits` (e.g. `maxSteps`). */
+  readonly limit: string;
+  /** Its value in this render. */
+  readonly limitValue: number;
+  /** What went over it, e.g. "range() of 100000 items". */
+  readonly detail: string;
+
+  constructor(limit: string, limitValue: number, detail: string, details: { location?: string } & PromptlineErrorOptions = {}) {
+    super(
+      `render limit exceeded: ${detail} (${limit} = ${limitValue}). Make the template or its inputs smaller, or have the operator raise ${limit} in the render limits.`,
+      details,
+      "template_limit",
+    );
+    this.name = "TemplateLimitError";
+    this.limit = limit;
+    this.limitValue = limitValue;
+    this.detail = detail;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), limit: this.limit, limit_value: this.limitValue };
   }
 }
 
@@ -243,6 +276,35 @@ export class UnsupportedProviderError extends PromptlineError {
 
   override toJSON() {
     return { ...super.toJSON(), provider: this.provider };
+  }
+}
+
+/**
+ * The template asks for structured output (`response_format` json or
+ * json_schema) and the provider, model or API it runs on can't enforce it.
+ * `run()` refuses rather than send a request that quietly drops the schema.
+ */
+export class ResponseFormatUnsupportedError extends PromptlineError {
+  readonly provider: string;
+  readonly model: string;
+  readonly reason: string;
+
+  constructor(details: { provider: string; model: string; reason: string } & PromptlineErrorOptions) {
+    super(
+      "response_format_unsupported",
+      `${details.provider} ${details.model} can't enforce the template's response_format: ${details.reason}. ` +
+        "Run it where structured output is enforced (openai, anthropic, google, mistral or amazon.bedrock chat models), " +
+        "or pass allowDroppedResponseFormat: true to run() to send it without the schema (the result's warnings say so).",
+      details,
+    );
+    this.name = "ResponseFormatUnsupportedError";
+    this.provider = details.provider;
+    this.model = details.model;
+    this.reason = details.reason;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), provider: this.provider, model: this.model, reason: this.reason };
   }
 }
 

@@ -115,8 +115,11 @@ const anthropicBase: ModelFamilyRules = {
     temperature: "temperature",
     top_p: "top_p",
     top_k: "top_k",
+    // OpenAI's shape, kept as it is: the codec sends it as a forced tool (decision 0010).
+    response_format: "response_format",
   },
-  accepts: ["metadata", "service_tier"],
+  // `output_format`: Anthropic's native structured output (a beta), for templates that set it themselves.
+  accepts: ["metadata", "service_tier", "output_format"],
   ranges: { temperature: { min: 0, max: 1 } },
 };
 
@@ -231,6 +234,8 @@ const bedrockConverse: ModelFamilyRules = {
     stop: "stop_sequences",
     temperature: "temperature",
     top_p: "top_p",
+    // OpenAI's shape, kept as it is: the codec sends it as a forced tool (decision 0010).
+    response_format: "response_format",
   },
   accepts: [],
   ranges: { temperature: { min: 0, max: 1 } },

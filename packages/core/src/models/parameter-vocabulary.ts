@@ -17,7 +17,8 @@
  * | `response_format`   | `response_format` `{type:"json_schema", json_schema:{name, schema, strict?}}` / `{type:"json_object"}` /          |
  * |                     | `{type:"text"}` (OpenAI chat, Mistral) · `response_mime_type:"application/json"` + `response_json_schema`        |
  * |                     | (Google; its older `response_schema`, an OpenAPI subset with upper-case types, is read too) ·                    |
- * |                     | `text:{format:{type:"json_schema", name, schema}}` (OpenAI Responses) · Anthropic: none (dropped, with a warning) |
+ * |                     | `text:{format:{type:"json_schema", name, schema}}` (OpenAI Responses) · Anthropic, Bedrock: `response_format`,  |
+ * |                     | sent by their codecs as a forced tool whose input schema is the JSON schema (decision 0010)                      |
  * | `reasoning_effort`  | `reasoning_effort` `"minimal"｜"low"｜"medium"｜"high"` (OpenAI chat) · `reasoning:{effort}` (OpenAI Responses) ·  |
  * |                     | `thinking:{type:"enabled", budget_tokens}` (Anthropic) · `thinking_config:{thinking_budget}` (Google)             |
  *

@@ -1,8 +1,8 @@
 import { codecFor, functionNameOf } from "../codecs/codec-registry.js";
 import type { LlmKwargs, ProviderCodec } from "../codecs/codec.js";
-import { InvalidTemplateError } from "../errors/promptline-error.js";
+import { InvalidTemplateError, ResponseFormatUnsupportedError } from "../errors/promptline-error.js";
 import { resolveModelSettings } from "../models/index.js";
-import { renderTemplate } from "../render/index.js";
+import { renderTemplate, type RenderLimits } from "../render/index.js";
 import type { ModelSettings, TemplateMetadata } from "../schemas/metadata.js";
 import type { PromptTemplate } from "../schemas/template.js";
 
@@ -14,6 +14,8 @@ export interface PrepareRequestArgs {
   variables?: Record<string, unknown> | undefined;
   /** `strict` (default): missing variables are an error; `compatible`: they render empty, as PromptLayer's server does. */
   mode?: "strict" | "compatible";
+  /** Render limits (defaults: `defaultRenderLimits`); going over one is a `TemplateLimitError`. */
+  limits?: Partial<RenderLimits> | undefined;
   /** Leave `{variables}` in place (PromptLayer's `skip_input_variable_rendering`). */
   skipRendering?: boolean;
   /** Run on another provider; needs `model` too. */
@@ -22,6 +24,12 @@ export interface PrepareRequestArgs {
   model?: string | undefined;
   /** Merged last into the model parameters. */
   parameterOverrides?: Record<string, unknown> | undefined;
+  /**
+   * Where the provider can't enforce the template's `response_format`: send
+   * the request without it, with a warning (true), or throw
+   * ResponseFormatUnsupportedError (default).
+   */
+  allowDroppedResponseFormat?: boolean | undefined;
 }
 
 export interface PreparedRequest {
@@ -55,19 +63,44 @@ export function prepareRequest(args: PrepareRequestArgs): PreparedRequest {
   });
   const template = args.skipRendering
     ? args.template
-    : renderTemplate(args.template, args.variables ?? {}, { mode: args.mode ?? "strict" });
+    : renderTemplate(args.template, args.variables ?? {}, { mode: args.mode ?? "strict", limits: args.limits });
   const codec = codecFor({
     provider: settings.provider,
     apiType: settings.api_type,
     templateType: template.type,
     modelName: settings.name,
   });
+  const built = buildKwargs(codec, template, settings, args.allowDroppedResponseFormat === true);
   return {
     template,
-    model: settings,
+    model: built.settings,
     codec,
-    kwargs: codec.toLlmKwargs(template, settings),
+    kwargs: built.kwargs,
     functionName: functionNameOf(codec),
-    warnings,
+    warnings: built.warning === undefined ? warnings : [...warnings, built.warning],
   };
+}
+
+/** The codec's kwargs; a response_format it can't enforce is an error, or dropped with a warning when allowed. */
+function buildKwargs(
+  codec: ProviderCodec,
+  template: PromptTemplate,
+  settings: ModelSettings,
+  allowDropped: boolean,
+): { kwargs: LlmKwargs; settings: ModelSettings; warning?: string } {
+  try {
+    return { kwargs: codec.toLlmKwargs(template, settings), settings };
+  } catch (error) {
+    if (!(error instanceof ResponseFormatUnsupportedError)) throw error;
+    // Codecs know the API, not which provider id was used to reach it (anthropic, anthropic.bedrock, vertexai…).
+    const unsupported = new ResponseFormatUnsupportedError({ provider: settings.provider, model: settings.name, reason: error.reason });
+    if (!allowDropped) throw unsupported;
+    const { response_format: _dropped, ...parameters } = settings.parameters ?? {};
+    const without: ModelSettings = { ...settings, parameters };
+    return {
+      kwargs: codec.toLlmKwargs(template, without),
+      settings: without,
+      warning: `Dropped "response_format": ${settings.provider} ${settings.name} can't enforce it (${error.reason}); the answer may not be JSON.`,
+    };
+  }
 }

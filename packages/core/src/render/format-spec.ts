@@ -7,6 +7,7 @@
  * Errors are thrown as `FormatSpecError` with Python's own message; the
  * f-string renderer turns them into `InvalidTemplateError`.
  */
+import { RenderBudget } from "./budget.js";
 import { isPythonInt, pythonFloatRepr } from "./python-repr.js";
 
 export class FormatSpecError extends Error {}
@@ -27,13 +28,16 @@ interface FormatSpec {
 const specPattern =
   /^(?:(?<fill>[\s\S])?(?<align>[<>=^]))?(?<sign>[-+ ])?(?<z>z)?(?<alt>#)?(?<zero>0)?(?<width>\d+)?(?<grouping>[,_])?(?:\.(?<precision>\d+))?(?<type>[bcdeEfFgGnosxX%])?$/su;
 
-function parseSpec(spec: string, typeName: string, isNumber: boolean): FormatSpec {
+function parseSpec(spec: string, typeName: string, isNumber: boolean, budget: RenderBudget): FormatSpec {
   const match = specPattern.exec(spec);
   if (!match?.groups) throw new FormatSpecError(`Invalid format specifier '${spec}' for object of type '${typeName}'`);
   const groups = match.groups;
   if (groups.precision === undefined && spec.includes(".")) {
     throw new FormatSpecError("Format specifier missing precision");
   }
+  // Bounded before anything is padded: `{x:>99999999999999999999}` must not reach String.repeat.
+  if (groups.width !== undefined) budget.formatWidth(Number(groups.width), "width");
+  if (groups.precision !== undefined) budget.formatWidth(Number(groups.precision), "precision");
   const parsed: FormatSpec = {
     fill: groups.fill ?? " ",
     fillSpecified: groups.fill !== undefined,
@@ -287,17 +291,21 @@ function formatString(value: string, spec: FormatSpec): string {
  * is a string, number, boolean or bigint; other values are formatted by the
  * caller (Python's `object.__format__` rejects any non-empty spec for them).
  */
-export function formatWithSpec(value: string | number | boolean | bigint, spec: string): string {
+export function formatWithSpec(
+  value: string | number | boolean | bigint,
+  spec: string,
+  budget: RenderBudget = new RenderBudget(),
+): string {
   if (typeof value === "string") {
-    const parsed = parseSpec(spec, "str", false);
+    const parsed = parseSpec(spec, "str", false, budget);
     return formatString(value, parsed);
   }
   if (typeof value === "boolean" || typeof value === "bigint" || (typeof value === "number" && isPythonInt(value))) {
     const typeName = typeof value === "boolean" ? "bool" : "int";
-    const parsed = parseSpec(spec, typeName, true);
+    const parsed = parseSpec(spec, typeName, true, budget);
     return formatInteger(BigInt(value), parsed, typeName);
   }
-  const parsed = parseSpec(spec, "float", true);
+  const parsed = parseSpec(spec, "float", true, budget);
   if (parsed.type !== "" && "bcdoxX".includes(parsed.type)) {
     throw new FormatSpecError(`Unknown format code '${parsed.type}' for object of type 'float'`);
   }

@@ -11,6 +11,7 @@
  */
 import { InvalidTemplateError } from "../errors/promptline-error.js";
 import { BoundedCache } from "./bounded-cache.js";
+import { RenderBudget } from "./budget.js";
 import { formatWithSpec, FormatSpecError } from "./format-spec.js";
 import { hasVariable, toPlainData } from "./plain-data.js";
 import { pythonRepr, pythonStr } from "./python-repr.js";
@@ -187,11 +188,11 @@ function convert(value: unknown, conversion: Conversion | undefined): unknown {
   }
 }
 
-function formatField(value: unknown, spec: string, given: boolean): string {
+function formatField(value: unknown, spec: string, given: boolean, budget: RenderBudget): string {
   if (spec === "") return pythonStr(value);
   try {
     if (typeof value === "string" || typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
-      return formatWithSpec(value, spec);
+      return formatWithSpec(value, spec, budget);
     }
     const typeName = Array.isArray(value) ? "list" : "dict";
     throw new FormatSpecError(`unsupported format string passed to ${typeName}.__format__`);
@@ -203,7 +204,7 @@ function formatField(value: unknown, spec: string, given: boolean): string {
   }
 }
 
-function renderParts(parts: FStringPart[], variables: Record<string, unknown>): string {
+function renderParts(parts: FStringPart[], variables: Record<string, unknown>, budget: RenderBudget): string {
   let out = "";
   for (const part of parts) {
     if (part.kind === "literal") {
@@ -216,12 +217,18 @@ function renderParts(parts: FStringPart[], variables: Record<string, unknown>): 
     // PromptLayer's server renders a missing or None value as "".
     const given = plain !== undefined && plain !== null;
     const value = convert(given ? plain : "", part.conversion);
-    out += formatField(value, part.spec.length === 0 ? "" : renderParts(part.spec, variables), given);
+    const field = formatField(value, part.spec.length === 0 ? "" : renderParts(part.spec, variables, budget), given, budget);
+    // Checked field by field: a template of many big fields stops at the limit, not after building it all.
+    budget.checkOutput(out.length + field.length);
+    out += field;
   }
   return out;
 }
 
-/** Renders an f-string template; missing variables render as "" (check them first for strict mode). */
-export function renderFString(text: string, variables: Record<string, unknown>): string {
-  return renderParts(parsed(text).parts, variables);
+/**
+ * Renders an f-string template; missing variables render as "" (check them
+ * first for strict mode). Bounded by `budget` (format widths, output length).
+ */
+export function renderFString(text: string, variables: Record<string, unknown>, budget: RenderBudget = new RenderBudget()): string {
+  return renderParts(parsed(text).parts, variables, budget);
 }

@@ -14,4 +14,4 @@ export {
   type SnippetResolver,
   type ExpandSnippetsOptions,
 } from "./snippets.js";
-export { jinjaLimits } from "./jinja.js";
+export { defaultRenderLimits, resolveRenderLimits, RenderBudget, type RenderLimits } from "./budget.js";

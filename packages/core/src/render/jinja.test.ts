@@ -1,9 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { InvalidTemplateError, MissingVariablesError } from "../errors/promptline-error.js";
-import { jinjaLimits, listTextVariables, renderText } from "./index.js";
+import { describe, expect, it } from "vitest";
+import { InvalidTemplateError, MissingVariablesError, TemplateLimitError } from "../errors/promptline-error.js";
+import { defaultRenderLimits, listTextVariables, RenderBudget, renderText, type RenderLimits } from "./index.js";
+import { renderJinja } from "./jinja.js";
 
-const render = (text: string, variables: Record<string, unknown> = {}, mode: "strict" | "compatible" = "compatible") =>
-  renderText(text, "jinja2", variables, { mode });
+const render = (
+  text: string,
+  variables: Record<string, unknown> = {},
+  mode: "strict" | "compatible" = "compatible",
+  limits?: Partial<RenderLimits>,
+) => renderText(text, "jinja2", variables, { mode, limits });
+const limited = (text: string, limits: Partial<RenderLimits>, variables: Record<string, unknown> = {}) =>
+  render(text, variables, "compatible", limits);
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -40,9 +47,11 @@ describe("jinja2 rendering", () => {
     expect(render(text, variables)).toBe(expected);
   });
 
-  it("renders a big variable even past the build limit (the limit applies to what expressions build)", () => {
-    const big = "x".repeat(jinjaLimits.maxStringLength + 1);
-    expect(render("{% if big %}{{ big }}{% endif %}", { big }).length).toBe(big.length);
+  it("prints a variable longer than the string limit (looking it up builds nothing), up to the output limit", () => {
+    const big = "x".repeat(1001);
+    expect(limited("{% if big %}{{ big }}{% endif %}", { maxStringLength: 1000 }, { big })).toBe(big);
+    expect(() => limited("{{ big ~ '' }}", { maxStringLength: 1000 }, { big })).toThrow(TemplateLimitError);
+    expect(() => limited("{% if big %}{{ big }}{% endif %}", { maxOutputLength: 1000 }, { big })).toThrow(/maxOutputLength = 1000/);
   });
 
   it("reports a syntax error with the engine's message", () => {
@@ -110,33 +119,94 @@ describe("jinja2 sandbox", () => {
 });
 
 describe("jinja2 render limits", () => {
-  const saved = { ...jinjaLimits };
-  afterEach(() => Object.assign(jinjaLimits, saved));
+  const limitOf = (fn: () => unknown) => {
+    const error = thrown(fn);
+    expect(error).toBeInstanceOf(TemplateLimitError);
+    return (error as TemplateLimitError).limit;
+  };
 
   it("caps range()", () => {
-    expect(() => render(`{% for i in range(${jinjaLimits.maxRangeLength + 1}) %}{% endfor %}`)).toThrow(
-      /render limit exceeded: range\(\) of \d+ items is over the limit/,
+    const max = defaultRenderLimits.maxRangeLength;
+    expect(() => render(`{% for i in range(${max + 1}) %}{% endfor %}`)).toThrow(
+      /render limit exceeded: range\(\) of \d+ items \(maxRangeLength = 10000\)/,
     );
-    expect(render(`{{ range(${jinjaLimits.maxRangeLength}) | length }}`)).toBe(String(jinjaLimits.maxRangeLength));
+    expect(render(`{{ range(${max}) | length }}`)).toBe(String(max));
   });
 
   it("caps evaluation steps (nested loops)", () => {
-    jinjaLimits.maxSteps = 20_000;
-    expect(() => render("{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}")).toThrow(
+    expect(() => limited("{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}", { maxSteps: 20_000 })).toThrow(
       /render limit exceeded: the template took more than 20000 evaluation steps/,
     );
   });
 
   it("caps strings a template builds (doubling)", () => {
-    jinjaLimits.maxStringLength = 10_000;
-    expect(() => render("{% set s = 'ab' %}{% for i in range(30) %}{% set s = s ~ s %}{% endfor %}{{ s }}")).toThrow(
-      /render limit exceeded: .*string longer than 10000/,
-    );
+    expect(
+      limitOf(() => limited("{% set s = 'ab' %}{% for i in range(30) %}{% set s = s ~ s %}{% endfor %}{{ s }}", { maxStringLength: 10_000 })),
+    ).toBe("maxStringLength");
   });
 
   it("caps the output of loops", () => {
-    jinjaLimits.maxTotalOutput = 10_000;
-    expect(() => render("{% for i in range(5000) %}{{ chunk }}{% endfor %}", { chunk: "0123456789" })).toThrow(/render limit exceeded/);
+    expect(
+      limitOf(() => limited("{% for i in range(5000) %}{{ chunk }}{% endfor %}", { maxBuiltLength: 10_000 }, { chunk: "0123456789" })),
+    ).toBe("maxBuiltLength");
+  });
+
+  it("sizes split() before splitting: a method call can't build a list past the limit", () => {
+    expect(limitOf(() => limited("{{ s.split('x') | length }}", { maxListLength: 1000 }, { s: "x".repeat(1000) }))).toBe("maxListLength");
+    expect(limited("{{ s.split('x') | length }}", { maxListLength: 1000 }, { s: "x".repeat(999) })).toBe("1000");
+    expect(limitOf(() => limited("{{ s.split() | length }}", { maxListLength: 10 }, { s: "a ".repeat(11) }))).toBe("maxListLength");
+    expect(limited("{{ s.split(' ', 2) | length }}", { maxListLength: 10 }, { s: "a ".repeat(11) })).toBe("3");
+  });
+
+  it("sizes replace() before replacing", () => {
+    expect(limitOf(() => limited("{{ s.replace('x', 'yyyy') }}", { maxStringLength: 1000 }, { s: "x".repeat(300) }))).toBe("maxStringLength");
+    expect(limited("{{ s.replace('x', 'yy') | length }}", { maxStringLength: 1000 }, { s: "x".repeat(300) })).toBe("600");
+    expect(limitOf(() => limited("{{ s | replace('x', 'yyyy') }}", { maxStringLength: 1000 }, { s: "x".repeat(300) }))).toBe("maxStringLength");
+  });
+
+  it("counts the growth of method calls in loops (upper() of a big string, again and again)", () => {
+    const text = "{% for i in range(100) %}{% set t = s.upper() %}{% endfor %}done";
+    expect(limitOf(() => limited(text, { maxBuiltLength: 50_000 }, { s: "x".repeat(1000) }))).toBe("maxBuiltLength");
+    expect(limited(text, { maxBuiltLength: 200_000 }, { s: "x".repeat(1000) })).toBe("done");
+  });
+
+  it("sizes join, indent, string and tojson and the printing of lists before building them", () => {
+    const big = { xs: Array.from({ length: 100 }, () => "y".repeat(20)) };
+    const limits = { maxStringLength: 1000 };
+    expect(limitOf(() => limited("{{ xs | join(',') }}", limits, big))).toBe("maxStringLength");
+    expect(limitOf(() => limited("{{ xs | string }}", limits, big))).toBe("maxStringLength");
+    expect(limitOf(() => limited("{{ xs | tojson }}", limits, big))).toBe("maxStringLength");
+    expect(limitOf(() => limited("{{ [1] | tojson(indent=5000) }}", limits))).toBe("maxStringLength");
+    expect(limitOf(() => limited("{{ xs }}", limits, big))).toBe("maxStringLength");
+    expect(limitOf(() => limited("{{ xs ~ '' }}", limits, big))).toBe("maxStringLength");
+    expect(limitOf(() => limited("{{ s | indent(500) }}", limits, { s: "a\nb\nc" }))).toBe("maxStringLength");
+    expect(limited("{{ xs[:2] | join(',') }}", limits, big)).toBe(`${"y".repeat(20)},${"y".repeat(20)}`);
+  });
+
+  it("caps lists built by +", () => {
+    expect(
+      limitOf(() => limited("{% set ns = namespace(l=[1]) %}{% for i in range(20) %}{% set ns.l = ns.l + ns.l %}{% endfor %}", { maxListLength: 1000 })),
+    ).toBe("maxListLength");
+  });
+
+  it("stops at the wall-time limit, checked inside the interpreter", () => {
+    let now = 0;
+    // A clock that jumps a second per read: the second read (after 1024 steps) is past a 1.5 s budget.
+    const error = thrown(() => {
+      const budget = new RenderBudget({ maxTimeMs: 1500 }, () => (now += 1000));
+      return renderJinja("{% for i in range(10000) %}{{ i }}{% endfor %}", {}, budget);
+    });
+    expect(error).toBeInstanceOf(TemplateLimitError);
+    expect((error as TemplateLimitError).limit).toBe("maxTimeMs");
+  });
+
+  it("refuses nesting deeper than maxNestingDepth, at parse, before anything recursive walks it", () => {
+    for (const text of [`{{ ${"not ".repeat(5000)}1 }}`, `{{ 1${"|string".repeat(5000)} }}`, `{{ ${"(".repeat(5000)}1${")".repeat(5000)} }}`, `{{ ${"[".repeat(5000)}${"]".repeat(5000)} }}`]) {
+      expect(limitOf(() => render(text))).toBe("maxNestingDepth");
+      expect(limitOf(() => listTextVariables(text, "jinja2"))).toBe("maxNestingDepth");
+    }
+    expect(render(`{{ ${"not ".repeat(10)}1 }}`)).toBe("True");
+    expect(limited(`{{ ${"not ".repeat(301)}1 }}`, { maxNestingDepth: 1000 })).toBe("False");
   });
 });
 
@@ -190,9 +260,6 @@ describe("listTextVariables (jinja2)", () => {
 });
 
 describe("jinja2 parse cache and shared globals", () => {
-  const saved = { ...jinjaLimits };
-  afterEach(() => Object.assign(jinjaLimits, saved));
-
   it("renders one cached template with different variables", () => {
     const text = "{% for m in messages %}{{ m.role }}: {{ m.content }};{% endfor %}{{ name | title }}";
     expect(render(text, { messages: [{ role: "user", content: "hi" }], name: "ada" })).toBe("user: hi;Ada");
@@ -201,10 +268,9 @@ describe("jinja2 parse cache and shared globals", () => {
   });
 
   it("applies the step limit to every render of a cached template", () => {
-    jinjaLimits.maxSteps = 20_000;
     const text = "{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}";
     for (let attempt = 0; attempt < 2; attempt++) {
-      expect(() => render(text)).toThrow(/render limit exceeded: the template took more than 20000 evaluation steps/);
+      expect(() => limited(text, { maxSteps: 20_000 })).toThrow(/render limit exceeded: the template took more than 20000 evaluation steps/);
     }
     // The count is per render: a small loop of the same shape still renders afterwards.
     expect(render("{% for i in range(3) %}{{ i }}{% endfor %}")).toBe("012");

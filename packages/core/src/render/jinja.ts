@@ -5,8 +5,10 @@
  * - Sandbox: variables enter the engine as plain data only (no functions),
  *   the engine resolves attributes through its own maps (never JavaScript
  *   properties or prototypes), and a function value never prints its source.
- * - Bounded cost: `range()` size, evaluation steps and the length of any
- *   string or list are capped; exceeding a cap is an `InvalidTemplateError`.
+ * - Bounded cost: every render runs against a `RenderBudget` (range size,
+ *   steps, wall time, nesting, the length of any string or list an operation
+ *   builds — method calls such as `.split()` included — and the growth of the
+ *   whole render); exceeding it is a `TemplateLimitError`.
  * - Python output: `True`/`None`-style printing of values, lists and dicts as
  *   Python reprs, floats as Python floats, `tojson` as jinja2's (sorted keys,
  *   HTML-safe, ASCII), division by zero as an error.
@@ -18,25 +20,12 @@
  * user of the engine is affected.
  */
 import * as engine from "@huggingface/jinja";
-import { InvalidTemplateError } from "../errors/promptline-error.js";
+import { InvalidTemplateError, TemplateLimitError } from "../errors/promptline-error.js";
 import { BoundedCache } from "./bounded-cache.js";
+import { defaultRenderLimits, RenderBudget, type RenderLimits } from "./budget.js";
 import { pythonFixed } from "./format-spec.js";
 import { toPlainData } from "./plain-data.js";
 import { pythonFloatRepr, pythonStringRepr } from "./python-repr.js";
-
-/** Limits of one render. */
-export const jinjaLimits = {
-  /** Largest `range()` a template may build. */
-  maxRangeLength: 10_000,
-  /** Evaluation steps (expressions and statements) of one render. */
-  maxSteps: 250_000,
-  /** Longest string an expression (`~`, `+`, a filter) may build. */
-  maxStringLength: 10_000_000,
-  /** All text the blocks of one render may produce, nested blocks counted again (bounds loops of big bodies). */
-  maxTotalOutput: 100_000_000,
-  /** Longest list a render may build. */
-  maxListLength: 100_000,
-};
 
 /** The part of the engine's runtime values we rely on (its classes are not exported). */
 interface RuntimeValue {
@@ -266,6 +255,50 @@ interface CompiledJinja {
   variables: JinjaVariables;
   /** Nodes a `for` iterates over: an undefined value there iterates as empty (ChainableUndefined). */
   iterables: WeakSet<object>;
+  /** How deep the syntax tree nests (checked against `maxNestingDepth` on every use). */
+  depth: number;
+}
+
+/** The children of a syntax-tree node (nodes, lists of nodes, and the Map of an object literal). */
+function forEachChild(node: AstNode, visit: (child: unknown) => void): void {
+  for (const key in node) {
+    if (key === "type") continue;
+    const child = node[key];
+    if (Array.isArray(child)) for (const item of child) visit(item);
+    else if (child instanceof Map) {
+      for (const [mapKey, value] of child) {
+        visit(mapKey);
+        visit(value);
+      }
+    } else visit(child);
+  }
+}
+
+/**
+ * The depth of the syntax tree, walked without recursion, so that
+ * `{{ not not … 1 }}` or `1|string|string|…` nested thousands deep is
+ * measured (and refused) before anything recursive walks it.
+ */
+function treeDepth(program: Program): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[program, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (!isNode(node)) continue;
+    if (depth > deepest) deepest = depth;
+    forEachChild(node, (child) => stack.push([child, depth + 1]));
+  }
+  return deepest;
+}
+
+function checkDepth(depth: number, limits: RenderLimits): void {
+  if (depth > limits.maxNestingDepth) {
+    throw new TemplateLimitError("maxNestingDepth", limits.maxNestingDepth, `the template nests ${depth} deep`);
+  }
+}
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
 }
 
 function collectIterables(node: unknown, out: WeakSet<object>): void {
@@ -286,26 +319,39 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Parses (once per distinct text) a jinja2 template; a syntax error is an `InvalidTemplateError`. */
-export function compileJinja(text: string): CompiledJinja {
+/**
+ * Parses (once per distinct text) a jinja2 template; a syntax error is an
+ * `InvalidTemplateError`, a template nested deeper than `maxNestingDepth` a
+ * `TemplateLimitError`.
+ */
+export function compileJinja(text: string, limits: RenderLimits = defaultRenderLimits): CompiledJinja {
   let compiled = compiledTexts.get(text);
-  if (compiled) return compiled;
+  if (compiled) {
+    checkDepth(compiled.depth, limits);
+    return compiled;
+  }
   let program: Program;
   try {
     // jinja2's defaults: no trim_blocks, no lstrip_blocks (the engine's Template class turns both on).
     program = parse(tokenize(text, {}));
   } catch (error) {
+    // The engine's parser recurses per nesting level: brackets nested thousands deep overflow it.
+    if (isStackOverflow(error)) {
+      throw new TemplateLimitError("maxNestingDepth", limits.maxNestingDepth, "the template nests too deep to parse", { cause: error });
+    }
     throw new InvalidTemplateError(`jinja2 syntax error: ${errorMessage(error)}`, { cause: error });
   }
+  const depth = treeDepth(program);
+  checkDepth(depth, limits);
   const iterables = new WeakSet<object>();
   collectIterables(program, iterables);
-  compiled = { program, variables: collectVariables(program), iterables };
+  compiled = { program, variables: collectVariables(program), iterables, depth };
   compiledTexts.set(text, compiled);
   return compiled;
 }
 
-export function listJinjaVariables(text: string): JinjaVariables {
-  return compileJinja(text).variables;
+export function listJinjaVariables(text: string, limits?: RenderLimits): JinjaVariables {
+  return compileJinja(text, limits).variables;
 }
 
 // ---- runtime values ----------------------------------------------------------
@@ -437,7 +483,12 @@ function runtimeJson(value: RuntimeValue, indent: number | undefined, depth = 0)
 
 // ---- the sandboxed interpreter -------------------------------------------
 
-class RenderLimitError extends Error {}
+/**
+ * The budget of the render in progress. Rendering is synchronous, so one slot
+ * is enough; `range()` and the guarded string methods below read it. Outside
+ * a render it is undefined and they behave as the engine's.
+ */
+let activeBudget: RenderBudget | undefined;
 
 function hideFunctionSource(value: RuntimeValue): void {
   const fn = value.value;
@@ -456,44 +507,119 @@ interface FilterNode {
 type ApplyFilter = (operand: RuntimeValue, filter: FilterNode, environment: Environment) => RuntimeValue;
 
 /**
- * Expressions that build new strings or lists from others (`~`, `+`, filters
- * such as join). Their results are capped; values merely looked up (a big
- * input variable) are not, and text produced by blocks is counted separately.
+ * A node standing for a value already evaluated: a guard evaluates the
+ * operands once, checks what the operation would build, then hands them to
+ * the engine's own implementation in these nodes.
  */
-const buildingNodes = new Set(["BinaryExpression", "FilterExpression"]);
+const valueNodeType = "PromptlineEvaluatedValue";
+const valueNode = (value: RuntimeValue): AstNode => ({ type: valueNodeType, value });
+
+/** Nodes that only look a value up: a big input variable read by them is not a string the template built. */
+const lookupNodes = new Set(["Identifier", "MemberExpression", "StringLiteral", "IntegerLiteral", "FloatLiteral", valueNodeType]);
+/** Statements: their strings are output (checked against `maxOutputLength`), not values an expression built. */
+const outputNodes = new Set(["Program", "If", "For", "Set", "Macro", "CallStatement"]);
+/** Nodes whose results are new values, counted against the growth of the whole render (`maxBuiltLength`). */
+const buildingNodes = new Set(["BinaryExpression", "FilterExpression", "CallExpression", "FilterStatement"]);
+
+const isList = (value: RuntimeValue) => value.type === "ArrayValue" || value.type === "TupleValue";
+const isMapping = (value: RuntimeValue) =>
+  value.type === "ObjectValue" || value.type === "KeywordArgumentsValue" || value.type === "NamespaceValue";
+
+/**
+ * About how many characters `value` prints as (str, repr, JSON, join; each
+ * item of a list or dict `perItem` more, for tojson's indent), walked without
+ * recursion and given up once over `cap`: a size to check before building.
+ */
+function printedSize(value: RuntimeValue, cap: number, indent = 0): number {
+  if (value.type === "StringValue") return (value.value as string).length;
+  let size = 0;
+  const stack: Iterator<RuntimeValue>[] = [];
+  const add = (item: RuntimeValue) => {
+    const perItem = 2 + (indent === 0 ? 0 : 1 + indent * (stack.length + 1));
+    if (item.type === "StringValue") size += (item.value as string).length + 2;
+    else if (isList(item)) {
+      const items = item.value as RuntimeValue[];
+      size += 2 + perItem * items.length;
+      stack.push(items[Symbol.iterator]());
+    } else if (isMapping(item)) {
+      const entries = item.value as Map<string, RuntimeValue>;
+      size += 2 + (perItem + 2) * entries.size;
+      for (const key of entries.keys()) size += key.length + 2;
+      stack.push(entries.values());
+    } else size += 24;
+  };
+  add(value);
+  while (stack.length > 0 && size <= cap) {
+    const next = (stack[stack.length - 1] as Iterator<RuntimeValue>).next();
+    if (next.done) stack.pop();
+    else add(next.value);
+  }
+  return size;
+}
+
+/** How often `part` occurs in `text`, counting no further than `cap + 1`. */
+function countOccurrences(text: string, part: string, cap: number): number {
+  let count = 0;
+  for (let index = text.indexOf(part); index >= 0 && count <= cap; index = text.indexOf(part, index + part.length)) count++;
+  return count;
+}
+
+/** The number of items `text.split(sep, maxsplit)` will make (at most `cap + 1`), counted before splitting. */
+function splitCount(text: string, args: RuntimeValue[], cap: number): number {
+  const [sep, maxsplit] = args;
+  let count: number;
+  if (sep?.type === "StringValue" && sep.value !== "") count = countOccurrences(text, sep.value as string, cap) + 1;
+  else {
+    count = 0;
+    const words = /\S+/g;
+    while (count <= cap && words.exec(text)) count++;
+  }
+  if (maxsplit?.type === "IntegerValue" && (maxsplit.value as number) >= 0) count = Math.min(count, (maxsplit.value as number) + 1);
+  return count;
+}
+
+/** The length `text.replace(old, new, count)` will have (or more than `cap`), computed before replacing. */
+function replacedLength(text: string, args: RuntimeValue[], cap: number): number {
+  const [old, replacement, third] = args;
+  if (old?.type !== "StringValue" || replacement?.type !== "StringValue") return text.length;
+  const growth = (replacement.value as string).length - (old.value as string).length;
+  if (growth <= 0) return text.length;
+  const countValue = third?.type === "KeywordArgumentsValue" ? (third.value as Map<string, RuntimeValue>).get("count") : third;
+  const most = countValue?.type === "IntegerValue" && (countValue.value as number) >= 0 ? (countValue.value as number) : Infinity;
+  const needed = Math.ceil((cap - text.length) / growth) + 1;
+  const found = old.value === "" ? text.length + 1 : countOccurrences(text, old.value as string, needed);
+  return text.length + Math.min(found, most) * growth;
+}
 
 class SandboxedInterpreter extends Interpreter {
-  private steps = 0;
-  /** Characters produced by all blocks so far. */
-  produced = 0;
-
   constructor(
     environment: Environment,
     private readonly iterables: WeakSet<object>,
+    readonly budget: RenderBudget,
   ) {
     super(environment);
   }
 
-  /** Counts one step; loops with empty bodies count too (each body is a block). */
-  step(): void {
-    if (++this.steps > jinjaLimits.maxSteps) {
-      throw new RenderLimitError(`the template took more than ${jinjaLimits.maxSteps} evaluation steps`);
-    }
-  }
-
   override evaluate(statement: AstNode | undefined, environment: Environment): RuntimeValue {
-    this.step();
+    if (statement?.type === valueNodeType) return statement.value as RuntimeValue;
+    this.budget.step();
     const result = super.evaluate(statement, environment);
+    const type = statement?.type ?? "";
     switch (result.type) {
       case "StringValue":
-        if ((result.value as string).length > jinjaLimits.maxStringLength && buildingNodes.has(statement?.type ?? "")) {
-          throw new RenderLimitError(`the template built a string longer than ${jinjaLimits.maxStringLength} characters`);
+        if (outputNodes.has(type)) this.budget.checkOutput((result.value as string).length);
+        else if (!lookupNodes.has(type)) {
+          const length = (result.value as string).length;
+          this.budget.string(length);
+          if (buildingNodes.has(type)) this.budget.build(length);
         }
         break;
       case "ArrayValue":
       case "TupleValue":
-        if ((result.value as unknown[]).length > jinjaLimits.maxListLength && buildingNodes.has(statement?.type ?? "")) {
-          throw new RenderLimitError(`the template built a list longer than ${jinjaLimits.maxListLength} items`);
+        if (!lookupNodes.has(type)) {
+          const length = (result.value as unknown[]).length;
+          this.budget.list(length);
+          if (buildingNodes.has(type)) this.budget.build(length);
         }
         break;
       case "FunctionValue":
@@ -509,6 +635,12 @@ class SandboxedInterpreter extends Interpreter {
     }
     return result;
   }
+
+  /** Checks the string `value` would print as, before it is built. */
+  checkPrinted(value: RuntimeValue, indent = 0): void {
+    if (value.type === "StringValue") this.budget.string((value.value as string).length);
+    else this.budget.string(printedSize(value, this.budget.limits.maxStringLength, indent));
+  }
 }
 
 function isDivision(statement: unknown): boolean {
@@ -517,26 +649,110 @@ function isDivision(statement: unknown): boolean {
   return operator === "/" || operator === "//" || operator === "%";
 }
 
-const enginePrototype = Interpreter.prototype as unknown as { applyFilter: ApplyFilter };
+type EvaluateNode = (node: AstNode, environment: Environment) => RuntimeValue;
+const enginePrototype = Interpreter.prototype as unknown as {
+  applyFilter: ApplyFilter;
+  evaluateBinaryExpression: EvaluateNode;
+  evaluateSliceExpression: (object: RuntimeValue, node: AstNode, environment: Environment) => RuntimeValue;
+};
 const sandboxPrototype = SandboxedInterpreter.prototype as unknown as {
   applyFilter: ApplyFilter;
   evaluateBlock: (statements: unknown[], environment: Environment) => RuntimeValue;
+  evaluateBinaryExpression: EvaluateNode;
+  evaluateSliceExpression: (object: RuntimeValue, node: AstNode, environment: Environment) => RuntimeValue;
 };
 
 /** Output as Python prints it (`True`, `None` → "", `[1, 'a']`), instead of the engine's JavaScript strings. */
 sandboxPrototype.evaluateBlock = function evaluateBlock(this: SandboxedInterpreter, statements, environment) {
-  this.step();
+  this.budget.step();
   let out = "";
   for (const statement of statements) {
-    const text = runtimeStr(this.evaluate(statement as AstNode, environment));
+    const value = this.evaluate(statement as AstNode, environment);
+    // A list or dict is printed as its repr: sized before it is built.
+    if (value.type !== "StringValue") this.checkPrinted(value);
+    const text = runtimeStr(value);
+    // Output, not a built string: a big input variable prints (up to maxOutputLength).
+    this.budget.checkOutput(out.length + text.length);
+    // Nested blocks count again: bounds loops of big bodies.
+    this.budget.build(text.length);
     out += text;
-    this.produced += text.length;
-    if (this.produced > jinjaLimits.maxTotalOutput) {
-      throw new RenderLimitError(`the template produced more than ${jinjaLimits.maxTotalOutput} characters`);
-    }
   }
   return string(out);
 };
+
+/** `~` and `+`: the size of the result is known from the operands, so it is checked before it is built. */
+sandboxPrototype.evaluateBinaryExpression = function evaluateBinaryExpression(this: SandboxedInterpreter, node, environment) {
+  const operator = (node.operator as { value?: string } | undefined)?.value;
+  if (operator !== "~" && operator !== "+") return enginePrototype.evaluateBinaryExpression.call(this, node, environment);
+  const left = this.evaluate(node.left as AstNode, environment);
+  const right = this.evaluate(node.right as AstNode, environment);
+  if (isList(left) && isList(right)) {
+    this.budget.list((left.value as unknown[]).length + (right.value as unknown[]).length, `a list by ${operator}`);
+  } else if (operator === "~" || left.type === "StringValue" || right.type === "StringValue") {
+    const cap = this.budget.limits.maxStringLength;
+    this.budget.string(printedSize(left, cap) + printedSize(right, cap), `a string by ${operator}`);
+  }
+  return enginePrototype.evaluateBinaryExpression.call(this, { ...node, left: valueNode(left), right: valueNode(right) }, environment);
+};
+
+/** The engine slices a string through an array of its characters: count that array as built. */
+sandboxPrototype.evaluateSliceExpression = function evaluateSliceExpression(this: SandboxedInterpreter, object, node, environment) {
+  if (object.type === "StringValue") this.budget.build((object.value as string).length);
+  return enginePrototype.evaluateSliceExpression.call(this, object, node, environment);
+};
+
+/**
+ * The engine's string methods that can build far more than they are given
+ * (`split` a list of every character, `replace` a string times the
+ * replacement) are sized before they run. The engine builds each string's
+ * method table on first use; it is wrapped then, once. The guard reads the
+ * active budget when called, so outside a render it only passes through.
+ */
+const FunctionValue = (new valueClasses.StringValue("") as unknown as { builtins: Map<string, { constructor: unknown }> }).builtins.get("upper")
+  ?.constructor as new (fn: (args: RuntimeValue[], environment: Environment) => RuntimeValue) => RuntimeValue;
+const engineStringBuiltins = Object.getOwnPropertyDescriptor(valueClasses.StringValue.prototype, "builtins")?.get;
+const guardedMethodTables = new WeakSet<Map<string, RuntimeValue>>();
+
+function guardStringMethods(text: string, methods: Map<string, RuntimeValue>): void {
+  guardedMethodTables.add(methods);
+  const split = methods.get("split");
+  const replace = methods.get("replace");
+  type Method = (args: RuntimeValue[], environment: Environment) => RuntimeValue;
+  if (split) {
+    methods.set(
+      "split",
+      new FunctionValue((args, environment) => {
+        if (activeBudget) activeBudget.list(splitCount(text, args, activeBudget.limits.maxListLength), "a list by split()");
+        return (split.value as Method)(args, environment);
+      }),
+    );
+  }
+  if (replace) {
+    methods.set(
+      "replace",
+      new FunctionValue((args, environment) => {
+        if (!activeBudget) return (replace.value as Method)(args, environment);
+        const budget = activeBudget;
+        const length = replacedLength(text, args, budget.limits.maxStringLength);
+        budget.string(length, "a string by replace()");
+        // The engine replaces through a callback per match: a replacement costs about a step.
+        const old = args[0]?.type === "StringValue" ? (args[0].value as string) : undefined;
+        if (old !== undefined) budget.work(old === "" ? text.length + 1 : countOccurrences(text, old, budget.limits.maxSteps));
+        return (replace.value as Method)(args, environment);
+      }),
+    );
+  }
+}
+
+if (!engineStringBuiltins || !FunctionValue) throw new Error("@huggingface/jinja changed: string methods can no longer be bounded");
+Object.defineProperty(valueClasses.StringValue.prototype, "builtins", {
+  configurable: true,
+  get(this: RuntimeValue) {
+    const methods = engineStringBuiltins.call(this) as Map<string, RuntimeValue>;
+    if (!guardedMethodTables.has(methods)) guardStringMethods(this.value as string, methods);
+    return methods;
+  },
+});
 
 function filterNameOf(filter: FilterNode): string | undefined {
   return filter.type === "Identifier" ? filter.value : filter.callee?.value;
@@ -566,6 +782,36 @@ sandboxPrototype.applyFilter = function applyFilter(this: SandboxedInterpreter, 
   if (operand.type === "UndefinedValue" && name !== "default") {
     // ChainableUndefined: len() is 0, everything else stays undefined and prints "".
     return name === "length" ? new valueClasses.IntegerValue(0) : operand;
+  }
+  // Filters that can build far more than they are given are sized first.
+  switch (name) {
+    case "join":
+      if (isList(operand)) {
+        const items = operand.value as RuntimeValue[];
+        const separator = keyword("d")?.value ?? args()[0]?.value;
+        const cap = this.budget.limits.maxStringLength;
+        let size = typeof separator === "string" ? separator.length * Math.max(0, items.length - 1) : 0;
+        for (const item of items) if ((size += printedSize(item, cap)) > cap) break;
+        this.budget.string(size, "a string by join");
+      }
+      break;
+    case "indent":
+      if (operand.type === "StringValue") {
+        const width = keyword("width")?.value ?? args()[0]?.value;
+        const text = operand.value as string;
+        const cap = this.budget.limits.maxStringLength;
+        const perLine = typeof width === "number" ? width : typeof width === "string" ? width.length : 4;
+        this.budget.string(text.length + perLine * countOccurrences(text, "\n", cap), "a string by indent");
+      }
+      break;
+    case "string":
+      this.checkPrinted(operand);
+      break;
+    case "tojson": {
+      const indent = keyword("indent")?.value ?? args()[0]?.value;
+      this.checkPrinted(operand, typeof indent === "number" ? indent : 0);
+      break;
+    }
   }
   switch (name) {
     // jinja2's own title and capitalize lower-case the rest of each word; the engine's do not.
@@ -637,8 +883,9 @@ function pythonRange(...args: unknown[]): number[] {
   const [start, stop, step = 1] = numbers.length === 1 ? [0, numbers[0] as number] : (numbers as [number, number, number?]);
   if (step === 0) throw new Error("range() arg 3 must not be zero");
   const length = Math.max(0, Math.ceil((stop - start) / step));
-  if (length > jinjaLimits.maxRangeLength) {
-    throw new RenderLimitError(`range() of ${length} items is over the limit of ${jinjaLimits.maxRangeLength}`);
+  const maxRangeLength = activeBudget?.limits.maxRangeLength ?? defaultRenderLimits.maxRangeLength;
+  if (length > maxRangeLength) {
+    throw new TemplateLimitError("maxRangeLength", maxRangeLength, `range() of ${length} items`);
   }
   return Array.from({ length }, (_, index) => start + index * step);
 }
@@ -666,23 +913,33 @@ const globalScope = (() => {
   return scope;
 })();
 
-/** Renders a jinja2 template; undefined variables render as "" (check them first for strict mode). */
-export function renderJinja(text: string, variables: Record<string, unknown>): string {
-  const compiled = compileJinja(text);
+/**
+ * Renders a jinja2 template; undefined variables render as "" (check them
+ * first for strict mode). Bounded by `budget` (shared with the other texts of
+ * the same template); going over it is a `TemplateLimitError`.
+ */
+export function renderJinja(text: string, variables: Record<string, unknown>, budget: RenderBudget = new RenderBudget()): string {
+  const compiled = compileJinja(text, budget.limits);
   const environment = new Environment(globalScope);
   for (const [name, value] of Object.entries(variables)) {
     if (Object.prototype.hasOwnProperty.call(constants, name) || value === undefined) continue;
     environment.variables.delete(name);
     environment.set(name, jinjaValue(value));
   }
+  const enclosing = activeBudget;
+  activeBudget = budget;
   try {
-    const result = new SandboxedInterpreter(environment, compiled.iterables).run(compiled.program);
+    const result = new SandboxedInterpreter(environment, compiled.iterables, budget).run(compiled.program);
     return result.value as string;
   } catch (error) {
     if (error instanceof InvalidTemplateError) throw error;
-    if (error instanceof RenderLimitError) {
-      throw new InvalidTemplateError(`render limit exceeded: ${error.message}`, { cause: error });
+    // Recursion (a macro calling itself) or nesting deeper than the stack.
+    if (isStackOverflow(error)) throw budget.exceeded("maxNestingDepth", "the template recursed deeper than the interpreter's stack");
+    if (error instanceof RangeError && /string length/i.test(error.message)) {
+      throw budget.exceeded("maxStringLength", "the template built a string longer than JavaScript allows");
     }
     throw new InvalidTemplateError(`jinja2 render error: ${errorMessage(error)}`, { cause: error });
+  } finally {
+    activeBudget = enclosing;
   }
 }

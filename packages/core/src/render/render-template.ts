@@ -4,11 +4,12 @@
  * messages, media variables and tool variables. Other blocks pass through.
  * The input is never mutated.
  */
-import { InvalidTemplateError, MissingVariablesError } from "../errors/promptline-error.js";
+import { InvalidTemplateError, MissingVariablesError, TemplateLimitError } from "../errors/promptline-error.js";
 import type { Content, MediaContent } from "../schemas/content.js";
 import { messageSchema, type Message, type TemplateFormat } from "../schemas/message.js";
 import type { PromptTemplate } from "../schemas/template.js";
 import { functionToolSchema, type FunctionTool, type Tool } from "../schemas/tools.js";
+import { RenderBudget } from "./budget.js";
 import { inferMedia } from "./media.js";
 import { hasVariable } from "./plain-data.js";
 import { listTextVariables, renderCheckedText, requiredTextVariables, type RenderOptions } from "./render-text.js";
@@ -101,6 +102,9 @@ export function listInputVariables(template: PromptTemplate): string[] {
 }
 
 function withLocation(error: unknown, location: string): unknown {
+  if (error instanceof TemplateLimitError && error.location === undefined) {
+    return new TemplateLimitError(error.limit, error.limitValue, error.detail, { location, cause: error.cause ?? error });
+  }
   if (error instanceof InvalidTemplateError && error.location === undefined) {
     return new InvalidTemplateError(error.reason, { location, cause: error.cause ?? error });
   }
@@ -122,9 +126,15 @@ function listVariable(variables: Record<string, unknown>, name: string, expected
   return value;
 }
 
-function expandPlaceholder(name: string, variables: Record<string, unknown>, location: string): Message[] {
+function expandPlaceholder(name: string, variables: Record<string, unknown>, location: string, budget: RenderBudget): Message[] {
   const expected = "a list of messages";
-  return listVariable(variables, name, expected, location).map((item, index) => {
+  const items = listVariable(variables, name, expected, location);
+  try {
+    budget.list(items.length, `placeholder "${name}" with a list of messages`);
+  } catch (error) {
+    throw withLocation(error, location);
+  }
+  return items.map((item, index) => {
     const parsed = messageSchema.safeParse(item);
     if (!parsed.success || parsed.data.role === "placeholder") {
       const why = parsed.success ? "a placeholder cannot hold placeholders" : parsed.error.issues[0]?.message ?? "invalid";
@@ -170,6 +180,7 @@ function renderContent(
   content: readonly Content[],
   format: TemplateFormat,
   variables: Record<string, unknown>,
+  budget: RenderBudget,
   messageIndex?: number,
   message?: Message,
 ): Content[] {
@@ -182,7 +193,7 @@ function renderContent(
         continue;
       }
       try {
-        rendered.push({ ...block, text: renderCheckedText(block.text, format, variables) });
+        rendered.push({ ...block, text: renderCheckedText(block.text, format, variables, budget) });
       } catch (error) {
         throw withLocation(error, blockLocation(messageIndex, index));
       }
@@ -196,14 +207,15 @@ function renderContent(
 }
 
 /** The names the template needs but `variables` lacks, in order of first use, each once. */
-function missingInTemplate(template: PromptTemplate, variables: Record<string, unknown>): string[] {
+function missingInTemplate(template: PromptTemplate, variables: Record<string, unknown>, budget: RenderBudget): string[] {
   const missing: string[] = [];
   const need = (name: string) => {
     if (!hasVariable(variables, name) && !missing.includes(name)) missing.push(name);
   };
   visitUses(template, {
     text: (text, format, location) => {
-      for (const name of textVariables(text, format, location, requiredTextVariables)) need(name);
+      const required = (each: string, eachFormat: TemplateFormat) => requiredTextVariables(each, eachFormat, budget.limits);
+      for (const name of textVariables(text, format, location, required)) need(name);
     },
     name: need,
   });
@@ -219,24 +231,26 @@ export function renderTemplate(
   variables: Record<string, unknown>,
   options: RenderOptions = {},
 ): PromptTemplate {
+  // One budget for the whole template: its texts share the limits.
+  const budget = new RenderBudget(options.limits);
   if ((options.mode ?? "strict") === "strict") {
-    const missing = missingInTemplate(template, variables);
+    const missing = missingInTemplate(template, variables, budget);
     if (missing.length > 0) throw new MissingVariablesError(missing);
   }
   // Already checked: each text renders as compatible (renderCheckedText) so nothing is checked twice.
   if (template.type === "completion") {
     const format = template.template_format ?? "f-string";
-    return { ...template, content: renderContent(template.content, format, variables) };
+    return { ...template, content: renderContent(template.content, format, variables, budget) };
   }
 
   // Plain loops: flatMap and per-message location strings showed in profiles of this hot path.
   const messages: Message[] = [];
   template.messages.forEach((message, index) => {
-    if (message.role === "placeholder") messages.push(...expandPlaceholder(message.name, variables, `messages[${index}]`));
+    if (message.role === "placeholder") messages.push(...expandPlaceholder(message.name, variables, `messages[${index}]`, budget));
     else if (!message.content) messages.push({ ...message });
     else {
       const format = message.template_format ?? "f-string";
-      messages.push({ ...message, content: renderContent(message.content, format, variables, index, message) } as Message);
+      messages.push({ ...message, content: renderContent(message.content, format, variables, budget, index, message) } as Message);
     }
   });
 

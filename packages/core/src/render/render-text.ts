@@ -4,6 +4,7 @@
  */
 import { MissingVariablesError } from "../errors/promptline-error.js";
 import type { TemplateFormat } from "../schemas/message.js";
+import { RenderBudget, type RenderLimits } from "./budget.js";
 import { fStringVariables, renderFString } from "./fstring.js";
 import { listJinjaVariables, renderJinja } from "./jinja.js";
 import { hasVariable } from "./plain-data.js";
@@ -16,6 +17,13 @@ export interface RenderOptions {
    * as PromptLayer's server does.
    */
   mode?: "strict" | "compatible";
+  /**
+   * Limits of this render (output size, string and list lengths, growth,
+   * steps, wall time, nesting, format widths, snippet expansion): the
+   * defaults of `defaultRenderLimits` with these replaced. Going over one is a
+   * `TemplateLimitError`.
+   */
+  limits?: Partial<RenderLimits> | undefined;
 }
 
 /** Every input variable `text` uses, in order of first appearance. */
@@ -32,8 +40,8 @@ export function listRequiredVariables(text: string, format: TemplateFormat): str
 }
 
 /** `listRequiredVariables` without the copy: the parse cache's own list, for callers that only read it. */
-export function requiredTextVariables(text: string, format: TemplateFormat): readonly string[] {
-  return format === "jinja2" ? listJinjaVariables(text).required : fStringVariables(text);
+export function requiredTextVariables(text: string, format: TemplateFormat, limits?: RenderLimits): readonly string[] {
+  return format === "jinja2" ? listJinjaVariables(text, limits).required : fStringVariables(text);
 }
 
 export function missingVariables(names: readonly string[], variables: Record<string, unknown>): string[] {
@@ -47,14 +55,26 @@ export function renderText(
   variables: Record<string, unknown>,
   options: RenderOptions = {},
 ): string {
+  const budget = new RenderBudget(options.limits);
   if ((options.mode ?? "strict") === "strict") {
-    const missing = missingVariables(requiredTextVariables(text, format), variables);
+    const missing = missingVariables(requiredTextVariables(text, format, budget.limits), variables);
     if (missing.length > 0) throw new MissingVariablesError(missing);
   }
-  return renderCheckedText(text, format, variables);
+  return renderCheckedText(text, format, variables, budget);
 }
 
-/** Renders one text whose variables were already checked (or need not be): missing ones render as "". */
-export function renderCheckedText(text: string, format: TemplateFormat, variables: Record<string, unknown>): string {
-  return format === "jinja2" ? renderJinja(text, variables) : renderFString(text, variables);
+/**
+ * Renders one text whose variables were already checked (or need not be):
+ * missing ones render as "". Counts against `budget`, which the texts of one
+ * template share.
+ */
+export function renderCheckedText(
+  text: string,
+  format: TemplateFormat,
+  variables: Record<string, unknown>,
+  budget: RenderBudget = new RenderBudget(),
+): string {
+  const rendered = format === "jinja2" ? renderJinja(text, variables, budget) : renderFString(text, variables, budget);
+  budget.addOutput(rendered.length);
+  return rendered;
 }

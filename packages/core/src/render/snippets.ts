@@ -1,11 +1,17 @@
 /**
  * Snippets: `@@@name@@@`, `@@@name@label:L@@@` and `@@@name@version_number:N@@@`
  * inside text blocks are replaced by the text of another prompt, before any
- * variable is rendered. Snippets may hold snippets, down to `maxDepth`.
+ * variable is rendered. Snippets may hold snippets, down to `maxDepth`, and
+ * the expanded text is bounded in size (`maxSnippetExpansionLength`), checked
+ * before it is built: a "billion laughs" of snippets stops at the limit.
+ *
+ * Pure given its resolver: the server (storage) and the SDK (registry
+ * fetches) expand with the same function.
  */
 import { InvalidTemplateError } from "../errors/promptline-error.js";
 import type { Content } from "../schemas/content.js";
 import type { PromptTemplate } from "../schemas/template.js";
+import { RenderBudget, type RenderLimits } from "./budget.js";
 
 export interface SnippetReference {
   name: string;
@@ -17,8 +23,10 @@ export interface SnippetReference {
 export type SnippetResolver = (reference: SnippetReference) => Promise<string> | string;
 
 export interface ExpandSnippetsOptions {
-  /** How deep snippets may nest inside snippets; default 5. */
+  /** How deep snippets may nest inside snippets; default `limits.maxSnippetDepth` (5). */
   maxDepth?: number;
+  /** Render limits; `maxSnippetExpansionLength` and `maxSnippetDepth` apply here. */
+  limits?: Partial<RenderLimits> | undefined;
 }
 
 const snippetPattern = /@@@([^@]+?)(?:@(label|version_number):([^@]+?))?@@@/g;
@@ -97,7 +105,9 @@ export async function expandSnippets(
   options: ExpandSnippetsOptions = {},
 ): Promise<PromptTemplate> {
   if (!templateHasSnippetMarker(template)) return template;
-  const maxDepth = options.maxDepth ?? 5;
+  const budget = new RenderBudget(options.limits);
+  const maxDepth = options.maxDepth ?? budget.limits.maxSnippetDepth;
+  const maxLength = budget.limits.maxSnippetExpansionLength;
   // One resolver call per distinct reference, however often it is used.
   const fetched = new Map<string, Promise<string>>();
   const fetch = (reference: SnippetReference) => {
@@ -109,6 +119,8 @@ export async function expandSnippets(
     }
     return text;
   };
+  // One expansion per reference and depth, however often it is used (700 × 700 uses are 2 expansions, not 490,000).
+  const expansions = new Map<string, Promise<string>>();
 
   const expand = async (text: string, path: readonly string[]): Promise<string> => {
     const matches = [...text.matchAll(snippetPattern)];
@@ -125,25 +137,46 @@ export async function expandSnippets(
             `snippets nest more than ${maxDepth} deep (${[...path, key].map((name) => `@@@${name}@@@`).join(" → ")})`,
           );
         }
-        const snippet = await fetch(reference);
-        if (typeof snippet !== "string") {
-          throw new InvalidTemplateError(`snippet @@@${key}@@@ did not resolve to a text`);
+        const memoKey = `${path.length}\u0000${key}`;
+        let expansion = expansions.get(memoKey);
+        if (!expansion) {
+          expansion = fetch(reference).then((snippet) => {
+            if (typeof snippet !== "string") {
+              throw new InvalidTemplateError(`snippet @@@${key}@@@ did not resolve to a text`);
+            }
+            return expand(snippet, [...path, key]);
+          });
+          expansions.set(memoKey, expansion);
         }
-        return expand(snippet, [...path, key]);
+        return expansion;
       }),
     );
+    // Sized before it is built: the text without its references, plus what replaces them.
+    let length = text.length;
+    for (let index = 0; index < matches.length; index++) {
+      length += (replacements[index] as string).length - (matches[index] as RegExpMatchArray)[0].length;
+    }
+    if (length > maxLength) {
+      throw budget.exceeded("maxSnippetExpansionLength", `a text with its snippets expanded would be ${length} characters`);
+    }
     let index = 0;
     return text.replace(snippetPattern, () => replacements[index++] ?? "");
   };
+  // Every expanded text block counts toward the template's total.
+  const expandBlock = async (text: string) => {
+    const expanded = await expand(text, []);
+    budget.addSnippetText(expanded.length);
+    return expanded;
+  };
 
   if (template.type === "completion") {
-    return { ...template, content: await mapContent(template.content, (text) => expand(text, [])) };
+    return { ...template, content: await mapContent(template.content, expandBlock) };
   }
   const messages = await Promise.all(
     template.messages.map(async (message) =>
       message.role === "placeholder" || !message.content
         ? message
-        : { ...message, content: await mapContent(message.content, (text) => expand(text, [])) },
+        : { ...message, content: await mapContent(message.content, expandBlock) },
     ),
   );
   return { ...template, messages } as PromptTemplate;

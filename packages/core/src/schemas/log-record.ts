@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { providerErrorTypes } from "../errors/promptline-error.js";
 import { promptBlueprintSchema } from "./blueprint.js";
+import { inputLimits, inputVariablesSchema, logMetadataSchema, tagsSchema } from "./input-limits.js";
 
 /** Token usage, normalised across providers. */
 export const usageSchema = z.object({
@@ -20,11 +21,8 @@ export type RequestStatus = z.infer<typeof requestStatusSchema>;
 export const errorTypeSchema = z.enum([...providerErrorTypes, "CANCELLED"]);
 
 /** One snippet (`@@@name@@@`) a run used: the prompt and the version that was expanded. */
-export const snippetUseSchema = z.object({ name: z.string().min(1).max(512), version: z.number().int().positive() });
+export const snippetUseSchema = z.object({ name: z.string().min(1).max(inputLimits.promptNameLength), version: z.number().int().positive() });
 export type SnippetUse = z.infer<typeof snippetUseSchema>;
-
-/** Metadata values are strings, as PromptLayer requires. */
-export const logMetadataSchema = z.record(z.string(), z.string());
 
 /**
  * One logged LLM request, as the SDK ships it (`POST /api/v1/requests:batch`)
@@ -33,13 +31,13 @@ export const logMetadataSchema = z.record(z.string(), z.string());
  */
 export const logRecordSchema = z.object({
   request_id: z.string().min(1).max(128),
-  prompt_name: z.string().nullish(),
+  prompt_name: z.string().max(inputLimits.promptNameLength).nullish(),
   prompt_version: z.number().int().positive().nullish(),
-  prompt_label: z.string().nullish(),
-  tags: z.array(z.string()).default([]),
+  prompt_label: z.string().max(inputLimits.labelLength).nullish(),
+  tags: tagsSchema.default([]),
   metadata: logMetadataSchema.default({}),
   group_id: z.number().int().nullish(),
-  input_variables: z.record(z.string(), z.unknown()).default({}),
+  input_variables: inputVariablesSchema.default({}),
   status: requestStatusSchema,
   provider: z.string(),
   model: z.string(),

@@ -37,6 +37,14 @@ export interface RunParams {
   model?: string;
   /** Cancels the provider request (the request is logged as CANCELLED). */
   signal?: AbortSignal;
+  /**
+   * A template's `response_format` that the provider can't enforce (a
+   * completion template on OpenAI, Claude with extended thinking…) makes
+   * `run()` throw ResponseFormatUnsupportedError; `true` sends the request
+   * without it instead (the result's warnings say so).
+   */
+  allowDroppedResponseFormat?: boolean;
+  allow_dropped_response_format?: boolean;
 }
 
 /** The parameters with one name each. */
@@ -53,6 +61,7 @@ export interface NormalizedRunParams {
   provider: string | undefined;
   model: string | undefined;
   signal: AbortSignal | undefined;
+  allowDroppedResponseFormat: boolean;
 }
 
 const schema = z.object({
@@ -67,6 +76,7 @@ const schema = z.object({
   stream: z.boolean().default(false),
   provider: z.string().min(1).optional(),
   model: z.string().min(1).optional(),
+  allowDroppedResponseFormat: z.boolean().default(false),
 });
 
 const pairs = [
@@ -76,6 +86,7 @@ const pairs = [
   ["inputVariables", "input_variables"],
   ["groupId", "group_id"],
   ["modelParameterOverrides", "model_parameter_overrides"],
+  ["allowDroppedResponseFormat", "allow_dropped_response_format"],
 ] as const;
 
 /** Every key `run()` takes besides `signal`, built once. */
@@ -122,6 +133,7 @@ export function normalizeRunParams(params: RunParams): NormalizedRunParams {
     provider: data.provider,
     model: data.model,
     signal,
+    allowDroppedResponseFormat: data.allowDroppedResponseFormat,
   };
 }
 
@@ -142,12 +154,13 @@ type ParsedRunParams = z.output<typeof schema>;
 
 /** The schema's checks and output for the common shapes; undefined when zod must decide (and word the error). */
 function fastParse(input: Record<string, unknown>): ParsedRunParams | undefined {
-  const { promptName, promptVersion, promptReleaseLabel, inputVariables, tags, metadata, groupId, modelParameterOverrides, stream, provider, model } = input;
+  const { promptName, promptVersion, promptReleaseLabel, inputVariables, tags, metadata, groupId, modelParameterOverrides, stream, provider, model, allowDroppedResponseFormat } = input;
   if (typeof promptName !== "string" || promptName.length === 0) return undefined;
   if (promptVersion !== undefined && !(Number.isSafeInteger(promptVersion) && (promptVersion as number) > 0)) return undefined;
   if (!isOptionalNonEmptyString(promptReleaseLabel) || !isOptionalNonEmptyString(provider) || !isOptionalNonEmptyString(model)) return undefined;
   if (groupId !== undefined && !Number.isSafeInteger(groupId)) return undefined;
   if (stream !== undefined && typeof stream !== "boolean") return undefined;
+  if (allowDroppedResponseFormat !== undefined && typeof allowDroppedResponseFormat !== "boolean") return undefined;
   if (inputVariables !== undefined && !isPlainRecord(inputVariables)) return undefined;
   if (modelParameterOverrides !== undefined && !isPlainRecord(modelParameterOverrides)) return undefined;
   if (metadata !== undefined && !(isPlainRecord(metadata) && Object.values(metadata).every((value) => typeof value === "string"))) return undefined;
@@ -165,6 +178,7 @@ function fastParse(input: Record<string, unknown>): ParsedRunParams | undefined 
     stream: stream ?? false,
     provider: provider as string | undefined,
     model: model as string | undefined,
+    allowDroppedResponseFormat: allowDroppedResponseFormat ?? false,
   };
 }
 

@@ -4,6 +4,7 @@ import {
   costUsd,
   prepareRequest,
   ProviderError,
+  streamAccumulatorFor,
   stripSecrets,
   type LogRecordInput,
   type PreparedRequest,
@@ -88,6 +89,7 @@ export class Runner {
       provider: params.provider,
       model: params.model,
       parameterOverrides: params.modelParameterOverrides,
+      allowDroppedResponseFormat: params.allowDroppedResponseFormat,
     });
     const endpoint = resolveProviderEndpoint(prepared.model.provider, this.deps.env, {
       ...(prepared.model.base_url && { baseURL: prepared.model.base_url }),
@@ -95,13 +97,14 @@ export class Runner {
     });
     for (const warning of prepared.warnings) this.deps.onWarning(warning);
     const context: RunContext = { requestId: this.deps.mintRequestId(), params, prompt, prepared, startedAt: this.deps.now() };
-    const { path, body } = prepared.codec.toHttpRequest(prepared.kwargs, { stream: params.stream });
+    const { path, body, headers } = prepared.codec.toHttpRequest(prepared.kwargs, { stream: params.stream });
     let response;
     try {
       response = await sendProviderRequest({
         endpoint,
         path,
         body,
+        ...(headers && { headers }),
         stream: params.stream,
         fetch: this.deps.fetch,
         ...(params.signal && { signal: params.signal }),
@@ -138,7 +141,7 @@ export class Runner {
 
   private async *stream(context: RunContext, events: AsyncIterable<unknown>): AsyncGenerator<RunChunk> {
     const { prepared } = context;
-    const accumulator = prepared.codec.createStreamAccumulator();
+    const accumulator = streamAccumulatorFor(prepared.codec, prepared.kwargs);
     let finished = false;
     try {
       for await (const event of events) {

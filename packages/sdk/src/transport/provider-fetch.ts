@@ -29,6 +29,8 @@ export interface SendProviderRequestArgs {
   path: string;
   /** The request body, sent as JSON. */
   body: unknown;
+  /** Headers the request itself needs (the codec's, e.g. an `anthropic-beta`), sent with the endpoint's. */
+  headers?: Readonly<Record<string, string>>;
   stream: boolean;
   /** Default: the global `fetch`. */
   fetch?: typeof fetch;
@@ -197,7 +199,7 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
   let response: Response;
   try {
     const accept = stream ? (provider === "amazon.bedrock" ? "application/vnd.amazon.eventstream" : "text/event-stream") : "application/json";
-    const headers: Record<string, string> = { "content-type": "application/json", accept, ...endpoint.headers };
+    const headers: Record<string, string> = { "content-type": "application/json", accept, ...request.headers, ...endpoint.headers };
     const signed = endpoint.sign ? await endpoint.sign({ method: "POST", url: request.url, headers, body: request.bodyText }) : {};
     response = await (request.fetch ?? fetch)(request.url, {
       method: "POST",

@@ -2,9 +2,9 @@ import { UnauthorizedError } from "@promptline/core";
 import type { Context, MiddlewareHandler } from "hono";
 import type { ApiKeyRecord, Storage } from "../storage/index.js";
 import { hasRoute } from "./has-route.js";
-import { readJson } from "./read-json.js";
-import { requestHeader } from "./request-body.js";
-import { ForbiddenError } from "./route-errors.js";
+import { TopLevelFieldScanner } from "./body-key-scanner.js";
+import { bodyLimit, readBodyText, requestHeader } from "./request-body.js";
+import { ForbiddenError, PayloadTooLargeError } from "./route-errors.js";
 
 /** What the auth middleware leaves on the context for the routes. */
 export interface AuthVariables {
@@ -12,22 +12,53 @@ export interface AuthVariables {
   workspaceId: number;
 }
 
-/**
- * The caller's API key: the `X-API-KEY` header (or `Authorization: Bearer`),
- * else `api_key` in the JSON body, which is where PromptLayer's SDK puts it
- * on `/track-request`, the `library-track-*` routes and `/create-group`.
- */
-async function presentedKey(c: Context): Promise<string | undefined> {
+/** The key in the `X-API-KEY` header (or `Authorization: Bearer`), if any. */
+function headerKey(c: Context): string | undefined {
   const header = requestHeader(c, "x-api-key") ?? requestHeader(c, "authorization")?.replace(/^Bearer\s+/i, "");
-  if (header?.trim()) return header.trim();
-  if (c.req.method === "GET" || c.req.method === "DELETE" || c.req.method === "HEAD") return undefined;
-  const body = await readJson(c);
-  if (typeof body === "object" && body !== null && "api_key" in body) {
-    const key = (body as { api_key?: unknown }).api_key;
-    if (typeof key === "string" && key.trim()) return key.trim();
-  }
-  return undefined;
+  return header?.trim() || undefined;
 }
+
+/** Where a route may take its key from the body (PromptLayer's `api_key`), and how much of a body is read before the key. */
+export interface BodyKeyOptions {
+  /** True for the routes whose clients put `api_key` in the JSON body (PromptLayer's track routes). */
+  takesKeyInBody: (c: Context) => boolean;
+  /** Bytes of such a body read while its key is still unchecked. Default 1 MiB. */
+  maxBytesBeforeKey?: number;
+}
+
+export const defaultMaxBytesBeforeKey = 1024 * 1024;
+
+/**
+ * The key of a body-key route, checked as the body streams in: a wrong key
+ * is refused the moment its value has arrived, and a body whose key has not
+ * come within `maxBytesBeforeKey` is refused, so an unauthenticated caller
+ * can't make the server keep (or parse) more than that. Once the key is
+ * valid the rest of the body is read up to the route's usual limit.
+ */
+async function keyFromBody(c: Context, storage: Storage, maxBytesBeforeKey: number): Promise<ApiKeyRecord | undefined> {
+  const fullLimit = bodyLimit(c);
+  const scanner = new TopLevelFieldScanner("api_key");
+  const decoder = new TextDecoder();
+  let key: ApiKeyRecord | undefined;
+  await readBodyText(c, {
+    maxBytes: Math.min(maxBytesBeforeKey, fullLimit),
+    onChunk: async (chunk, control) => {
+      if (scanner.done) return;
+      scanner.feed(decoder.decode(chunk, { stream: true }));
+      if (scanner.value === undefined && scanner.done) throw new UnauthorizedError();
+      // Characters, not bytes, where the key ended: never more than the bytes, and the same however the body was cut.
+      const position = scanner.value === undefined ? control.size : scanner.offset;
+      if (position > maxBytesBeforeKey) throw new PayloadTooLargeError(maxBytesBeforeKey, beforeKeyHint);
+      if (scanner.value === undefined) return;
+      key = await storage.apiKeys.findByPlaintext(scanner.value.trim());
+      if (!key) throw new UnauthorizedError();
+      control.setLimit(fullLimit);
+    },
+  });
+  return key;
+}
+
+const beforeKeyHint = "the api_key field must come within that many bytes of a body; send the key in the X-API-KEY header for larger bodies";
 
 /**
  * Resolves the key to its workspace on every request (from the registry
@@ -35,16 +66,24 @@ async function presentedKey(c: Context): Promise<string | undefined> {
  * takes effect at once). Wrong and missing keys get the same 401,
  * which never says which keys exist. A path no route serves goes on to the
  * JSON 404, key or no key.
+ *
+ * The key is checked before the body is read: from the header, else from the
+ * dashboard's session cookie; only the routes that take `api_key` in the body
+ * read (a bounded part of) the body to find it.
  */
 export function requireApiKey(
   storage: Storage,
   /** The dashboard's session cookie, tried when no key is presented (see `session.ts`). */
   fromSession?: (c: Context) => Promise<ApiKeyRecord | undefined>,
+  bodyKeys?: BodyKeyOptions,
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     if (!hasRoute(c)) return next();
-    const plaintext = await presentedKey(c);
-    const key = plaintext === undefined ? await fromSession?.(c) : await storage.apiKeys.findByPlaintext(plaintext);
+    const plaintext = headerKey(c);
+    let key = plaintext === undefined ? await fromSession?.(c) : await storage.apiKeys.findByPlaintext(plaintext);
+    if (!key && plaintext === undefined && bodyKeys?.takesKeyInBody(c)) {
+      key = await keyFromBody(c, storage, bodyKeys.maxBytesBeforeKey ?? defaultMaxBytesBeforeKey);
+    }
     if (!key) throw new UnauthorizedError();
     c.set("apiKey", key);
     c.set("workspaceId", key.workspace_id);

@@ -7,8 +7,10 @@ import { ForbiddenError, NotFoundError, PayloadTooLargeError } from "./route-err
 const statusByCode: Record<PromptlineErrorCode, ContentfulStatusCode> = {
   missing_variables: 400,
   invalid_template: 400,
+  template_limit: 400,
   invalid_request: 400,
   unsupported_provider: 400,
+  response_format_unsupported: 400,
   missing_provider_key: 400,
   untrusted_base_url: 400,
   prompt_not_found: 404,

@@ -1,4 +1,4 @@
-import { InvalidRequestError } from "@promptline/core";
+import { InvalidRequestError, inputLimits, jsonDepthExceeds } from "@promptline/core";
 import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import { hasRoute } from "./has-route.js";
@@ -46,6 +46,10 @@ export async function readJson(c: Context): Promise<unknown> {
   const text = await readBodyText(c);
   let value: unknown = {};
   if (text.trim() !== "") {
+    // Checked on the text: parsing is iterative, but every later walk of the value (validation, storage) is recursive.
+    if (jsonDepthExceeds(text)) {
+      throw new InvalidRequestError(`The request body nests arrays and objects more than ${inputLimits.jsonDepth} levels deep.`, ["body"]);
+    }
     try {
       value = JSON.parse(text);
     } catch {

@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { PayloadTooLargeError } from "./route-errors.js";
 
 const limitKey = "promptline.body-limit";
+const textKey = "promptline.body-text";
 
 /**
  * Refuses a body whose declared length is over `maxBytes` before anything
@@ -20,6 +21,13 @@ export function limitBodySize(maxBytes: number): MiddlewareHandler {
 }
 
 /**
+ * Looks at each chunk of a body as it arrives (before it is kept): may throw
+ * to refuse the request, and may raise or lower the byte limit (`setLimit`).
+ * A returned promise holds the reading until it settles.
+ */
+export type BodyChunkHook = (chunk: Uint8Array, control: { size: number; setLimit(maxBytes: number): void }) => void | Promise<void>;
+
+/**
  * The request's body as UTF-8 text, refused past the body limit. Served by
  * @hono/node-server, it is read straight from Node's `IncomingMessage`:
  * reading it through `c.req` makes the adapter build a full WHATWG `Request`
@@ -27,24 +35,49 @@ export function limitBodySize(maxBytes: number): MiddlewareHandler {
  * than the rest of a template fetch together (bench/trials/ceiling.mjs:
  * 2,484 → 7,015 requests/s for a do-nothing JSON route). Elsewhere (`app.request`
  * in tests, other runtimes) it reads the web stream, with the same limit.
+ * Read once per request: later calls get the same text.
  */
-export async function readBodyText(c: Context): Promise<string> {
-  const maxBytes = (c.get(limitKey as never) as number | undefined) ?? Number.POSITIVE_INFINITY;
+export async function readBodyText(c: Context, options: { maxBytes?: number; onChunk?: BodyChunkHook } = {}): Promise<string> {
+  const cached = c.get(textKey as never) as string | undefined;
+  if (cached !== undefined) return cached;
+  const maxBytes = options.maxBytes ?? (c.get(limitKey as never) as number | undefined) ?? Number.POSITIVE_INFINITY;
+  const text = await readBody(c, maxBytes, options.onChunk);
+  c.set(textKey as never, text as never);
+  return text;
+}
+
+/** The body limit `limitBodySize` set for this request. */
+export function bodyLimit(c: Context): number {
+  return (c.get(limitKey as never) as number | undefined) ?? Number.POSITIVE_INFINITY;
+}
+
+async function readBody(c: Context, maxBytes: number, onChunk: BodyChunkHook | undefined): Promise<string> {
   const incoming = nodeIncoming(c);
   // Unless someone already streamed it through `c.req` (the adapter's web stream): then only `c.req` can give it.
-  if (incoming && !incoming.readableDidRead) return readIncoming(incoming, maxBytes);
+  if (incoming && !incoming.readableDidRead) return readIncoming(incoming, maxBytes, onChunk);
   const body = c.req.raw.body;
   if (!body) return "";
   const chunks: Uint8Array[] = [];
   let size = 0;
+  let limit = maxBytes;
+  const control = { size: 0, setLimit: (bytes: number) => void (limit = bytes) };
   const reader = body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > maxBytes) {
+    if (onChunk) {
+      control.size = size;
+      try {
+        await onChunk(value, control);
+      } catch (error) {
+        await reader.cancel();
+        throw error;
+      }
+    }
+    if (size > limit) {
       await reader.cancel();
-      throw new PayloadTooLargeError(maxBytes);
+      throw new PayloadTooLargeError(limit);
     }
     chunks.push(value);
   }
@@ -65,17 +98,42 @@ function nodeIncoming(c: Context): IncomingMessage | undefined {
   return incoming && typeof incoming.on === "function" ? incoming : undefined;
 }
 
-function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<string> {
+function readIncoming(incoming: IncomingMessage, maxBytes: number, onChunk: BodyChunkHook | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let limit = maxBytes;
+    const control = { size: 0, setLimit: (bytes: number) => void (limit = bytes) };
+    const refuse = (error: unknown) => {
+      cleanup();
+      // Stop reading: the rest of the body is not ours to buffer; Node discards it (or closes the connection) after the answer.
+      incoming.pause();
+      reject(error);
+    };
+    const keep = (chunk: Buffer) => {
+      if (size > limit) return refuse(new PayloadTooLargeError(limit));
+      chunks.push(chunk);
+    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= maxBytes) return void chunks.push(chunk);
-      cleanup();
-      // Stop reading: the rest of the body is not ours to buffer; Node closes the connection after the 413.
+      if (!onChunk) return keep(chunk);
+      control.size = size;
+      let pending: void | Promise<void>;
+      try {
+        pending = onChunk(chunk, control);
+      } catch (error) {
+        return refuse(error);
+      }
+      if (!pending) return keep(chunk);
+      // Hold the stream while the hook works (a key lookup); nothing else arrives meanwhile.
       incoming.pause();
-      reject(new PayloadTooLargeError(maxBytes));
+      pending.then(
+        () => {
+          keep(chunk);
+          if (size <= limit) incoming.resume();
+        },
+        refuse,
+      );
     };
     const onEnd = () => {
       cleanup();

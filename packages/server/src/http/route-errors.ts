@@ -26,8 +26,12 @@ export class ForbiddenError extends Error {
 
 /** A body over the server's limit (`maxBodyBytes`): a 413. */
 export class PayloadTooLargeError extends Error {
-  constructor(readonly limitBytes: number) {
-    super(`Request body too large (limit ${limitBytes} bytes).`);
+  constructor(
+    readonly limitBytes: number,
+    /** Why this limit, when it is not the server's `maxBodyBytes`. */
+    hint?: string,
+  ) {
+    super(`Request body too large (limit ${limitBytes} bytes${hint ? `: ${hint}` : ""}).`);
     this.name = "PayloadTooLargeError";
   }
 }

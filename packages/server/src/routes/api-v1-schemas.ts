@@ -1,4 +1,16 @@
-import { labelSplitSchema, logRecordSchema, promptTemplateSchema, requestStatusSchema, setLabelBodySchema, templateMetadataSchema } from "@promptline/core";
+import {
+  inputLimits,
+  inputVariablesSchema,
+  labelNameSchema,
+  labelSplitSchema,
+  logMetadataSchema,
+  logRecordSchema,
+  promptTemplateSchema,
+  requestStatusSchema,
+  setLabelBodySchema,
+  tagsSchema,
+  templateMetadataSchema,
+} from "@promptline/core";
 import { z } from "zod";
 
 /**
@@ -18,7 +30,7 @@ import { z } from "zod";
 export const promptNameSchema = z
   .string()
   .min(1)
-  .max(512)
+  .max(inputLimits.promptNameLength)
   .refine((value) => value !== "." && value !== "..", { message: 'A prompt name cannot be "." or "..": URLs would lose it.' })
   .refine((value) => !/[\n\r\u2028\u2029]/.test(value), { message: "A prompt name cannot contain a line break: PromptLayer's SDK could not fetch it." });
 const name = promptNameSchema;
@@ -27,9 +39,9 @@ export const publishPromptBody = z.strictObject({
   prompt_name: name,
   prompt_template: promptTemplateSchema,
   metadata: templateMetadataSchema.nullish(),
-  tags: z.array(z.string().max(256)).max(100).nullish(),
-  commit_message: z.string().max(10_000).nullish(),
-  release_labels: z.array(z.string().min(1).max(256)).max(50).nullish(),
+  tags: tagsSchema.nullish(),
+  commit_message: z.string().max(inputLimits.commitMessageLength).nullish(),
+  release_labels: z.array(labelNameSchema).max(inputLimits.releaseLabelsPerPublish).nullish(),
   /** Return the newest version instead of creating one when nothing changed (`promptline push`). */
   skip_if_unchanged: z.boolean().optional(),
 });
@@ -95,13 +107,13 @@ export const createKeyBody = z.strictObject({
   admin: z.boolean().default(false),
 });
 
-export const trackMetadataBody = z.strictObject({ metadata: z.record(z.string(), z.string()) });
+export const trackMetadataBody = z.strictObject({ metadata: logMetadataSchema });
 export const trackScoreBody = z.strictObject({ score: z.number().min(0).max(100), name: z.string().min(1).nullish() });
 export const trackPromptBody = z.strictObject({
   prompt_name: name,
   version: z.number().int().positive().nullish(),
-  label: z.string().min(1).nullish(),
-  input_variables: z.record(z.string(), z.unknown()).nullish(),
+  label: labelNameSchema.nullish(),
+  input_variables: inputVariablesSchema.nullish(),
 });
 export const trackGroupBody = z.strictObject({ group_id: z.number().int() });
 

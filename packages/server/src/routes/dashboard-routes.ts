@@ -1,12 +1,23 @@
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
-import { PromptlineError, UnauthorizedError, requestStatusSchema, type PromptBlueprint } from "@promptline/core";
+import {
+  inputLimits,
+  inputVariablesSchema,
+  labelNameSchema,
+  logMetadataSchema,
+  PromptlineError,
+  requestStatusSchema,
+  tagsSchema,
+  UnauthorizedError,
+  type PromptBlueprint,
+} from "@promptline/core";
 import { Hono, type Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { AppEnv } from "../app-env.js";
 import { parseWith, readBody } from "../http/read-json.js";
+import { limitBodySize } from "../http/request-body.js";
 import { csrfHeaderName, sessionCookieName, sessionTtlSeconds, type Sessions } from "../http/session.js";
 import type { ApiKeyRecord, Storage } from "../storage/index.js";
 
@@ -34,13 +45,37 @@ export interface PlaygroundChunk {
 }
 
 /**
+ * The registry as the signed-in caller sees it, for the playground's SDK
+ * client: `new Promptline({ baseURL, fetch })` (routing only `baseURL`'s
+ * requests to this `fetch`). Requests go to the app in-process with the
+ * caller's identity, so the template is read from, and the run logged into,
+ * the caller's workspace under the caller's role. `baseURL` is a random
+ * `.invalid` origin no template can name.
+ */
+export interface PlaygroundRegistry {
+  baseURL: string;
+  fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+}
+
+/** What the playground runner gets with each run. */
+export interface PlaygroundRunContext {
+  /** The caller's workspace. */
+  workspaceId: number;
+  signal: AbortSignal;
+  registry: PlaygroundRegistry;
+}
+
+/**
  * Runs prompts for the dashboard's playground. The server may not depend on
  * the SDK, so whoever starts it (the CLI, a test) injects one built on
- * `Promptline`; its runs are logged like any other.
+ * `Promptline`; its runs are logged like any other, in the caller's workspace.
+ * It must apply the SDK's trusted-endpoint rule with the server's keys (a
+ * template's `base_url` is followed only to a trusted origin) and throw
+ * `PromptlineError`s for the caller's mistakes, which become 4xx answers.
  */
 export interface PlaygroundRunner {
-  run(input: PlaygroundRunInput, context: { workspaceId: number; signal: AbortSignal }): Promise<AsyncIterable<PlaygroundChunk>>;
-  /** Waits until the run's log has reached the registry, so the dashboard can link to it. */
+  run(input: PlaygroundRunInput, context: PlaygroundRunContext): Promise<AsyncIterable<PlaygroundChunk>>;
+  /** Waits until the run's log has reached the registry, so the dashboard can link to it (a runner may do it in its stream instead). */
   flush?(): Promise<unknown>;
 }
 
@@ -55,6 +90,7 @@ export interface DashboardOptions {
 }
 
 const signInBody = z.object({ api_key: z.string().min(1).max(512) });
+const signInMaxBodyBytes = 4096;
 
 const contentTypes: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -91,7 +127,8 @@ function sessionView(key: ApiKeyRecord) {
 export function dashboardRoutes({ storage, sessions, dashboardDir }: { storage: Storage; sessions: Sessions; dashboardDir?: string | undefined }) {
   const app = new Hono<AppEnv>();
 
-  app.post("/api/session", async (c) => {
+  // Signing in is unauthenticated by nature: read no more than a key needs.
+  app.post("/api/session", limitBodySize(signInMaxBodyBytes), async (c) => {
     if (c.req.header(csrfHeaderName) !== "1") throw new UnauthorizedError(`Sign-in needs the ${csrfHeaderName}: 1 header.`);
     const { api_key } = await readBody(c, signInBody);
     const key = await storage.apiKeys.findByPlaintext(api_key.trim());
@@ -137,7 +174,13 @@ export function dashboardRoutes({ storage, sessions, dashboardDir }: { storage: 
 
     // Vite names built assets by content hash: cache them for good.
     app.get("/assets/*", async (c) => {
-      const found = await file(decodeURIComponent(c.req.path));
+      let path: string;
+      try {
+        path = decodeURIComponent(c.req.path);
+      } catch {
+        return c.text("Not found.", 404); // a malformed escape (`/assets/%`) names no file
+      }
+      const found = await file(path);
       if (!found) return c.text("Not found.", 404);
       return c.body(new Uint8Array(found.body), 200, {
         "content-type": found.type,
@@ -170,15 +213,15 @@ const statsQuery = z.object({
 });
 
 const playgroundBody = z.object({
-  prompt_name: z.string().min(1).max(512),
+  prompt_name: z.string().min(1).max(inputLimits.promptNameLength),
   version: z.number().int().positive().nullish(),
-  label: z.string().min(1).nullish(),
-  input_variables: z.record(z.string(), z.unknown()).default({}),
+  label: labelNameSchema.nullish(),
+  input_variables: inputVariablesSchema.default({}),
   provider: z.string().min(1).nullish(),
   model: z.string().min(1).nullish(),
   parameters: z.record(z.string(), z.unknown()).nullish(),
-  tags: z.array(z.string().max(256)).max(100).default(["playground"]),
-  metadata: z.record(z.string(), z.string()).default({}),
+  tags: tagsSchema.default(["playground"]),
+  metadata: logMetadataSchema.default({}),
 });
 
 const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
@@ -196,7 +239,16 @@ function chunkText(chunk: PlaygroundChunk): string {
  * `/api/v1` before the other `/api/v1` routes (`/requests/stats` would
  * otherwise read as a request id).
  */
-export function dashboardApiRoutes({ storage, playground }: { storage: Storage; playground?: PlaygroundRunner | undefined }) {
+export function dashboardApiRoutes({
+  storage,
+  playground,
+  registryAs,
+}: {
+  storage: Storage;
+  playground?: PlaygroundRunner | undefined;
+  /** The registry as a key sees it (see `PlaygroundRegistry`). */
+  registryAs?: ((key: ApiKeyRecord) => PlaygroundRegistry) | undefined;
+}) {
   const app = new Hono<AppEnv>();
 
   app.get("/requests/stats", async (c) => {
@@ -224,7 +276,7 @@ export function dashboardApiRoutes({ storage, playground }: { storage: Storage; 
   });
 
   app.post("/playground/run", async (c) => {
-    if (!playground) {
+    if (!playground || !registryAs) {
       return c.json({ success: false, message: "The playground is not enabled on this server.", error: { code: "not_enabled", message: "The playground is not enabled on this server." } }, 501);
     }
     const body = await readBody(c, playgroundBody);
@@ -243,7 +295,7 @@ export function dashboardApiRoutes({ storage, playground }: { storage: Storage; 
         tags: body.tags,
         metadata: body.metadata,
       },
-      { workspaceId: c.var.workspaceId, signal: abort.signal },
+      { workspaceId: c.var.workspaceId, signal: abort.signal, registry: registryAs(c.var.apiKey) },
     );
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => abort.abort());

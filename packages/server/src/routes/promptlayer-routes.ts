@@ -1,5 +1,17 @@
-import { InvalidRequestError, promptTemplateSchema, PromptNotFoundError, resolveLabelVersion, templateMetadataSchema } from "@promptline/core";
-import { Hono } from "hono";
+import {
+  inputLimits,
+  inputVariablesSchema,
+  InvalidRequestError,
+  labelNameSchema,
+  logMetadataSchema,
+  promptTemplateSchema,
+  PromptNotFoundError,
+  resolveLabelVersion,
+  tagsSchema,
+  templateMetadataSchema,
+} from "@promptline/core";
+import { Hono, type Context } from "hono";
+import { matchedRoutes } from "hono/route";
 import { z } from "zod";
 import type { AppEnv, AppDependencies } from "../app-env.js";
 import { NotFoundError } from "../http/route-errors.js";
@@ -18,18 +30,18 @@ const publishBodySchema = z.looseObject({
   prompt_template: z.looseObject({
     prompt_name: promptNameSchema,
     prompt_template: promptTemplateSchema.optional(),
-    tags: z.array(z.string()).nullish(),
-    commit_message: z.string().nullish(),
+    tags: tagsSchema.nullish(),
+    commit_message: z.string().max(inputLimits.commitMessageLength).nullish(),
     metadata: templateMetadataSchema.nullish(),
   }),
   prompt_version: z
     .looseObject({
       prompt_template: promptTemplateSchema.optional(),
-      commit_message: z.string().nullish(),
+      commit_message: z.string().max(inputLimits.commitMessageLength).nullish(),
       metadata: templateMetadataSchema.nullish(),
     })
     .nullish(),
-  release_labels: z.array(z.string().min(1)).nullish(),
+  release_labels: z.array(labelNameSchema).max(inputLimits.releaseLabelsPerPublish).nullish(),
 });
 
 const listQuerySchema = z.object({
@@ -62,6 +74,30 @@ function listItem({ prompt, version, labels }: PromptSummary) {
     full_folder_path: null,
   };
 }
+
+/**
+ * The routes whose clients send the key as `api_key` in the JSON body, not in
+ * a header (contract §1: the track helpers, `/track-request`, `/create-group`;
+ * Python also on the template fetch, with the header too). Only these read
+ * a body before the key is known (see `requireApiKey`).
+ */
+export const bodyKeyRoutePaths: ReadonlySet<string> = new Set([
+  "/prompt-templates/:identifier{.+}",
+  "/track-request",
+  "/library-track-metadata",
+  "/rest/track-metadata",
+  "/library-track-score",
+  "/rest/track-score",
+  "/library-track-prompt",
+  "/rest/track-prompt",
+  "/track-group",
+  "/rest/track-group",
+  "/create-group",
+]);
+
+/** True when the request is for one of `bodyKeyRoutePaths`. */
+export const takesKeyInBody = (c: Context): boolean =>
+  c.req.method === "POST" && matchedRoutes(c).some((route) => route.method === "POST" && bodyKeyRoutePaths.has(route.path));
 
 /**
  * Every PromptLayer route the official SDK calls (contract §3, §9), at the
@@ -148,7 +184,7 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
   });
 
   app.post("/prompts/:promptId{[0-9]+}/label", async (c) => {
-    const body = await readBody(c, z.object({ prompt_version_number: z.number().int().positive(), name: z.string().min(1) }));
+    const body = await readBody(c, z.object({ prompt_version_number: z.number().int().positive(), name: labelNameSchema }));
     const label = await storage.labels.set(c.var.workspaceId, {
       prompt: { id: Number(c.req.param("promptId")) },
       name: body.name,
@@ -219,7 +255,7 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
 
   for (const path of ["/library-track-metadata", "/rest/track-metadata"]) {
     app.post(path, async (c) => {
-      const body = await readBody(c, z.looseObject({ request_id: requestRefSchema, metadata: z.record(z.string(), z.string()) }));
+      const body = await readBody(c, z.looseObject({ request_id: requestRefSchema, metadata: logMetadataSchema }));
       if (!(await storage.requests.updateMetadata(c.var.workspaceId, body.request_id, body.metadata))) throw requestNotFound(body.request_id);
       return c.json({ success: true });
     });
@@ -243,10 +279,10 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
         c,
         z.looseObject({
           request_id: requestRefSchema,
-          prompt_name: z.string().min(1),
-          prompt_input_variables: z.record(z.string(), z.unknown()).nullish(),
+          prompt_name: promptNameSchema,
+          prompt_input_variables: inputVariablesSchema.nullish(),
           version: z.number().int().positive().nullish(),
-          label: z.string().min(1).nullish(),
+          label: labelNameSchema.nullish(),
         }),
       );
       const linked = await storage.requests.setPrompt(c.var.workspaceId, body.request_id, {

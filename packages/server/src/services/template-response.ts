@@ -1,5 +1,8 @@
 import {
   expandSnippets,
+  inputVariablesSchema,
+  labelNameSchema,
+  looseMetadataSchema,
   InvalidTemplateError,
   prepareRequest,
   PromptNotFoundError,
@@ -14,11 +17,11 @@ import type { ResolvedPromptVersion, Storage } from "../storage/index.js";
 /** The body of `POST /prompt-templates/{identifier}` (contract §3.1); every field optional, unknown ones ignored. */
 export const getTemplateBodySchema = z.looseObject({
   version: z.number().int().positive().nullish(),
-  label: z.string().min(1).nullish(),
+  label: labelNameSchema.nullish(),
   provider: z.string().min(1).nullish(),
   model: z.string().min(1).nullish(),
-  input_variables: z.record(z.string(), z.unknown()).nullish(),
-  metadata_filters: z.record(z.string(), z.unknown()).nullish(),
+  input_variables: inputVariablesSchema.nullish(),
+  metadata_filters: looseMetadataSchema.nullish(),
   model_parameter_overrides: z.record(z.string(), z.unknown()).nullish(),
   skip_input_variable_rendering: z.boolean().nullish(),
   /** Python's SDK also sends the key in the body; the auth middleware reads it. */
@@ -99,6 +102,8 @@ export async function buildTemplateResponse(storage: Storage, workspaceId: numbe
     provider: body.provider ?? undefined,
     model: body.model ?? undefined,
     parameterOverrides: body.model_parameter_overrides ?? undefined,
+    // The official SDKs have no such option: answer with the request they can send, and say what was dropped in `warning`.
+    allowDroppedResponseFormat: true,
   });
   const baseUrl = prepared.model.base_url;
   return {

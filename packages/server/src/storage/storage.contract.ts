@@ -693,6 +693,14 @@ export function storageContract(factory: StorageFactory): void {
         await expect(storage.requests.query(ws, { limit: 0 })).rejects.toBeInstanceOf(InvalidRequestError);
       });
 
+      it("refuses a cursor holding a NUL or anything but a timestamp with InvalidRequestError (PostgreSQL would fail on the NUL)", async () => {
+        const { id: ws } = await newWorkspace();
+        for (const position of [["2025-01-01T00:00:00.000Z\u0000", 1], ["\u0000", 1], ["x", 1]]) {
+          const cursor = Buffer.from(JSON.stringify(position)).toString("base64url");
+          await expect(storage.requests.query(ws, { cursor })).rejects.toBeInstanceOf(InvalidRequestError);
+        }
+      });
+
       it("merges metadata after the fact", async () => {
         const { id: ws } = await newWorkspace();
         await storage.requests.insert(ws, log({ request_id: "m", metadata: { a: "1", b: "2" } }));

@@ -99,3 +99,49 @@ describe("Anthropic messages", () => {
     await expect(client.messages.stream({ model: "m", max_tokens: 5, messages: user("x") }).finalMessage()).rejects.toThrow();
   });
 });
+
+describe("Anthropic structured output", () => {
+  const schema = { type: "object", properties: { city: { type: "string" }, celsius: { type: "number" } }, required: ["city", "celsius"] };
+  const forced = {
+    model: "claude-haiku-4-5",
+    max_tokens: 200,
+    messages: user("Weather in Paris?"),
+    tools: [{ name: "json_response", description: "Answer as JSON", input_schema: schema as Anthropic.Tool.InputSchema }],
+    tool_choice: { type: "tool" as const, name: "json_response" },
+  };
+
+  it("answers a forced tool with a tool_use block holding the scripted JSON, non-streaming and streamed", async () => {
+    fakes.queue("anthropic", { json: { city: "Paris", celsius: 21 } }, { json: { city: "Lyon", celsius: 18 } });
+    const message = await client.messages.create(forced);
+    expect(message.content).toEqual([{ type: "tool_use", id: expect.stringMatching(/^toolu_/), name: "json_response", input: { city: "Paris", celsius: 21 } }]);
+    expect(message.stop_reason).toBe("tool_use");
+    expect(fakes.lastRequest("anthropic")?.body).toMatchObject({ tool_choice: { type: "tool", name: "json_response" }, tools: [{ input_schema: schema }] });
+
+    const stream = client.messages.stream(forced);
+    const partials: string[] = [];
+    stream.on("inputJson", (partial) => partials.push(partial));
+    const final = await stream.finalMessage();
+    expect(final.content).toEqual([expect.objectContaining({ type: "tool_use", name: "json_response", input: { city: "Lyon", celsius: 18 } })]);
+    expect(partials.join("")).toBe('{"city":"Lyon","celsius":18}');
+  });
+
+  it("without a scripted answer, the forced tool's input still matches the schema", async () => {
+    const message = await client.messages.create(forced);
+    expect(message.content).toEqual([expect.objectContaining({ type: "tool_use", name: "json_response", input: { city: "", celsius: 0 } })]);
+  });
+
+  it("answers the structured-outputs beta's output_format with the JSON as text", async () => {
+    fakes.queue("anthropic", { json: { city: "Paris", celsius: 21 } });
+    const message = await client.beta.messages.create({
+      model: "claude-sonnet-4-5",
+      max_tokens: 200,
+      messages: user("Weather in Paris?"),
+      output_format: { type: "json_schema", schema },
+      betas: ["structured-outputs-2025-11-13"],
+    });
+    expect(message.content).toEqual([expect.objectContaining({ type: "text", text: '{"city":"Paris","celsius":21}' })]);
+    const request = fakes.lastRequest("anthropic");
+    expect(request?.headers["anthropic-beta"]).toBe("structured-outputs-2025-11-13");
+    expect(request?.body).toMatchObject({ output_format: { type: "json_schema", schema } });
+  });
+});

@@ -185,3 +185,38 @@ describe("Bedrock ConverseStream wire over HTTP/1.1", () => {
     expect(() => decodeEventStream(bytes)).toThrow(/checksum/);
   });
 });
+
+describe("Bedrock Converse structured output", () => {
+  const schema = { type: "object", properties: { city: { type: "string" }, celsius: { type: "number" } }, required: ["city", "celsius"] };
+  const input = {
+    modelId: MODEL,
+    messages: [{ role: "user" as const, content: [{ text: "Weather in Paris?" }] }],
+    toolConfig: {
+      tools: [{ toolSpec: { name: "json_response", description: "Answer as JSON", inputSchema: { json: schema } } }],
+      toolChoice: { tool: { name: "json_response" } },
+    },
+  };
+
+  it("answers a tool forced through toolConfig.toolChoice with a toolUse block holding the scripted JSON", async () => {
+    fakes.queue("bedrock", { json: { city: "Paris", celsius: 21 } });
+    const response = await client.send(new ConverseCommand(input));
+    expect(response.output?.message?.content).toEqual([
+      { toolUse: { toolUseId: expect.any(String), name: "json_response", input: { city: "Paris", celsius: 21 } } },
+    ]);
+    expect(response.stopReason).toBe("tool_use");
+    expect(fakes.lastRequest("bedrock")?.body).toMatchObject({ toolConfig: { toolChoice: { tool: { name: "json_response" } } } });
+  });
+
+  it("streams the forced tool's input in pieces that add up to the JSON", async () => {
+    fakes.queue("bedrock", { json: { city: "Lyon", celsius: 18 } });
+    const response = await client.send(new ConverseStreamCommand(input));
+    let json = "";
+    let name: string | undefined;
+    for await (const event of response.stream ?? []) {
+      name ??= event.contentBlockStart?.start?.toolUse?.name;
+      json += event.contentBlockDelta?.delta?.toolUse?.input ?? "";
+    }
+    expect(name).toBe("json_response");
+    expect(JSON.parse(json)).toEqual({ city: "Lyon", celsius: 18 });
+  });
+});

@@ -107,3 +107,28 @@ describe("Gemini", () => {
     await expect(consume()).rejects.toThrow();
   });
 });
+
+describe("Gemini structured output", () => {
+  const schema = { type: "object", properties: { city: { type: "string" }, celsius: { type: "number" } }, required: ["city", "celsius"] };
+
+  it("answers JSON mode with a responseJsonSchema with the scripted JSON as text, non-streaming and streamed", async () => {
+    fakes.queue("google", { json: { city: "Paris", celsius: 21 } }, { json: { city: "Lyon", celsius: 18 } });
+    const config = { responseMimeType: "application/json", responseJsonSchema: schema };
+    const response = await client.models.generateContent({ model: "gemini-2.5-flash", contents: "Weather in Paris?", config });
+    expect(JSON.parse(response.text ?? "")).toEqual({ city: "Paris", celsius: 21 });
+    expect(fakes.lastRequest("google")?.body).toMatchObject({ generationConfig: { responseMimeType: "application/json", responseJsonSchema: schema } });
+
+    let text = "";
+    for await (const chunk of await client.models.generateContentStream({ model: "gemini-2.5-flash", contents: "Weather in Lyon?", config })) text += chunk.text ?? "";
+    expect(JSON.parse(text)).toEqual({ city: "Lyon", celsius: 18 });
+  });
+
+  it("without a scripted answer, the text is JSON matching the (OpenAPI-style) responseSchema", async () => {
+    const response = await client.models.generateContent({
+      model: "gemini-2.0-flash",
+      contents: "Weather?",
+      config: { responseMimeType: "application/json", responseSchema: { type: "OBJECT" as never, properties: { ok: { type: "BOOLEAN" as never } }, required: ["ok"] } },
+    });
+    expect(JSON.parse(response.text ?? "")).toEqual({ ok: false });
+  });
+});

@@ -80,3 +80,22 @@ describe("Mistral chat", () => {
     await expect(client.chat.complete({ model: "m", messages: user("x") })).rejects.toMatchObject({ statusCode: 429 });
   });
 });
+
+describe("Mistral structured output", () => {
+  const schema = { type: "object", properties: { city: { type: "string" }, celsius: { type: "number" } }, required: ["city", "celsius"] };
+
+  it("answers response_format json_schema with the scripted JSON as the content, non-streaming and streamed", async () => {
+    fakes.queue("mistral", { json: { city: "Paris", celsius: 21 } }, { json: { city: "Lyon", celsius: 18 } });
+    const responseFormat = { type: "json_schema" as const, jsonSchema: { name: "weather", schemaDefinition: schema, strict: true } };
+    const response = await client.chat.complete({ model: "mistral-small-latest", messages: user("Weather in Paris?"), responseFormat });
+    expect(JSON.parse(String(response.choices[0]?.message?.content))).toEqual({ city: "Paris", celsius: 21 });
+    expect(fakes.lastRequest("mistral")?.body).toMatchObject({ response_format: { type: "json_schema", json_schema: { name: "weather", schema, strict: true } } });
+
+    let text = "";
+    for await (const event of await client.chat.stream({ model: "mistral-small-latest", messages: user("Weather in Lyon?"), responseFormat })) {
+      const delta = event.data.choices[0]?.delta.content;
+      if (typeof delta === "string") text += delta;
+    }
+    expect(JSON.parse(text)).toEqual({ city: "Lyon", celsius: 18 });
+  });
+});

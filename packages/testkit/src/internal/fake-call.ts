@@ -29,6 +29,16 @@ export interface AcceptedCall {
   lastUserText: string;
   /** All prompt text concatenated (drives the default input token count). */
   promptText: string;
+  /** The request asks for structured output: the answer is JSON (see `structured-output.ts`). */
+  structuredOutput?: StructuredOutputRequest | undefined;
+}
+
+/** Structured output as a request asks for it. */
+export interface StructuredOutputRequest {
+  /** The schema the answer must match. */
+  schema: unknown;
+  /** The tool the request forces; the JSON is that call's input. Absent: the JSON is the answer's text. */
+  tool?: string;
 }
 
 /** A complete JSON answer (success or error). */

@@ -1,6 +1,7 @@
 import type { FakeReply } from "../types.js";
 import type { AcceptedCall, ResolvedReply } from "./fake-call.js";
 import { splitText } from "./split-text.js";
+import { exampleOf } from "./structured-output.js";
 
 /** Longest stretch of the user's message quoted by the default answer. */
 const ECHO_LIMIT_CHARACTERS = 200;
@@ -24,13 +25,27 @@ export function defaultReplyText(lastUserText: string): string {
   return `Echo: ${quoted}`;
 }
 
+/**
+ * A request that asks for structured output is answered with JSON (the
+ * scripted `json`, or a value matching the schema): as the forced tool's
+ * input, or as the text. A reply scripting `text` or `toolCalls` is left as it is.
+ */
+function structuredReply(call: AcceptedCall, reply: FakeReply): FakeReply {
+  const structured = call.structuredOutput;
+  if (structured === undefined || reply.text !== undefined || reply.toolCalls !== undefined) return reply;
+  const value = reply.json !== undefined ? reply.json : exampleOf(structured.schema);
+  if (structured.tool === undefined) return { ...reply, text: JSON.stringify(value) };
+  const input = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+  return { ...reply, toolCalls: [{ name: structured.tool, arguments: input }] };
+}
+
 /** Merges a queued reply (or none) with the default reply derived from the request. */
 export function resolveReply(
   call: AcceptedCall,
   queued: FakeReply | undefined,
   context: { sequence: number; receivedAt: number },
 ): ResolvedReply {
-  const reply = queued ?? {};
+  const reply = structuredReply(call, queued ?? {});
   const toolCalls = reply.toolCalls ?? [];
   const text = reply.text ?? (toolCalls.length > 0 ? "" : defaultReplyText(call.lastUserText));
   const thinking = reply.thinking ?? "";

@@ -8,6 +8,7 @@ import type { AcceptedCall, FakeCall, JsonResponse, ResolvedReply, ResolvedToolC
 import { fakeIdSuffix, withToolCallIds } from "../internal/fake-call.js";
 import type { SseEvent } from "../internal/sse.js";
 import { sseStream } from "../internal/sse.js";
+import { anthropicStructuredOutput } from "../internal/structured-output.js";
 import type { FakeProvider } from "./provider.js";
 import { argumentPieces, contentText, isRecord, json, keyAccepted } from "./provider.js";
 
@@ -72,6 +73,7 @@ function accept(call: FakeCall, expectedKey: string | undefined): AcceptedCall |
     body,
     lastUserText: lastUser === undefined ? "" : contentText(lastUser.content),
     promptText: [contentText(body.system), ...messages.map((message) => contentText(message.content))].join("\n"),
+    structuredOutput: anthropicStructuredOutput(body),
   };
 }
 

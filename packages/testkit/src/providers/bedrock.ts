@@ -7,6 +7,7 @@
 import type { AcceptedCall, FakeCall, JsonResponse, ResolvedReply, ResolvedToolCall, StreamResponse } from "../internal/fake-call.js";
 import { fakeIdSuffix, withToolCallIds } from "../internal/fake-call.js";
 import { encodeEventStreamMessage } from "../internal/event-stream.js";
+import { converseStructuredOutput } from "../internal/structured-output.js";
 import type { FakeProvider } from "./provider.js";
 import { argumentPieces, bearerToken, contentText, isRecord, json, keyAccepted } from "./provider.js";
 
@@ -64,6 +65,7 @@ function accept(call: FakeCall, expectedKey: string | undefined): AcceptedCall |
     body,
     lastUserText: lastUser === undefined ? "" : contentText(lastUser.content),
     promptText: [contentText(body.system), ...messages.map((message) => contentText(message.content))].join("\n"),
+    structuredOutput: converseStructuredOutput(body),
   };
 }
 

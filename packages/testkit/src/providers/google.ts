@@ -4,6 +4,7 @@
  * server-sent events, else a streamed JSON array). The key comes in `x-goog-api-key` or the `key`
  * query parameter; errors are `{ error: { code, message, status } }`.
  */
+import { geminiStructuredOutput } from "../internal/structured-output.js";
 import type { AcceptedCall, FakeCall, JsonResponse, ResolvedReply, StreamResponse } from "../internal/fake-call.js";
 import { fakeIdSuffix } from "../internal/fake-call.js";
 import { sseStream } from "../internal/sse.js";
@@ -77,6 +78,7 @@ function accept(call: FakeCall, expectedKey: string | undefined): AcceptedCall |
     body,
     lastUserText: lastUser === undefined ? "" : partsText(lastUser),
     promptText: [system, ...contents.map(partsText)].join("\n"),
+    structuredOutput: geminiStructuredOutput(body),
   };
 }
 

@@ -7,6 +7,7 @@ import type { AcceptedCall, FakeCall, JsonResponse, ResolvedReply, ResolvedToolC
 import { fakeIdSuffix, withToolCallIds } from "../internal/fake-call.js";
 import type { SseEvent } from "../internal/sse.js";
 import { sseStream } from "../internal/sse.js";
+import { openAiStructuredOutput } from "../internal/structured-output.js";
 import { messagesPrompt } from "./openai.js";
 import type { FakeProvider } from "./provider.js";
 import { bearerToken, isRecord, json, keyAccepted } from "./provider.js";
@@ -64,6 +65,7 @@ function accept(call: FakeCall, expectedKey: string | undefined): AcceptedCall |
     stream: body.stream === true,
     body,
     ...messagesPrompt(body.messages.filter(isRecord), ""),
+    structuredOutput: openAiStructuredOutput(body),
   };
 }
 

@@ -3,6 +3,7 @@
  * server-sent events. Shapes follow recordings of the live API (see `../__fixtures__/README.md`).
  * The body renderers are exported for the Azure fake, which serves the same bodies.
  */
+import { openAiStructuredOutput } from "../internal/structured-output.js";
 import type { AcceptedCall, FakeCall, JsonResponse, ProviderResponse, ResolvedReply, ResolvedToolCall } from "../internal/fake-call.js";
 import { fakeIdSuffix, withToolCallIds } from "../internal/fake-call.js";
 import type { SseEvent } from "../internal/sse.js";
@@ -107,7 +108,7 @@ export function acceptOpenAiBody(call: FakeCall, endpoint: OpenAiEndpoint): Acce
     const param = endpoint === "chat" ? "messages" : endpoint === "completions" ? "prompt" : "input";
     return openAiError(400, `Missing required parameter: '${param}'.`, "invalid_request_error", "missing_required_parameter", param);
   }
-  return { kind: "accepted", endpoint, model: body.model, stream, body, ...prompt };
+  return { kind: "accepted", endpoint, model: body.model, stream, body, ...prompt, structuredOutput: openAiStructuredOutput(body) };
 }
 
 /** The prompt text of a chat, Responses or completions body; undefined when the required field is missing. */

@@ -2,10 +2,14 @@ import type { ChatTemplate, CompletionTemplate, PromptTemplate } from "../../sch
 import type { LlmKwargs, ProviderCodec } from "../codec.js";
 import { omit, textBlock } from "../shared/content.js";
 import { createAnthropicStreamAccumulator } from "./anthropic-stream-accumulator.js";
+import { anthropicStructuredOutput, anthropicStructuredOutputTool, convertFromAnthropicStructuredOutput } from "./anthropic-structured-output.js";
 import { anthropicResponseUsage } from "./anthropic-usage.js";
 import { convertAnthropicResponseToMessage, convertFromAnthropicMessages, convertFromAnthropicSystem } from "./convert-from-anthropic-messages.js";
 import { completionToAnthropicMessages, convertToAnthropicMessages } from "./convert-to-anthropic-messages.js";
 import { convertFromAnthropicToolChoice, convertFromAnthropicTools, prepareAnthropicTools } from "./prepare-anthropic-tools.js";
+
+/** The beta that Anthropic's native `output_format` needs. */
+export const ANTHROPIC_STRUCTURED_OUTPUTS_BETA = "structured-outputs-2025-11-13";
 
 /** `max_tokens` of a request whose parameters lack it: Anthropic requires one. */
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
@@ -45,15 +49,22 @@ export const anthropicCodec: ProviderCodec = {
     const kwargs: LlmKwargs = { model: model.name, messages: prompt.messages };
     if (prompt.system !== undefined) kwargs.system = prompt.system;
     kwargs.max_tokens = ANTHROPIC_DEFAULT_MAX_TOKENS;
-    if (template.type === "chat") Object.assign(kwargs, prepareAnthropicTools(template));
+    const tools = template.type === "chat" ? prepareAnthropicTools(template) : {};
+    Object.assign(kwargs, tools);
     // PromptLayer spreads the parameters last; the stream flag is the caller's, per call.
-    Object.assign(kwargs, omit(model.parameters, ["stream"]));
+    // `response_format` (OpenAI's shape) has no Messages field: it becomes a forced tool.
+    Object.assign(kwargs, omit(model.parameters, ["stream", "response_format"]));
     if (kwargs.max_tokens == null) kwargs.max_tokens = ANTHROPIC_DEFAULT_MAX_TOKENS;
+    const structured = anthropicStructuredOutput({ ...tools, response_format: model.parameters.response_format, thinking: kwargs.thinking, model: model.name });
+    if (structured) Object.assign(kwargs, structured);
     return kwargs;
   },
 
   fromLlmKwargs(kwargs) {
-    const model = { name: typeof kwargs.model === "string" ? kwargs.model : "", parameters: omit(kwargs, nonParameterKeys) };
+    const structured = convertFromAnthropicStructuredOutput(kwargs.tools, kwargs.tool_choice);
+    const parameters = omit(kwargs, nonParameterKeys);
+    if (structured.response_format) parameters.response_format = structured.response_format;
+    const model = { name: typeof kwargs.model === "string" ? kwargs.model : "", parameters };
     if (typeof kwargs.prompt === "string" && kwargs.messages === undefined) {
       const template: CompletionTemplate = { type: "completion", content: [textBlock(kwargs.prompt)], input_variables: [], template_format: "f-string" };
       return { template, model };
@@ -62,9 +73,9 @@ export const anthropicCodec: ProviderCodec = {
       type: "chat",
       messages: [...convertFromAnthropicSystem(kwargs.system), ...convertFromAnthropicMessages(kwargs.messages)],
       functions: [],
-      tools: convertFromAnthropicTools(kwargs.tools),
+      tools: convertFromAnthropicTools(structured.tools),
       function_call: null,
-      tool_choice: convertFromAnthropicToolChoice(kwargs.tool_choice),
+      tool_choice: convertFromAnthropicToolChoice(structured.tool_choice),
       input_variables: [],
       dataset_examples: [],
     };
@@ -78,8 +89,11 @@ export const anthropicCodec: ProviderCodec = {
     const body = omit(kwargs, [...anthropicClientOptionKeys, "stream"]);
     if (body.max_tokens == null) body.max_tokens = ANTHROPIC_DEFAULT_MAX_TOKENS;
     if (stream) body.stream = true;
+    // A template that sets Anthropic's own `output_format` gets the structured-outputs beta it needs (decision 0010).
+    if (body.output_format != null) return { path: "/messages", body, headers: { "anthropic-beta": ANTHROPIC_STRUCTURED_OUTPUTS_BETA } };
     return { path: "/messages", body };
   },
 
   createStreamAccumulator: createAnthropicStreamAccumulator,
+  structuredOutputTool: anthropicStructuredOutputTool,
 };

@@ -3,6 +3,7 @@ import type { LlmKwargs, ProviderCodec } from "../codec.js";
 import { omit } from "../shared/content.js";
 import { converseFieldsToParameters, parametersToConverseFields } from "./bedrock-inference-config.js";
 import { createBedrockStreamAccumulator } from "./bedrock-stream-accumulator.js";
+import { bedrockStructuredOutput, bedrockStructuredOutputTool, convertFromBedrockStructuredOutput } from "./bedrock-structured-output.js";
 import { bedrockResponseUsage } from "./bedrock-usage.js";
 import { convertBedrockResponseToMessage, convertFromBedrockMessages, convertFromBedrockSystem } from "./convert-from-bedrock-messages.js";
 import { completionToBedrockMessages, convertToBedrockMessages } from "./convert-to-bedrock-messages.js";
@@ -47,14 +48,23 @@ export const bedrockConverseCodec: ProviderCodec = {
     if (prompt.system) kwargs.system = prompt.system;
     const toolConfig = template.type === "chat" ? prepareBedrockToolConfig(template) : undefined;
     // Client options (an AWS region…) stay top-level as PromptLayer leaves them, for the transport; toHttpRequest strips them.
-    Object.assign(kwargs, parametersToConverseFields(omit(model.parameters, bedrockClientOptionKeys)));
+    // `response_format` (OpenAI's shape) has no Converse field: it becomes a forced tool.
+    const fields = parametersToConverseFields(omit(model.parameters, [...bedrockClientOptionKeys, "response_format"]));
+    Object.assign(kwargs, fields);
     for (const key of bedrockClientOptionKeys) if (model.parameters[key] !== undefined) kwargs[key] = model.parameters[key];
-    if (toolConfig) kwargs.toolConfig = toolConfig;
+    const structured = bedrockStructuredOutput({
+      response_format: model.parameters.response_format,
+      toolConfig,
+      additionalModelRequestFields: fields.additionalModelRequestFields,
+      modelId: model.name,
+    });
+    if (structured ?? toolConfig) kwargs.toolConfig = structured ?? toolConfig;
     return kwargs;
   },
 
   fromLlmKwargs(kwargs) {
-    const { tools, tool_choice } = convertFromBedrockToolConfig(kwargs.toolConfig);
+    const structured = convertFromBedrockStructuredOutput(kwargs.toolConfig);
+    const { tools, tool_choice } = convertFromBedrockToolConfig(structured.toolConfig);
     const template: ChatTemplate = {
       type: "chat",
       messages: [...convertFromBedrockSystem(kwargs.system), ...convertFromBedrockMessages(kwargs.messages)],
@@ -65,7 +75,8 @@ export const bedrockConverseCodec: ProviderCodec = {
       input_variables: [],
       dataset_examples: [],
     };
-    const parameters = { ...converseFieldsToParameters(kwargs), ...omit(kwargs, nonParameterKeys) };
+    const parameters: Record<string, unknown> = { ...converseFieldsToParameters(kwargs), ...omit(kwargs, nonParameterKeys) };
+    if (structured.response_format) parameters.response_format = structured.response_format;
     return { template, model: { name: typeof kwargs.modelId === "string" ? kwargs.modelId : "", parameters } };
   },
 
@@ -79,4 +90,5 @@ export const bedrockConverseCodec: ProviderCodec = {
   },
 
   createStreamAccumulator: createBedrockStreamAccumulator,
+  structuredOutputTool: bedrockStructuredOutputTool,
 };

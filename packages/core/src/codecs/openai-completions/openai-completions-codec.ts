@@ -1,8 +1,10 @@
+import { ResponseFormatUnsupportedError } from "../../errors/promptline-error.js";
 import type { ProviderCodec } from "../codec.js";
 import type { OpenAICodecOptions } from "../openai-chat/openai-chat-codec.js";
 import { azureDeployment, clientOptionKeys, openaiRequestBody } from "../openai-chat/openai-chat-codec.js";
 import { openaiChatResponseUsage } from "../openai-chat/openai-chat-usage.js";
 import { omit } from "../shared/content.js";
+import { asksForJson } from "../shared/structured-output.js";
 import { convertFromOpenAICompletionsPrompt, convertOpenAICompletionsResponseToMessage } from "./convert-from-openai-completions-prompt.js";
 import { convertToOpenAICompletionsPrompt } from "./convert-to-openai-completions-prompt.js";
 import { createOpenAICompletionsStreamAccumulator } from "./openai-completions-stream-accumulator.js";
@@ -16,6 +18,13 @@ function createOpenAICompletionsCodec(options: OpenAICodecOptions): ProviderCode
     functionNames: options.functionNames,
 
     toLlmKwargs(template, model) {
+      if (asksForJson(model.parameters.response_format)) {
+        throw new ResponseFormatUnsupportedError({
+          provider: model.provider,
+          model: model.name,
+          reason: "the legacy Completions API (completion templates) has no response_format; make it a chat template",
+        });
+      }
       return { prompt: convertToOpenAICompletionsPrompt(template), model: model.name, ...omit(model.parameters, streamKeys) };
     },
 

@@ -1,4 +1,4 @@
-import { InvalidRequestError, PromptNotFoundError, type LabelRouting } from "@promptline/core";
+import { InvalidRequestError, inputLimits, PromptNotFoundError, type LabelRouting } from "@promptline/core";
 import type { Kysely } from "kysely";
 import type { Database } from "../database-schema.js";
 import type { LabelRepository } from "../storage.js";
@@ -69,6 +69,9 @@ export function createLabelRepository({ db, timestamp }: RepositoryContext): Lab
     async set(workspaceId, input) {
       if (typeof input.name !== "string" || input.name.trim() === "") {
         throw new InvalidRequestError("A release label needs a non-empty name.", ["name"]);
+      }
+      if (input.name.length > inputLimits.labelLength) {
+        throw new InvalidRequestError(`A release label name has at most ${inputLimits.labelLength} characters.`, ["name"]);
       }
       const routing = input.routing && input.routing.split.length > 0 ? input.routing : null;
       if (routing && routing.split[0]!.version !== input.version) {

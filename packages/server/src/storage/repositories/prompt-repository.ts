@@ -1,4 +1,4 @@
-import { InvalidRequestError, type LabelRouting } from "@promptline/core";
+import { InvalidRequestError, inputLimits, type LabelRouting } from "@promptline/core";
 import { sql } from "kysely";
 import { canonicalJson, fromJson, sha256Hex, toJson } from "../internal/json.js";
 import { containsPattern } from "../internal/like-pattern.js";
@@ -224,8 +224,13 @@ function validatePublish(input: PublishInput) {
   if (typeof template !== "object" || template === null || Array.isArray(template)) issues.push("prompt_template: an object is required");
   const releaseLabels = [...new Set(input.release_labels ?? [])];
   if (releaseLabels.some((label) => typeof label !== "string" || label.trim() === "")) issues.push("release_labels: labels must be non-empty strings");
+  else if (releaseLabels.some((label) => label.length > inputLimits.labelLength)) issues.push(`release_labels: at most ${inputLimits.labelLength} characters each`);
+  if (releaseLabels.length > inputLimits.releaseLabelsPerPublish) issues.push(`release_labels: at most ${inputLimits.releaseLabelsPerPublish}`);
   const tags = input.tags === null || input.tags === undefined ? undefined : [...new Set(input.tags)];
   if (tags?.some((tag) => typeof tag !== "string")) issues.push("tags: tags must be strings");
+  else if (tags && (tags.length > inputLimits.tags || tags.some((tag) => tag.length > inputLimits.tagLength))) {
+    issues.push(`tags: at most ${inputLimits.tags}, of at most ${inputLimits.tagLength} characters each`);
+  }
   if (issues.length > 0) throw new InvalidRequestError(`Cannot publish: ${issues.join("; ")}.`, issues);
   return { name: input.name, tags, releaseLabels };
 }
