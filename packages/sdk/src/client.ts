@@ -26,6 +26,7 @@ import { PromptCache, type PromptSelector } from "./registry/prompt-cache.js";
 import { isTransientRegistryError, RegistryClient } from "./registry/registry-client.js";
 import { normalizeRunParams, type RunParams } from "./run/run-params.js";
 import type { RunChunk, RunResult } from "./run/run-result.js";
+import { CircuitBreakers, type CircuitBreakerOptions, type CircuitSnapshot } from "./run/circuit-breaker.js";
 import { Runner, type CachedPrompt, type ProviderCallOptions } from "./run/runner.js";
 import { cachedPromptOf } from "./run/served-version.js";
 import { RevisionWatcher, type RevisionWatcherStats } from "./registry/revision-watcher.js";
@@ -67,6 +68,13 @@ export interface PromptlineOptions {
   strictVariables?: boolean;
   /** Provider calls: retries, timeouts. */
   providerOptions?: ProviderCallOptions;
+  /**
+   * Per provider endpoint: after `failureThreshold` failed attempts in a row
+   * (each after its retries; default 5) a run with fallbacks skips it for
+   * `cooldownMs` (default 30 000), then lets one probe through. The last
+   * entry of a chain is always tried. State: `stats().circuits`.
+   */
+  circuitBreaker?: CircuitBreakerOptions;
   /** Log shipping: batch size, interval, queue bound. */
   logging?: { batchSize?: number; flushIntervalMs?: number; maxQueueSize?: number; retryBaseDelayMs?: number; maxRetryDelayMs?: number };
   /** Called with registry and logging failures (a refresh that failed, a batch not delivered yet, a record dropped), which never reach `run()`'s caller. Default: `console.warn`, at most once a minute. */
@@ -149,6 +157,7 @@ export class Promptline {
   private readonly shipper: LogShipper;
   private readonly runner: Runner;
   private readonly watcher: RevisionWatcher | undefined;
+  private readonly circuits: CircuitBreakers;
   private readonly exitHook: (() => void) | undefined;
   private closed = false;
 
@@ -186,6 +195,7 @@ export class Promptline {
     if (options.liveUpdates ?? true) {
       this.watcher = new RevisionWatcher({ baseURL, apiKey: this.registry.apiKey, onChange: (revision) => this.cache.refreshTo(revision) });
     }
+    this.circuits = new CircuitBreakers(options.circuitBreaker ?? {}, now);
     this.shipper = new LogShipper({ sendBatch: (records) => this.registry.sendBatch(records), onError, ...options.logging });
     this.runner = new Runner({
       getPrompt: (selector) => {
@@ -203,6 +213,7 @@ export class Promptline {
       // Checked now: a typo in the allow list shows at start-up, not at the first run.
       allowedBaseURLs: [...allowedOrigins(env, options.allowedBaseURLs)],
       onWarning: options.onWarning ?? warnOncePerProcess,
+      circuits: this.circuits,
     });
 
     this.templates = {
@@ -357,9 +368,20 @@ export class Promptline {
     return this.shipper.close(options);
   }
 
-  /** Log shipping counters: queued, delivered, dropped; how many template fetches reached the registry; the live-update channel's state. */
-  stats(): ShipperStats & { templateFetches: number; liveUpdates: RevisionWatcherStats | null } {
-    return { ...this.shipper.getStats(), templateFetches: this.cache.fetchCount, liveUpdates: this.watcher?.stats() ?? null };
+  /**
+   * Log shipping counters: queued, delivered, dropped; how many template
+   * fetches reached the registry; the provider endpoints that failed
+   * lately, with their circuit state (`closed` ones have failures below the
+   * threshold; an endpoint whose last attempt succeeded is not listed); and
+   * the live-update channel's state (null with `liveUpdates: false`).
+   */
+  stats(): ShipperStats & { templateFetches: number; circuits: CircuitSnapshot[]; liveUpdates: RevisionWatcherStats | null } {
+    return {
+      ...this.shipper.getStats(),
+      templateFetches: this.cache.fetchCount,
+      circuits: this.circuits.snapshot(),
+      liveUpdates: this.watcher?.stats() ?? null,
+    };
   }
 }
 

@@ -18,6 +18,7 @@ describe("parameter vocabulary", () => {
     ["response_mime_type", { response_mime_type: "application/json" }, { kind: "json" }],
     ["response_mime_type", { response_mime_type: "text/x.enum" }, undefined],
     ["text", { text: { format: { type: "json_schema", name: "p", schema: { type: "object" }, strict: true } } }, { kind: "json_schema", name: "p", schema: { type: "object" }, strict: true }],
+    ["output_format", { output_format: { type: "json_schema", schema: { type: "object" } } }, { kind: "json_schema", name: "response", schema: { type: "object" } }],
   ])("reads %s from %j", (name, parameters, expected) => {
     expect(readCanonical(name, parameters)).toEqual(expected);
   });
@@ -31,6 +32,8 @@ describe("parameter vocabulary", () => {
     ["text", { kind: "json_schema", name: "p", schema: {} }, { text: { format: { type: "json_schema", name: "p", schema: {} } } }],
     ["response_mime_type", { kind: "text" }, { response_mime_type: "text/plain" }],
     ["random_seed", "not a number", undefined],
+    ["output_format", { kind: "json_schema", name: "p", schema: { type: "object" } }, { output_format: { type: "json_schema", schema: { type: "object" } } }],
+    ["output_format", { kind: "json" }, undefined],
   ])("writes %s", (name, value, expected) => {
     expect(writeCanonical(name, value)).toEqual(expected);
   });

@@ -18,7 +18,8 @@
  * |                     | `{type:"text"}` (OpenAI chat, Mistral) · `response_mime_type:"application/json"` + `response_json_schema`        |
  * |                     | (Google; its older `response_schema`, an OpenAPI subset with upper-case types, is read too) ·                    |
  * |                     | `text:{format:{type:"json_schema", name, schema}}` (OpenAI Responses) · Anthropic, Bedrock: `response_format`,  |
- * |                     | sent by their codecs as a forced tool whose input schema is the JSON schema (decision 0010)                      |
+ * |                     | sent by their codecs as a forced tool whose input schema is the JSON schema (decision 0010) ·                    |
+ * |                     | `output_format:{type:"json_schema", schema}` (Anthropic's structured-outputs beta, read only)                    |
  * | `reasoning_effort`  | `reasoning_effort` `"minimal"｜"low"｜"medium"｜"high"` (OpenAI chat) · `reasoning:{effort}` (OpenAI Responses) ·  |
  * |                     | `thinking:{type:"enabled", budget_tokens}` (Anthropic) · `thinking_config:{thinking_budget}` (Google)             |
  *
@@ -82,6 +83,7 @@ export const parameterNames: Readonly<Record<string, CanonicalParameter>> = {
   response_format: "response_format",
   response_mime_type: "response_format",
   text: "response_format",
+  output_format: "response_format",
   reasoning_effort: "reasoning_effort",
   reasoning: "reasoning_effort",
   thinking: "reasoning_effort",
@@ -190,6 +192,7 @@ function readResponseFormat(name: string, value: unknown, parameters: Readonly<R
     return schema === undefined || schema === null ? { kind: "json" } : { kind: "json_schema", name: "response", schema: lowercaseSchemaTypes(schema) };
   }
   if (name === "text") return isObject(value) ? readOpenAiFormat(value.format, true) : undefined;
+  if (name === "output_format") return readOpenAiFormat(value, true);
   return readOpenAiFormat(value, false);
 }
 
@@ -225,6 +228,7 @@ function writeResponseFormat(name: string, format: CanonicalResponseFormat): Rec
     return flat ? { type: "json_schema", ...spec } : { type: "json_schema", json_schema: spec };
   };
   if (name === "text") return { text: { format: openAiFormat(true) } };
+  if (name === "output_format") return format.kind === "json_schema" ? { output_format: { type: "json_schema", schema: format.schema } } : undefined;
   if (name === "response_format") return { response_format: openAiFormat(false) };
   return undefined;
 }

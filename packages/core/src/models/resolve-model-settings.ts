@@ -108,6 +108,11 @@ class Resolution {
         continue;
       }
 
+      if (sameProvider && canonical === "response_format" && this.family.accepts.includes(key)) {
+        // Anthropic's native `output_format` stays native on another Claude model (the canonical name is a forced tool).
+        this.put({ [key]: cloneData(value) });
+        continue;
+      }
       const targetName = this.family.names[canonical];
       if (targetName === undefined) {
         this.warnings.push(`Dropped "${key}": ${this.label} ${sameProvider ? "does not accept it" : "has no equivalent"}.`);
@@ -250,7 +255,11 @@ function buildSettings(current: ModelSettings, provider: string, model: string, 
     delete settings.base_model;
     delete settings.display_params;
   }
-  if (provider !== current.provider) delete settings.base_url;
+  if (provider !== current.provider) {
+    // The endpoint and its key belong to the previous provider.
+    delete settings.base_url;
+    delete settings.api_key_env;
+  }
   if (apiType !== undefined) settings.api_type = apiType;
   return settings;
 }

@@ -130,6 +130,8 @@ export function trackedRequestFrom(body: TrackRequestBody, requestId: string, pr
     prompt_blueprint: blueprint,
     error_type: body.error_type ?? (status === "ERROR" ? "UNKNOWN_ERROR" : null),
     error_message: body.error_message ? body.error_message.slice(0, maxErrorMessageLength) : null,
+    // One call made by the client itself: nothing to list.
+    attempts: [],
   };
   return { insert, blueprint };
 }

@@ -141,6 +141,8 @@ export interface RequestLogTable {
   warnings: string | null;
   /** JSON array of `{name, version}`, or null when no snippet was used (migration 0006). */
   snippets: string | null;
+  /** JSON array of the run's provider attempts, or null when there were none to list (migration 0007). */
+  attempts: string | null;
   created_at: string;
 }
 

@@ -415,6 +415,10 @@ export function storageContract(factory: StorageFactory): void {
           error_message: "Rate limit reached",
           warnings: ['Dropped "logprobs": o3 does not accept it.'],
           snippets: [{ name: "tone", version: 2 }],
+          attempts: [
+            { provider: "anthropic", model: "claude-sonnet-4", status: "SKIPPED", error_type: "CIRCUIT_OPEN", latency_ms: 0 },
+            { provider: "openai", model: "gpt-4o-mini", status: "ERROR", error_type: "PROVIDER_RATE_LIMIT", latency_ms: 812.5 },
+          ],
         });
         const row = await storage.requests.insert(ws, record);
         expect(row).toEqual({
@@ -449,6 +453,7 @@ export function storageContract(factory: StorageFactory): void {
           group_id: null,
           warnings: [],
           snippets: [],
+          attempts: [],
         });
       });
 

@@ -1,4 +1,4 @@
-import type { LabelRouting, LabelTarget, LogRecord, PromptBlueprint, PromptTemplate, RequestStatus, SnippetUse, TemplateMetadata, Usage } from "@promptline/core";
+import type { Attempt, LabelRouting, LabelTarget, LogRecord, PromptBlueprint, PromptTemplate, RequestStatus, SnippetUse, TemplateMetadata, Usage } from "@promptline/core";
 
 /**
  * The server's storage, at the level of what the routes need (not SQL).
@@ -316,6 +316,8 @@ export interface RequestLogRow {
   warnings: string[];
   /** The snippet versions the template was expanded with; empty when none. */
   snippets: SnippetUse[];
+  /** The provider calls of a run with fallbacks, in order (empty when not known). */
+  attempts: Attempt[];
   /** When the server stored it; the log's order. */
   created_at: string;
   /** Score name → score (0–100). */

@@ -1,4 +1,4 @@
-import { stripSecrets, type PromptBlueprint, type RequestStatus, type SnippetUse } from "@promptline/core";
+import { stripSecrets, type Attempt, type PromptBlueprint, type RequestStatus, type SnippetUse } from "@promptline/core";
 import type { Insertable, Kysely, Selectable } from "kysely";
 import type { Database, RequestLogTable } from "../database-schema.js";
 import { fromJson, fromNullableJson, toJson } from "../internal/json.js";
@@ -72,6 +72,7 @@ export function toRequestColumns(
     error_message: record.error_message ?? null,
     warnings: record.warnings?.length ? toJson(record.warnings) : null,
     snippets: record.snippets?.length ? toJson(record.snippets) : null,
+    attempts: record.attempts && record.attempts.length > 0 ? toJson(record.attempts) : null,
     created_at: createdAt,
   };
 }
@@ -140,6 +141,7 @@ function toRequestLogRow(row: RequestRow, tags: string[], metadata: Record<strin
     error_message: row.error_message,
     warnings: fromNullableJson<string[]>(row.warnings) ?? [],
     snippets: fromNullableJson<SnippetUse[]>(row.snippets) ?? [],
+    attempts: fromNullableJson<Attempt[]>(row.attempts) ?? [],
     created_at: row.created_at,
     scores,
   };
