@@ -13,6 +13,7 @@ export interface Database {
   prompt_version: PromptVersionTable;
   release_label: ReleaseLabelTable;
   label_history: LabelHistoryTable;
+  protected_label: ProtectedLabelTable;
   request_group: RequestGroupTable;
   request_log: RequestLogTable;
   request_tag: RequestTagTable;
@@ -37,7 +38,10 @@ export interface ApiKeyTable {
   key_hash: string;
   /** The first characters of the plaintext, to recognise a key in a list. */
   prefix: string;
+  /** Kept equal to `role = 'admin'`, so a server from before roles still reads admins right. */
   is_admin: number;
+  /** `runner`, `editor`, `deployer` or `admin` (migration 0004). */
+  role: Generated<string>;
   created_at: string;
   revoked_at: string | null;
 }
@@ -97,6 +101,14 @@ export interface LabelHistoryTable {
   from_routing: string | null;
   to_routing: string | null;
   actor_key_id: number | null;
+  created_at: string;
+}
+
+/** A label name the workspace protects, for all its prompts (migration 0004). */
+export interface ProtectedLabelTable {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
   created_at: string;
 }
 
