@@ -33,7 +33,6 @@ const officialOrigins: Readonly<Record<string, readonly (string | RegExp)[]>> = 
   openrouter: ["https://openrouter.ai"],
   "amazon.bedrock": [bedrockRuntime],
   "anthropic.bedrock": [bedrockRuntime],
-  "anthropic.bedrock": [/^https:\/\/bedrock-runtime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/],
   // Azure has no one official host: each resource is its own, named by AZURE_OPENAI_ENDPOINT.
   "openai.azure": [],
 };
@@ -47,7 +46,6 @@ export const baseURLEnvVars: Readonly<Record<string, readonly string[]>> = {
   mistral: ["MISTRAL_BASE_URL"],
   openrouter: ["OPENROUTER_BASE_URL"],
   "amazon.bedrock": ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
-  "anthropic.bedrock": ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
   "anthropic.bedrock": ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
 };
 
