@@ -1,6 +1,8 @@
 import { serve } from "@hono/node-server";
+import type { RenderLimits } from "@promptline/core";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
+import { createTemplateRenderer } from "./render/template-renderer.js";
 import type { DashboardOptions } from "./routes/dashboard-routes.js";
 import { createRevisionWatcher } from "./services/revision-watcher.js";
 import { createStorage, type Storage } from "./storage/index.js";
@@ -18,6 +20,10 @@ export interface StartServerOptions extends DashboardOptions {
   apiKey?: string;
   maxBodyBytes?: number;
   logError?: (error: unknown) => void;
+  /** Raise (or lower) the render limits (`PROMPTLINE_RENDER_LIMITS` for `promptline serve`). */
+  renderLimits?: Partial<RenderLimits>;
+  /** Render worker threads (default: one per core but one, 1–4); 0 renders in the process. */
+  renderWorkers?: number;
 }
 
 /** How long `close()` lets requests in flight finish before cutting their connections. */
@@ -54,9 +60,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       readRevision: (workspaceId) => storage.workspaces.registryRevision(workspaceId),
       ...(options.logError && { onError: options.logError }),
     });
+    const renderer = createTemplateRenderer({ limits: options.renderLimits, workers: options.renderWorkers });
     const app = createApp({
       storage,
       revisionWatcher,
+      renderer,
       ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
       ...(options.logError && { logError: options.logError }),
       ...(options.dashboardDir && { dashboardDir: options.dashboardDir }),
@@ -88,6 +96,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           });
           connections.closeIdleConnections?.();
         });
+        await renderer.close();
         await storage.close();
       },
     };
