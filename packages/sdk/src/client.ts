@@ -178,6 +178,7 @@ export class Promptline {
           version: found.version.version,
           template: found.version.prompt_template,
           metadata: found.version.metadata,
+          snippets: found.version.snippets ?? [],
         };
       },
       ttlMs: (options.cacheTtlSeconds ?? 60) * 1000,
