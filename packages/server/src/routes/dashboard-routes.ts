@@ -12,10 +12,11 @@ import {
   type PromptBlueprint,
 } from "@promptline/core";
 import { Hono, type Context } from "hono";
-import { deleteCookie, setCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { AppEnv } from "../app-env.js";
+import type { RoutePermissions } from "../http/permissions.js";
 import { parseWith, readBody } from "../http/read-json.js";
 import { limitBodySize } from "../http/request-body.js";
 import { csrfHeaderName, sessionCookieName, sessionTtlSeconds, type Sessions } from "../http/session.js";
@@ -116,7 +117,7 @@ const htmlHeaders = {
 };
 
 function sessionView(key: ApiKeyRecord) {
-  return { key: { id: key.id, name: key.name, prefix: key.prefix, admin: key.admin }, workspace_id: key.workspace_id };
+  return { key: { id: key.id, name: key.name, prefix: key.prefix, role: key.role, admin: key.admin }, workspace_id: key.workspace_id };
 }
 
 /**
@@ -149,7 +150,9 @@ export function dashboardRoutes({ storage, sessions, dashboardDir }: { storage: 
     return c.json(sessionView(key));
   });
 
-  app.delete("/api/session", (c) => {
+  // Signing out ends the session for good (every instance refuses the token), not only in this browser.
+  app.delete("/api/session", async (c) => {
+    await sessions.revoke(getCookie(c, sessionCookieName));
     deleteCookie(c, sessionCookieName, { path: "/" });
     return c.body(null, 204);
   });
@@ -233,6 +236,12 @@ function chunkText(chunk: PlaygroundChunk): string {
   const content = template.type === "chat" ? (message?.content ?? []) : template.content;
   return content.map((part) => (part.type === "text" ? part.text : "")).join("");
 }
+
+/** Who may call each of the dashboard's routes below (mounted at `/api/v1`), see `http/permissions.ts`. */
+export const dashboardApiPermissions: RoutePermissions = {
+  "GET /requests/stats": "runner",
+  "POST /playground/run": "runner",
+};
 
 /**
  * The dashboard's routes that need a signed-in caller, mounted under

@@ -43,11 +43,17 @@ beforeAll(async () => {
   b.promptId = published.id;
   b.labelId = (await h.call("GET", `/prompt-templates/${b.promptName}/labels`, { key: keyB })).body.release_labels[0].release_label_id;
   b.groupId = (await h.call("POST", "/api/v1/groups", { key: keyB })).body.id;
+  // Request numbers count per workspace: B logs more than A, so B's last number names no request of A.
   const batch = await h.call("POST", "/api/v1/requests:batch", {
     key: keyB,
-    body: { records: [logRecord(b.requestId, { prompt_name: b.promptName, tags: ["b-secret-tag"], metadata: { who: "b-secret" }, group_id: b.groupId })] },
+    body: {
+      records: [
+        ...Array.from({ length: 100 }, (_, index) => logRecord(`b-earlier-${index}`)),
+        logRecord(b.requestId, { prompt_name: b.promptName, tags: ["b-secret-tag"], metadata: { who: "b-secret" }, group_id: b.groupId }),
+      ],
+    },
   });
-  b.requestIntId = batch.body.results[0].id;
+  b.requestIntId = batch.body.results[100].id;
   await h.call("POST", `/api/v1/requests/${b.requestId}/score`, { key: keyB, body: { score: 5, name: "b-secret-score" } });
   b.keyId = (await h.call("POST", "/api/v1/keys", { key: keyB, body: { name: "b-secret-key" } })).body.id;
 
@@ -138,6 +144,10 @@ const cases = (): Record<string, IsolationCase[]> => ({
     { status: 400, params: { request_id: a.requestId }, options: { body: { group_id: b.groupId } } },
   ],
   "POST /api/v1/groups": [{ status: 201 }],
+  // Protection is per workspace: A protecting or unprotecting a name B uses changes only A's list.
+  "GET /api/v1/protected-labels": [{ status: 200, check: (body) => expect(body.labels).toEqual(["prod"]) }],
+  "PUT /api/v1/protected-labels/:label": [{ status: 200, check: (body) => expect(body.labels).toEqual([b.labelName, "prod"]) }],
+  "DELETE /api/v1/protected-labels/:label": [{ status: 200, check: (body) => expect(body.labels).toEqual(["prod"]) }],
   "GET /api/v1/keys": [{ status: 200, check: (body) => expect(body.items.every((item: { workspace_id: number }) => item.workspace_id === h.a.id)).toBe(true) }],
   "POST /api/v1/keys": [{ status: 201, options: { body: { name: "a-new-key" } } }],
   "DELETE /api/v1/keys/:id{[0-9]+}": [{ status: 404 }],

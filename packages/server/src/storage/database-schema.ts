@@ -13,11 +13,21 @@ export interface Database {
   prompt_version: PromptVersionTable;
   release_label: ReleaseLabelTable;
   label_history: LabelHistoryTable;
+  protected_label: ProtectedLabelTable;
   request_group: RequestGroupTable;
   request_log: RequestLogTable;
   request_tag: RequestTagTable;
   request_metadata: RequestMetadataTable;
   request_score: RequestScoreTable;
+  revoked_session: RevokedSessionTable;
+}
+
+/** A dashboard session ended by signing out: refused until `expires_at`, when it would have expired anyway. */
+export interface RevokedSessionTable {
+  workspace_id: number;
+  /** The token's random id (its `s` claim). */
+  token_id: string;
+  expires_at: string;
 }
 
 export interface WorkspaceTable {
@@ -27,6 +37,8 @@ export interface WorkspaceTable {
   created_at: string;
   /** Raised by every registry write; see `repositories/registry-revision.ts`. */
   registry_revision: Generated<number>;
+  /** The last request number handed out in this workspace (`request_log.number`). */
+  request_counter: Generated<number>;
 }
 
 export interface ApiKeyTable {
@@ -37,7 +49,10 @@ export interface ApiKeyTable {
   key_hash: string;
   /** The first characters of the plaintext, to recognise a key in a list. */
   prefix: string;
+  /** Kept equal to `role = 'admin'`, so a server from before roles still reads admins right. */
   is_admin: number;
+  /** `runner`, `editor`, `deployer` or `admin` (migration 0004). */
+  role: Generated<string>;
   created_at: string;
   revoked_at: string | null;
 }
@@ -100,6 +115,14 @@ export interface LabelHistoryTable {
   created_at: string;
 }
 
+/** A label name the workspace protects, for all its prompts (migration 0004). */
+export interface ProtectedLabelTable {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  created_at: string;
+}
+
 export interface RequestGroupTable {
   id: Generated<number>;
   workspace_id: number;
@@ -109,6 +132,8 @@ export interface RequestGroupTable {
 export interface RequestLogTable {
   id: Generated<number>;
   workspace_id: number;
+  /** The integer id clients see, counted per workspace (`workspace.request_counter`); `id` stays internal. */
+  number: number | null;
   request_id: string;
   prompt_id: number | null;
   prompt_name: string | null;

@@ -2,6 +2,7 @@ import { InvalidRequestError, PromptlineError, PromptNotFoundError, logRecordSch
 import type { LogRecord, PromptTemplate } from "@promptline/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StorageOptions } from "./kysely-storage.js";
+import { LabelProtectedError } from "./storage-errors.js";
 import type { RequestInsert, RequestLogRow, Storage, WorkspaceRecord } from "./storage.js";
 
 /** Builds a storage for the suite; it receives the suite's clock. */
@@ -102,11 +103,46 @@ export function storageContract(factory: StorageFactory): void {
         await expect(storage.apiKeys.ensure(workspace.id, "short")).rejects.toBeInstanceOf(InvalidRequestError);
       });
 
+      it("gives a key a role: role wins, admin: true is admin, neither is deployer; an unknown role is refused", async () => {
+        const workspace = await newWorkspace();
+        const roles = [];
+        for (const role of ["runner", "editor", "deployer", "admin"] as const) {
+          const { key, plaintext } = await storage.apiKeys.create(workspace.id, { name: role, role });
+          expect(key).toMatchObject({ role, admin: role === "admin" });
+          expect((await storage.apiKeys.findByPlaintext(plaintext))?.role).toBe(role);
+          roles.push(role);
+        }
+        expect((await storage.apiKeys.create(workspace.id, { admin: true })).key.role).toBe("admin");
+        expect((await storage.apiKeys.create(workspace.id, { admin: false })).key.role).toBe("deployer");
+        expect((await storage.apiKeys.create(workspace.id)).key.role).toBe("deployer");
+        expect((await storage.apiKeys.ensure(workspace.id, `seed-${workspace.id}-runner-key`, { role: "runner" })).role).toBe("runner");
+        expect((await storage.apiKeys.list(workspace.id)).map((key) => key.role)).toEqual([...roles, "admin", "deployer", "deployer", "runner"]);
+        // @ts-expect-error -- a caller outside TypeScript's reach
+        await expect(storage.apiKeys.create(workspace.id, { role: "owner" })).rejects.toBeInstanceOf(InvalidRequestError);
+      });
+
       it("lists only the workspace's own keys", async () => {
         const workspace = await newWorkspace();
         const other = await newWorkspace();
         await storage.apiKeys.create(workspace.id);
         expect(await storage.apiKeys.list(other.id)).toEqual([]);
+      });
+    });
+
+    describe("dashboard sessions", () => {
+      it("remembers a sign-out per workspace until the token's expiry, then forgets it", async () => {
+        const { id: ws } = await newWorkspace();
+        const { id: other } = await newWorkspace();
+        expect(await storage.sessions.isRevoked(ws, "s-1")).toBe(false);
+        await storage.sessions.revoke(ws, "s-1", "2999-01-01T00:00:00.000Z");
+        await storage.sessions.revoke(ws, "s-1", "2999-01-01T00:00:00.000Z");
+        expect(await storage.sessions.isRevoked(ws, "s-1")).toBe(true);
+        expect(await storage.sessions.isRevoked(other, "s-1")).toBe(false);
+        // An entry past its expiry is dropped by the next sign-out (the token is refused for its expiry anyway).
+        await storage.sessions.revoke(ws, "s-old", "2000-01-01T00:00:00.000Z");
+        await storage.sessions.revoke(ws, "s-2", "2999-01-01T00:00:00.000Z");
+        expect(await storage.sessions.isRevoked(ws, "s-old")).toBe(false);
+        expect(await storage.sessions.isRevoked(ws, "s-2")).toBe(true);
       });
     });
 
@@ -306,6 +342,33 @@ export function storageContract(factory: StorageFactory): void {
       });
     });
 
+    describe("protected labels", () => {
+      it("a new workspace protects prod; protect and unprotect say whether they changed anything, per workspace", async () => {
+        const { id: ws } = await newWorkspace();
+        const { id: other } = await newWorkspace();
+        expect(await storage.protectedLabels.list(ws)).toEqual(["prod"]);
+        expect(await storage.protectedLabels.protect(ws, "staging")).toBe(true);
+        expect(await storage.protectedLabels.protect(ws, "staging")).toBe(false);
+        expect(await storage.protectedLabels.protect(ws, "canary ü")).toBe(true);
+        expect(await storage.protectedLabels.list(ws)).toEqual(["canary ü", "prod", "staging"]);
+        expect(await storage.protectedLabels.unprotect(ws, "prod")).toBe(true);
+        expect(await storage.protectedLabels.unprotect(ws, "prod")).toBe(false);
+        expect(await storage.protectedLabels.list(ws)).toEqual(["canary ü", "staging"]);
+        expect(await storage.protectedLabels.list(other)).toEqual(["prod"]);
+        expect(await storage.protectedLabels.unprotect(other, "staging")).toBe(false);
+        await expect(storage.protectedLabels.protect(ws, "")).rejects.toBeInstanceOf(InvalidRequestError);
+      });
+
+      it("the default workspace protects prod when created, and ensureDefault doesn't protect it again once unprotected", async () => {
+        const workspace = await storage.workspaces.ensureDefault();
+        expect(await storage.protectedLabels.list(workspace.id)).toContain("prod");
+        await storage.protectedLabels.unprotect(workspace.id, "prod");
+        await storage.workspaces.ensureDefault();
+        expect(await storage.protectedLabels.list(workspace.id)).not.toContain("prod");
+        await storage.protectedLabels.protect(workspace.id, "prod");
+      });
+    });
+
     describe("release labels", () => {
       it("creates, moves, and deletes a label, recording every move once", async () => {
         const { id: ws } = await newWorkspace();
@@ -338,6 +401,52 @@ export function storageContract(factory: StorageFactory): void {
           ["prod", 2, null, key.id],
         ]);
         expect(new Set(history.map((move) => move.created_at)).size).toBe(4);
+      });
+
+      it("refuses a protected label to a caller that may not change one, changing nothing; allows it otherwise", async () => {
+        const { id: ws } = await newWorkspace();
+        const { key: editor } = await storage.apiKeys.create(ws, { name: "editor-key", role: "editor" });
+        const { key: deployer } = await storage.apiKeys.create(ws, { name: "deployer-key", role: "deployer" });
+        const asEditor = { actor_key_id: editor.id, may_change_protected: false };
+        const asDeployer = { actor_key_id: deployer.id, may_change_protected: true };
+        await storage.prompts.publish(ws, { name: "guarded", prompt_template: chat("v1"), release_labels: ["prod", "staging"], ...asDeployer });
+        await storage.prompts.publish(ws, { name: "guarded", prompt_template: chat("v2") });
+        const labels = await storage.labels.list(ws, { name: "guarded" });
+        const prod = labels.find((label) => label.name === "prod")!;
+        const snapshot = async () => ({
+          versions: await storage.prompts.listVersions(ws, { name: "guarded" }),
+          labels: await storage.labels.list(ws, { name: "guarded" }),
+          history: await storage.labels.history(ws, { name: "guarded" }),
+        });
+        const before = await snapshot();
+
+        const refused = (promise: Promise<unknown>) => expect(promise).rejects.toSatisfy((error) => error instanceof LabelProtectedError && error.label === "prod");
+        await refused(storage.labels.set(ws, { prompt: { name: "guarded" }, name: "prod", version: 2, ...asEditor }));
+        // Even where it points already: the answer doesn't depend on the label's state.
+        await refused(storage.labels.set(ws, { prompt: { name: "guarded" }, name: "prod", version: 1, ...asEditor }));
+        await refused(storage.labels.move(ws, prod.id, 2, asEditor));
+        await refused(storage.labels.delete(ws, prod.id, asEditor));
+        // A publish naming a protected label keeps nothing: no version, no move of the other label.
+        await refused(storage.prompts.publish(ws, { name: "guarded", prompt_template: chat("v3"), release_labels: ["staging", "prod"], ...asEditor }));
+        await refused(storage.prompts.publish(ws, { name: "brand-new", prompt_template: chat("x"), release_labels: ["prod"], ...asEditor }));
+        expect(await snapshot()).toEqual(before);
+        expect(await storage.prompts.get(ws, { name: "brand-new" })).toBeUndefined();
+
+        // Labels that aren't protected move for anyone; protected ones for a caller that may.
+        expect((await storage.labels.set(ws, { prompt: { name: "guarded" }, name: "staging", version: 2, ...asEditor })).prompt_version_number).toBe(2);
+        expect((await storage.labels.move(ws, prod.id, 2, asDeployer))?.prompt_version_number).toBe(2);
+        expect(await storage.labels.delete(ws, prod.id, asDeployer)).toBe(true);
+
+        // Once unprotected, an editor may; the history says who moved what.
+        expect(await storage.protectedLabels.unprotect(ws, "prod")).toBe(true);
+        await storage.labels.set(ws, { prompt: { name: "guarded" }, name: "prod", version: 1, ...asEditor });
+        const history = await storage.labels.history(ws, { name: "guarded" }, { label: "prod" });
+        expect(history.map((move) => [move.from_version, move.to_version, move.actor_key_id, move.actor_key_name])).toEqual([
+          [null, 1, deployer.id, "deployer-key"],
+          [1, 2, deployer.id, "deployer-key"],
+          [2, null, deployer.id, "deployer-key"],
+          [null, 1, editor.id, "editor-key"],
+        ]);
       });
 
       it("moves a label atomically under concurrent moves", async () => {
@@ -465,7 +574,34 @@ export function storageContract(factory: StorageFactory): void {
         expect(mine).toMatchObject({ prompt_id: published.prompt.id, prompt_name: "linked", prompt_version: 1 });
         const theirs = await storage.requests.insert(other, log({ request_id: "pl-1", prompt_id: published.prompt.id }));
         expect(theirs).toMatchObject({ prompt_id: null, prompt_name: null });
-        expect(theirs.id).not.toBe(mine.id);
+        // Numbers count per workspace: the same number names each workspace's own request.
+        expect(await storage.requests.get(ws, mine.id)).toMatchObject({ workspace_id: ws, prompt_name: "linked" });
+        expect(await storage.requests.get(other, theirs.id)).toMatchObject({ workspace_id: other, prompt_name: null });
+      });
+
+      it("numbers requests per workspace (1, 2, 3… in each, whatever the others log), and finds them by that number only in their workspace", async () => {
+        const { id: ws } = await newWorkspace();
+        const { id: other } = await newWorkspace();
+        const first = await storage.requests.insertMany(ws, ["n-a", "n-b", "n-c"].map((request_id) => log({ request_id })));
+        await storage.requests.insertMany(other, Array.from({ length: 7 }, (_, index) => log({ request_id: `o-${index}` })));
+        const later = await storage.requests.insert(ws, log({ request_id: "n-d" }));
+        expect([...first.map((result) => result.id), later.id]).toEqual([1, 2, 3, 4]);
+        expect((await storage.requests.query(other, { limit: 10 })).items.map((row) => row.id).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+        // Every helper that takes the number finds the workspace's own request.
+        expect(await storage.requests.updateMetadata(ws, 2, { k: "v" })).toBe(true);
+        expect((await storage.scores.add(ws, { request: 2, score: 7 }))?.request_log_id).toBe(2);
+        expect(await storage.requests.get(ws, 2)).toMatchObject({ request_id: "n-b", metadata: { k: "v" }, scores: { default: 7 } });
+        expect(await storage.requests.get(other, 2)).toMatchObject({ request_id: "o-1", metadata: {} });
+        expect(await storage.requests.get(ws, 5)).toBeUndefined();
+        // A re-sent record keeps its number.
+        const again = await storage.requests.insertMany(ws, [log({ request_id: "n-b" })]);
+        expect(again[0]).toMatchObject({ id: 2, created: false });
+      });
+
+      it("gives concurrent writers of one workspace distinct numbers", async () => {
+        const { id: ws } = await newWorkspace();
+        const results = await Promise.all(Array.from({ length: 40 }, (_, index) => storage.requests.insertMany(ws, [log({ request_id: `c-${index}` })])));
+        expect(results.flat().map((result) => result.id).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, index) => index + 1));
       });
 
       it("inserts a batch idempotently on request_id", async () => {
@@ -585,7 +721,8 @@ export function storageContract(factory: StorageFactory): void {
           const [mineDup] = results[0] ?? [];
           const [theirsDup] = results[5] ?? [];
           expect(mineDup?.request_id).toBe(theirsDup?.request_id);
-          expect(mineDup?.id).not.toBe(theirsDup?.id);
+          expect((await storage.requests.get(ws, mineDup!.id))?.workspace_id).toBe(ws);
+          expect((await storage.requests.get(other, theirsDup!.id))?.workspace_id).toBe(other);
         });
       });
 
