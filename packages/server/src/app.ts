@@ -11,6 +11,7 @@ import { apiV1Routes } from "./routes/api-v1-routes.js";
 import { dashboardApiRoutes, dashboardRoutes, type DashboardOptions, type PlaygroundRegistry } from "./routes/dashboard-routes.js";
 import { buildOpenApiDocument } from "./routes/openapi.js";
 import { promptLayerRoutes, takesKeyInBody } from "./routes/promptlayer-routes.js";
+import { traceIngestRoutes } from "./routes/trace-routes.js";
 import { createRevisionWatcher, type RevisionWatcher } from "./services/revision-watcher.js";
 import type { ApiKeyRecord, Storage } from "./storage/index.js";
 
@@ -82,6 +83,9 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
       },
     };
   };
+
+  // Before `authenticated`: their bodies are protobuf or gzip, not the JSON its middleware reads. Key from the header only, checked before the body.
+  app.route("/", traceIngestRoutes(dependencies, requireApiKey(storage)));
 
   const authenticated = new Hono<AppEnv>();
   authenticated.use(

@@ -10,6 +10,7 @@ import { createPromptRepository } from "./repositories/prompt-repository.js";
 import type { RepositoryContext } from "./repositories/repository-context.js";
 import { createRequestRepository } from "./repositories/request-repository.js";
 import { createScoreRepository } from "./repositories/score-repository.js";
+import { createSpanRepository } from "./repositories/span-repository.js";
 import { createWorkspaceRepository } from "./repositories/workspace-repository.js";
 import type { Storage } from "./storage.js";
 
@@ -49,6 +50,7 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
     requests,
     groups: createGroupRepository(context),
     scores: createScoreRepository(context),
+    spans: createSpanRepository(context),
     dialect: dialect.name,
 
     async migrate() {

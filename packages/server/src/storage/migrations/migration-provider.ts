@@ -4,6 +4,7 @@ import { initialMigration } from "./0001-initial.js";
 import { registryRevisionMigration } from "./0002-registry-revision.js";
 import { labelRoutingMigration } from "./0005-label-routing.js";
 import { requestWarningsSnippetsMigration } from "./0006-request-warnings-snippets.js";
+import { spansMigration } from "./0009-spans.js";
 
 /**
  * The migrations, in code (no directory scan, so they survive bundling).
@@ -17,6 +18,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
         "0002-registry-revision": registryRevisionMigration,
         "0005-label-routing": labelRoutingMigration,
         "0006-request-warnings-snippets": requestWarningsSnippetsMigration,
+        "0009-spans": spansMigration,
       }),
   };
 }

@@ -41,7 +41,7 @@ function blueprintWithoutSecrets(blueprint: PromptBlueprint): PromptBlueprint {
 export function toRequestColumns(
   workspaceId: number,
   record: RequestInsert,
-  link: { promptId: number | null; promptName: string | null },
+  link: { promptId: number | null; promptName: string | null; traceId?: string | null },
   createdAt: string,
 ): Insertable<RequestLogTable> {
   return {
@@ -72,6 +72,8 @@ export function toRequestColumns(
     error_message: record.error_message ?? null,
     warnings: record.warnings?.length ? toJson(record.warnings) : null,
     snippets: record.snippets?.length ? toJson(record.snippets) : null,
+    trace_id: record.trace_id ?? link.traceId ?? null,
+    span_id: record.span_id ?? null,
     created_at: createdAt,
   };
 }
@@ -140,6 +142,8 @@ function toRequestLogRow(row: RequestRow, tags: string[], metadata: Record<strin
     error_message: row.error_message,
     warnings: fromNullableJson<string[]>(row.warnings) ?? [],
     snippets: fromNullableJson<SnippetUse[]>(row.snippets) ?? [],
+    trace_id: row.trace_id,
+    span_id: row.span_id,
     created_at: row.created_at,
     scores,
   };
