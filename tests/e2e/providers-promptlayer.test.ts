@@ -112,3 +112,17 @@ describe("openrouter through the PromptLayer routes", () => {
     expect(template.llm_kwargs).toMatchObject({ model: "openai/gpt-5", temperature: 0.3, max_tokens: 100 });
   });
 });
+
+describe("fallbacks through the PromptLayer routes", () => {
+  it("the template route returns the primary's llm_kwargs (the official SDK can't fall back) and keeps the chain in metadata", async () => {
+    const fallbacks = [{ provider: "anthropic", name: "claude-3-5-haiku-latest", parameters: { top_k: 5 } }];
+    await pl.templates.publish({
+      prompt_name: "chained",
+      prompt_template: { type: "chat", input_variables: [], messages: [{ role: "user", content: [{ type: "text", text: "Hi" }] }] },
+      metadata: { model: { provider: "openai", name: "gpt-4o-mini", parameters: { temperature: 0.2 }, fallbacks } },
+    } as Parameters<PromptLayer["templates"]["publish"]>[0]);
+    const template = (await pl.templates.get("chained")) as unknown as { llm_kwargs: Record<string, unknown>; metadata: { model: Record<string, unknown> } };
+    expect(template.llm_kwargs).toEqual({ model: "gpt-4o-mini", messages: [{ role: "user", content: [{ type: "text", text: "Hi" }] }], temperature: 0.2 });
+    expect(template.metadata.model).toMatchObject({ provider: "openai", fallbacks });
+  });
+});

@@ -26,6 +26,7 @@ import { PromptCache, type PromptSelector } from "./registry/prompt-cache.js";
 import { isTransientRegistryError, RegistryClient } from "./registry/registry-client.js";
 import { normalizeRunParams, type RunParams } from "./run/run-params.js";
 import type { RunChunk, RunResult } from "./run/run-result.js";
+import { CircuitBreakers, type CircuitBreakerOptions, type CircuitSnapshot } from "./run/circuit-breaker.js";
 import { Runner, type CachedPrompt, type ProviderCallOptions } from "./run/runner.js";
 import { warnOncePerProcess } from "./run/warn-once.js";
 import { allowedOrigins, type ProviderEnv } from "./transport/index.js";
@@ -57,6 +58,13 @@ export interface PromptlineOptions {
   strictVariables?: boolean;
   /** Provider calls: retries, timeouts. */
   providerOptions?: ProviderCallOptions;
+  /**
+   * Per provider endpoint: after `failureThreshold` failed attempts in a row
+   * (each after its retries; default 5) a run with fallbacks skips it for
+   * `cooldownMs` (default 30 000), then lets one probe through. The last
+   * entry of a chain is always tried. State: `stats().circuits`.
+   */
+  circuitBreaker?: CircuitBreakerOptions;
   /** Log shipping: batch size, interval, queue bound. */
   logging?: { batchSize?: number; flushIntervalMs?: number; maxQueueSize?: number; retryBaseDelayMs?: number; maxRetryDelayMs?: number };
   /** Called with registry and logging failures (a refresh that failed, a batch not delivered yet, a record dropped), which never reach `run()`'s caller. Default: `console.warn`, at most once a minute. */
@@ -138,6 +146,7 @@ export class Promptline {
   private readonly cache: PromptCache<CachedPrompt>;
   private readonly shipper: LogShipper;
   private readonly runner: Runner;
+  private readonly circuits: CircuitBreakers;
   private readonly exitHook: (() => void) | undefined;
   private closed = false;
 
@@ -177,6 +186,7 @@ export class Promptline {
       now,
       onError,
     });
+    this.circuits = new CircuitBreakers(options.circuitBreaker ?? {}, now);
     this.shipper = new LogShipper({ sendBatch: (records) => this.registry.sendBatch(records), onError, ...options.logging });
     this.runner = new Runner({
       getPrompt: (selector) => this.cache.get(selector),
@@ -190,6 +200,7 @@ export class Promptline {
       // Checked now: a typo in the allow list shows at start-up, not at the first run.
       allowedBaseURLs: [...allowedOrigins(env, options.allowedBaseURLs)],
       onWarning: options.onWarning ?? warnOncePerProcess,
+      circuits: this.circuits,
     });
 
     this.templates = {
@@ -343,9 +354,14 @@ export class Promptline {
     return this.shipper.close(options);
   }
 
-  /** Log shipping counters: queued, delivered, dropped; and how many template fetches reached the registry. */
-  stats(): ShipperStats & { templateFetches: number } {
-    return { ...this.shipper.getStats(), templateFetches: this.cache.fetchCount };
+  /**
+   * Log shipping counters: queued, delivered, dropped; how many template
+   * fetches reached the registry; and the provider endpoints that failed
+   * lately, with their circuit state (`closed` ones have failures below the
+   * threshold; an endpoint whose last attempt succeeded is not listed).
+   */
+  stats(): ShipperStats & { templateFetches: number; circuits: CircuitSnapshot[] } {
+    return { ...this.shipper.getStats(), templateFetches: this.cache.fetchCount, circuits: this.circuits.snapshot() };
   }
 }
 

@@ -28,7 +28,8 @@ export type {
   TrackPromptArgs,
   TrackScoreArgs,
 } from "./api-types.js";
-export type { RunParams } from "./run/run-params.js";
+export type { RunFallback, RunParams } from "./run/run-params.js";
+export type { CircuitBreakerOptions, CircuitSnapshot, CircuitState } from "./run/circuit-breaker.js";
 export type { RunChunk, RunResult } from "./run/run-result.js";
 export type { ProviderCallOptions } from "./run/runner.js";
 export type { FlushResult, ShipperStats } from "./logging/log-shipper.js";

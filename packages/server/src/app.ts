@@ -6,12 +6,13 @@ import { requireApiKey } from "./http/auth.js";
 import { errorBody, toErrorResponse } from "./http/error-handler.js";
 import { requireJsonBody } from "./http/read-json.js";
 import { limitBodySize } from "./http/request-body.js";
+import { mountPermissions, requirePermission } from "./http/permissions.js";
 import { createSessions, csrfHeaderName, sessionCookieName } from "./http/session.js";
-import { apiV1Routes } from "./routes/api-v1-routes.js";
-import { dashboardApiRoutes, dashboardRoutes, type DashboardOptions, type PlaygroundRegistry } from "./routes/dashboard-routes.js";
+import { apiV1Permissions, apiV1Routes } from "./routes/api-v1-routes.js";
+import { dashboardApiPermissions, dashboardApiRoutes, dashboardRoutes, type DashboardOptions, type PlaygroundRegistry } from "./routes/dashboard-routes.js";
 import { buildOpenApiDocument } from "./routes/openapi.js";
-import { promptLayerRoutes, takesKeyInBody } from "./routes/promptlayer-routes.js";
-import { traceIngestRoutes } from "./routes/trace-routes.js";
+import { promptLayerPermissions, promptLayerRoutes, takesKeyInBody } from "./routes/promptlayer-routes.js";
+import { traceIngestPermissions, traceIngestRoutes } from "./routes/trace-routes.js";
 import { createRevisionWatcher, type RevisionWatcher } from "./services/revision-watcher.js";
 import type { ApiKeyRecord, Storage } from "./storage/index.js";
 
@@ -85,7 +86,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   };
 
   // Before `authenticated`: their bodies are protobuf or gzip, not the JSON its middleware reads. Key from the header only, checked before the body.
-  app.route("/", traceIngestRoutes(dependencies, requireApiKey(storage)));
+  app.route("/", traceIngestRoutes(dependencies, requireApiKey(storage, sessions.keyFromCookie), requirePermission(traceIngestPermissions)));
 
   const authenticated = new Hono<AppEnv>();
   authenticated.use(
@@ -93,6 +94,15 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     requireApiKey(storage, sessions.keyFromCookie, {
       takesKeyInBody,
       ...(options.maxBodyBytesBeforeKey !== undefined && { maxBytesBeforeKey: options.maxBodyBytesBeforeKey }),
+    }),
+  );
+  // Every authenticated route has a row here (decision 0007); the key's role must reach it, whatever the body says.
+  authenticated.use(
+    "*",
+    requirePermission({
+      ...mountPermissions("/api/v1", dashboardApiPermissions),
+      ...mountPermissions("/api/v1", apiV1Permissions),
+      ...mountPermissions("/", promptLayerPermissions),
     }),
   );
   authenticated.use("*", requireJsonBody);

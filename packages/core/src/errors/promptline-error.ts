@@ -267,7 +267,7 @@ export class UnsupportedProviderError extends PromptlineError {
   constructor(provider: string, detail?: string, options: PromptlineErrorOptions = {}) {
     super(
       "unsupported_provider",
-      `Unsupported provider "${provider}"${detail ? ` (${detail})` : ""}: use one of openai, openai.azure, anthropic, google, mistral, amazon.bedrock, or an OpenAI-compatible endpoint through provider "openai" with a base URL.`,
+      `Unsupported provider "${provider}"${detail ? ` (${detail})` : ""}: use one of openai, openai.azure, anthropic, google, mistral, amazon.bedrock, openrouter, or an OpenAI-compatible endpoint through provider "openai" with a base URL.`,
       options,
     );
     this.name = "UnsupportedProviderError";

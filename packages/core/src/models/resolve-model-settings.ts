@@ -255,7 +255,11 @@ function buildSettings(current: ModelSettings, provider: string, model: string, 
     delete settings.base_model;
     delete settings.display_params;
   }
-  if (provider !== current.provider) delete settings.base_url;
+  if (provider !== current.provider) {
+    // The endpoint and its key belong to the previous provider.
+    delete settings.base_url;
+    delete settings.api_key_env;
+  }
   if (apiType !== undefined) settings.api_type = apiType;
   return settings;
 }

@@ -8,6 +8,7 @@
  * f-string renderer turns them into `InvalidTemplateError`.
  */
 import { RenderBudget } from "./budget.js";
+import { PythonFloat } from "./python-float.js";
 import { isPythonInt, pythonFloatRepr } from "./python-repr.js";
 
 export class FormatSpecError extends Error {}
@@ -292,15 +293,18 @@ function formatString(value: string, spec: FormatSpec): string {
  * caller (Python's `object.__format__` rejects any non-empty spec for them).
  */
 export function formatWithSpec(
-  value: string | number | boolean | bigint,
+  given: string | number | boolean | bigint | PythonFloat,
   spec: string,
   budget: RenderBudget = new RenderBudget(),
 ): string {
+  // A float that Python sent with an integral value formats as a float, never as an int.
+  const isFloat = given instanceof PythonFloat;
+  const value = given instanceof PythonFloat ? given.value : given;
   if (typeof value === "string") {
     const parsed = parseSpec(spec, "str", false, budget);
     return formatString(value, parsed);
   }
-  if (typeof value === "boolean" || typeof value === "bigint" || (typeof value === "number" && isPythonInt(value))) {
+  if (typeof value === "boolean" || typeof value === "bigint" || (typeof value === "number" && !isFloat && isPythonInt(value))) {
     const typeName = typeof value === "boolean" ? "bool" : "int";
     const parsed = parseSpec(spec, typeName, true, budget);
     return formatInteger(BigInt(value), parsed, typeName);

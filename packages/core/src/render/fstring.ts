@@ -14,6 +14,7 @@ import { BoundedCache } from "./bounded-cache.js";
 import { RenderBudget } from "./budget.js";
 import { formatWithSpec, FormatSpecError } from "./format-spec.js";
 import { hasVariable, toPlainData } from "./plain-data.js";
+import { PythonFloat } from "./python-float.js";
 import { pythonRepr, pythonStr } from "./python-repr.js";
 
 type Conversion = "r" | "s" | "a";
@@ -191,7 +192,7 @@ function convert(value: unknown, conversion: Conversion | undefined): unknown {
 function formatField(value: unknown, spec: string, given: boolean, budget: RenderBudget): string {
   if (spec === "") return pythonStr(value);
   try {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || value instanceof PythonFloat) {
       return formatWithSpec(value, spec, budget);
     }
     const typeName = Array.isArray(value) ? "list" : "dict";

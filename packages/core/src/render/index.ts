@@ -14,4 +14,5 @@ export {
   type SnippetResolver,
   type ExpandSnippetsOptions,
 } from "./snippets.js";
+export { PythonFloat, parseJsonMarkingFloats } from "./python-float.js";
 export { defaultRenderLimits, resolveRenderLimits, RenderBudget, type RenderLimits } from "./budget.js";

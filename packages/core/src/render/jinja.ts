@@ -25,6 +25,7 @@ import { BoundedCache } from "./bounded-cache.js";
 import { defaultRenderLimits, RenderBudget, type RenderLimits } from "./budget.js";
 import { pythonFixed } from "./format-spec.js";
 import { toPlainData } from "./plain-data.js";
+import { PythonFloat } from "./python-float.js";
 import { pythonFloatRepr, pythonStringRepr } from "./python-repr.js";
 
 /** The part of the engine's runtime values we rely on (its classes are not exported). */
@@ -897,6 +898,50 @@ function jinjaValue(value: unknown): unknown {
   return toPlainData(value, { bigintAsNumber: true });
 }
 
+/** Whether plain data holds a `PythonFloat` anywhere (the engine would see an object). */
+function holdsPythonFloat(value: unknown, depth = 0): boolean {
+  if (value instanceof PythonFloat) return true;
+  if (value === null || typeof value !== "object" || depth > 64) return false;
+  return Object.values(value).some((item) => holdsPythonFloat(item, depth + 1));
+}
+
+/** The plain data with each `PythonFloat` as its number, for the engine's own conversion. */
+function withFloatsAsNumbers(value: unknown): unknown {
+  if (value instanceof PythonFloat) return value.value;
+  if (Array.isArray(value)) return value.map(withFloatsAsNumbers);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withFloatsAsNumbers(item)]));
+}
+
+/** Puts FloatValues back where the plain data had a `PythonFloat` (the engine made IntegerValues of them). */
+function restoreFloats(plain: unknown, runtime: RuntimeValue): RuntimeValue {
+  if (plain instanceof PythonFloat) return new valueClasses.FloatValue(plain.value);
+  if (Array.isArray(plain)) {
+    const items = runtime.value as RuntimeValue[];
+    plain.forEach((item, index) => {
+      if (items[index]) items[index] = restoreFloats(item, items[index]);
+    });
+  } else if (plain !== null && typeof plain === "object" && runtime.value instanceof Map) {
+    const entries = runtime.value as Map<string, RuntimeValue>;
+    for (const [key, item] of Object.entries(plain)) {
+      const converted = entries.get(key);
+      if (converted) entries.set(key, restoreFloats(item, converted));
+    }
+  }
+  return runtime;
+}
+
+/** Sets a variable, floats that Python sent as `10.0` kept as floats. */
+function setVariable(environment: Environment, name: string, value: unknown): void {
+  const plain = jinjaValue(value);
+  if (!holdsPythonFloat(plain)) {
+    environment.set(name, plain);
+    return;
+  }
+  environment.set(name, withFloatsAsNumbers(plain));
+  environment.variables.set(name, restoreFloats(plain, environment.variables.get(name) as RuntimeValue));
+}
+
 /**
  * The outermost scope of every render: jinja2's constants and `range()`.
  * Shared, because the engine never writes to an enclosing scope (`set`,
@@ -924,7 +969,7 @@ export function renderJinja(text: string, variables: Record<string, unknown>, bu
   for (const [name, value] of Object.entries(variables)) {
     if (Object.prototype.hasOwnProperty.call(constants, name) || value === undefined) continue;
     environment.variables.delete(name);
-    environment.set(name, jinjaValue(value));
+    setVariable(environment, name, value);
   }
   const enclosing = activeBudget;
   activeBudget = budget;

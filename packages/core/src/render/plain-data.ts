@@ -4,7 +4,9 @@
  * copies a value into that shape (what a JSON round trip would give, except
  * that `undefined` stays `undefined` and cycles are cut).
  */
-export type PlainData = null | boolean | number | string | bigint | PlainData[] | { [key: string]: PlainData };
+import { PythonFloat } from "./python-float.js";
+
+export type PlainData = null | boolean | number | string | bigint | PythonFloat | PlainData[] | { [key: string]: PlainData };
 
 const maxDepth = 64;
 
@@ -35,6 +37,8 @@ export function toPlainData(
   if (value === null) return null;
   if (typeof value !== "object") return undefined;
   if (depth >= maxDepth || seen.has(value)) return null;
+  // Immutable and ours: a number that must print as a Python float.
+  if (value instanceof PythonFloat) return value;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   seen.add(value);
   try {

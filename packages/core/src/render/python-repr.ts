@@ -7,6 +7,7 @@
  * number prints as a Python int; `-0` and integers beyond 2^53 (which only a
  * float can carry losslessly through JSON) print as Python floats.
  */
+import { PythonFloat } from "./python-float.js";
 
 /** Whether Python would have seen this number as an `int` after `json.loads`. */
 export function isPythonInt(value: number): boolean {
@@ -67,6 +68,7 @@ export function pythonStringRepr(text: string, asciiOnly = false): string {
 /** `repr(value)` of a JSON-like value; other JavaScript values print as their plain-data form. */
 export function pythonRepr(value: unknown, asciiOnly = false, seen: Set<object> = new Set()): string {
   if (value === null || value === undefined) return "None";
+  if (value instanceof PythonFloat) return pythonFloatRepr(value.value);
   if (typeof value === "boolean") return value ? "True" : "False";
   if (typeof value === "number") return pythonNumberRepr(value);
   if (typeof value === "bigint") return value.toString();

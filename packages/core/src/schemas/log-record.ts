@@ -23,6 +23,19 @@ export const errorTypeSchema = z.enum([...providerErrorTypes, "CANCELLED"]);
 /** One snippet (`@@@name@@@`) a run used: the prompt and the version that was expanded. */
 export const snippetUseSchema = z.object({ name: z.string().min(1).max(inputLimits.promptNameLength), version: z.number().int().positive() });
 export type SnippetUse = z.infer<typeof snippetUseSchema>;
+/** How one attempt of a run ended; `SKIPPED`: its endpoint's circuit was open, nothing was sent. */
+export const attemptStatuses = ["SUCCESS", "ERROR", "CANCELLED", "SKIPPED"] as const;
+
+/** One provider call of a run with fallbacks (the first is the template's model), in the order they were made. */
+export const attemptSchema = z.object({
+  provider: z.string().min(1).max(200),
+  model: z.string().min(1).max(500),
+  status: z.enum(attemptStatuses),
+  /** A provider error type, `CANCELLED`, or `CIRCUIT_OPEN` for a skipped attempt; null on success. */
+  error_type: z.enum([...providerErrorTypes, "CANCELLED", "CIRCUIT_OPEN"]).nullish(),
+  latency_ms: z.number().nonnegative(),
+});
+export type Attempt = z.infer<typeof attemptSchema>;
 
 /** W3C trace context ids as OpenTelemetry prints them: lowercase hex, not all zeros (an invalid id). */
 export const traceIdSchema = z.string().regex(/^(?!0{32})[0-9a-f]{32}$/, "a trace id is 32 lowercase hex digits, not all zeros");
@@ -68,6 +81,8 @@ export const logRecordSchema = z.object({
   trace_id: traceIdSchema.nullish(),
   /** The OpenTelemetry span of the run (16 lowercase hex digits), when known. */
   span_id: spanIdSchema.nullish(),
+  /** Every provider call of the run, in order; `provider`/`model` above are the one that answered (or failed last). Empty for records not made by `run()`. */
+  attempts: z.array(attemptSchema).max(64).default([]),
 });
 export type LogRecord = z.infer<typeof logRecordSchema>;
 export type LogRecordInput = z.input<typeof logRecordSchema>;

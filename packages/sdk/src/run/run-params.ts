@@ -35,6 +35,14 @@ export interface RunParams {
   provider?: string;
   /** Run on another model (of the template's provider unless `provider` is given). */
   model?: string;
+  /**
+   * Other providers and models to try, in order, when the model fails with a
+   * retryable error (429, 5xx, overloaded, timeout, connection error) after
+   * its own retries. Wins over the template's `metadata.model.fallbacks`;
+   * `[]` turns them off. `parameters` (in that provider's names) are merged
+   * last; the template's are translated as for a `provider`/`model` override.
+   */
+  fallbacks?: RunFallback[];
   /** Cancels the provider request (the request is logged as CANCELLED). */
   signal?: AbortSignal;
   /**
@@ -45,6 +53,13 @@ export interface RunParams {
    */
   allowDroppedResponseFormat?: boolean;
   allow_dropped_response_format?: boolean;
+}
+
+/** One entry of `run({ fallbacks })`. */
+export interface RunFallback {
+  provider: string;
+  model: string;
+  parameters?: Record<string, unknown>;
 }
 
 /** The parameters with one name each. */
@@ -60,6 +75,8 @@ export interface NormalizedRunParams {
   stream: boolean;
   provider: string | undefined;
   model: string | undefined;
+  /** Undefined: the template's. */
+  fallbacks: RunFallback[] | undefined;
   signal: AbortSignal | undefined;
   allowDroppedResponseFormat: boolean;
 }
@@ -77,6 +94,10 @@ const schema = z.object({
   provider: z.string().min(1).optional(),
   model: z.string().min(1).optional(),
   allowDroppedResponseFormat: z.boolean().default(false),
+  fallbacks: z
+    .array(z.object({ provider: z.string().min(1), model: z.string().min(1), parameters: z.record(z.string(), z.unknown()).optional() }).strict())
+    .max(16)
+    .optional(),
 });
 
 const pairs = [
@@ -132,6 +153,7 @@ export function normalizeRunParams(params: RunParams): NormalizedRunParams {
     stream: data.stream,
     provider: data.provider,
     model: data.model,
+    fallbacks: data.fallbacks,
     signal,
     allowDroppedResponseFormat: data.allowDroppedResponseFormat,
   };
@@ -154,7 +176,9 @@ type ParsedRunParams = z.output<typeof schema>;
 
 /** The schema's checks and output for the common shapes; undefined when zod must decide (and word the error). */
 function fastParse(input: Record<string, unknown>): ParsedRunParams | undefined {
-  const { promptName, promptVersion, promptReleaseLabel, inputVariables, tags, metadata, groupId, modelParameterOverrides, stream, provider, model, allowDroppedResponseFormat } = input;
+  const { promptName, promptVersion, promptReleaseLabel, inputVariables, tags, metadata, groupId, modelParameterOverrides, stream, provider, model, allowDroppedResponseFormat, fallbacks } = input;
+  // Fallbacks are rare enough to leave to zod.
+  if (fallbacks !== undefined) return undefined;
   if (typeof promptName !== "string" || promptName.length === 0) return undefined;
   if (promptVersion !== undefined && !(Number.isSafeInteger(promptVersion) && (promptVersion as number) > 0)) return undefined;
   if (!isOptionalNonEmptyString(promptReleaseLabel) || !isOptionalNonEmptyString(provider) || !isOptionalNonEmptyString(model)) return undefined;
@@ -179,6 +203,7 @@ function fastParse(input: Record<string, unknown>): ParsedRunParams | undefined 
     provider: provider as string | undefined,
     model: model as string | undefined,
     allowDroppedResponseFormat: allowDroppedResponseFormat ?? false,
+    fallbacks: undefined,
   };
 }
 

@@ -6,6 +6,7 @@ import {
   ProviderError,
   streamAccumulatorFor,
   stripSecrets,
+  type Attempt,
   type LogRecordInput,
   type PreparedRequest,
   type PromptTemplate,
@@ -15,7 +16,9 @@ import {
 } from "@promptline/core";
 import type { LogShipper } from "../logging/log-shipper.js";
 import type { PromptSelector } from "../registry/prompt-cache.js";
-import { ProviderAbortError, resolveProviderEndpoint, sendProviderRequest, type ProviderEnv } from "../transport/index.js";
+import { ProviderAbortError, resolveProviderEndpoint, sendProviderRequest, type ProviderEndpoint, type ProviderEnv, type ProviderResponse } from "../transport/index.js";
+import type { CircuitBreakers } from "./circuit-breaker.js";
+import { fallbackTargets, isFallbackError, type FallbackTarget } from "./fallbacks.js";
 import type { NormalizedRunParams } from "./run-params.js";
 import type { RunChunk, RunResult } from "./run-result.js";
 
@@ -49,6 +52,7 @@ export interface RunnerDependencies {
   allowedBaseURLs?: readonly string[];
   /** Told each warning of each run (the default prints each distinct one once per process). */
   onWarning: (warning: string) => void;
+  circuits: CircuitBreakers;
 }
 
 /** The context of one run, for its log record. */
@@ -58,6 +62,8 @@ interface RunContext {
   prompt: CachedPrompt;
   prepared: PreparedRequest;
   startedAt: number;
+  /** Every provider call so far, in order; the last one is `prepared`'s. */
+  attempts: Attempt[];
 }
 
 /**
@@ -74,7 +80,7 @@ export class Runner {
       version: params.promptVersion,
       label: params.promptReleaseLabel,
     });
-    const prepared = prepareRequest({
+    const primary = prepareRequest({
       template: prompt.template,
       metadata: prompt.metadata,
       variables: params.inputVariables,
@@ -84,16 +90,93 @@ export class Runner {
       parameterOverrides: params.modelParameterOverrides,
       allowDroppedResponseFormat: params.allowDroppedResponseFormat,
     });
-    const endpoint = resolveProviderEndpoint(prepared.model.provider, this.deps.env, {
+    // A missing key or an untrusted endpoint of the primary fails before anything is sent or logged.
+    let endpoint = this.endpointFor(primary);
+    for (const warning of primary.warnings) this.deps.onWarning(warning);
+    const targets = fallbackTargets(params.fallbacks, primary.model);
+    const context: RunContext = { requestId: this.deps.mintRequestId(), params, prompt, prepared: primary, startedAt: this.deps.now(), attempts: [] };
+
+    for (let index = 0; ; index++) {
+      const isLast = index === targets.length;
+      const outcome = await this.attempt(context, endpoint, isLast);
+      if (outcome.ok) {
+        if (outcome.response.kind === "json") {
+          try {
+            return this.complete(context, outcome.response.body);
+          } catch (error) {
+            // A response the codec can't read (a provider changed its shape): still logged, with the body.
+            this.logFailure(context, error, null, outcome.response.body);
+            throw error;
+          }
+        }
+        return this.stream(context, outcome.events ?? outcome.response.events, endpoint);
+      }
+      if (isLast || !outcome.fallBack) {
+        this.logFailure(context, outcome.error, null);
+        throw outcome.error;
+      }
+      // The next entry: the template translated to its provider and model, as an override would be.
+      try {
+        context.prepared = this.prepareFallback(context, primary, targets[index] as FallbackTarget);
+        endpoint = this.endpointFor(context.prepared);
+        for (const warning of context.prepared.warnings) this.deps.onWarning(warning);
+      } catch (error) {
+        this.logFailure(context, error, null);
+        throw error;
+      }
+    }
+  }
+
+  private endpointFor(prepared: PreparedRequest): ProviderEndpoint {
+    return resolveProviderEndpoint(prepared.model.provider, this.deps.env, {
       ...(prepared.model.base_url && { baseURL: prepared.model.base_url }),
+      ...(prepared.model.api_key_env && { apiKeyEnv: prepared.model.api_key_env }),
       trust: { allowedBaseURLs: this.deps.allowedBaseURLs },
     });
-    for (const warning of prepared.warnings) this.deps.onWarning(warning);
-    const context: RunContext = { requestId: this.deps.mintRequestId(), params, prompt, prepared, startedAt: this.deps.now() };
+  }
+
+  private prepareFallback(context: RunContext, primary: PreparedRequest, target: FallbackTarget): PreparedRequest {
+    const { params, prompt } = context;
+    // From the primary's settings (run()'s overrides applied), without its chain: a fallback has none of its own.
+    const { fallbacks: _chain, ...model } = primary.model;
+    return prepareRequest({
+      template: prompt.template,
+      metadata: { ...prompt.metadata, model },
+      variables: params.inputVariables,
+      mode: this.deps.strictVariables ? "strict" : "compatible",
+      provider: target.provider,
+      model: target.model,
+      parameterOverrides: target.parameters,
+      allowDroppedResponseFormat: params.allowDroppedResponseFormat,
+    });
+  }
+
+  /**
+   * One entry of the chain: skipped while its circuit is open (unless it is
+   * the last), else sent with the transport's own retries. A stream that
+   * may still fall back is read up to its first event before it counts as
+   * answered.
+   */
+  private async attempt(
+    context: RunContext,
+    endpoint: ProviderEndpoint,
+    isLast: boolean,
+  ): Promise<{ ok: true; response: ProviderResponse; events?: AsyncIterable<unknown> } | { ok: false; error: unknown; fallBack: boolean }> {
+    const { prepared, params } = context;
+    const { provider, name: model } = prepared.model;
+    const { circuits } = this.deps;
+    const attempt: Attempt = { provider, model, status: "SUCCESS", error_type: null, latency_ms: 0 };
+    context.attempts.push(attempt);
+    if (circuits.admit(provider, endpoint.baseURL, isLast) === "skip") {
+      attempt.status = "SKIPPED";
+      attempt.error_type = "CIRCUIT_OPEN";
+      const error = new ProviderError({ provider, providerMessage: `skipped: ${provider} at ${endpoint.baseURL} failed repeatedly (circuit open)`, errorType: "PROVIDER_ERROR", isRetryable: true });
+      return { ok: false, error, fallBack: true };
+    }
+    const startedAt = this.deps.now();
     const { path, body, headers } = prepared.codec.toHttpRequest(prepared.kwargs, { stream: params.stream });
-    let response;
     try {
-      response = await sendProviderRequest({
+      const response = await sendProviderRequest({
         endpoint,
         path,
         body,
@@ -103,20 +186,20 @@ export class Runner {
         ...(params.signal && { signal: params.signal }),
         ...this.deps.provider,
       });
+      const events = response.kind === "stream" && !isLast ? await startedStream(response.events) : undefined;
+      attempt.latency_ms = this.deps.now() - startedAt;
+      circuits.recordSuccess(provider, endpoint.baseURL);
+      return events ? { ok: true, response, events } : { ok: true, response };
     } catch (error) {
-      this.logFailure(context, error, null);
-      throw error;
+      attempt.latency_ms = this.deps.now() - startedAt;
+      const cancelled = error instanceof ProviderAbortError;
+      attempt.status = cancelled ? "CANCELLED" : "ERROR";
+      attempt.error_type = cancelled ? "CANCELLED" : error instanceof ProviderError ? error.errorType : "UNKNOWN_ERROR";
+      const fallBack = isFallbackError(error);
+      if (fallBack) circuits.recordFailure(provider, endpoint.baseURL);
+      else circuits.release(provider, endpoint.baseURL);
+      return { ok: false, error, fallBack };
     }
-    if (response.kind === "json") {
-      try {
-        return this.complete(context, response.body);
-      } catch (error) {
-        // A response the codec can't read (a provider changed its shape): still logged, with the body.
-        this.logFailure(context, error, null, response.body);
-        throw error;
-      }
-    }
-    return this.stream(context, response.events);
   }
 
   private complete(context: RunContext, raw: unknown): RunResult {
@@ -132,7 +215,7 @@ export class Runner {
     return { request_id: context.requestId, raw_response: raw, prompt_blueprint: blueprint, warnings: [...prepared.warnings] };
   }
 
-  private async *stream(context: RunContext, events: AsyncIterable<unknown>): AsyncGenerator<RunChunk> {
+  private async *stream(context: RunContext, events: AsyncIterable<unknown>, endpoint: ProviderEndpoint): AsyncGenerator<RunChunk> {
     const { prepared } = context;
     const accumulator = streamAccumulatorFor(prepared.codec, prepared.kwargs);
     let finished = false;
@@ -152,10 +235,21 @@ export class Runner {
       yield { ...last, done: true };
     } catch (error) {
       finished = true;
+      // Cut after its first chunk: the answer has begun, so no fallback; the attempt and its endpoint failed.
+      const attempt = context.attempts.at(-1);
+      if (attempt) {
+        attempt.status = error instanceof ProviderAbortError ? "CANCELLED" : "ERROR";
+        attempt.error_type = error instanceof ProviderAbortError ? "CANCELLED" : error instanceof ProviderError ? error.errorType : "UNKNOWN_ERROR";
+      }
+      if (isFallbackError(error)) this.deps.circuits.recordFailure(context.prepared.model.provider, endpoint.baseURL);
       this.logFailure(context, error, accumulator.usage(), accumulator.response());
       throw error;
     } finally {
       // The caller left the loop early: the events iterator's return() aborted the request.
+      if (!finished) {
+        const attempt = context.attempts.at(-1);
+        if (attempt) attempt.status = "CANCELLED";
+      }
       if (!finished) this.log(context, { status: "CANCELLED", response: accumulator.response(), usage: accumulator.usage(), errorType: "CANCELLED", errorMessage: "The caller stopped reading the stream." });
     }
   }
@@ -215,7 +309,32 @@ export class Runner {
       error_type: outcome.errorType ?? null,
       error_message: outcome.errorMessage ?? null,
       warnings: prepared.warnings,
+      attempts: context.attempts,
     };
     this.deps.shipper.enqueue(record);
   }
+}
+
+/**
+ * Reads a stream up to its first event, so that a stream failing before it
+ * can still fall back; the events are then served from that point on.
+ */
+async function startedStream(events: AsyncIterable<unknown>): Promise<AsyncIterable<unknown>> {
+  const iterator = events[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  return {
+    [Symbol.asyncIterator]: () => {
+      let pending: IteratorResult<unknown> | undefined = first;
+      return {
+        next: () => {
+          if (pending === undefined) return iterator.next();
+          const result = pending;
+          pending = undefined;
+          return Promise.resolve(result);
+        },
+        return: (value?: unknown) => iterator.return?.(value) ?? Promise.resolve({ done: true, value }),
+        throw: (error?: unknown) => iterator.throw?.(error) ?? Promise.reject(error),
+      };
+    },
+  };
 }

@@ -107,6 +107,38 @@ describe("resolveProviderEndpoint: URLs and auth headers, as received by a serve
     expect(resolveProviderEndpoint("openrouter", { OPENROUTER_API_KEY: "k", OPENAI_BASE_URL: "http://127.0.0.1:1" }).baseURL).toBe("https://openrouter.ai/api/v1");
   });
 
+  it("api_key_env: an OpenAI-compatible base URL gets the key of its own variable, never OPENAI_API_KEY", async () => {
+    const env = { OPENAI_API_KEY: "sk-openai-must-not-leak", TOGETHER_API_KEY: "together-key", PROMPTLINE_ALLOWED_BASE_URLS: `${server.baseURL},https://router.example,https://compat.example` };
+    const request = await received("openai", env, "/chat/completions", {}, `${server.baseURL}/together/v1`);
+    expect(request.headers.authorization).toBe("Bearer sk-openai-must-not-leak");
+    const before = server.requests.length;
+    const endpoint = resolveProviderEndpoint("openai", env, { baseURL: `${server.baseURL}/together/v1`, apiKeyEnv: "TOGETHER_API_KEY" });
+    await sendProviderRequest({ endpoint, path: "/chat/completions", body: {}, stream: false, maxRetries: 0 });
+    expect(server.requests[before]!.headers.authorization).toBe("Bearer together-key");
+    expect(JSON.stringify(server.requests[before])).not.toContain("sk-openai-must-not-leak");
+    expect(resolveProviderEndpoint("openrouter", { ...env, MY_ROUTER_API_KEY: "r" }, { baseURL: "https://router.example/v1", apiKeyEnv: "MY_ROUTER_API_KEY" }).headers.authorization).toBe("Bearer r");
+  });
+
+  it("api_key_env: a name not ending in _API_KEY, another provider or no base URL is a template error; a missing variable is named", () => {
+    const env = { AWS_SECRET_ACCESS_KEY: "secret", DATABASE_URL: "postgres://x", X_API_KEY: "x", PROMPTLINE_ALLOWED_BASE_URLS: "https://compat.example" };
+    for (const name of ["AWS_SECRET_ACCESS_KEY", "DATABASE_URL", "together_api_key", "API_KEY", "X_API_KEY_2"]) {
+      expect(() => resolveProviderEndpoint("openai", env, { baseURL: "https://compat.example/v1", apiKeyEnv: name })).toThrow(
+        expect.objectContaining({ code: "invalid_template", message: expect.stringContaining("_API_KEY") }),
+      );
+    }
+    expect(() => resolveProviderEndpoint("anthropic", env, { baseURL: "https://compat.example", apiKeyEnv: "X_API_KEY" })).toThrow(/OpenAI-compatible/);
+    expect(() => resolveProviderEndpoint("openai", env, { apiKeyEnv: "X_API_KEY" })).toThrow(/needs metadata.model.base_url/);
+    const missing = (() => {
+      try {
+        resolveProviderEndpoint("openai", env, { baseURL: "https://compat.example/v1", apiKeyEnv: "TOGETHER_API_KEY" });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(missing).toBeInstanceOf(MissingProviderKeyError);
+    expect((missing as MissingProviderKeyError).envVars).toEqual(["TOGETHER_API_KEY"]);
+  });
+
   it("amazon.bedrock: a SigV4 signature that the server can verify independently", async () => {
     const now = new Date("2026-01-02T03:04:05Z");
     const env = {

@@ -4,7 +4,7 @@
  * is the only place the transport looks at credentials; it takes the
  * environment as an argument so callers (and tests) decide where it comes from.
  */
-import { MissingProviderKeyError, UnsupportedProviderError } from "@promptline/core";
+import { apiKeyEnvPattern, InvalidTemplateError, MissingProviderKeyError, UnsupportedProviderError } from "@promptline/core";
 import { signAwsRequest, type AwsCredentials } from "./aws-sigv4.js";
 import { redactHeaders, secretHeaderValues } from "./secret-redaction.js";
 import { assertTrustedBaseURL, type BaseURLTrust } from "./trusted-base-urls.js";
@@ -47,9 +47,19 @@ export interface ResolveProviderEndpointOptions {
   baseURL?: string;
   /** What makes `baseURL`'s origin trusted besides the official endpoint and the environment's base URLs. */
   trust?: BaseURLTrust;
+  /**
+   * The template's `api_key_env`: the variable holding the key of an
+   * OpenAI-compatible `baseURL`, read instead of `OPENAI_API_KEY` (or
+   * `OPENROUTER_API_KEY`). Only for `openai` and `openrouter`, only with a
+   * `baseURL`, and only a name ending in `_API_KEY`.
+   */
+  apiKeyEnv?: string;
   /** The clock for request signing. Default: `() => new Date()`. */
   now?: () => Date;
 }
+
+/** Providers whose endpoint may take its key from `api_key_env`: the OpenAI wire format, where a base URL names another service. */
+const apiKeyEnvProviders: ReadonlySet<string> = new Set(["openai", "openrouter"]);
 
 /** The providers `resolveProviderEndpoint` knows. */
 export const supportedProviders = ["openai", "openai.azure", "anthropic", "google", "mistral", "amazon.bedrock", "openrouter"] as const;
@@ -84,6 +94,10 @@ const secretsByEndpoint = new WeakMap<ProviderEndpoint, readonly string[]>();
  * | `openrouter` | `OPENROUTER_API_KEY` (Bearer); optional `OPENROUTER_SITE_URL` (`HTTP-Referer`) and `OPENROUTER_APP_NAME` (`X-Title`), OpenRouter's app attribution | `options.baseURL`, `OPENROUTER_BASE_URL` (`https://openrouter.ai/api/v1`) |
  * | `amazon.bedrock` | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` (SigV4), or `AWS_BEARER_TOKEN_BEDROCK` (a Bedrock API key) | `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`, `AWS_ENDPOINT_URL` (`https://bedrock-runtime.{AWS_REGION ‖ AWS_DEFAULT_REGION ‖ us-east-1}.amazonaws.com`) |
  *
+ * With `options.apiKeyEnv` (a template's `api_key_env`), `openai` and
+ * `openrouter` read their key from that variable instead, and need
+ * `options.baseURL`.
+ *
  * Version segments (`/v1`, `/v1beta`) are appended to a base URL that does
  * not already end with them, as the official SDKs do. Empty variables count
  * as unset.
@@ -95,6 +109,7 @@ const secretsByEndpoint = new WeakMap<ProviderEndpoint, readonly string[]>();
  * @throws UntrustedBaseURLError for a template `baseURL` to any other origin, before any request is made.
  * @throws MissingProviderKeyError naming the variable(s) to set, before any request is made.
  * @throws UnsupportedProviderError for a provider not listed above.
+ * @throws InvalidTemplateError for an `apiKeyEnv` not ending in `_API_KEY`, on another provider, or without a base URL.
  *
  * @example
  * const endpoint = resolveProviderEndpoint("anthropic", process.env);
@@ -115,10 +130,13 @@ export function resolveProviderEndpoint(
   if (templateBase && !(provider === "openai.azure" && read("AZURE_OPENAI_ENDPOINT"))) {
     assertTrustedBaseURL(provider, templateBase, env, options.trust);
   }
+  const apiKeyEnv = options.apiKeyEnv?.trim() || undefined;
+  if (apiKeyEnv !== undefined) checkApiKeyEnv(provider, apiKeyEnv, templateBase);
+  const keyNames = (defaults: string[]) => (apiKeyEnv ? [apiKeyEnv] : defaults);
 
   switch (provider) {
     case "openai": {
-      const key = requireKey(provider, read, ["OPENAI_API_KEY"]);
+      const key = requireKey(provider, read, keyNames(["OPENAI_API_KEY"]));
       const headers: Record<string, string> = { authorization: `Bearer ${key}` };
       const organization = read("OPENAI_ORG_ID");
       const project = read("OPENAI_PROJECT_ID");
@@ -151,7 +169,7 @@ export function resolveProviderEndpoint(
     case "amazon.bedrock":
       return bedrockEndpoint(read, templateBase, options.now ?? (() => new Date()));
     case "openrouter": {
-      const key = requireKey(provider, read, ["OPENROUTER_API_KEY"]);
+      const key = requireKey(provider, read, keyNames(["OPENROUTER_API_KEY"]));
       const headers: Record<string, string> = { authorization: `Bearer ${key}` };
       const siteURL = read("OPENROUTER_SITE_URL");
       const appName = read("OPENROUTER_APP_NAME");
@@ -171,6 +189,24 @@ export function endpointSecrets(endpoint: ProviderEndpoint): readonly string[] {
 }
 
 type ReadEnv = (name: string) => string | undefined;
+
+/** `api_key_env` is only for an OpenAI-compatible base URL, and only names a `*_API_KEY` variable. */
+function checkApiKeyEnv(provider: string, name: string, baseURL: string | undefined): void {
+  if (!apiKeyEnvPattern.test(name)) {
+    throw new InvalidTemplateError(
+      `api_key_env "${name}" is not an API key variable: name an upper-case environment variable ending in _API_KEY (e.g. TOGETHER_API_KEY).`,
+      { location: "metadata.model.api_key_env" },
+    );
+  }
+  if (!apiKeyEnvProviders.has(provider)) {
+    throw new InvalidTemplateError(`api_key_env is for OpenAI-compatible endpoints (provider "openai" or "openrouter" with a base_url), not "${provider}".`, {
+      location: "metadata.model.api_key_env",
+    });
+  }
+  if (baseURL === undefined) {
+    throw new InvalidTemplateError(`api_key_env "${name}" needs metadata.model.base_url: the endpoint its key belongs to.`, { location: "metadata.model.base_url" });
+  }
+}
 
 function requireKey(provider: string, read: ReadEnv, names: readonly string[]): string {
   for (const name of names) {

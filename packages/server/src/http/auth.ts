@@ -4,7 +4,7 @@ import type { ApiKeyRecord, Storage } from "../storage/index.js";
 import { hasRoute } from "./has-route.js";
 import { TopLevelFieldScanner } from "./body-key-scanner.js";
 import { bodyLimit, readBodyText, requestHeader } from "./request-body.js";
-import { ForbiddenError, PayloadTooLargeError } from "./route-errors.js";
+import { PayloadTooLargeError } from "./route-errors.js";
 
 /** What the auth middleware leaves on the context for the routes. */
 export interface AuthVariables {
@@ -90,9 +90,3 @@ export function requireApiKey(
     await next();
   };
 }
-
-/** Key management needs an admin key: another valid key gets 403. */
-export const requireAdmin: MiddlewareHandler<{ Variables: AuthVariables }> = async (c, next) => {
-  if (!c.get("apiKey").admin) throw new ForbiddenError("This route needs an admin API key: create one with an admin key (POST /api/v1/keys with admin: true).");
-  await next();
-};

@@ -2,6 +2,7 @@ import { PromptlineError, type PromptlineErrorCode } from "@promptline/core";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { LabelProtectedError } from "../storage/index.js";
 import { ForbiddenError, NotFoundError, PayloadTooLargeError } from "./route-errors.js";
 
 const statusByCode: Record<PromptlineErrorCode, ContentfulStatusCode> = {
@@ -25,7 +26,7 @@ const statusByCode: Record<PromptlineErrorCode, ContentfulStatusCode> = {
 export interface ErrorBody {
   success: false;
   message: string;
-  error: { code: PromptlineErrorCode | "not_found" | "forbidden" | "http_error"; message: string; [field: string]: unknown };
+  error: { code: PromptlineErrorCode | "not_found" | "forbidden" | "label_protected" | "http_error"; message: string; [field: string]: unknown };
 }
 
 export function errorBody(code: ErrorBody["error"]["code"], message: string, fields: Record<string, unknown> = {}): ErrorBody {
@@ -46,7 +47,12 @@ export function toErrorResponse(error: unknown, c: Context, log: (error: unknown
     return c.json(errorBody(error.code, "Internal server error."), status);
   }
   if (error instanceof NotFoundError) return c.json(errorBody("not_found", error.message), 404);
-  if (error instanceof ForbiddenError) return c.json(errorBody("forbidden", error.message), 403);
+  if (error instanceof ForbiddenError) return c.json(errorBody("forbidden", error.message, error.fields), 403);
+  if (error instanceof LabelProtectedError) {
+    const role: unknown = c.get("apiKey")?.role;
+    const message = `The release label "${error.label}" is protected in this workspace: moving, deleting or publishing onto it needs the deployer role${typeof role === "string" ? `; this key is a ${role}` : ""}. Use a deployer or admin key, or ask an admin to unprotect it (DELETE /api/v1/protected-labels/${encodeURIComponent(error.label)}).`;
+    return c.json(errorBody("label_protected", message, { label: error.label, required_role: "deployer", ...(typeof role === "string" && { role }) }), 403);
+  }
   if (error instanceof PayloadTooLargeError) return c.json(errorBody("invalid_request", error.message), 413);
   if (error instanceof HTTPException) {
     const status = error.status;

@@ -1,10 +1,11 @@
-import { InvalidRequestError, inputLimits, jsonDepthExceeds } from "@promptline/core";
+import { InvalidRequestError, inputLimits, jsonDepthExceeds, parseJsonMarkingFloats } from "@promptline/core";
 import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import { hasRoute } from "./has-route.js";
 import { readBodyText } from "./request-body.js";
 
 const bodyKey = "promptline.json-body";
+const bodyTextKey = "promptline.json-body-text";
 
 /** NUL and unpaired surrogates: PostgreSQL refuses them (a 500), and SQLite would store what PostgreSQL can't. */
 // eslint-disable-next-line no-control-regex -- finding NUL is the point
@@ -60,7 +61,22 @@ export async function readJson(c: Context): Promise<unknown> {
     if (found !== undefined) throw new InvalidRequestError(unstorableMessage(`In the request body, ${found}`), [found]);
   }
   c.set(bodyKey as never, value as never);
+  c.set(bodyTextKey as never, text as never);
   return value;
+}
+
+/**
+ * One field of the body as its client wrote it: numbers written as floats
+ * with integral values (`10.0`, what Python sends for a float) stay floats
+ * (`PythonFloat`), which `JSON.parse` can't tell from ints. For rendering
+ * input variables as PromptLayer's Python server does. Undefined when the
+ * body was not read or lacks the field.
+ */
+export function bodyFieldAsWritten(c: Context, field: string): unknown {
+  const text: unknown = c.get(bodyTextKey as never);
+  if (typeof text !== "string" || text.trim() === "") return undefined;
+  const parsed = parseJsonMarkingFloats(text);
+  return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>)[field] : undefined;
 }
 
 /**

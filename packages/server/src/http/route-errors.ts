@@ -16,9 +16,13 @@ export class NotFoundError extends Error {
   }
 }
 
-/** A valid key that may not do this (key management needs an admin key). */
+/** A valid key whose role may not do this (`http/permissions.ts`): a 403 `forbidden`, with the role needed. */
 export class ForbiddenError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Structured fields of the error body: `required_role`, `role`. */
+    readonly fields: Record<string, unknown> = {},
+  ) {
     super(message);
     this.name = "ForbiddenError";
   }

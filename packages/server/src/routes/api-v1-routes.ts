@@ -1,7 +1,7 @@
 import { InvalidRequestError, PromptNotFoundError, versionsOfTarget, type PromptTemplate } from "@promptline/core";
 import { Hono, type Context } from "hono";
 import type { AppDependencies, AppEnv } from "../app-env.js";
-import { requireAdmin } from "../http/auth.js";
+import { labelActor, type RoutePermissions } from "../http/permissions.js";
 import { NotFoundError } from "../http/route-errors.js";
 import { parseWith, readBody } from "../http/read-json.js";
 import { requireGroups } from "./require-groups.js";
@@ -12,6 +12,7 @@ import type { PromptRecord, PromptVersionRecord, RequestQuery, StoredSpan } from
 import {
   batchRequestsBody,
   createKeyBody,
+  protectedLabelParam,
   diffQuery,
   listPromptsQuery,
   listRequestsQuery,
@@ -79,6 +80,41 @@ function spanView(span: StoredSpan) {
     scope: span.scope,
   };
 }
+/**
+ * Who may call each route below (mounted at `/api/v1`): the least role, see
+ * `http/permissions.ts`. Label writes also pass the key's `labelActor` to the
+ * storage, which refuses a protected label to a role below deployer.
+ */
+export const apiV1Permissions: RoutePermissions = {
+  "GET /prompts": "runner",
+  "POST /prompts": "editor",
+  "GET /prompts/:name": "runner",
+  "GET /prompts/:name/versions": "runner",
+  "GET /prompts/:name/template": "runner",
+  "GET /prompts/:name/diff": "runner",
+  "GET /prompts/:name/labels": "runner",
+  "GET /prompts/:name/labels/history": "runner",
+  "PUT /prompts/:name/labels/:label": "editor",
+  "DELETE /prompts/:name/labels/:label": "editor",
+  "POST /prompts/:name/labels/:label/rollback": "editor",
+  "GET /prompts/:name/labels/:label/compare": "runner",
+  "GET /registry/revision": "runner",
+  "GET /requests": "runner",
+  "POST /:segment{requests:batch}": "runner",
+  "GET /requests/:request_id": "runner",
+  "POST /requests/:request_id/metadata": "runner",
+  "POST /requests/:request_id/score": "runner",
+  "POST /requests/:request_id/prompt": "runner",
+  "POST /requests/:request_id/group": "runner",
+  "POST /groups": "runner",
+  "GET /traces/:trace_id": "runner",
+  "GET /protected-labels": "runner",
+  "PUT /protected-labels/:label": "admin",
+  "DELETE /protected-labels/:label": "admin",
+  "GET /keys": "admin",
+  "POST /keys": "admin",
+  "DELETE /keys/:id{[0-9]+}": "admin",
+};
 
 /** Our own API for the SDK, the CLI and the dashboard. */
 export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
@@ -115,7 +151,7 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
       commit_message: body.commit_message ?? null,
       tags: body.tags ?? null,
       release_labels: body.release_labels ?? null,
-      actor_key_id: c.var.apiKey.id,
+      ...labelActor(c.var.apiKey),
       skip_if_unchanged: body.skip_if_unchanged ?? false,
     });
     return c.json(
@@ -193,14 +229,14 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
       name: c.req.param("label"),
       version: target.version,
       routing: target.routing,
-      actor_key_id: c.var.apiKey.id,
+      ...labelActor(c.var.apiKey),
     });
     return c.json(labelView(label));
   });
 
   app.post("/prompts/:name/labels/:label/rollback", async (c) => {
     const prompt = await promptOr404(c);
-    const label = await storage.labels.rollback(c.var.workspaceId, { id: prompt.id }, c.req.param("label"), { actor_key_id: c.var.apiKey.id });
+    const label = await storage.labels.rollback(c.var.workspaceId, { id: prompt.id }, c.req.param("label"), labelActor(c.var.apiKey));
     return c.json(labelView(label));
   });
 
@@ -223,7 +259,7 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
     const labels = await storage.labels.list(c.var.workspaceId, { id: prompt.id });
     const label = labels.find((candidate) => candidate.name === c.req.param("label"));
     if (!label) throw new PromptNotFoundError(prompt.name, { label: c.req.param("label") });
-    await storage.labels.delete(c.var.workspaceId, label.id, { actor_key_id: c.var.apiKey.id });
+    await storage.labels.delete(c.var.workspaceId, label.id, labelActor(c.var.apiKey));
     return c.body(null, 204);
   });
 
@@ -310,15 +346,33 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
 
   app.post("/groups", async (c) => c.json(await storage.groups.create(c.var.workspaceId), 201));
 
-  app.get("/keys", requireAdmin, async (c) => c.json({ items: await storage.apiKeys.list(c.var.workspaceId) }));
+  app.get("/protected-labels", async (c) => c.json({ labels: await storage.protectedLabels.list(c.var.workspaceId) }));
 
-  app.post("/keys", requireAdmin, async (c) => {
+  app.put("/protected-labels/:label", async (c) => {
+    const label = parseWith(protectedLabelParam, c.req.param("label"), "label");
+    await storage.protectedLabels.protect(c.var.workspaceId, label);
+    return c.json({ labels: await storage.protectedLabels.list(c.var.workspaceId) });
+  });
+
+  app.delete("/protected-labels/:label", async (c) => {
+    const label = parseWith(protectedLabelParam, c.req.param("label"), "label");
+    await storage.protectedLabels.unprotect(c.var.workspaceId, label);
+    return c.json({ labels: await storage.protectedLabels.list(c.var.workspaceId) });
+  });
+
+  app.get("/keys", async (c) => c.json({ items: await storage.apiKeys.list(c.var.workspaceId) }));
+
+  app.post("/keys", async (c) => {
     const body = await readBody(c, createKeyBody);
-    const created = await storage.apiKeys.create(c.var.workspaceId, { ...(body.name && { name: body.name }), admin: body.admin });
+    const created = await storage.apiKeys.create(c.var.workspaceId, {
+      ...(body.name && { name: body.name }),
+      ...(body.role && { role: body.role }),
+      ...(body.admin !== undefined && { admin: body.admin }),
+    });
     return c.json({ ...created.key, key: created.plaintext }, 201);
   });
 
-  app.delete("/keys/:id{[0-9]+}", requireAdmin, async (c) => {
+  app.delete("/keys/:id{[0-9]+}", async (c) => {
     const revoked = await storage.apiKeys.revoke(c.var.workspaceId, Number(c.req.param("id")));
     if (!revoked) throw new NotFoundError(`No live API key ${c.req.param("id")} in this workspace.`);
     return c.body(null, 204);

@@ -102,10 +102,22 @@ export const batchRequestsBody = z.object({
   records: z.array(logRecordSchema).min(1).max(1000),
 });
 
-export const createKeyBody = z.strictObject({
-  name: z.string().max(256).nullish(),
-  admin: z.boolean().default(false),
-});
+export const keyRoleSchema = z.enum(["runner", "editor", "deployer", "admin"]);
+
+/** `role`, or the older `admin: true` (an alias of `role: "admin"`); a key with neither is a deployer. */
+export const createKeyBody = z
+  .strictObject({
+    name: z.string().max(256).nullish(),
+    role: keyRoleSchema.optional(),
+    admin: z.boolean().optional(),
+  })
+  .refine((body) => !(body.admin === true && body.role !== undefined && body.role !== "admin"), {
+    message: 'admin: true is the role "admin": send one of role and admin, not both.',
+    path: ["role"],
+  });
+
+/** A label name in `/protected-labels/{label}`: what a release label may be called. */
+export const protectedLabelParam = z.string().min(1).max(256);
 
 export const trackMetadataBody = z.strictObject({ metadata: logMetadataSchema });
 export const trackScoreBody = z.strictObject({ score: z.number().min(0).max(100), name: z.string().min(1).nullish() });
@@ -165,7 +177,10 @@ export const apiV1Operations: OperationSpec[] = [
   // The dashboard's routes (dashboard-routes.ts validates them with its own schemas).
   { method: "get", path: "/api/v1/requests/stats", summary: "Request counts, errors, tokens and cost per time bucket (the dashboard's charts)" },
   { method: "post", path: "/api/v1/playground/run", summary: "Run a prompt from the dashboard's playground, streamed as server-sent events" },
-  { method: "get", path: "/api/v1/keys", summary: "List API keys (admin)" },
-  { method: "post", path: "/api/v1/keys", summary: "Create an API key; the key is shown once (admin)", body: createKeyBody, status: 201 },
+  { method: "get", path: "/api/v1/protected-labels", summary: "The label names this workspace protects: {labels: [...]}" },
+  { method: "put", path: "/api/v1/protected-labels/{label}", summary: "Protect a label name: moving, deleting or publishing onto it needs a deployer or admin key (admin)" },
+  { method: "delete", path: "/api/v1/protected-labels/{label}", summary: "Stop protecting a label name (admin)" },
+  { method: "get", path: "/api/v1/keys", summary: "List API keys with their roles (admin)" },
+  { method: "post", path: "/api/v1/keys", summary: "Create an API key with a role (runner, editor, deployer, admin); the key is shown once (admin)", body: createKeyBody, status: 201 },
   { method: "delete", path: "/api/v1/keys/{id}", summary: "Revoke an API key, at once (admin)", status: 204 },
 ];

@@ -69,7 +69,7 @@ describe("dashboard routes", () => {
     it("signs in with an API key into an httpOnly, SameSite=Strict cookie that holds no key", async () => {
       const { response, cookie, pair } = await signIn();
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ key: { id: keyId, name: "dash", admin: true }, workspace_id: workspaceId });
+      expect(await response.json()).toMatchObject({ key: { id: keyId, name: "dash", role: "admin", admin: true }, workspace_id: workspaceId });
       expect(cookie).toMatch(/^promptline_session=/);
       expect(cookie).toMatch(/HttpOnly/i);
       expect(cookie).toMatch(/SameSite=Strict/i);

@@ -16,6 +16,7 @@ import { deleteCookie, setCookie } from "hono/cookie";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { AppEnv } from "../app-env.js";
+import type { RoutePermissions } from "../http/permissions.js";
 import { parseWith, readBody } from "../http/read-json.js";
 import { limitBodySize } from "../http/request-body.js";
 import { csrfHeaderName, sessionCookieName, sessionTtlSeconds, type Sessions } from "../http/session.js";
@@ -116,7 +117,7 @@ const htmlHeaders = {
 };
 
 function sessionView(key: ApiKeyRecord) {
-  return { key: { id: key.id, name: key.name, prefix: key.prefix, admin: key.admin }, workspace_id: key.workspace_id };
+  return { key: { id: key.id, name: key.name, prefix: key.prefix, role: key.role, admin: key.admin }, workspace_id: key.workspace_id };
 }
 
 /**
@@ -233,6 +234,12 @@ function chunkText(chunk: PlaygroundChunk): string {
   const content = template.type === "chat" ? (message?.content ?? []) : template.content;
   return content.map((part) => (part.type === "text" ? part.text : "")).join("");
 }
+
+/** Who may call each of the dashboard's routes below (mounted at `/api/v1`), see `http/permissions.ts`. */
+export const dashboardApiPermissions: RoutePermissions = {
+  "GET /requests/stats": "runner",
+  "POST /playground/run": "runner",
+};
 
 /**
  * The dashboard's routes that need a signed-in caller, mounted under

@@ -409,6 +409,34 @@ describe("POST /track-request", () => {
   });
 });
 
+describe("POST /prompt-templates/{identifier}: numbers as Python wrote them", () => {
+  beforeAll(async () => {
+    await publish(h, key, { prompt_name: "priced", ...chatTemplate("{price} | {price:.2f} | {qty} | {prices}") });
+    await publish(h, key, {
+      prompt_name: "priced-jinja",
+      prompt_template: { type: "chat", messages: [{ role: "user", template_format: "jinja2", content: [{ type: "text", text: "{{ price }} | {{ qty }} | {{ prices }}" }] }] },
+      metadata: { model: { provider: "openai", name: "gpt-4o-mini", parameters: {} } },
+    });
+  });
+
+  // The body as Python's json.dumps writes {"price": 10.0, "qty": 3, "prices": [1.0, 2.5]}.
+  const raw = '{"input_variables": {"price": 10.0, "qty": 3, "prices": [1.0, 2.5]}, "model_parameter_overrides": {"temperature": 1.0}}';
+
+  it("renders a float sent as 10.0 as 10.0 (f-string), with llm_kwargs to match", async () => {
+    const result = await h.call("POST", "/prompt-templates/priced", { key, raw });
+    expect(result.status).toBe(200);
+    expect(userText(result.body)).toBe("10.0 | 10.00 | 3 | [1.0, 2.5]");
+    expect(JSON.stringify(result.body.llm_kwargs)).toContain("10.0 | 10.00 | 3 | [1.0, 2.5]");
+    expect(result.body.llm_kwargs.temperature).toBe(1);
+  });
+
+  it("and in jinja2", async () => {
+    const result = await h.call("POST", "/prompt-templates/priced-jinja", { key, raw });
+    expect(result.status).toBe(200);
+    expect(userText(result.body)).toBe("10.0 | 3 | [1.0, 2.5]");
+  });
+});
+
 describe("POST /log-request", () => {
   it("answers 201 with the stored row and its prompt_version blueprint; timestamps in ms, s or ISO", async () => {
     const io = {

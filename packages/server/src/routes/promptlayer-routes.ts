@@ -14,8 +14,9 @@ import { Hono, type Context } from "hono";
 import { matchedRoutes } from "hono/route";
 import { z } from "zod";
 import type { AppEnv, AppDependencies } from "../app-env.js";
+import { labelActor, type RoutePermissions } from "../http/permissions.js";
 import { NotFoundError } from "../http/route-errors.js";
-import { readBody } from "../http/read-json.js";
+import { bodyFieldAsWritten, readBody } from "../http/read-json.js";
 import { promptNameSchema } from "./api-v1-schemas.js";
 import { requireGroups } from "./require-groups.js";
 import { givenScore, loggedRequestFrom, logRequestBodySchema } from "../services/log-request.js";
@@ -75,6 +76,28 @@ function listItem({ prompt, version, labels }: PromptSummary) {
   };
 }
 
+/** Who may call each route below (at the root): the least role, see `http/permissions.ts`. */
+export const promptLayerPermissions: RoutePermissions = {
+  "POST /prompt-templates/:identifier{.+}": "runner",
+  "GET /prompt-templates/:identifier{.+}/labels": "runner",
+  "GET /prompt-templates": "runner",
+  "POST /rest/prompt-templates": "editor",
+  "POST /prompts/:promptId{[0-9]+}/label": "editor",
+  "PATCH /prompt-labels/:labelId{[0-9]+}": "editor",
+  "DELETE /prompt-labels/:labelId{[0-9]+}": "editor",
+  "POST /track-request": "runner",
+  "POST /log-request": "runner",
+  "POST /library-track-metadata": "runner",
+  "POST /rest/track-metadata": "runner",
+  "POST /library-track-score": "runner",
+  "POST /rest/track-score": "runner",
+  "POST /library-track-prompt": "runner",
+  "POST /rest/track-prompt": "runner",
+  "POST /track-group": "runner",
+  "POST /rest/track-group": "runner",
+  "POST /create-group": "runner",
+};
+
 /**
  * The routes whose clients send the key as `api_key` in the JSON body, not in
  * a header (contract §1: the track helpers, `/track-request`, `/create-group`;
@@ -123,7 +146,10 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
         ...(body.label != null && { label: body.label }),
       });
     }
-    return c.json(await buildTemplateResponse(storage, c.var.workspaceId, resolved, body));
+    // `10.0` from a Python client renders as 10.0, as on PromptLayer's Python server.
+    const asWritten = body.input_variables ? bodyFieldAsWritten(c, "input_variables") : undefined;
+    const variables = asWritten !== null && typeof asWritten === "object" && !Array.isArray(asWritten) ? (asWritten as Record<string, unknown>) : body.input_variables;
+    return c.json(await buildTemplateResponse(storage, c.var.workspaceId, resolved, { ...body, input_variables: variables }));
   });
 
   app.get("/prompt-templates/:identifier{.+}/labels", async (c) => {
@@ -165,7 +191,7 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
       commit_message: body.prompt_version?.commit_message ?? head.commit_message ?? null,
       tags: head.tags ?? null,
       release_labels: body.release_labels ?? null,
-      actor_key_id: c.var.apiKey.id,
+      ...labelActor(c.var.apiKey),
     });
     return c.json(
       {
@@ -189,7 +215,7 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
       prompt: { id: Number(c.req.param("promptId")) },
       name: body.name,
       version: body.prompt_version_number,
-      actor_key_id: c.var.apiKey.id,
+      ...labelActor(c.var.apiKey),
     });
     return c.json({ success: true, ...labelView(label) }, 201);
   });
@@ -197,14 +223,14 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
   app.patch("/prompt-labels/:labelId{[0-9]+}", async (c) => {
     const body = await readBody(c, z.object({ prompt_version_number: z.number().int().positive() }));
     const labelId = Number(c.req.param("labelId"));
-    const label = await storage.labels.move(c.var.workspaceId, labelId, body.prompt_version_number, { actor_key_id: c.var.apiKey.id });
+    const label = await storage.labels.move(c.var.workspaceId, labelId, body.prompt_version_number, labelActor(c.var.apiKey));
     if (!label) throw new NotFoundError(`No release label ${labelId} in this workspace.`);
     return c.json({ success: true, ...labelView(label) });
   });
 
   app.delete("/prompt-labels/:labelId{[0-9]+}", async (c) => {
     const labelId = Number(c.req.param("labelId"));
-    const deleted = await storage.labels.delete(c.var.workspaceId, labelId, { actor_key_id: c.var.apiKey.id });
+    const deleted = await storage.labels.delete(c.var.workspaceId, labelId, labelActor(c.var.apiKey));
     if (!deleted) throw new NotFoundError(`No release label ${labelId} in this workspace.`);
     return c.body(null, 204);
   });

@@ -34,7 +34,7 @@ function recordSpans(): ReadableSpan[] {
 
 /** `key: null` sends none. */
 async function post(path: string, body: Uint8Array | string, headers: Record<string, string>, key: string | null = h.a.adminKey) {
-  return h.app.request(path, { method: "POST", headers: { ...(key && { "x-api-key": key }), ...headers }, body });
+  return h.app.request(path, { method: "POST", headers: { ...(key && { "x-api-key": key }), ...headers }, body: typeof body === "string" ? body : new Uint8Array(body) });
 }
 
 const getTrace = (traceId: string, key = h.a.adminKey) => h.call("GET", `/api/v1/traces/${traceId}`, { key });
@@ -162,8 +162,7 @@ describe("POST /v1/traces (OTLP/HTTP)", () => {
 
     // In protobuf the answer is a protobuf ExportTraceServiceResponse with the partial success.
     const [child, root] = recordSpans();
-    const zeroId = Object.create(child!) as ReadableSpan;
-    zeroId.spanContext = () => ({ ...child!.spanContext(), spanId: "0000000000000000" });
+    const zeroId = Object.create(child!, { spanContext: { value: () => ({ ...child!.spanContext(), spanId: "0000000000000000" }) } }) as ReadableSpan;
     const response = await post("/v1/traces", ProtobufTraceSerializer.serializeRequest([zeroId, root!])!, { "content-type": "application/x-protobuf" });
     expect(response.status).toBe(200);
     const answer = ProtobufTraceSerializer.deserializeResponse(new Uint8Array(await response.arrayBuffer()));

@@ -3,6 +3,7 @@ import { InvalidRequestError, inputLimits, jsonDepthExceeds } from "@promptline/
 import { Hono, type MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppDependencies, AppEnv } from "../app-env.js";
+import type { RoutePermissions } from "../http/permissions.js";
 import { readBody } from "../http/read-json.js";
 import { bodyLimit, readBodyBytes, requestHeader } from "../http/request-body.js";
 import { PayloadTooLargeError } from "../http/route-errors.js";
@@ -34,18 +35,25 @@ function partialSuccess(batch: SpanBatch) {
   return batch.rejected === 0 ? undefined : { rejectedSpans: batch.rejected, errorMessage: batch.errors.join("; ") };
 }
 
+/** Who may send spans (decision 0007): like log records, any key. */
+export const traceIngestPermissions: RoutePermissions = {
+  "POST /v1/traces": "runner",
+  "POST /spans-bulk": "runner",
+};
+
 /**
  * Span ingestion (issue 21): OTLP/HTTP at `/v1/traces` (protobuf or JSON,
  * gzip or not: every OpenTelemetry exporter, and PromptLayer's Python SDK)
  * and PromptLayer's JS exporter at `/spans-bulk`. Each route checks the key
- * (`auth`, header only) before reading a byte of the body. Spans that fail
+ * and its role (`auth`, `roles`: header or session, never the body) before reading a
+ * byte of the body. Spans that fail
  * validation are counted and described in OTLP's `partial_success`; the
  * others are stored.
  */
-export function traceIngestRoutes({ storage }: AppDependencies, auth: MiddlewareHandler<AppEnv>) {
+export function traceIngestRoutes({ storage }: AppDependencies, auth: MiddlewareHandler<AppEnv>, roles: MiddlewareHandler<AppEnv>) {
   const app = new Hono<AppEnv>();
 
-  app.post("/v1/traces", auth, async (c) => {
+  app.post("/v1/traces", auth, roles, async (c) => {
     const type = (requestHeader(c, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (type !== protobufType && type !== jsonType) {
       throw new HTTPException(415, { message: `POST /v1/traces takes OTLP as ${protobufType} or ${jsonType}, not ${type || "a body without Content-Type"}.` });
@@ -77,7 +85,7 @@ export function traceIngestRoutes({ storage }: AppDependencies, auth: Middleware
     return c.json(partial ? { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } } : {});
   });
 
-  app.post("/spans-bulk", auth, async (c) => {
+  app.post("/spans-bulk", auth, roles, async (c) => {
     const { spans } = await readBody(c, spansBulkBody);
     const batch = collectSpans(spans.map(promptLayerEntry));
     const stored = await storage.spans.insertMany(c.var.workspaceId, batch.spans);

@@ -145,6 +145,10 @@ const cases = (): Record<string, IsolationCase[]> => ({
     { status: 400, params: { request_id: a.requestId }, options: { body: { group_id: b.groupId } } },
   ],
   "POST /api/v1/groups": [{ status: 201 }],
+  // Protection is per workspace: A protecting or unprotecting a name B uses changes only A's list.
+  "GET /api/v1/protected-labels": [{ status: 200, check: (body) => expect(body.labels).toEqual(["prod"]) }],
+  "PUT /api/v1/protected-labels/:label": [{ status: 200, check: (body) => expect(body.labels).toEqual([b.labelName, "prod"]) }],
+  "DELETE /api/v1/protected-labels/:label": [{ status: 200, check: (body) => expect(body.labels).toEqual(["prod"]) }],
   "GET /api/v1/keys": [{ status: 200, check: (body) => expect(body.items.every((item: { workspace_id: number }) => item.workspace_id === h.a.id)).toBe(true) }],
   "POST /api/v1/keys": [{ status: 201, options: { body: { name: "a-new-key" } } }],
   "DELETE /api/v1/keys/:id{[0-9]+}": [{ status: 404 }],

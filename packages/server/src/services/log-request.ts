@@ -109,5 +109,7 @@ export function loggedRequestFrom(body: LogRequestBody, requestId: string, promp
     prompt_blueprint: logRequestBlueprint(body),
     error_type: body.error_type ?? (status === "ERROR" ? "UNKNOWN_ERROR" : null),
     error_message: body.error_message ? body.error_message.slice(0, maxErrorMessageLength) : null,
+    // One call made by the client itself: nothing to list.
+    attempts: [],
   };
 }

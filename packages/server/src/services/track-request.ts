@@ -142,6 +142,8 @@ export function trackedRequestFrom(body: TrackRequestBody, requestId: string, pr
     error_type: body.error_type ?? (status === "ERROR" ? "UNKNOWN_ERROR" : null),
     error_message: body.error_message ? body.error_message.slice(0, maxErrorMessageLength) : null,
     span_id: spanIdOf(body.span_id),
+    // One call made by the client itself: nothing to list.
+    attempts: [],
   };
   return { insert, blueprint };
 }

@@ -13,6 +13,7 @@ export interface Database {
   prompt_version: PromptVersionTable;
   release_label: ReleaseLabelTable;
   label_history: LabelHistoryTable;
+  protected_label: ProtectedLabelTable;
   request_group: RequestGroupTable;
   request_log: RequestLogTable;
   request_tag: RequestTagTable;
@@ -38,7 +39,10 @@ export interface ApiKeyTable {
   key_hash: string;
   /** The first characters of the plaintext, to recognise a key in a list. */
   prefix: string;
+  /** Kept equal to `role = 'admin'`, so a server from before roles still reads admins right. */
   is_admin: number;
+  /** `runner`, `editor`, `deployer` or `admin` (migration 0004). */
+  role: Generated<string>;
   created_at: string;
   revoked_at: string | null;
 }
@@ -101,6 +105,14 @@ export interface LabelHistoryTable {
   created_at: string;
 }
 
+/** A label name the workspace protects, for all its prompts (migration 0004). */
+export interface ProtectedLabelTable {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  created_at: string;
+}
+
 export interface RequestGroupTable {
   id: Generated<number>;
   workspace_id: number;
@@ -145,6 +157,8 @@ export interface RequestLogTable {
   /** The OpenTelemetry trace and span the request ran in, lowercase hex, when known (migration 0009). */
   trace_id: string | null;
   span_id: string | null;
+  /** JSON array of the run's provider attempts, or null when there were none to list (migration 0007). */
+  attempts: string | null;
   created_at: string;
 }
 

@@ -14,3 +14,4 @@ export type { PostgresDialectOptions } from "./dialects/postgres.js";
 export type { StorageDialect } from "./dialects/storage-dialect.js";
 export { defaultWorkspaceSlug } from "./repositories/workspace-repository.js";
 export { defaultScoreName } from "./repositories/score-repository.js";
+export { LabelProtectedError } from "./storage-errors.js";

@@ -7,6 +7,7 @@ import { createApiKeyRepository, generateApiKey } from "./repositories/api-key-r
 import { createGroupRepository } from "./repositories/group-repository.js";
 import { createLabelRepository } from "./repositories/label-repository.js";
 import { createPromptRepository } from "./repositories/prompt-repository.js";
+import { createProtectedLabelRepository } from "./repositories/protected-label-repository.js";
 import type { RepositoryContext } from "./repositories/repository-context.js";
 import { createRequestRepository } from "./repositories/request-repository.js";
 import { createScoreRepository } from "./repositories/score-repository.js";
@@ -47,6 +48,7 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
     apiKeys: cache ? { ...apiKeys, findByPlaintext: cache.findKeyByPlaintext } : apiKeys,
     prompts: cache ? { ...prompts, get: cache.getPrompt, getVersion: cache.getVersion } : prompts,
     labels: createLabelRepository(context),
+    protectedLabels: createProtectedLabelRepository(context),
     requests,
     groups: createGroupRepository(context),
     scores: createScoreRepository(context),
@@ -58,6 +60,8 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
       const migrator = new Migrator({
         db,
         provider: migrationProvider(dialect),
+        // Migrations are numbered ahead and land in any order: a database that ran 0006 before 0004 existed still gets 0004.
+        allowUnorderedMigrations: true,
         ...(dialect.migrationTableSchema === undefined ? {} : { migrationTableSchema: dialect.migrationTableSchema }),
       });
       const { error, results } = await migrator.migrateToLatest();

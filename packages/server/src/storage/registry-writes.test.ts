@@ -24,7 +24,7 @@ function sourceFiles(folder: string): string[] {
 describe("writes to the registry's tables", () => {
   it("are only the reviewed ones, each raising the registry revision or needing no raise", () => {
     const writes = sourceFiles(storageSource).flatMap((path) =>
-      [...readFileSync(path, "utf8").matchAll(/\.(insertInto|updateTable|deleteFrom)\("(prompt|prompt_version|release_label|api_key|workspace)"\)/g)].map(
+      [...readFileSync(path, "utf8").matchAll(/\.(insertInto|updateTable|deleteFrom)\("(prompt|prompt_version|release_label|api_key|workspace|protected_label)"\)/g)].map(
         (match) => `${relative(storageSource, path)}: ${match[1]} ${match[2]}`,
       ),
     );
@@ -45,8 +45,12 @@ describe("writes to the registry's tables", () => {
         "repositories/api-key-repository.ts: insertInto api_key",
         // Revocation: raises the revision in the same transaction.
         "repositories/api-key-repository.ts: updateTable api_key",
-        // A new workspace: nothing cached for it yet.
+        // A new workspace: nothing cached for it yet (its default protected labels are written in the same transaction).
         "repositories/workspace-repository.ts: insertInto workspace",
+        "repositories/protected-label-repository.ts: insertInto protected_label",
+        // Protecting and unprotecting a label: raise the revision in the same transaction.
+        "repositories/protected-label-repository.ts: insertInto protected_label",
+        "repositories/protected-label-repository.ts: deleteFrom protected_label",
         // The raise itself.
         "repositories/registry-revision.ts: updateTable workspace",
       ].sort(),

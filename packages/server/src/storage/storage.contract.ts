@@ -2,6 +2,7 @@ import { InvalidRequestError, PromptlineError, PromptNotFoundError, logRecordSch
 import type { LogRecord, PromptTemplate } from "@promptline/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StorageOptions } from "./kysely-storage.js";
+import { LabelProtectedError } from "./storage-errors.js";
 import type { RequestInsert, RequestLogRow, SpanRecord, Storage, WorkspaceRecord } from "./storage.js";
 
 /** Builds a storage for the suite; it receives the suite's clock. */
@@ -100,6 +101,24 @@ export function storageContract(factory: StorageFactory): void {
         expect(again.revoked_at).not.toBeNull();
         expect(await storage.apiKeys.findByPlaintext(seed)).toBeUndefined();
         await expect(storage.apiKeys.ensure(workspace.id, "short")).rejects.toBeInstanceOf(InvalidRequestError);
+      });
+
+      it("gives a key a role: role wins, admin: true is admin, neither is deployer; an unknown role is refused", async () => {
+        const workspace = await newWorkspace();
+        const roles = [];
+        for (const role of ["runner", "editor", "deployer", "admin"] as const) {
+          const { key, plaintext } = await storage.apiKeys.create(workspace.id, { name: role, role });
+          expect(key).toMatchObject({ role, admin: role === "admin" });
+          expect((await storage.apiKeys.findByPlaintext(plaintext))?.role).toBe(role);
+          roles.push(role);
+        }
+        expect((await storage.apiKeys.create(workspace.id, { admin: true })).key.role).toBe("admin");
+        expect((await storage.apiKeys.create(workspace.id, { admin: false })).key.role).toBe("deployer");
+        expect((await storage.apiKeys.create(workspace.id)).key.role).toBe("deployer");
+        expect((await storage.apiKeys.ensure(workspace.id, `seed-${workspace.id}-runner-key`, { role: "runner" })).role).toBe("runner");
+        expect((await storage.apiKeys.list(workspace.id)).map((key) => key.role)).toEqual([...roles, "admin", "deployer", "deployer", "runner"]);
+        // @ts-expect-error -- a caller outside TypeScript's reach
+        await expect(storage.apiKeys.create(workspace.id, { role: "owner" })).rejects.toBeInstanceOf(InvalidRequestError);
       });
 
       it("lists only the workspace's own keys", async () => {
@@ -306,6 +325,33 @@ export function storageContract(factory: StorageFactory): void {
       });
     });
 
+    describe("protected labels", () => {
+      it("a new workspace protects prod; protect and unprotect say whether they changed anything, per workspace", async () => {
+        const { id: ws } = await newWorkspace();
+        const { id: other } = await newWorkspace();
+        expect(await storage.protectedLabels.list(ws)).toEqual(["prod"]);
+        expect(await storage.protectedLabels.protect(ws, "staging")).toBe(true);
+        expect(await storage.protectedLabels.protect(ws, "staging")).toBe(false);
+        expect(await storage.protectedLabels.protect(ws, "canary ü")).toBe(true);
+        expect(await storage.protectedLabels.list(ws)).toEqual(["canary ü", "prod", "staging"]);
+        expect(await storage.protectedLabels.unprotect(ws, "prod")).toBe(true);
+        expect(await storage.protectedLabels.unprotect(ws, "prod")).toBe(false);
+        expect(await storage.protectedLabels.list(ws)).toEqual(["canary ü", "staging"]);
+        expect(await storage.protectedLabels.list(other)).toEqual(["prod"]);
+        expect(await storage.protectedLabels.unprotect(other, "staging")).toBe(false);
+        await expect(storage.protectedLabels.protect(ws, "")).rejects.toBeInstanceOf(InvalidRequestError);
+      });
+
+      it("the default workspace protects prod when created, and ensureDefault doesn't protect it again once unprotected", async () => {
+        const workspace = await storage.workspaces.ensureDefault();
+        expect(await storage.protectedLabels.list(workspace.id)).toContain("prod");
+        await storage.protectedLabels.unprotect(workspace.id, "prod");
+        await storage.workspaces.ensureDefault();
+        expect(await storage.protectedLabels.list(workspace.id)).not.toContain("prod");
+        await storage.protectedLabels.protect(workspace.id, "prod");
+      });
+    });
+
     describe("release labels", () => {
       it("creates, moves, and deletes a label, recording every move once", async () => {
         const { id: ws } = await newWorkspace();
@@ -338,6 +384,52 @@ export function storageContract(factory: StorageFactory): void {
           ["prod", 2, null, key.id],
         ]);
         expect(new Set(history.map((move) => move.created_at)).size).toBe(4);
+      });
+
+      it("refuses a protected label to a caller that may not change one, changing nothing; allows it otherwise", async () => {
+        const { id: ws } = await newWorkspace();
+        const { key: editor } = await storage.apiKeys.create(ws, { name: "editor-key", role: "editor" });
+        const { key: deployer } = await storage.apiKeys.create(ws, { name: "deployer-key", role: "deployer" });
+        const asEditor = { actor_key_id: editor.id, may_change_protected: false };
+        const asDeployer = { actor_key_id: deployer.id, may_change_protected: true };
+        await storage.prompts.publish(ws, { name: "guarded", prompt_template: chat("v1"), release_labels: ["prod", "staging"], ...asDeployer });
+        await storage.prompts.publish(ws, { name: "guarded", prompt_template: chat("v2") });
+        const labels = await storage.labels.list(ws, { name: "guarded" });
+        const prod = labels.find((label) => label.name === "prod")!;
+        const snapshot = async () => ({
+          versions: await storage.prompts.listVersions(ws, { name: "guarded" }),
+          labels: await storage.labels.list(ws, { name: "guarded" }),
+          history: await storage.labels.history(ws, { name: "guarded" }),
+        });
+        const before = await snapshot();
+
+        const refused = (promise: Promise<unknown>) => expect(promise).rejects.toSatisfy((error) => error instanceof LabelProtectedError && error.label === "prod");
+        await refused(storage.labels.set(ws, { prompt: { name: "guarded" }, name: "prod", version: 2, ...asEditor }));
+        // Even where it points already: the answer doesn't depend on the label's state.
+        await refused(storage.labels.set(ws, { prompt: { name: "guarded" }, name: "prod", version: 1, ...asEditor }));
+        await refused(storage.labels.move(ws, prod.id, 2, asEditor));
+        await refused(storage.labels.delete(ws, prod.id, asEditor));
+        // A publish naming a protected label keeps nothing: no version, no move of the other label.
+        await refused(storage.prompts.publish(ws, { name: "guarded", prompt_template: chat("v3"), release_labels: ["staging", "prod"], ...asEditor }));
+        await refused(storage.prompts.publish(ws, { name: "brand-new", prompt_template: chat("x"), release_labels: ["prod"], ...asEditor }));
+        expect(await snapshot()).toEqual(before);
+        expect(await storage.prompts.get(ws, { name: "brand-new" })).toBeUndefined();
+
+        // Labels that aren't protected move for anyone; protected ones for a caller that may.
+        expect((await storage.labels.set(ws, { prompt: { name: "guarded" }, name: "staging", version: 2, ...asEditor })).prompt_version_number).toBe(2);
+        expect((await storage.labels.move(ws, prod.id, 2, asDeployer))?.prompt_version_number).toBe(2);
+        expect(await storage.labels.delete(ws, prod.id, asDeployer)).toBe(true);
+
+        // Once unprotected, an editor may; the history says who moved what.
+        expect(await storage.protectedLabels.unprotect(ws, "prod")).toBe(true);
+        await storage.labels.set(ws, { prompt: { name: "guarded" }, name: "prod", version: 1, ...asEditor });
+        const history = await storage.labels.history(ws, { name: "guarded" }, { label: "prod" });
+        expect(history.map((move) => [move.from_version, move.to_version, move.actor_key_id, move.actor_key_name])).toEqual([
+          [null, 1, deployer.id, "deployer-key"],
+          [1, 2, deployer.id, "deployer-key"],
+          [2, null, deployer.id, "deployer-key"],
+          [null, 1, editor.id, "editor-key"],
+        ]);
       });
 
       it("moves a label atomically under concurrent moves", async () => {
@@ -417,6 +509,10 @@ export function storageContract(factory: StorageFactory): void {
           snippets: [{ name: "tone", version: 2 }],
           trace_id: "0af7651916cd43dd8448eb211c80319c",
           span_id: "b7ad6b7169203331",
+          attempts: [
+            { provider: "anthropic", model: "claude-sonnet-4", status: "SKIPPED", error_type: "CIRCUIT_OPEN", latency_ms: 0 },
+            { provider: "openai", model: "gpt-4o-mini", status: "ERROR", error_type: "PROVIDER_RATE_LIMIT", latency_ms: 812.5 },
+          ],
         });
         const row = await storage.requests.insert(ws, record);
         expect(row).toEqual({
@@ -451,6 +547,7 @@ export function storageContract(factory: StorageFactory): void {
           group_id: null,
           warnings: [],
           snippets: [],
+          attempts: [],
         });
       });
 

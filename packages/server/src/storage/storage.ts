@@ -1,4 +1,4 @@
-import type { LabelRouting, LabelTarget, LogRecord, PromptBlueprint, PromptTemplate, RequestStatus, SnippetUse, TemplateMetadata, Usage } from "@promptline/core";
+import type { Attempt, LabelRouting, LabelTarget, LogRecord, PromptBlueprint, PromptTemplate, RequestStatus, SnippetUse, TemplateMetadata, Usage } from "@promptline/core";
 
 /**
  * The server's storage, at the level of what the routes need (not SQL).
@@ -14,6 +14,7 @@ export interface Storage {
   readonly apiKeys: ApiKeyRepository;
   readonly prompts: PromptRepository;
   readonly labels: LabelRepository;
+  readonly protectedLabels: ProtectedLabelRepository;
   readonly requests: RequestRepository;
   readonly groups: GroupRepository;
   readonly scores: ScoreRepository;
@@ -50,12 +51,22 @@ export interface WorkspaceRepository {
 
 // ── API keys ───────────────────────────────────────────────────────────────
 
+/**
+ * What a key may do, from least to most (decision 0007): `runner` reads and
+ * runs prompts and writes logs; `editor` also publishes and moves labels that
+ * are not protected; `deployer` also protected labels; `admin` also keys and
+ * label protection. The server's `http/permissions.ts` enforces them.
+ */
+export type KeyRole = "runner" | "editor" | "deployer" | "admin";
+
 export interface ApiKeyRecord {
   id: number;
   workspace_id: number;
   name: string | null;
   /** The first characters of the key, to recognise it in a list (`pl_AbC12xYz`). */
   prefix: string;
+  role: KeyRole;
+  /** `role === "admin"`, kept for clients written before roles. */
   admin: boolean;
   created_at: string;
   revoked_at: string | null;
@@ -67,14 +78,21 @@ export interface CreatedApiKey {
   plaintext: string;
 }
 
+/** A new key's name and role; `admin: true` is an alias of `role: "admin"`, and a key with neither is a `deployer`. */
+export interface NewApiKeyOptions {
+  name?: string;
+  role?: KeyRole;
+  admin?: boolean;
+}
+
 export interface ApiKeyRepository {
-  create(workspaceId: number, options?: { name?: string; admin?: boolean }): Promise<CreatedApiKey>;
+  create(workspaceId: number, options?: NewApiKeyOptions): Promise<CreatedApiKey>;
   /**
    * Stores a key chosen outside (the `PROMPTLINE_API_KEY` seed) unless its
    * hash is known already; then returns the stored record untouched, even if
    * it was revoked (a revocation is never undone by a restart).
    */
-  ensure(workspaceId: number, plaintext: string, options?: { name?: string; admin?: boolean }): Promise<ApiKeyRecord>;
+  ensure(workspaceId: number, plaintext: string, options?: NewApiKeyOptions): Promise<ApiKeyRecord>;
   /** Authentication: the live (unrevoked) key with this plaintext, in whatever workspace it belongs to. */
   findByPlaintext(plaintext: string): Promise<ApiKeyRecord | undefined>;
   list(workspaceId: number): Promise<ApiKeyRecord[]>;
@@ -149,6 +167,8 @@ export interface PublishInput {
   release_labels?: string[] | null;
   /** Recorded as the version's author and as the actor of label moves. */
   actor_key_id?: number | null;
+  /** False: a protected release label refuses the whole publish (`LabelProtectedError`); see `LabelActor`. */
+  may_change_protected?: boolean;
   /**
    * When the newest version has the same template and metadata (commit
    * message aside), create nothing and return it (`created: false`); release
@@ -237,10 +257,24 @@ export interface LabelHistoryRecord {
   from_routing: LabelRouting | null;
   to_routing: LabelRouting | null;
   actor_key_id: number | null;
+  /** The actor key's name when the move was read (keys are revoked, never deleted). */
+  actor_key_name: string | null;
   created_at: string;
 }
 
-export interface SetLabelInput {
+/**
+ * Who changes a label, and whether they may change a protected one. Omitted,
+ * `may_change_protected` is true: the storage trusts its caller, and the
+ * server's routes always pass it from the key's role (`http/permissions.ts`).
+ * When false, a protected label (see `ProtectedLabelRepository`) throws
+ * `LabelProtectedError` inside the write's transaction, so nothing changes.
+ */
+export interface LabelActor {
+  actor_key_id?: number | null;
+  may_change_protected?: boolean;
+}
+
+export interface SetLabelInput extends LabelActor {
   prompt: PromptRef;
   name: string;
   version: number;
@@ -250,7 +284,6 @@ export interface SetLabelInput {
    * (`InvalidRequestError` naming the field otherwise).
    */
   routing?: LabelRouting | null;
-  actor_key_id?: number | null;
 }
 
 export interface LabelRepository {
@@ -264,18 +297,32 @@ export interface LabelRepository {
    */
   set(workspaceId: number, input: SetLabelInput): Promise<ReleaseLabelRecord>;
   /** Moves a label by id (`PATCH /prompt-labels/{id}`); undefined when no such label. */
-  move(workspaceId: number, labelId: number, version: number, options?: { actor_key_id?: number | null }): Promise<ReleaseLabelRecord | undefined>;
+  move(workspaceId: number, labelId: number, version: number, options?: LabelActor): Promise<ReleaseLabelRecord | undefined>;
   /** Deletes a label by id, with a history row; false when no such label. */
-  delete(workspaceId: number, labelId: number, options?: { actor_key_id?: number | null }): Promise<boolean>;
+  delete(workspaceId: number, labelId: number, options?: LabelActor): Promise<boolean>;
   /**
    * Puts the label back where it was before its last move (version and
    * routing), as a new move with its own history row. Throws
    * `PromptNotFoundError` for an unknown prompt or label, `InvalidRequestError`
    * when the label has no earlier position.
    */
-  rollback(workspaceId: number, prompt: PromptRef, name: string, options?: { actor_key_id?: number | null }): Promise<ReleaseLabelRecord>;
+  rollback(workspaceId: number, prompt: PromptRef, name: string, options?: LabelActor): Promise<ReleaseLabelRecord>;
   /** Every move of the prompt's labels (optionally one label), oldest first. */
   history(workspaceId: number, prompt: PromptRef, options?: { label?: string }): Promise<LabelHistoryRecord[]>;
+}
+
+/**
+ * Label names a workspace protects (for every prompt): moving, deleting or
+ * publishing onto one needs `may_change_protected`. A new workspace starts
+ * with `prod` protected. Changes raise the registry revision.
+ */
+export interface ProtectedLabelRepository {
+  /** Sorted by name. */
+  list(workspaceId: number): Promise<string[]>;
+  /** False when it was protected already. */
+  protect(workspaceId: number, label: string): Promise<boolean>;
+  /** False when it was not protected. */
+  unprotect(workspaceId: number, label: string): Promise<boolean>;
 }
 
 // ── request log ────────────────────────────────────────────────────────────
@@ -320,6 +367,8 @@ export interface RequestLogRow {
   /** The OpenTelemetry trace and span the request ran in, when known (from the client, or from a stored span with this `span_id`). */
   trace_id: string | null;
   span_id: string | null;
+  /** The provider calls of a run with fallbacks, in order (empty when not known). */
+  attempts: Attempt[];
   /** When the server stored it; the log's order. */
   created_at: string;
   /** Score name → score (0–100). */

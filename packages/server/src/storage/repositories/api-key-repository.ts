@@ -3,7 +3,7 @@ import { InvalidRequestError } from "@promptline/core";
 import type { Selectable } from "kysely";
 import type { ApiKeyTable } from "../database-schema.js";
 import { sha256Hex } from "../internal/json.js";
-import type { ApiKeyRecord, ApiKeyRepository } from "../storage.js";
+import type { ApiKeyRecord, ApiKeyRepository, KeyRole, NewApiKeyOptions } from "../storage.js";
 import { raiseRegistryRevision } from "./registry-revision.js";
 import type { RepositoryContext } from "./repository-context.js";
 
@@ -17,21 +17,35 @@ export function displayPrefix(plaintext: string): string {
   return plaintext.slice(0, Math.min(11, Math.floor(plaintext.length / 3)));
 }
 
+export const keyRoles: readonly KeyRole[] = ["runner", "editor", "deployer", "admin"];
+
+/** `role` wins; `admin: true` is an alias of `admin`; neither is a `deployer` (a key from before roles). */
+export function roleOf(options: NewApiKeyOptions): KeyRole {
+  if (options.role !== undefined) {
+    if (!keyRoles.includes(options.role)) throw new InvalidRequestError(`Unknown role "${String(options.role)}": use one of ${keyRoles.join(", ")}.`, ["role"]);
+    return options.role;
+  }
+  return options.admin ? "admin" : "deployer";
+}
+
 export function createApiKeyRepository({ db, timestamp, generateApiKey: newKey }: RepositoryContext): ApiKeyRepository {
-  const insertKey = (workspaceId: number, plaintext: string, options: { name?: string; admin?: boolean }) =>
-    db
+  const insertKey = (workspaceId: number, plaintext: string, options: NewApiKeyOptions) => {
+    const role = roleOf(options);
+    return db
       .insertInto("api_key")
       .values({
         workspace_id: workspaceId,
         name: options.name ?? null,
         key_hash: sha256Hex(plaintext),
         prefix: displayPrefix(plaintext),
-        is_admin: options.admin ? 1 : 0,
+        role,
+        is_admin: role === "admin" ? 1 : 0,
         created_at: timestamp(),
       })
       .onConflict((conflict) => conflict.column("key_hash").doNothing())
       .returningAll()
       .executeTakeFirst();
+  };
 
   const findByHash = (hash: string) => db.selectFrom("api_key").selectAll().where("key_hash", "=", hash).executeTakeFirst();
 
@@ -85,8 +99,14 @@ export function toApiKeyRecord(row: Selectable<ApiKeyTable>): ApiKeyRecord {
     workspace_id: row.workspace_id,
     name: row.name,
     prefix: row.prefix,
-    admin: row.is_admin === 1,
+    role: toRole(row.role),
+    admin: toRole(row.role) === "admin",
     created_at: row.created_at,
     revoked_at: row.revoked_at,
   };
+}
+
+/** A stored role; anything unexpected reads as the least powerful one. */
+function toRole(value: string): KeyRole {
+  return keyRoles.includes(value as KeyRole) ? (value as KeyRole) : "runner";
 }

@@ -1,7 +1,7 @@
 import { InvalidRequestError, inputLimits, PromptNotFoundError, type LabelRouting } from "@promptline/core";
 import type { Kysely } from "kysely";
 import type { Database } from "../database-schema.js";
-import type { LabelRepository } from "../storage.js";
+import type { LabelActor, LabelRepository } from "../storage.js";
 import {
   findPrompt,
   findVersion,
@@ -14,6 +14,7 @@ import {
   toLabelRecord,
   type PromptRow,
 } from "./prompt-queries.js";
+import { requireLabelWritable } from "./protected-label-repository.js";
 import type { RepositoryContext } from "./repository-context.js";
 
 /** Every version a split names must exist: a 400 naming the entry, before anything changes. */
@@ -40,19 +41,21 @@ export function createLabelRepository({ db, timestamp }: RepositoryContext): Lab
     selectLabels(trx, workspaceId).where("release_label.prompt_id", "=", promptId).where("release_label.name", "=", name).executeTakeFirst();
 
   /** Points a label at a version (or a split) of a prompt inside one transaction holding the prompt's lock. */
-  const setOnPrompt = (
-    workspaceId: number,
-    promptId: number,
-    name: string,
-    versionNumber: number,
-    routing: LabelRouting | null,
-    actorKeyId: number | null,
-  ) =>
+  const setOnPrompt = (workspaceId: number, promptId: number, name: string, versionNumber: number, routing: LabelRouting | null, actor: LabelActor) =>
     db.transaction().execute(async (trx) => {
       const prompt = await lockPrompt(trx, workspaceId, promptId);
       if (routing) await requireRoutedVersions(trx, prompt, routing);
       const version = await requireVersion(trx, prompt, { version: versionNumber });
-      await moveLabel(trx, { workspaceId, promptId, name, version, routing, actorKeyId, now: timestamp() });
+      await moveLabel(trx, {
+        workspaceId,
+        promptId,
+        name,
+        version,
+        routing,
+        actorKeyId: actor.actor_key_id ?? null,
+        mayChangeProtected: actor.may_change_protected ?? true,
+        now: timestamp(),
+      });
       return toLabelRecord((await readLabel(trx, workspaceId, promptId, name))!);
     });
 
@@ -78,14 +81,14 @@ export function createLabelRepository({ db, timestamp }: RepositoryContext): Lab
         throw new InvalidRequestError("A split label's version is its first split entry's.", ["version"]);
       }
       const prompt = await requirePrompt(db, workspaceId, input.prompt);
-      return setOnPrompt(workspaceId, prompt.id, input.name, input.version, routing, input.actor_key_id ?? null);
+      return setOnPrompt(workspaceId, prompt.id, input.name, input.version, routing, input);
     },
 
     async move(workspaceId, labelId, version, options = {}) {
       const label = await getLabel(workspaceId, labelId);
       if (!label) return undefined;
       // PromptLayer's PATCH names one version: the label stops being a split.
-      return setOnPrompt(workspaceId, label.prompt_id, label.name, version, null, options.actor_key_id ?? null);
+      return setOnPrompt(workspaceId, label.prompt_id, label.name, version, null, options);
     },
 
     async rollback(workspaceId, ref, name, options = {}) {
@@ -110,7 +113,16 @@ export function createLabelRepository({ db, timestamp }: RepositoryContext): Lab
         }
         const history = toLabelHistoryRecord(last);
         const version = await requireVersion(trx, prompt, { version: last.from_version });
-        await moveLabel(trx, { workspaceId, promptId: prompt.id, name, version, routing: history.from_routing, actorKeyId: options.actor_key_id ?? null, now: timestamp() });
+        await moveLabel(trx, {
+          workspaceId,
+          promptId: prompt.id,
+          name,
+          version,
+          routing: history.from_routing,
+          actorKeyId: options.actor_key_id ?? null,
+          mayChangeProtected: options.may_change_protected ?? true,
+          now: timestamp(),
+        });
         return toLabelRecord((await readLabel(trx, workspaceId, prompt.id, name))!);
       });
     },
@@ -120,6 +132,7 @@ export function createLabelRepository({ db, timestamp }: RepositoryContext): Lab
       return db.transaction().execute(async (trx) => {
         const label = await selectLabels(trx, workspaceId).where("release_label.id", "=", labelId).executeTakeFirst();
         if (!label) return false;
+        await requireLabelWritable(trx, workspaceId, label.name, options);
         await lockPrompt(trx, workspaceId, label.prompt_id);
         const deleted = await trx.deleteFrom("release_label").where("id", "=", labelId).executeTakeFirst();
         // Someone else deleted it while we waited for the lock: their history row stands.
@@ -145,9 +158,15 @@ export function createLabelRepository({ db, timestamp }: RepositoryContext): Lab
     async history(workspaceId, ref, options = {}) {
       const prompt = await findPrompt(db, workspaceId, ref);
       if (!prompt) return [];
-      let query = db.selectFrom("label_history").selectAll().where("workspace_id", "=", workspaceId).where("prompt_id", "=", prompt.id);
-      if (options.label !== undefined) query = query.where("label_name", "=", options.label);
-      return (await query.orderBy("id").execute()).map(toLabelHistoryRecord);
+      let query = db
+        .selectFrom("label_history")
+        .leftJoin("api_key", (join) => join.onRef("api_key.id", "=", "label_history.actor_key_id").onRef("api_key.workspace_id", "=", "label_history.workspace_id"))
+        .selectAll("label_history")
+        .select("api_key.name as actor_key_name")
+        .where("label_history.workspace_id", "=", workspaceId)
+        .where("label_history.prompt_id", "=", prompt.id);
+      if (options.label !== undefined) query = query.where("label_history.label_name", "=", options.label);
+      return (await query.orderBy("label_history.id").execute()).map(toLabelHistoryRecord);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { LabelRouting, PromptTemplate, TemplateMetadata } from "@promptline
 import type { Kysely, Selectable } from "kysely";
 import type { Database, PromptTable, PromptVersionTable } from "../database-schema.js";
 import { canonicalJson, fromJson } from "../internal/json.js";
+import { requireLabelWritable } from "./protected-label-repository.js";
 import { raiseRegistryRevision } from "./registry-revision.js";
 import type { LabelHistoryRecord, PromptRecord, PromptRef, PromptVersionRecord, ReleaseLabelRecord, VersionSelector } from "../storage.js";
 
@@ -101,6 +102,8 @@ export function selectLabels(db: Kysely<Database>, workspaceId: number) {
  * Points label `name` of the prompt at `version` (with `routing` for a split
  * label, else none), creating it if needed, and records the move with the
  * routing before and after. The caller holds the prompt's lock (`lockPrompt`).
+ * Throws `LabelProtectedError` (before writing) when the label is protected
+ * and the actor may not change protected labels.
  */
 export async function moveLabel(
   db: Kysely<Database>,
@@ -111,10 +114,14 @@ export async function moveLabel(
     version: PromptVersionRow;
     routing?: LabelRouting | null;
     actorKeyId: number | null;
+    /** Default true (see `LabelActor`). */
+    mayChangeProtected?: boolean;
     now: string;
   },
 ): Promise<void> {
   const { workspaceId, promptId, name, version, actorKeyId, now } = target;
+  // Checked even when the label already points there: the answer must not depend on where it points.
+  await requireLabelWritable(db, workspaceId, name, { may_change_protected: target.mayChangeProtected ?? true });
   const routing = target.routing ? canonicalJson(target.routing) : null;
   const current = await selectLabels(db, workspaceId)
     .where("release_label.prompt_id", "=", promptId)
@@ -186,9 +193,11 @@ export function toLabelRecord(row: Selectable<Database["release_label"]> & { pro
   };
 }
 
-export function toLabelHistoryRecord(row: Selectable<Database["label_history"]>): LabelHistoryRecord {
+/** A history row; `actor_key_name` when the query joined the actor's key (see `labels.history`). */
+export function toLabelHistoryRecord(row: Selectable<Database["label_history"]> & { actor_key_name?: string | null }): LabelHistoryRecord {
   return {
     ...row,
+    actor_key_name: row.actor_key_name ?? null,
     from_routing: row.from_routing ? fromJson<LabelRouting>(row.from_routing) : null,
     to_routing: row.to_routing ? fromJson<LabelRouting>(row.to_routing) : null,
   };

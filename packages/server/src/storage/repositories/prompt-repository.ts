@@ -83,7 +83,7 @@ export function createPromptRepository({ db, timestamp }: RepositoryContext): Pr
             .executeTakeFirstOrThrow();
         }
         for (const label of releaseLabels) {
-          await moveLabel(trx, { workspaceId, promptId: prompt.id, name: label, version, actorKeyId, now });
+          await moveLabel(trx, { workspaceId, promptId: prompt.id, name: label, version, actorKeyId, mayChangeProtected: input.may_change_protected ?? true, now });
         }
         const labels = await selectLabels(trx, workspaceId).where("release_label.prompt_id", "=", prompt.id).orderBy("release_label.name").execute();
         return {

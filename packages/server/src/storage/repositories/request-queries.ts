@@ -1,4 +1,4 @@
-import { stripSecrets, type PromptBlueprint, type RequestStatus, type SnippetUse } from "@promptline/core";
+import { stripSecrets, type Attempt, type PromptBlueprint, type RequestStatus, type SnippetUse } from "@promptline/core";
 import type { Insertable, Kysely, Selectable } from "kysely";
 import type { Database, RequestLogTable } from "../database-schema.js";
 import { fromJson, fromNullableJson, toJson } from "../internal/json.js";
@@ -74,6 +74,7 @@ export function toRequestColumns(
     snippets: record.snippets?.length ? toJson(record.snippets) : null,
     trace_id: record.trace_id ?? link.traceId ?? null,
     span_id: record.span_id ?? null,
+    attempts: record.attempts && record.attempts.length > 0 ? toJson(record.attempts) : null,
     created_at: createdAt,
   };
 }
@@ -144,6 +145,7 @@ function toRequestLogRow(row: RequestRow, tags: string[], metadata: Record<strin
     snippets: fromNullableJson<SnippetUse[]>(row.snippets) ?? [],
     trace_id: row.trace_id,
     span_id: row.span_id,
+    attempts: fromNullableJson<Attempt[]>(row.attempts) ?? [],
     created_at: row.created_at,
     scores,
   };

@@ -1,5 +1,6 @@
 import { InvalidRequestError, PromptlineError } from "@promptline/core";
 import type { WorkspaceRecord, WorkspaceRepository } from "../storage.js";
+import { protectDefaultLabels } from "./protected-label-repository.js";
 import { registryRevisionReader } from "./registry-revision.js";
 import type { RepositoryContext } from "./repository-context.js";
 
@@ -12,13 +13,19 @@ export function createWorkspaceRepository({ db, timestamp }: RepositoryContext):
   const getBySlug = (slug: string): Promise<WorkspaceRecord | undefined> =>
     db.selectFrom("workspace").select(workspaceColumns).where("slug", "=", slug).executeTakeFirst();
 
+  /** The new workspace, with its default labels protected in the same transaction; undefined when the slug is taken. */
   const insertIfAbsent = (slug: string, name: string) =>
-    db
-      .insertInto("workspace")
-      .values({ slug, name, created_at: timestamp() })
-      .onConflict((conflict) => conflict.column("slug").doNothing())
-      .returning(workspaceColumns)
-      .executeTakeFirst();
+    db.transaction().execute(async (trx) => {
+      const now = timestamp();
+      const created = await trx
+        .insertInto("workspace")
+        .values({ slug, name, created_at: now })
+        .onConflict((conflict) => conflict.column("slug").doNothing())
+        .returning(workspaceColumns)
+        .executeTakeFirst();
+      if (created) await protectDefaultLabels(trx, created.id, now);
+      return created;
+    });
 
   const registryRevision = registryRevisionReader(db);
 
