@@ -7,6 +7,8 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: {
+      // Before "@promptline/core", which would otherwise take its subpaths as paths under index.ts.
+      "@promptline/core/render": source("./packages/core/src/render/standalone.ts"),
       "@promptline/core": source("./packages/core/src/index.ts"),
       "@promptline/testkit": source("./packages/testkit/src/index.ts"),
       "@promptline/server": source("./packages/server/src/index.ts"),

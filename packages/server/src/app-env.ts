@@ -1,4 +1,5 @@
 import type { AuthVariables } from "./http/auth.js";
+import type { TemplateRenderer } from "./render/template-renderer.js";
 import type { RevisionWatcher } from "./services/revision-watcher.js";
 import type { Storage } from "./storage/index.js";
 
@@ -14,4 +15,6 @@ export interface AppDependencies {
   mintRequestId: () => string;
   /** The registry revisions that `GET /api/v1/registry/revision` waits on. */
   revisionWatcher: RevisionWatcher;
+  /** Renders templates within the render limits, long ones off the event loop. */
+  renderer: TemplateRenderer;
 }

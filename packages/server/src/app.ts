@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { randomIdBytes, uuidv7 } from "@promptline/core";
+import { randomIdBytes, uuidv7, type RenderLimits } from "@promptline/core";
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
 import { requireApiKey } from "./http/auth.js";
@@ -11,6 +11,7 @@ import { createSessions, csrfHeaderName, sessionCookieName } from "./http/sessio
 import { apiV1Permissions, apiV1Routes } from "./routes/api-v1-routes.js";
 import { dashboardApiPermissions, dashboardApiRoutes, dashboardRoutes, type DashboardOptions, type PlaygroundRegistry } from "./routes/dashboard-routes.js";
 import { buildOpenApiDocument } from "./routes/openapi.js";
+import { createTemplateRenderer, type TemplateRenderer } from "./render/template-renderer.js";
 import { promptLayerPermissions, promptLayerRoutes, takesKeyInBody } from "./routes/promptlayer-routes.js";
 import { traceIngestPermissions, traceIngestRoutes } from "./routes/trace-routes.js";
 import { createRevisionWatcher, type RevisionWatcher } from "./services/revision-watcher.js";
@@ -29,6 +30,15 @@ export interface CreateAppOptions extends DashboardOptions {
   mintRequestId?: () => string;
   /** Where unexpected errors are reported. Default: `console.error`. */
   logError?: (error: unknown) => void;
+  /**
+   * Raise (or lower) the render limits of every template the server renders
+   * (`RenderLimits`, docs/reliability.md). Going over one is a 400 `template_limit`.
+   */
+  renderLimits?: Partial<RenderLimits>;
+  /** Render worker threads for templates that render long (default: one per core but one, 1–4); 0 renders in the process. */
+  renderWorkers?: number;
+  /** The renderer itself (tests); by default one is made from `renderLimits` and `renderWorkers`; `startServer` closes its own on shutdown. */
+  renderer?: TemplateRenderer;
   /** Streams registry revisions to SDK clients (`/api/v1/registry/revision`). Default: one polling `storage`; `startServer` closes its own on shutdown. */
   revisionWatcher?: RevisionWatcher;
 }
@@ -48,7 +58,9 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
       readRevision: (workspaceId) => storage.workspaces.registryRevision(workspaceId),
       ...(options.logError && { onError: options.logError }),
     });
-  const dependencies = { storage, mintRequestId: options.mintRequestId ?? defaultMintRequestId, revisionWatcher };
+  const renderer =
+    options.renderer ?? createTemplateRenderer({ limits: options.renderLimits, workers: options.renderWorkers });
+  const dependencies = { storage, mintRequestId: options.mintRequestId ?? defaultMintRequestId, revisionWatcher, renderer };
   const app = new Hono<AppEnv>();
 
   app.onError((error, c) => toErrorResponse(error, c, options.logError));

@@ -1,6 +1,8 @@
 import { serve } from "@hono/node-server";
+import { InvalidRequestError, type RenderLimits } from "@promptline/core";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
+import { createTemplateRenderer } from "./render/template-renderer.js";
 import type { DashboardOptions } from "./routes/dashboard-routes.js";
 import { createRevisionWatcher } from "./services/revision-watcher.js";
 import { createStorage, type Storage } from "./storage/index.js";
@@ -18,6 +20,27 @@ export interface StartServerOptions extends DashboardOptions {
   apiKey?: string;
   maxBodyBytes?: number;
   logError?: (error: unknown) => void;
+  /** Raise (or lower) the render limits (`PROMPTLINE_RENDER_LIMITS` for `promptline serve`). */
+  renderLimits?: Partial<RenderLimits>;
+  /** Render worker threads (default: one per core but one, 1–4); 0 renders in the process. */
+  renderWorkers?: number;
+}
+
+/**
+ * Shortest operator-chosen key (`PROMPTLINE_API_KEY`). Keys are stored as
+ * unsalted SHA-256, which is enough for generated keys (192 random bits) but
+ * lets a short human-chosen key be guessed from a stolen database file.
+ */
+export const minOperatorKeyLength = 24;
+
+/** Refuses an operator-chosen key shorter than `minOperatorKeyLength`, naming the variable. */
+export function checkOperatorKey(apiKey: string): void {
+  if (apiKey.length >= minOperatorKeyLength) return;
+  throw new InvalidRequestError(
+    `PROMPTLINE_API_KEY is too short: ${apiKey.length} characters, at least ${minOperatorKeyLength} are needed. ` +
+      "Choose a longer random key (for example `openssl rand -base64 32`), or unset it and a key is generated on the first start.",
+    ["PROMPTLINE_API_KEY"],
+  );
 }
 
 /** How long `close()` lets requests in flight finish before cutting their connections. */
@@ -39,6 +62,8 @@ export interface RunningServer {
  * so several instances can share one PostgreSQL database.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  // Before the database is opened, so the error can't be mistaken for a database problem.
+  if (options.apiKey !== undefined) checkOperatorKey(options.apiKey);
   const storage = await createStorage(options.database ?? "sqlite:./promptline.db", {
     ...(options.schema !== undefined && { schema: options.schema }),
   });
@@ -54,9 +79,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       readRevision: (workspaceId) => storage.workspaces.registryRevision(workspaceId),
       ...(options.logError && { onError: options.logError }),
     });
+    const renderer = createTemplateRenderer({ limits: options.renderLimits, workers: options.renderWorkers });
     const app = createApp({
       storage,
       revisionWatcher,
+      renderer,
       ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
       ...(options.logError && { logError: options.logError }),
       ...(options.dashboardDir && { dashboardDir: options.dashboardDir }),
@@ -88,6 +115,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           });
           connections.closeIdleConnections?.();
         });
+        await renderer.close();
         await storage.close();
       },
     };

@@ -1,4 +1,5 @@
-import { startServer, type RunningServer, type StartServerOptions } from "@promptline/server";
+import { resolveRenderLimits, type RenderLimits } from "@promptline/core";
+import { checkOperatorKey, startServer, type RunningServer, type StartServerOptions } from "@promptline/server";
 import { println, type CliContext } from "../cli-context.js";
 import { CliError, ExitCode } from "../cli-error.js";
 import { findDashboardDir, sdkPlayground } from "./dashboard-wiring.js";
@@ -12,6 +13,22 @@ export interface ServeOptions {
 /** The database URL with any password hidden, for printing. */
 export function redactDatabaseUrl(url: string): string {
   return url.replace(/^([a-z][\w+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@");
+}
+
+/** `PROMPTLINE_RENDER_LIMITS`: a JSON object of render limits to change, e.g. `{"maxTimeMs": 5000}`. */
+export function renderLimitsFromEnv(value: string | undefined): Partial<RenderLimits> | undefined {
+  if (!value?.trim()) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new TypeError("not a JSON object");
+    resolveRenderLimits(parsed as Partial<RenderLimits>);
+    return parsed as Partial<RenderLimits>;
+  } catch (error) {
+    throw new CliError(
+      `PROMPTLINE_RENDER_LIMITS must be a JSON object of render limits, e.g. {"maxTimeMs": 5000}: ${(error as Error).message}`,
+      ExitCode.usage,
+    );
+  }
 }
 
 /** `startServer` with the errors a person can act on: a taken port, an unreachable database. */
@@ -37,12 +54,21 @@ export async function serveCommand(context: CliContext, options: ServeOptions): 
   const port = options.port ?? (context.env.PROMPTLINE_PORT ? Number(context.env.PROMPTLINE_PORT) : 8600);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`PROMPTLINE_PORT must be a port number, got "${context.env.PROMPTLINE_PORT}".`, ExitCode.usage);
   const apiKey = context.env.PROMPTLINE_API_KEY?.trim() || undefined;
+  if (apiKey) {
+    try {
+      checkOperatorKey(apiKey);
+    } catch (error) {
+      throw new CliError((error as Error).message, ExitCode.usage);
+    }
+  }
+  const renderLimits = renderLimitsFromEnv(context.env.PROMPTLINE_RENDER_LIMITS);
   const dashboardDir = findDashboardDir();
   const server = await startServerForCli({
     database,
     port,
     ...(options.host && { host: options.host }),
     ...(apiKey && { apiKey }),
+    ...(renderLimits && { renderLimits }),
     ...(dashboardDir && { dashboardDir }),
     // The playground runs through the SDK as the signed-in key, with the provider keys of this environment.
     playground: sdkPlayground({ env: context.env }),

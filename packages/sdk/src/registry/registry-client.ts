@@ -28,6 +28,12 @@ export interface RegistryVersion {
     commit_message: string | null;
   };
   labels: string[];
+  /** The workspace's registry revision read before the version: the answer is at least this new (decision 0008). */
+  registry_revision?: number;
+  /** Fetched by a split or segmented label: its definition (decision 0008). */
+  label?: { name: string; split: { version: number; weight: number }[]; sticky_by?: string | null; segments?: { metadata: Record<string, string>; version: number }[] | null };
+  /** With `label`: every version it names, so `run()` can pick one per run without asking again. */
+  versions?: RegistryVersion["version"][];
 }
 
 export interface BatchResult {
@@ -71,6 +77,10 @@ export class RegistryClient {
 
   get baseURL(): string {
     return this.options.baseURL;
+  }
+
+  get apiKey(): string | undefined {
+    return this.options.apiKey;
   }
 
   async request<T>(method: string, path: string, body?: unknown, notFound?: () => Error, signal?: AbortSignal): Promise<T> {

@@ -20,6 +20,7 @@ import { ProviderAbortError, resolveProviderEndpoint, sendProviderRequest, type 
 import type { CircuitBreakers } from "./circuit-breaker.js";
 import { fallbackTargets, isFallbackError, type FallbackTarget } from "./fallbacks.js";
 import type { NormalizedRunParams } from "./run-params.js";
+import { servedVersion, type CachedSplit } from "./served-version.js";
 import type { RunChunk, RunResult } from "./run-result.js";
 
 /** A prompt version as the cache keeps it. */
@@ -28,6 +29,10 @@ export interface CachedPrompt {
   version: number | null;
   template: PromptTemplate;
   metadata: TemplateMetadata;
+  /** The registry revision the server read it at (decision 0008); unknown for fallbacks and older servers. */
+  registryRevision?: number;
+  /** Set when fetched by a split or segmented label: `run()` picks the version per run (decision 0008). */
+  split?: CachedSplit;
 }
 
 export interface ProviderCallOptions {
@@ -75,11 +80,13 @@ export class Runner {
   constructor(private readonly deps: RunnerDependencies) {}
 
   async run(params: NormalizedRunParams): Promise<RunResult | AsyncIterable<RunChunk>> {
-    const prompt = await this.deps.getPrompt({
+    const cached = await this.deps.getPrompt({
       name: params.promptName,
       version: params.promptVersion,
       label: params.promptReleaseLabel,
     });
+    // A split label: the version is picked here, from the run's metadata, with no registry request.
+    const prompt = servedVersion(cached, params.metadata);
     const primary = prepareRequest({
       template: prompt.template,
       metadata: prompt.metadata,

@@ -178,10 +178,14 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
   app.get("/prompts/:name/template", async (c) => {
     const name = c.req.param("name");
     const selector = parseWith(versionSelectorQuery, queryOf(c), "query");
+    // Read first: what follows is at least this new, so the SDK knows whether a revision it hears of later is news (decision 0008).
+    const registryRevision = (await storage.workspaces.registryRevision(c.var.workspaceId)) ?? 0;
     const resolved = await storage.prompts.getVersion(c.var.workspaceId, { name }, selector);
     if (!resolved) throw new PromptNotFoundError(name, selector);
     const target = resolved.label_target;
-    if (!target?.routing) return c.json({ prompt: resolved.prompt, version: versionView(resolved.version), labels: resolved.labels });
+    if (!target?.routing) {
+      return c.json({ prompt: resolved.prompt, version: versionView(resolved.version), labels: resolved.labels, registry_revision: registryRevision });
+    }
     // A split label: everything the SDK needs to pick a version per run without asking again (decision 0008).
     const others = versionsOfTarget(target).filter((number) => number !== resolved.version.version);
     const fetched = await Promise.all(others.map((version) => storage.prompts.getVersion(c.var.workspaceId, { id: resolved.prompt.id }, { version })));
@@ -191,6 +195,7 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
       labels: resolved.labels,
       label: { name: selector.label, split: target.routing.split, sticky_by: target.routing.sticky_by, segments: target.routing.segments },
       versions: [resolved.version, ...fetched.flatMap((found) => (found ? [found.version] : []))].map(versionView),
+      registry_revision: registryRevision,
     });
   });
 

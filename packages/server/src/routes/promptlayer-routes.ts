@@ -126,7 +126,7 @@ export const takesKeyInBody = (c: Context): boolean =>
  * Every PromptLayer route the official SDK calls (contract §3, §9), at the
  * root with PromptLayer's paths, status codes and bodies.
  */
-export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
+export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDependencies) {
   const app = new Hono<AppEnv>();
 
   // Template fetch. The name may contain `/` (PromptLayer's SDK doesn't encode it).
@@ -149,7 +149,7 @@ export function promptLayerRoutes({ storage, mintRequestId }: AppDependencies) {
     // `10.0` from a Python client renders as 10.0, as on PromptLayer's Python server.
     const asWritten = body.input_variables ? bodyFieldAsWritten(c, "input_variables") : undefined;
     const variables = asWritten !== null && typeof asWritten === "object" && !Array.isArray(asWritten) ? (asWritten as Record<string, unknown>) : body.input_variables;
-    return c.json(await buildTemplateResponse(storage, c.var.workspaceId, resolved, { ...body, input_variables: variables }));
+    return c.json(await buildTemplateResponse(storage, c.var.workspaceId, resolved, { ...body, input_variables: variables }, renderer));
   });
 
   app.get("/prompt-templates/:identifier{.+}/labels", async (c) => {

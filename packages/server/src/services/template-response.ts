@@ -6,12 +6,12 @@ import {
   InvalidTemplateError,
   prepareRequest,
   PromptNotFoundError,
-  renderTemplate,
   type ModelSettings,
   type PromptTemplate,
   type SnippetReference,
 } from "@promptline/core";
 import { z } from "zod";
+import type { TemplateRenderer } from "../render/template-renderer.js";
 import type { ResolvedPromptVersion, Storage } from "../storage/index.js";
 
 /** The body of `POST /prompt-templates/{identifier}` (contract §3.1); every field optional, unknown ones ignored. */
@@ -85,13 +85,18 @@ export function withSdkModelDefaults(model: ModelSettings): ModelSettings {
  * empty), with `llm_kwargs` built by the core codecs for the provider — the
  * template's own or the one asked for.
  */
-export async function buildTemplateResponse(storage: Storage, workspaceId: number, resolved: ResolvedPromptVersion, body: GetTemplateBody) {
+export async function buildTemplateResponse(
+  storage: Storage,
+  workspaceId: number,
+  resolved: ResolvedPromptVersion,
+  body: GetTemplateBody,
+  renderer: TemplateRenderer,
+) {
   const { prompt, version } = resolved;
-  const expanded = await expandSnippets(version.prompt_template, snippetResolver(storage, workspaceId));
+  const expanded = await expandSnippets(version.prompt_template, snippetResolver(storage, workspaceId), { limits: renderer.limits });
   const skipRendering = body.skip_input_variable_rendering === true;
-  const rendered = skipRendering
-    ? expanded
-    : renderTemplate(expanded, body.input_variables ?? {}, { mode: "compatible" });
+  // Within the render limits; a template that renders long does so off the event loop.
+  const rendered = skipRendering ? expanded : await renderer.render(expanded, body.input_variables ?? {}, "compatible");
   if (!version.metadata?.model) {
     throw new InvalidTemplateError(`prompt "${prompt.name}" version ${version.version} has no model settings (metadata.model)`);
   }

@@ -12,6 +12,7 @@ import type { RepositoryContext } from "./repositories/repository-context.js";
 import { createRequestRepository } from "./repositories/request-repository.js";
 import { createScoreRepository } from "./repositories/score-repository.js";
 import { createSpanRepository } from "./repositories/span-repository.js";
+import { createSessionRepository } from "./repositories/session-repository.js";
 import { createWorkspaceRepository } from "./repositories/workspace-repository.js";
 import type { Storage } from "./storage.js";
 
@@ -53,6 +54,7 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
     groups: createGroupRepository(context),
     scores: createScoreRepository(context),
     spans: createSpanRepository(context),
+    sessions: createSessionRepository(context),
     dialect: dialect.name,
 
     async migrate() {

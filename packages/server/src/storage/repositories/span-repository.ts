@@ -107,13 +107,15 @@ export function createSpanRepository({ db, timestamp }: RepositoryContext): Span
     },
 
     async requestsOfTrace(workspaceId, traceId) {
-      return db
+      const rows = await db
         .selectFrom("request_log")
-        .select(["id", "request_id", "span_id"])
+        .select(["id", "number", "request_id", "span_id"])
         .where("workspace_id", "=", workspaceId)
         .where("trace_id", "=", traceId)
         .orderBy("id")
         .execute();
+      // `id` is the request's number in the workspace, as `RequestLogRow.id` (the row id stays inside).
+      return rows.map((row) => ({ id: Number(row.number ?? row.id), request_id: row.request_id, span_id: row.span_id }));
     },
   };
 }

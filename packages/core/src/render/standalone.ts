@@ -1,0 +1,10 @@
+/**
+ * `@promptline/core/render`: the template renderer and its errors alone,
+ * without the provider codecs and the rest of core, for a process or thread
+ * that only renders (the server's render workers load less at start-up).
+ */
+export { renderTemplate } from "./render-template.js";
+export { PythonFloat } from "./python-float.js";
+export { defaultRenderLimits, resolveRenderLimits, RenderBudget, type RenderLimits } from "./budget.js";
+export { InvalidTemplateError, MissingVariablesError, TemplateLimitError } from "../errors/promptline-error.js";
+export type { PromptTemplate } from "../schemas/template.js";
