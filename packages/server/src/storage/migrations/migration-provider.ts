@@ -8,6 +8,7 @@ import { labelRoutingMigration } from "./0005-label-routing.js";
 import { requestWarningsSnippetsMigration } from "./0006-request-warnings-snippets.js";
 import { spansMigration } from "./0009-spans.js";
 import { requestAttemptsMigration } from "./0007-request-attempts.js";
+import { keyLastUsedMigration } from "./0008-key-last-used.js";
 
 /**
  * The migrations, in code (no directory scan, so they survive bundling).
@@ -24,6 +25,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
         "0005-label-routing": labelRoutingMigration,
         "0006-request-warnings-snippets": requestWarningsSnippetsMigration,
         "0007-request-attempts": requestAttemptsMigration,
+        "0008-key-last-used": keyLastUsedMigration,
         "0009-spans": spansMigration,
       }),
   };
