@@ -75,7 +75,6 @@ describe("POST /v1/traces (OTLP/HTTP)", () => {
     expect(rootSpan.start_time_unix_nano).toBe(String(nanos));
     expect(rootSpan.start_time).toBe(new Date(Number(nanos / 1_000_000n)).toISOString());
     expect(Date.parse(rootSpan.end_time)).toBeGreaterThanOrEqual(Date.parse(rootSpan.start_time));
-    expect(result.body.spans[0].name).toBe("handle order");
   });
 
   it("stores an OTLP/JSON export, gzipped or not, and snake_case field names too", async () => {
