@@ -59,6 +59,11 @@ export const versionSelectorQuery = z.object({
   label: z.string().min(1).optional(),
 });
 
+/** The SDK's template fetch: `expand_snippets=true` returns the template with its snippets expanded, and which versions they were (decision 0009). */
+export const templateQuery = versionSelectorQuery.extend({
+  expand_snippets: z.enum(["true", "false"]).optional(),
+});
+
 export const diffQuery = z.object({
   from: z.coerce.number().int().positive(),
   to: z.coerce.number().int().positive(),
@@ -146,7 +151,7 @@ export const apiV1Operations: OperationSpec[] = [
   { method: "post", path: "/api/v1/prompts", summary: "Publish a new version of a prompt (created when new)", body: publishPromptBody, status: 201 },
   { method: "get", path: "/api/v1/prompts/{name}", summary: "A prompt with its versions and labels" },
   { method: "get", path: "/api/v1/prompts/{name}/versions", summary: "A prompt's versions, newest first" },
-  { method: "get", path: "/api/v1/prompts/{name}/template", summary: "One version, unrendered, by number, label or latest (the SDK's cache fetch)", query: versionSelectorQuery },
+  { method: "get", path: "/api/v1/prompts/{name}/template", summary: "One version, unrendered, by number, label or latest (the SDK's cache fetch; with expand_snippets=true, snippets expanded and listed in `snippets`)", query: templateQuery },
   { method: "get", path: "/api/v1/prompts/{name}/diff", summary: "Two versions side by side with the list of changed fields", query: diffQuery },
   { method: "get", path: "/api/v1/prompts/{name}/labels", summary: "A prompt's release labels" },
   { method: "get", path: "/api/v1/prompts/{name}/labels/history", summary: "Every move of a prompt's labels: who moved which label from which version to which, when" },
