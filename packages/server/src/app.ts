@@ -3,6 +3,7 @@ import { randomIdBytes, uuidv7, type RenderLimits } from "@promptline/core";
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
 import { requireApiKey } from "./http/auth.js";
+import { keyUsageRecorder } from "./http/key-usage.js";
 import { errorBody, toErrorResponse } from "./http/error-handler.js";
 import { KeyThrottle, type KeyThrottleOptions } from "./http/key-throttle.js";
 import { requireJsonBody } from "./http/read-json.js";
@@ -113,6 +114,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
         takesKeyInBody,
         ...(options.maxBodyBytesBeforeKey !== undefined && { maxBytesBeforeKey: options.maxBodyBytesBeforeKey }),
       },
+      keyUsageRecorder(storage, { ...(options.logError && { logError: options.logError }) }),
       keyThrottle,
     ),
   );

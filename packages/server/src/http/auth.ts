@@ -77,6 +77,8 @@ export function requireApiKey(
   /** The dashboard's session cookie, tried when no key is presented (see `session.ts`). */
   fromSession?: (c: Context) => Promise<ApiKeyRecord | undefined>,
   bodyKeys?: BodyKeyOptions,
+  /** Told of every authenticated key (its last use is recorded, see `key-usage.ts`). */
+  onAuthenticated?: (key: ApiKeyRecord) => void,
   /** Holds back wrong keys per client address (`key-throttle.ts`). */
   throttle?: KeyThrottle,
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
@@ -89,6 +91,7 @@ export function requireApiKey(
       key = await keyFromBody(c, lookUp, bodyKeys.maxBytesBeforeKey ?? defaultMaxBytesBeforeKey);
     }
     if (!key) throw new UnauthorizedError();
+    onAuthenticated?.(key);
     c.set("apiKey", key);
     c.set("workspaceId", key.workspace_id);
     await next();
