@@ -36,6 +36,12 @@ function serverMessage(body: unknown, fallback: string): string {
   return fallback;
 }
 
+/** A 403 for the key's role (`forbidden`, `label_protected`), not for the key itself. */
+function isRoleRefusal(body: unknown): boolean {
+  const code = typeof body === "object" && body !== null ? (body as { error?: { code?: unknown } }).error?.code : undefined;
+  return code === "label_protected" || code === "forbidden";
+}
+
 /**
  * The CLI's small HTTP client for `/api/v1` (push, pull, logs, keys): the
  * API key header, JSON, and errors that say what to do, each with its exit code.
@@ -79,6 +85,10 @@ export class ApiClient {
     if (response.ok) return body as T;
     const message = serverMessage(body, `${response.status} ${response.statusText}`);
     if (response.status === 404 && options.notFound) throw options.notFound();
+    if (response.status === 403 && isRoleRefusal(body)) {
+      // The key is fine but its role may not do this (a protected label, say): the server's message names the role needed.
+      throw new CliError(message, ExitCode.failure);
+    }
     if (response.status === 401 || response.status === 403) {
       throw new CliError(`The server refused the API key (${message}): set PROMPTLINE_API_KEY or --api-key to a key of ${this.connection.baseURL}.`);
     }
