@@ -66,7 +66,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
 PROMPTLINE_API_KEY set, that key is created as an admin key instead (idempotent).
 PROMPTLINE_RENDER_LIMITS (a JSON object, e.g. {"maxTimeMs": 5000}) raises the
 template render limits (docs/reliability.md).
-${examples("promptline serve", "promptline serve --port 9000 --database postgres://postgres@127.0.0.1:5432/promptline", "PROMPTLINE_API_KEY=pl_my_key promptline serve --host 0.0.0.0")}
+${examples("promptline serve", "promptline serve --port 9000 --database postgres://postgres@127.0.0.1:5432/promptline", "PROMPTLINE_API_KEY=$(openssl rand -hex 24) promptline serve --host 0.0.0.0")}
 ${exitCodesHelp}`,
     )
     .action(act(async (options) => (await import("./commands/serve.js")).serveCommand(context, options)));

@@ -1,5 +1,5 @@
 import { serve } from "@hono/node-server";
-import type { RenderLimits } from "@promptline/core";
+import { InvalidRequestError, type RenderLimits } from "@promptline/core";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import { createTemplateRenderer } from "./render/template-renderer.js";
@@ -26,6 +26,23 @@ export interface StartServerOptions extends DashboardOptions {
   renderWorkers?: number;
 }
 
+/**
+ * Shortest operator-chosen key (`PROMPTLINE_API_KEY`). Keys are stored as
+ * unsalted SHA-256, which is enough for generated keys (192 random bits) but
+ * lets a short human-chosen key be guessed from a stolen database file.
+ */
+export const minOperatorKeyLength = 24;
+
+/** Refuses an operator-chosen key shorter than `minOperatorKeyLength`, naming the variable. */
+export function checkOperatorKey(apiKey: string): void {
+  if (apiKey.length >= minOperatorKeyLength) return;
+  throw new InvalidRequestError(
+    `PROMPTLINE_API_KEY is too short: ${apiKey.length} characters, at least ${minOperatorKeyLength} are needed. ` +
+      "Choose a longer random key (for example `openssl rand -base64 32`), or unset it and a key is generated on the first start.",
+    ["PROMPTLINE_API_KEY"],
+  );
+}
+
 /** How long `close()` lets requests in flight finish before cutting their connections. */
 const closeGraceMs = 2000;
 
@@ -45,6 +62,8 @@ export interface RunningServer {
  * so several instances can share one PostgreSQL database.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  // Before the database is opened, so the error can't be mistaken for a database problem.
+  if (options.apiKey !== undefined) checkOperatorKey(options.apiKey);
   const storage = await createStorage(options.database ?? "sqlite:./promptline.db", {
     ...(options.schema !== undefined && { schema: options.schema }),
   });

@@ -29,6 +29,7 @@ const officialOrigins: Readonly<Record<string, readonly (string | RegExp)[]>> = 
   mistral: ["https://api.mistral.ai"],
   openrouter: ["https://openrouter.ai"],
   "amazon.bedrock": [/^https:\/\/bedrock-runtime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/],
+  "anthropic.bedrock": [/^https:\/\/bedrock-runtime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/],
   // Azure has no one official host: each resource is its own, named by AZURE_OPENAI_ENDPOINT.
   "openai.azure": [],
 };
@@ -42,6 +43,7 @@ export const baseURLEnvVars: Readonly<Record<string, readonly string[]>> = {
   mistral: ["MISTRAL_BASE_URL"],
   openrouter: ["OPENROUTER_BASE_URL"],
   "amazon.bedrock": ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
+  "anthropic.bedrock": ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
 };
 
 /** The origin of an http(s) URL, or undefined when it is not one. */

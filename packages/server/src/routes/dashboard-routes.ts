@@ -12,7 +12,7 @@ import {
   type PromptBlueprint,
 } from "@promptline/core";
 import { Hono, type Context } from "hono";
-import { deleteCookie, setCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { AppEnv } from "../app-env.js";
@@ -150,7 +150,9 @@ export function dashboardRoutes({ storage, sessions, dashboardDir }: { storage: 
     return c.json(sessionView(key));
   });
 
-  app.delete("/api/session", (c) => {
+  // Signing out ends the session for good (every instance refuses the token), not only in this browser.
+  app.delete("/api/session", async (c) => {
+    await sessions.revoke(getCookie(c, sessionCookieName));
     deleteCookie(c, sessionCookieName, { path: "/" });
     return c.body(null, 204);
   });

@@ -43,11 +43,17 @@ beforeAll(async () => {
   b.promptId = published.id;
   b.labelId = (await h.call("GET", `/prompt-templates/${b.promptName}/labels`, { key: keyB })).body.release_labels[0].release_label_id;
   b.groupId = (await h.call("POST", "/api/v1/groups", { key: keyB })).body.id;
+  // Request numbers count per workspace: B logs more than A, so B's last number names no request of A.
   const batch = await h.call("POST", "/api/v1/requests:batch", {
     key: keyB,
-    body: { records: [logRecord(b.requestId, { prompt_name: b.promptName, tags: ["b-secret-tag"], metadata: { who: "b-secret" }, group_id: b.groupId })] },
+    body: {
+      records: [
+        ...Array.from({ length: 100 }, (_, index) => logRecord(`b-earlier-${index}`)),
+        logRecord(b.requestId, { prompt_name: b.promptName, tags: ["b-secret-tag"], metadata: { who: "b-secret" }, group_id: b.groupId }),
+      ],
+    },
   });
-  b.requestIntId = batch.body.results[0].id;
+  b.requestIntId = batch.body.results[100].id;
   await h.call("POST", `/api/v1/requests/${b.requestId}/score`, { key: keyB, body: { score: 5, name: "b-secret-score" } });
   b.keyId = (await h.call("POST", "/api/v1/keys", { key: keyB, body: { name: "b-secret-key" } })).body.id;
 

@@ -19,6 +19,15 @@ export interface Database {
   request_tag: RequestTagTable;
   request_metadata: RequestMetadataTable;
   request_score: RequestScoreTable;
+  revoked_session: RevokedSessionTable;
+}
+
+/** A dashboard session ended by signing out: refused until `expires_at`, when it would have expired anyway. */
+export interface RevokedSessionTable {
+  workspace_id: number;
+  /** The token's random id (its `s` claim). */
+  token_id: string;
+  expires_at: string;
 }
 
 export interface WorkspaceTable {
@@ -28,6 +37,8 @@ export interface WorkspaceTable {
   created_at: string;
   /** Raised by every registry write; see `repositories/registry-revision.ts`. */
   registry_revision: Generated<number>;
+  /** The last request number handed out in this workspace (`request_log.number`). */
+  request_counter: Generated<number>;
 }
 
 export interface ApiKeyTable {
@@ -121,6 +132,8 @@ export interface RequestGroupTable {
 export interface RequestLogTable {
   id: Generated<number>;
   workspace_id: number;
+  /** The integer id clients see, counted per workspace (`workspace.request_counter`); `id` stays internal. */
+  number: number | null;
   request_id: string;
   prompt_id: number | null;
   prompt_name: string | null;

@@ -129,6 +129,23 @@ export function storageContract(factory: StorageFactory): void {
       });
     });
 
+    describe("dashboard sessions", () => {
+      it("remembers a sign-out per workspace until the token's expiry, then forgets it", async () => {
+        const { id: ws } = await newWorkspace();
+        const { id: other } = await newWorkspace();
+        expect(await storage.sessions.isRevoked(ws, "s-1")).toBe(false);
+        await storage.sessions.revoke(ws, "s-1", "2999-01-01T00:00:00.000Z");
+        await storage.sessions.revoke(ws, "s-1", "2999-01-01T00:00:00.000Z");
+        expect(await storage.sessions.isRevoked(ws, "s-1")).toBe(true);
+        expect(await storage.sessions.isRevoked(other, "s-1")).toBe(false);
+        // An entry past its expiry is dropped by the next sign-out (the token is refused for its expiry anyway).
+        await storage.sessions.revoke(ws, "s-old", "2000-01-01T00:00:00.000Z");
+        await storage.sessions.revoke(ws, "s-2", "2999-01-01T00:00:00.000Z");
+        expect(await storage.sessions.isRevoked(ws, "s-old")).toBe(false);
+        expect(await storage.sessions.isRevoked(ws, "s-2")).toBe(true);
+      });
+    });
+
     describe("prompts", () => {
       it("publishes consecutive versions and resolves them by number, label and newest", async () => {
         const { id: ws } = await newWorkspace();
@@ -557,7 +574,34 @@ export function storageContract(factory: StorageFactory): void {
         expect(mine).toMatchObject({ prompt_id: published.prompt.id, prompt_name: "linked", prompt_version: 1 });
         const theirs = await storage.requests.insert(other, log({ request_id: "pl-1", prompt_id: published.prompt.id }));
         expect(theirs).toMatchObject({ prompt_id: null, prompt_name: null });
-        expect(theirs.id).not.toBe(mine.id);
+        // Numbers count per workspace: the same number names each workspace's own request.
+        expect(await storage.requests.get(ws, mine.id)).toMatchObject({ workspace_id: ws, prompt_name: "linked" });
+        expect(await storage.requests.get(other, theirs.id)).toMatchObject({ workspace_id: other, prompt_name: null });
+      });
+
+      it("numbers requests per workspace (1, 2, 3… in each, whatever the others log), and finds them by that number only in their workspace", async () => {
+        const { id: ws } = await newWorkspace();
+        const { id: other } = await newWorkspace();
+        const first = await storage.requests.insertMany(ws, ["n-a", "n-b", "n-c"].map((request_id) => log({ request_id })));
+        await storage.requests.insertMany(other, Array.from({ length: 7 }, (_, index) => log({ request_id: `o-${index}` })));
+        const later = await storage.requests.insert(ws, log({ request_id: "n-d" }));
+        expect([...first.map((result) => result.id), later.id]).toEqual([1, 2, 3, 4]);
+        expect((await storage.requests.query(other, { limit: 10 })).items.map((row) => row.id).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+        // Every helper that takes the number finds the workspace's own request.
+        expect(await storage.requests.updateMetadata(ws, 2, { k: "v" })).toBe(true);
+        expect((await storage.scores.add(ws, { request: 2, score: 7 }))?.request_log_id).toBe(2);
+        expect(await storage.requests.get(ws, 2)).toMatchObject({ request_id: "n-b", metadata: { k: "v" }, scores: { default: 7 } });
+        expect(await storage.requests.get(other, 2)).toMatchObject({ request_id: "o-1", metadata: {} });
+        expect(await storage.requests.get(ws, 5)).toBeUndefined();
+        // A re-sent record keeps its number.
+        const again = await storage.requests.insertMany(ws, [log({ request_id: "n-b" })]);
+        expect(again[0]).toMatchObject({ id: 2, created: false });
+      });
+
+      it("gives concurrent writers of one workspace distinct numbers", async () => {
+        const { id: ws } = await newWorkspace();
+        const results = await Promise.all(Array.from({ length: 40 }, (_, index) => storage.requests.insertMany(ws, [log({ request_id: `c-${index}` })])));
+        expect(results.flat().map((result) => result.id).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, index) => index + 1));
       });
 
       it("inserts a batch idempotently on request_id", async () => {
@@ -677,7 +721,8 @@ export function storageContract(factory: StorageFactory): void {
           const [mineDup] = results[0] ?? [];
           const [theirsDup] = results[5] ?? [];
           expect(mineDup?.request_id).toBe(theirsDup?.request_id);
-          expect(mineDup?.id).not.toBe(theirsDup?.id);
+          expect((await storage.requests.get(ws, mineDup!.id))?.workspace_id).toBe(ws);
+          expect((await storage.requests.get(other, theirsDup!.id))?.workspace_id).toBe(other);
         });
       });
 

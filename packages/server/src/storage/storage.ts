@@ -18,6 +18,7 @@ export interface Storage {
   readonly requests: RequestRepository;
   readonly groups: GroupRepository;
   readonly scores: ScoreRepository;
+  readonly sessions: SessionRepository;
   /** Which database answers (for `/healthz` and logs only; behaviour never depends on it). */
   readonly dialect: "sqlite" | "postgres";
   /** Brings the schema up to date (idempotent; `createStorage` already ran it). */
@@ -97,6 +98,15 @@ export interface ApiKeyRepository {
   list(workspaceId: number): Promise<ApiKeyRecord[]>;
   /** Takes effect at once (nothing is cached). False when no live key has this id in the workspace. */
   revoke(workspaceId: number, keyId: number): Promise<boolean>;
+}
+
+// ── dashboard sessions ─────────────────────────────────────────────────────
+
+/** Dashboard sessions ended before their expiry (sign-out), shared by every instance on the database. */
+export interface SessionRepository {
+  /** Refuses the session `tokenId` from now until `expiresAt` (ISO 8601), when the token expires anyway. Idempotent. */
+  revoke(workspaceId: number, tokenId: string, expiresAt: string): Promise<void>;
+  isRevoked(workspaceId: number, tokenId: string): Promise<boolean>;
 }
 
 // ── prompts and versions ───────────────────────────────────────────────────

@@ -134,8 +134,18 @@ export interface RequestRow {
   warnings?: string[];
   /** The snippet versions the template was expanded with. */
   snippets?: { name: string; version: number }[];
+  /** Each provider call of a run with fallbacks, in order (absent from servers before migration 0007). */
+  attempts?: RequestAttempt[];
   created_at: string;
   scores: Record<string, number>;
+}
+
+export interface RequestAttempt {
+  provider: string;
+  model: string;
+  status: "SUCCESS" | "ERROR" | "CANCELLED" | "SKIPPED";
+  error_type: string | null;
+  latency_ms: number;
 }
 
 export interface StatsBucket {

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import type { StorageDialect } from "../dialects/storage-dialect.js";
 import { initialMigration } from "./0001-initial.js";
 import { registryRevisionMigration } from "./0002-registry-revision.js";
+import { sessionsRequestNumbersMigration } from "./0003-sessions-request-numbers.js";
 import { keyRolesMigration } from "./0004-key-roles.js";
 import { labelRoutingMigration } from "./0005-label-routing.js";
 import { requestWarningsSnippetsMigration } from "./0006-request-warnings-snippets.js";
@@ -17,6 +18,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       Promise.resolve({
         "0001-initial": initialMigration(dialect),
         "0002-registry-revision": registryRevisionMigration,
+        "0003-sessions-request-numbers": sessionsRequestNumbersMigration,
         "0004-key-roles": keyRolesMigration(dialect),
         "0005-label-routing": labelRoutingMigration,
         "0006-request-warnings-snippets": requestWarningsSnippetsMigration,
