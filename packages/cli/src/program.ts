@@ -149,18 +149,31 @@ ${examples(
   const keys = program
     .command("keys")
     .description("Create, list and revoke API keys (needs an admin key)")
-    .addHelpText("after", `${examples("promptline keys create --name ci", "promptline keys list", "promptline keys revoke 3")}\n${clientEnvHelp}\n\n${exitCodesHelp}`);
+    .addHelpText(
+      "after",
+      `\nRoles, each with the powers of the ones before it:
+  runner    read and run prompts, write logs (an application's key)
+  editor    also publish versions, move labels that are not protected
+  deployer  also move, delete and publish onto protected labels (prod)
+  admin     also manage keys and label protection
+${examples("promptline keys create app --role runner", "promptline keys list", "promptline keys revoke 3")}\n${clientEnvHelp}\n\n${exitCodesHelp}`,
+    );
   withServerOptions(
     keys
       .command("create")
       .description("Create an API key and print it (shown once)")
-      .option("--name <name>", "a name to recognise it by")
-      .option("--admin", "an admin key (may manage keys)")
+      .argument("[name]", "a name to recognise it by")
+      .option("--name <name>", "the same as the [name] argument")
+      .addOption(new Option("--role <role>", "what the key may do (default deployer)").choices(["runner", "editor", "deployer", "admin"]))
+      .option("--admin", "an admin key: the same as --role admin")
       .option("--json", "print the key record as JSON")
-      .addHelpText("after", examples("promptline keys create --name ci", "export PROMPTLINE_API_KEY=$(promptline keys create --name app)")),
-  ).action(act(async (options) => (await import("./commands/keys.js")).keysCreateCommand(context, options)));
+      .addHelpText(
+        "after",
+        examples("promptline keys create app --role runner", "promptline keys create ci --role editor", "export PROMPTLINE_API_KEY=$(promptline keys create app --role runner)"),
+      ),
+  ).action(act(async (name: string | undefined, options) => (await import("./commands/keys.js")).keysCreateCommand(context, { ...options, ...(name !== undefined && { name }) })));
   withServerOptions(
-    keys.command("list").description("List API keys, revoked ones included").option("--json", "print JSON").addHelpText("after", examples("promptline keys list")),
+    keys.command("list").description("List API keys with their roles, revoked ones included").option("--json", "print JSON").addHelpText("after", examples("promptline keys list")),
   ).action(act(async (options) => (await import("./commands/keys.js")).keysListCommand(context, options)));
   withServerOptions(
     keys

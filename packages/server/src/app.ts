@@ -3,6 +3,7 @@ import { randomIdBytes, uuidv7, type RenderLimits } from "@promptline/core";
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
 import { requireApiKey } from "./http/auth.js";
+import { keyUsageRecorder } from "./http/key-usage.js";
 import { errorBody, toErrorResponse } from "./http/error-handler.js";
 import { requireJsonBody } from "./http/read-json.js";
 import { limitBodySize } from "./http/request-body.js";
@@ -99,10 +100,15 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   const authenticated = new Hono<AppEnv>();
   authenticated.use(
     "*",
-    requireApiKey(storage, sessions.keyFromCookie, {
-      takesKeyInBody,
-      ...(options.maxBodyBytesBeforeKey !== undefined && { maxBytesBeforeKey: options.maxBodyBytesBeforeKey }),
-    }),
+    requireApiKey(
+      storage,
+      sessions.keyFromCookie,
+      {
+        takesKeyInBody,
+        ...(options.maxBodyBytesBeforeKey !== undefined && { maxBytesBeforeKey: options.maxBodyBytesBeforeKey }),
+      },
+      keyUsageRecorder(storage, { ...(options.logError && { logError: options.logError }) }),
+    ),
   );
   // Every authenticated route has a row here (decision 0007); the key's role must reach it, whatever the body says.
   authenticated.use(

@@ -76,6 +76,8 @@ export function requireApiKey(
   /** The dashboard's session cookie, tried when no key is presented (see `session.ts`). */
   fromSession?: (c: Context) => Promise<ApiKeyRecord | undefined>,
   bodyKeys?: BodyKeyOptions,
+  /** Told of every authenticated key (its last use is recorded, see `key-usage.ts`). */
+  onAuthenticated?: (key: ApiKeyRecord) => void,
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     if (!hasRoute(c)) return next();
@@ -85,6 +87,7 @@ export function requireApiKey(
       key = await keyFromBody(c, storage, bodyKeys.maxBytesBeforeKey ?? defaultMaxBytesBeforeKey);
     }
     if (!key) throw new UnauthorizedError();
+    onAuthenticated?.(key);
     c.set("apiKey", key);
     c.set("workspaceId", key.workspace_id);
     await next();

@@ -106,7 +106,7 @@ const contentTypes: Record<string, string> = {
 };
 
 /** Paths the dashboard's router owns: a reload there gets index.html. */
-const clientRoutes = /^\/(?:login|prompts(?:\/.*)?|requests(?:\/.*)?|playground)?\/?$/;
+const clientRoutes = /^\/(?:login|prompts(?:\/.*)?|requests(?:\/.*)?|playground|admin)?\/?$/;
 
 const htmlHeaders = {
   "cache-control": "no-cache",

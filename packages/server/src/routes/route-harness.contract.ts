@@ -210,7 +210,8 @@ export async function snapshotWorkspace(storage: Storage, workspaceId: number): 
     })),
   );
   const requests = await storage.requests.query(workspaceId, { limit: 500 });
-  const keys = await storage.apiKeys.list(workspaceId);
+  // Last use is bookkeeping written in the background (http/key-usage.ts), not the workspace's data.
+  const keys = (await storage.apiKeys.list(workspaceId)).map(({ last_used_at: _lastUsed, ...key }) => key);
   const protectedLabels = await storage.protectedLabels.list(workspaceId);
   return JSON.parse(JSON.stringify({ prompts, details, requests, keys, protectedLabels }));
 }

@@ -55,6 +55,8 @@ export interface ApiKeyTable {
   role: Generated<string>;
   created_at: string;
   revoked_at: string | null;
+  /** Migration 0008. */
+  last_used_at: string | null;
 }
 
 export interface PromptTable {

@@ -103,6 +103,20 @@ export function storageContract(factory: StorageFactory): void {
         await expect(storage.apiKeys.ensure(workspace.id, "short")).rejects.toBeInstanceOf(InvalidRequestError);
       });
 
+      it("records a key's last use, never moving it backwards, only in its own workspace", async () => {
+        const workspace = await newWorkspace();
+        const other = await newWorkspace();
+        const { key } = await storage.apiKeys.create(workspace.id);
+        expect(key.last_used_at).toBeNull();
+        await storage.apiKeys.markUsed(other.id, key.id, "2026-01-02T00:00:00.000Z");
+        expect((await storage.apiKeys.list(workspace.id))[0]?.last_used_at).toBeNull();
+        await storage.apiKeys.markUsed(workspace.id, key.id, "2026-01-02T00:00:00.000Z");
+        await storage.apiKeys.markUsed(workspace.id, key.id, "2026-01-01T00:00:00.000Z");
+        expect((await storage.apiKeys.list(workspace.id))[0]?.last_used_at).toBe("2026-01-02T00:00:00.000Z");
+        await storage.apiKeys.markUsed(workspace.id, key.id, "2026-01-03T00:00:00.000Z");
+        expect((await storage.apiKeys.list(workspace.id))[0]?.last_used_at).toBe("2026-01-03T00:00:00.000Z");
+      });
+
       it("gives a key a role: role wins, admin: true is admin, neither is deployer; an unknown role is refused", async () => {
         const workspace = await newWorkspace();
         const roles = [];

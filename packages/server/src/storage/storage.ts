@@ -70,6 +70,8 @@ export interface ApiKeyRecord {
   admin: boolean;
   created_at: string;
   revoked_at: string | null;
+  /** When the key last authenticated a request (to the minute), null if never since migration 0008. */
+  last_used_at: string | null;
 }
 
 export interface CreatedApiKey {
@@ -96,6 +98,8 @@ export interface ApiKeyRepository {
   /** Authentication: the live (unrevoked) key with this plaintext, in whatever workspace it belongs to. */
   findByPlaintext(plaintext: string): Promise<ApiKeyRecord | undefined>;
   list(workspaceId: number): Promise<ApiKeyRecord[]>;
+  /** Records a use of the key at `at` (default now); a later use already recorded stays. */
+  markUsed(workspaceId: number, keyId: number, at?: string): Promise<void>;
   /** Takes effect at once (nothing is cached). False when no live key has this id in the workspace. */
   revoke(workspaceId: number, keyId: number): Promise<boolean>;
 }
