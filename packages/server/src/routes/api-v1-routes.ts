@@ -9,7 +9,7 @@ import { diffJson } from "../services/json-diff.js";
 import { expandTemplateSnippets } from "../services/template-response.js";
 import { labelView, readLabelTarget } from "./label-views.js";
 import { registryRevision } from "./registry-revision-route.js";
-import type { PromptRecord, PromptVersionRecord, RequestQuery } from "../storage/index.js";
+import type { PromptRecord, PromptVersionRecord, RequestQuery, StoredSpan } from "../storage/index.js";
 import {
   batchRequestsBody,
   createKeyBody,
@@ -58,6 +58,29 @@ function storedVersionView(version: PromptVersionRecord) {
   };
 }
 
+/** Nanoseconds since the epoch → ISO-8601 (milliseconds; the exact value is beside it). */
+const isoOfNanos = (nanos: string) => new Date(Number(BigInt(nanos) / 1_000_000n)).toISOString();
+
+/** A span as `GET /api/v1/traces/{trace_id}` shows it (DESIGN.md's fields, then the rest). */
+function spanView(span: StoredSpan) {
+  return {
+    span_id: span.span_id,
+    parent_span_id: span.parent_span_id,
+    name: span.name,
+    kind: span.kind,
+    start_time: isoOfNanos(span.start_time_unix_nano),
+    end_time: isoOfNanos(span.end_time_unix_nano),
+    status: span.status,
+    attributes: span.attributes,
+    start_time_unix_nano: span.start_time_unix_nano,
+    end_time_unix_nano: span.end_time_unix_nano,
+    duration_ms: Number(BigInt(span.end_time_unix_nano) - BigInt(span.start_time_unix_nano)) / 1e6,
+    events: span.events,
+    links: span.links,
+    resource: span.resource,
+    scope: span.scope,
+  };
+}
 /**
  * Who may call each route below (mounted at `/api/v1`): the least role, see
  * `http/permissions.ts`. Label writes also pass the key's `labelActor` to the
@@ -85,6 +108,7 @@ export const apiV1Permissions: RoutePermissions = {
   "POST /requests/:request_id/prompt": "runner",
   "POST /requests/:request_id/group": "runner",
   "POST /groups": "runner",
+  "GET /traces/:trace_id": "runner",
   "GET /protected-labels": "runner",
   "PUT /protected-labels/:label": "admin",
   "DELETE /protected-labels/:label": "admin",
@@ -284,6 +308,15 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
     const row = await storage.requests.get(c.var.workspaceId, /^\d+$/.test(ref) ? Number(ref) : ref);
     if (!row) throw new NotFoundError(`No request ${ref} in this workspace.`);
     return c.json(row);
+  });
+
+  app.get("/traces/:trace_id", async (c) => {
+    const traceId = c.req.param("trace_id").toLowerCase();
+    if (!/^[0-9a-f]{32}$/.test(traceId)) throw new InvalidRequestError("A trace id is 32 hex digits.", ["trace_id"]);
+    const spans = await storage.spans.trace(c.var.workspaceId, traceId);
+    if (spans.length === 0) throw new NotFoundError(`No trace ${traceId} in this workspace.`);
+    const requests = await storage.spans.requestsOfTrace(c.var.workspaceId, traceId);
+    return c.json({ trace_id: traceId, spans: spans.map(spanView), requests });
   });
 
   const requestRef = (c: Context) => {

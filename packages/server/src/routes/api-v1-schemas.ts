@@ -178,6 +178,7 @@ export const apiV1Operations: OperationSpec[] = [
   { method: "post", path: "/api/v1/requests/{request_id}/prompt", summary: "Link a request to a prompt version", body: trackPromptBody },
   { method: "post", path: "/api/v1/requests/{request_id}/group", summary: "Put a request in a group", body: trackGroupBody },
   { method: "post", path: "/api/v1/groups", summary: "Create a group", status: 201 },
+  { method: "get", path: "/api/v1/traces/{trace_id}", summary: "A trace's spans (from /v1/traces and /spans-bulk), by start time, and the logged requests that ran in it" },
   // The dashboard's routes (dashboard-routes.ts validates them with its own schemas).
   { method: "get", path: "/api/v1/requests/stats", summary: "Request counts, errors, tokens and cost per time bucket (the dashboard's charts)" },
   { method: "post", path: "/api/v1/playground/run", summary: "Run a prompt from the dashboard's playground, streamed as server-sent events" },
