@@ -97,6 +97,9 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     };
   };
 
+  // Everything registered so far answers without a key.
+  const publicRoutes = new Set(app.routes.filter((route) => route.method !== "ALL").map((route) => `${route.method} ${route.path}`));
+
   const authenticated = new Hono<AppEnv>();
   authenticated.use(
     "*",
@@ -113,11 +116,14 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   // Every authenticated route has a row here (decision 0007); the key's role must reach it, whatever the body says.
   authenticated.use(
     "*",
-    requirePermission({
-      ...mountPermissions("/api/v1", dashboardApiPermissions),
-      ...mountPermissions("/api/v1", apiV1Permissions),
-      ...mountPermissions("/", promptLayerPermissions),
-    }),
+    requirePermission(
+      {
+        ...mountPermissions("/api/v1", dashboardApiPermissions),
+        ...mountPermissions("/api/v1", apiV1Permissions),
+        ...mountPermissions("/", promptLayerPermissions),
+      },
+      publicRoutes,
+    ),
   );
   authenticated.use("*", requireJsonBody);
   authenticated.route("/api/v1", dashboardApiRoutes({ storage, playground: options.playground, registryAs }));
