@@ -14,6 +14,7 @@ import { dashboardApiPermissions, dashboardApiRoutes, dashboardRoutes, type Dash
 import { buildOpenApiDocument } from "./routes/openapi.js";
 import { createTemplateRenderer, type TemplateRenderer } from "./render/template-renderer.js";
 import { promptLayerPermissions, promptLayerRoutes, takesKeyInBody } from "./routes/promptlayer-routes.js";
+import { traceIngestPermissions, traceIngestRoutes } from "./routes/trace-routes.js";
 import { createRevisionWatcher, type RevisionWatcher } from "./services/revision-watcher.js";
 import type { ApiKeyRecord, Storage } from "./storage/index.js";
 
@@ -97,8 +98,11 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     };
   };
 
-  // Everything registered so far answers without a key.
+  // Everything registered so far answers without a key (the trace routes below check their own).
   const publicRoutes = new Set(app.routes.filter((route) => route.method !== "ALL").map((route) => `${route.method} ${route.path}`));
+
+  // Before `authenticated`: their bodies are protobuf or gzip, not the JSON its middleware reads. Key from the header only, checked before the body.
+  app.route("/", traceIngestRoutes(dependencies, requireApiKey(storage, sessions.keyFromCookie), requirePermission(traceIngestPermissions)));
 
   const authenticated = new Hono<AppEnv>();
   authenticated.use(
