@@ -10,6 +10,7 @@ import {
   type LogRecordInput,
   type PreparedRequest,
   type PromptTemplate,
+  type RenderLimits,
   type RequestStatus,
   type TemplateMetadata,
   type Usage,
@@ -47,6 +48,8 @@ export interface RunnerDependencies {
   now: () => number;
   mintRequestId: () => string;
   strictVariables: boolean;
+  /** Limits of local rendering; core's defaults when absent. */
+  renderLimits?: RenderLimits;
   provider: ProviderCallOptions;
   /** Origins a template's `base_url` may name besides the official and the environment's ones. */
   allowedBaseURLs?: readonly string[];
@@ -85,6 +88,7 @@ export class Runner {
       metadata: prompt.metadata,
       variables: params.inputVariables,
       mode: this.deps.strictVariables ? "strict" : "compatible",
+      limits: this.deps.renderLimits,
       provider: params.provider,
       model: params.model,
       parameterOverrides: params.modelParameterOverrides,
@@ -144,6 +148,7 @@ export class Runner {
       metadata: { ...prompt.metadata, model },
       variables: params.inputVariables,
       mode: this.deps.strictVariables ? "strict" : "compatible",
+      limits: this.deps.renderLimits,
       provider: target.provider,
       model: target.model,
       parameterOverrides: target.parameters,
