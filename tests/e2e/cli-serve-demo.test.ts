@@ -48,6 +48,14 @@ describe.concurrent("promptline serve", () => {
     expect((await server.stop()).code).toBe(0);
   });
 
+  it("a PROMPTLINE_API_KEY shorter than 24 characters exits 2 naming the key, not the database (issue 15, item 7)", async () => {
+    const database = join(dir, "short-key.db");
+    const result = await runCli(["serve", "--port", "0", "--database", `sqlite:${database}`], { env: baseEnv({ PROMPTLINE_API_KEY: "pl_short" }) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("PROMPTLINE_API_KEY is too short: 8 characters, at least 24");
+    expect(result.stderr).not.toMatch(/database/i);
+  });
+
   it("a port in use exits 1 and says to pick another with --port", async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));

@@ -266,5 +266,27 @@ if (!existsSync(chromiumPath)) {
         await warned.close({ timeoutMs: 2000 });
       }
     });
+
+    it("lists a run's attempts when its model failed and a fallback answered", { timeout: 60_000 }, async () => {
+      const chained = new Promptline({ apiKey, baseURL: server.url, env: fakes.env, flushOnExit: false, onWarning: () => undefined, providerOptions: { maxRetries: 0 } });
+      try {
+        fakes.fault("openai", { status: 503 });
+        const result = await chained.run({ promptName: "haiku", inputVariables: { topic: "otters" }, fallbacks: [{ provider: "anthropic", model: "claude-3-5-haiku-latest" }] });
+        await chained.flush();
+        await page.goto(`${server.url}/requests/${result.request_id}`);
+        const attempts = page.getByRole("region", { name: "Attempts" });
+        await attempts.waitFor();
+        const rows = await attempts.locator("tbody tr").allTextContents();
+        expect(rows).toHaveLength(2);
+        expect(rows[0]).toContain("openai");
+        expect(rows[0]).toContain("error");
+        expect(rows[0]).toContain("PROVIDER_ERROR");
+        expect(rows[1]).toContain("anthropic · claude-3-5-haiku-latest");
+        expect(rows[1]).toContain("success");
+        await screenshot("request-attempts");
+      } finally {
+        await chained.close({ timeoutMs: 2000 });
+      }
+    });
   });
 }

@@ -126,3 +126,43 @@ describe("fallbacks through the PromptLayer routes", () => {
     expect(template.metadata.model).toMatchObject({ provider: "openai", fallbacks });
   });
 });
+
+describe("anthropic.bedrock through the official promptlayer SDK", () => {
+  const saved = new Map<string, string | undefined>();
+  const names = ["ANTHROPIC_BEDROCK_BASE_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_SESSION_TOKEN", "AWS_PROFILE"];
+  beforeAll(() => {
+    for (const name of names) saved.set(name, process.env[name]);
+    // promptlayer@1.3.6 runs anthropic.bedrock with `new AnthropicBedrock()`, which reads these.
+    process.env.ANTHROPIC_BEDROCK_BASE_URL = fakes.baseURLs.bedrock;
+    process.env.AWS_ACCESS_KEY_ID = fakes.env.AWS_ACCESS_KEY_ID;
+    process.env.AWS_SECRET_ACCESS_KEY = fakes.env.AWS_SECRET_ACCESS_KEY;
+    process.env.AWS_REGION = "us-east-1";
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+  });
+  afterAll(() => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it("runs Claude on Bedrock InvokeModel with the server's llm_kwargs, and the tracked request becomes its blueprint", async () => {
+    const model = "us.anthropic.claude-3-5-haiku-20241022-v1:0";
+    await pl.templates.publish({
+      prompt_name: "bedrock-claude",
+      prompt_template: { type: "chat", input_variables: ["q"], messages: [{ role: "user", content: [{ type: "text", text: "Answer {q}" }] }] },
+      metadata: { model: { provider: "anthropic.bedrock", name: model, parameters: { max_tokens: 80, temperature: 0.1 } } },
+    } as Parameters<PromptLayer["templates"]["publish"]>[0]);
+    fakes.queue("bedrock", { text: "Forty-two.", usage: { input_tokens: 8, output_tokens: 3 } });
+    const result = (await pl.run({ promptName: "bedrock-claude", inputVariables: { q: "everything" }, stream: false })) as { request_id: number; prompt_blueprint: Blueprint };
+    const sent = fakes.lastRequest("bedrock");
+    expect(decodeURIComponent(sent!.path)).toBe(`/model/${model}/invoke`);
+    expect(sent!.body).toMatchObject({ anthropic_version: "bedrock-2023-05-31", max_tokens: 80, temperature: 0.1 });
+    const row = await stored(result.request_id);
+    expect(row).toMatchObject({ provider: "anthropic.bedrock", model, status: "SUCCESS", function_name: "anthropic.messages.create", usage: { input_tokens: 8, output_tokens: 3 } });
+    expect(row.cost_usd).toBeGreaterThan(0);
+    expect(row.prompt_blueprint.prompt_template.messages.at(-1)?.content.at(-1)?.text).toBe("Forty-two.");
+    expect(row.prompt_blueprint.metadata?.model).toMatchObject({ provider: "anthropic.bedrock", name: model });
+  });
+});

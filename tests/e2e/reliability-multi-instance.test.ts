@@ -57,13 +57,40 @@ if ("url" in postgres) {
 
   describe("two server instances on one PostgreSQL database", () => {
     beforeAll(async () => {
-      a = await startServer({ database: url, schema, port: 0, apiKey, logError: () => undefined });
-      b = await startServer({ database: url, schema, port: 0, apiKey, logError: () => undefined });
+      a = await startServer({ database: url, schema, port: 0, apiKey, sessionSecret: "two-instances-secret", logError: () => undefined });
+      b = await startServer({ database: url, schema, port: 0, apiKey, sessionSecret: "two-instances-secret", logError: () => undefined });
     });
     afterAll(async () => {
       await a?.close();
       await b?.close();
       await pgQuery(url, `drop schema if exists "${schema}" cascade`);
+    });
+
+    it("a dashboard session signed out through one instance is refused by the other at once", async () => {
+      const signIn = await fetch(`${a.url}/api/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-promptline-csrf": "1" },
+        body: JSON.stringify({ api_key: apiKey }),
+      });
+      const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0]!;
+      expect((await fetch(`${b.url}/api/session`, { headers: { cookie } })).status).toBe(200);
+      expect((await fetch(`${b.url}/api/session`, { method: "DELETE", headers: { cookie } })).status).toBe(204);
+      expect((await fetch(`${a.url}/api/session`, { headers: { cookie } })).status).toBe(401);
+      expect((await fetch(`${a.url}/api/v1/prompts`, { headers: { cookie } })).status).toBe(401);
+    });
+
+    it("requests tracked through both at once get distinct numbers of their workspace", async () => {
+      const tracked = await Promise.all(
+        Array.from({ length: 30 }, (_, n) =>
+          fetch(`${(n % 2 ? a : b).url}/track-request`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ api_key: apiKey, function_name: "openai.chat.completions.create", kwargs: { model: "m" }, request_response: {}, tags: ["numbers"] }),
+          }).then(async (response) => ((await response.json()) as { request_id: number }).request_id),
+        ),
+      );
+      expect(new Set(tracked).size).toBe(30);
+      expect(tracked.every((id) => Number.isSafeInteger(id) && id > 0)).toBe(true);
     });
 
     it("concurrent publishes of one prompt through both get distinct consecutive versions", async () => {

@@ -177,15 +177,17 @@ describe("hundreds of concurrent run() calls on a cold cache", () => {
     expect(new Set(results.map((result) => result.request_id)).size).toBe(runs);
     expect(fakes.requestsFor("openai")).toHaveLength(runs);
 
-    const fetches = registry.seen.filter((line) => line.startsWith("GET /api/v1/prompts/"));
-    expect(fetches).toEqual(registry.seen);
+    // The live channel's long poll (decision 0008) is not a template fetch.
+    const requests = registry.seen.filter((line) => !line.startsWith("GET /api/v1/registry/revision"));
+    const fetches = requests.filter((line) => line.startsWith("GET /api/v1/prompts/"));
+    expect(fetches).toEqual(requests);
     expect([...fetches].sort()).toEqual(
       [
-        "GET /api/v1/prompts/stampede-a/template",
-        "GET /api/v1/prompts/stampede-a/template?label=prod",
-        "GET /api/v1/prompts/stampede-a/template?version=1",
-        "GET /api/v1/prompts/stampede-b/template",
-        "GET /api/v1/prompts/stampede-b/template?label=prod",
+        "GET /api/v1/prompts/stampede-a/template?expand_snippets=true",
+        "GET /api/v1/prompts/stampede-a/template?label=prod&expand_snippets=true",
+        "GET /api/v1/prompts/stampede-a/template?version=1&expand_snippets=true",
+        "GET /api/v1/prompts/stampede-b/template?expand_snippets=true",
+        "GET /api/v1/prompts/stampede-b/template?label=prod&expand_snippets=true",
       ].sort(),
     );
     expect(sdk.stats().templateFetches).toBe(selectors.length);

@@ -36,6 +36,12 @@ export function providerCases(fakes: FakeProviders): ProviderCase[] {
       modelInPath: true,
       model: { provider: "amazon.bedrock", name: "anthropic.claude-3-haiku-20240307-v1:0", parameters: { temperature: 0.5, max_tokens: 300 } },
     },
+    {
+      id: "anthropic-bedrock",
+      fake: "bedrock",
+      modelInPath: true,
+      model: { provider: "anthropic.bedrock", name: "us.anthropic.claude-3-5-haiku-20241022-v1:0", parameters: { temperature: 0.5, max_tokens: 300 } },
+    },
     { id: "openrouter", fake: "openrouter", model: { provider: "openrouter", name: "openai/gpt-4o-mini", parameters: { temperature: 0.5 } } },
     {
       id: "openai-compatible",

@@ -25,6 +25,7 @@ const responseKey: Record<string, string> = {
   "openai-chat": "choices",
   "openai-compatible": "choices",
   openrouter: "choices",
+  "anthropic-bedrock": "content",
   azure: "choices",
   mistral: "choices",
   "openai-responses": "output",
@@ -40,6 +41,7 @@ function isProviderEvent(id: string, event: unknown): boolean {
     case "openai-responses":
       return typeof record.type === "string" && record.type.startsWith("response.");
     case "anthropic":
+    case "anthropic-bedrock":
       return typeof record.type === "string" && /^(message|content_block)_/.test(record.type);
     case "google":
       return Array.isArray(record.candidates) || typeof record.usageMetadata === "object";
@@ -52,7 +54,7 @@ function isProviderEvent(id: string, event: unknown): boolean {
 
 describe.each([false, true])("run() with stream: %s", (stream) => {
   // The cases need the fakes' URLs, so they are read when the tests run.
-  const ids = ["openai-chat", "openai-responses", "azure", "anthropic", "google", "mistral", "bedrock", "openai-compatible", "openrouter"];
+  const ids = ["openai-chat", "openai-responses", "azure", "anthropic", "google", "mistral", "bedrock", "openai-compatible", "openrouter", "anthropic-bedrock"];
 
   it.each(ids)("%s: renders, calls the provider, returns the tool call, logs the record", async (id) => {
     const testCase = providerCases(h.fakes).find((each) => each.id === id) as ProviderCase;
@@ -114,6 +116,7 @@ describe.each([false, true])("run() with stream: %s", (stream) => {
     else expect(body).toContain(`"${testCase.model.name}"`);
     if (id === "google") expect(request.path).toContain(stream ? ":streamGenerateContent" : ":generateContent");
     else if (id === "bedrock") expect(request.path).toMatch(stream ? /\/converse-stream$/ : /\/converse$/);
+    else if (id === "anthropic-bedrock") expect(request.path).toMatch(stream ? /\/invoke-with-response-stream$/ : /\/invoke$/);
     else expect((request.body as { stream?: boolean }).stream ?? false).toBe(stream);
     for (const secret of secretValues(h.fakes)) expect(body).not.toContain(secret);
 

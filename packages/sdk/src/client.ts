@@ -30,6 +30,9 @@ import { normalizeRunParams, type RunParams } from "./run/run-params.js";
 import type { RunChunk, RunResult } from "./run/run-result.js";
 import { CircuitBreakers, type CircuitBreakerOptions, type CircuitSnapshot } from "./run/circuit-breaker.js";
 import { Runner, type CachedPrompt, type ProviderCallOptions } from "./run/runner.js";
+import type { TracingOptions } from "./tracing/run-span.js";
+import { cachedPromptOf } from "./run/served-version.js";
+import { RevisionWatcher, type RevisionWatcherStats } from "./registry/revision-watcher.js";
 import { warnOncePerProcess } from "./run/warn-once.js";
 import { allowedOrigins, type ProviderEnv } from "./transport/index.js";
 
@@ -50,6 +53,14 @@ export interface PromptlineOptions {
   baseURL?: string;
   /** How long a fetched template is fresh; after that it is served while refreshed in the background. Default 60. 0 refreshes on every call (still served from cache meanwhile). */
   cacheTtlSeconds?: number;
+  /**
+   * Keep one long poll open to the registry (`GET /api/v1/registry/revision`)
+   * so a publish, label move, split, snippet change or deletion reaches this
+   * client within about a second, whatever `cacheTtlSeconds` is; warm runs
+   * still send nothing. It never keeps the process alive and `close()` ends
+   * it; when the registry is unreachable the TTL is the backstop. Default true.
+   */
+  liveUpdates?: boolean;
   /** The longest `run()` waits for the registry on a cold cache before using a fallback or failing. Default 2000 ms. */
   registryTimeoutMs?: number;
   /** Templates for a cold start with the registry down, by prompt name. */
@@ -91,6 +102,14 @@ export interface PromptlineOptions {
    * other origin makes `run()` throw `UntrustedBaseURLError` before sending anything.
    */
   allowedBaseURLs?: string[];
+  /**
+   * OpenTelemetry spans of `run()` (GenAI semantic conventions), made through
+   * `@opentelemetry/api` when it is installed and a tracer provider is
+   * registered; nothing otherwise. Each log record carries the active trace
+   * and span ids. Prompt text and answers stay off spans unless
+   * `captureContent` is true. See docs/sdk.md, "Tracing".
+   */
+  tracing?: TracingOptions;
   /** The `fetch` used for the registry and the providers. Default: the global one. */
   fetch?: typeof fetch;
   /** The clock, in epoch milliseconds. Default `Date.now`. */
@@ -154,6 +173,7 @@ export class Promptline {
   private readonly cache: PromptCache<CachedPrompt>;
   private readonly shipper: LogShipper;
   private readonly runner: Runner;
+  private readonly watcher: RevisionWatcher | undefined;
   private readonly circuits: CircuitBreakers;
   private readonly exitHook: (() => void) | undefined;
   private closed = false;
@@ -180,24 +200,26 @@ export class Promptline {
     };
     this.cache = new PromptCache<CachedPrompt>({
       load: async (selector, signal) => {
-        const found = await this.registry.getVersion(selector.name, selector, signal);
-        return {
-          name: found.prompt.name,
-          version: found.version.version,
-          template: found.version.prompt_template,
-          metadata: found.version.metadata,
-        };
+        return cachedPromptOf(await this.registry.getVersion(selector.name, selector, signal));
       },
       ttlMs: (options.cacheTtlSeconds ?? 60) * 1000,
       fetchTimeoutMs: options.registryTimeoutMs ?? 2000,
+      revisionOf: (prompt) => prompt.registryRevision,
       fallback: async (selector: PromptSelector) => fallbacks.get(selector.name) ?? (await fromFiles())?.get(selector.name),
       now,
       onError,
     });
+    if (options.liveUpdates ?? true) {
+      this.watcher = new RevisionWatcher({ baseURL, apiKey: this.registry.apiKey, onChange: (revision) => this.cache.refreshTo(revision) });
+    }
     this.circuits = new CircuitBreakers(options.circuitBreaker ?? {}, now);
     this.shipper = new LogShipper({ sendBatch: (records) => this.registry.sendBatch(records), onError, ...options.logging });
     this.runner = new Runner({
-      getPrompt: (selector) => this.cache.get(selector),
+      getPrompt: (selector) => {
+        // Started on the first run, not at construction: a client that only logs or publishes opens nothing.
+        this.watcher?.start();
+        return this.cache.get(selector);
+      },
       shipper: this.shipper,
       env,
       fetch: fetchImpl,
@@ -210,6 +232,7 @@ export class Promptline {
       allowedBaseURLs: [...allowedOrigins(env, options.allowedBaseURLs)],
       onWarning: options.onWarning ?? warnOncePerProcess,
       circuits: this.circuits,
+      ...(options.tracing && { tracing: options.tracing }),
     });
 
     this.templates = {
@@ -359,18 +382,25 @@ export class Promptline {
    */
   async close(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
     this.closed = true;
+    this.watcher?.close();
     if (this.exitHook) process.removeListener("beforeExit", this.exitHook);
     return this.shipper.close(options);
   }
 
   /**
    * Log shipping counters: queued, delivered, dropped; how many template
-   * fetches reached the registry; and the provider endpoints that failed
+   * fetches reached the registry; the provider endpoints that failed
    * lately, with their circuit state (`closed` ones have failures below the
-   * threshold; an endpoint whose last attempt succeeded is not listed).
+   * threshold; an endpoint whose last attempt succeeded is not listed); and
+   * the live-update channel's state (null with `liveUpdates: false`).
    */
-  stats(): ShipperStats & { templateFetches: number; circuits: CircuitSnapshot[] } {
-    return { ...this.shipper.getStats(), templateFetches: this.cache.fetchCount, circuits: this.circuits.snapshot() };
+  stats(): ShipperStats & { templateFetches: number; circuits: CircuitSnapshot[]; liveUpdates: RevisionWatcherStats | null } {
+    return {
+      ...this.shipper.getStats(),
+      templateFetches: this.cache.fetchCount,
+      circuits: this.circuits.snapshot(),
+      liveUpdates: this.watcher?.stats() ?? null,
+    };
   }
 }
 

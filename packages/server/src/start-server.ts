@@ -1,7 +1,8 @@
 import { serve } from "@hono/node-server";
-import type { RenderLimits } from "@promptline/core";
+import { InvalidRequestError, type RenderLimits } from "@promptline/core";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
+import type { KeyThrottleOptions } from "./http/key-throttle.js";
 import { createTemplateRenderer } from "./render/template-renderer.js";
 import type { DashboardOptions } from "./routes/dashboard-routes.js";
 import { createRevisionWatcher } from "./services/revision-watcher.js";
@@ -19,11 +20,30 @@ export interface StartServerOptions extends DashboardOptions {
   /** Seeded as an admin key of the default workspace (idempotent): `PROMPTLINE_API_KEY`. */
   apiKey?: string;
   maxBodyBytes?: number;
+  /** Failed key attempts per client address (see `CreateAppOptions.keyThrottle`); `false` turns it off. */
+  keyThrottle?: KeyThrottleOptions | false;
   logError?: (error: unknown) => void;
   /** Raise (or lower) the render limits (`PROMPTLINE_RENDER_LIMITS` for `promptline serve`). */
   renderLimits?: Partial<RenderLimits>;
   /** Render worker threads (default: one per core but one, 1–4); 0 renders in the process. */
   renderWorkers?: number;
+}
+
+/**
+ * Shortest operator-chosen key (`PROMPTLINE_API_KEY`). Keys are stored as
+ * unsalted SHA-256, which is enough for generated keys (192 random bits) but
+ * lets a short human-chosen key be guessed from a stolen database file.
+ */
+export const minOperatorKeyLength = 24;
+
+/** Refuses an operator-chosen key shorter than `minOperatorKeyLength`, naming the variable. */
+export function checkOperatorKey(apiKey: string): void {
+  if (apiKey.length >= minOperatorKeyLength) return;
+  throw new InvalidRequestError(
+    `PROMPTLINE_API_KEY is too short: ${apiKey.length} characters, at least ${minOperatorKeyLength} are needed. ` +
+      "Choose a longer random key (for example `openssl rand -base64 32`), or unset it and a key is generated on the first start.",
+    ["PROMPTLINE_API_KEY"],
+  );
 }
 
 /** How long `close()` lets requests in flight finish before cutting their connections. */
@@ -45,6 +65,8 @@ export interface RunningServer {
  * so several instances can share one PostgreSQL database.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  // Before the database is opened, so the error can't be mistaken for a database problem.
+  if (options.apiKey !== undefined) checkOperatorKey(options.apiKey);
   const storage = await createStorage(options.database ?? "sqlite:./promptline.db", {
     ...(options.schema !== undefined && { schema: options.schema }),
   });
@@ -66,6 +88,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       revisionWatcher,
       renderer,
       ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
+      ...(options.keyThrottle !== undefined && { keyThrottle: options.keyThrottle }),
       ...(options.logError && { logError: options.logError }),
       ...(options.dashboardDir && { dashboardDir: options.dashboardDir }),
       ...(options.playground && { playground: options.playground }),

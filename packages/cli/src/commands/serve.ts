@@ -1,5 +1,5 @@
 import { resolveRenderLimits, type RenderLimits } from "@promptline/core";
-import { startServer, type RunningServer, type StartServerOptions } from "@promptline/server";
+import { checkOperatorKey, startServer, type RunningServer, type StartServerOptions } from "@promptline/server";
 import { println, type CliContext } from "../cli-context.js";
 import { CliError, ExitCode } from "../cli-error.js";
 import { findDashboardDir, sdkPlayground } from "./dashboard-wiring.js";
@@ -54,6 +54,13 @@ export async function serveCommand(context: CliContext, options: ServeOptions): 
   const port = options.port ?? (context.env.PROMPTLINE_PORT ? Number(context.env.PROMPTLINE_PORT) : 8600);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`PROMPTLINE_PORT must be a port number, got "${context.env.PROMPTLINE_PORT}".`, ExitCode.usage);
   const apiKey = context.env.PROMPTLINE_API_KEY?.trim() || undefined;
+  if (apiKey) {
+    try {
+      checkOperatorKey(apiKey);
+    } catch (error) {
+      throw new CliError((error as Error).message, ExitCode.usage);
+    }
+  }
   const renderLimits = renderLimitsFromEnv(context.env.PROMPTLINE_RENDER_LIMITS);
   const dashboardDir = findDashboardDir();
   const server = await startServerForCli({

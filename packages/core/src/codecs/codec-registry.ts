@@ -1,5 +1,5 @@
 import { UnsupportedProviderError } from "../errors/promptline-error.js";
-import { anthropicCodec } from "./anthropic/index.js";
+import { anthropicBedrockCodec, anthropicCodec } from "./anthropic/index.js";
 import { bedrockConverseCodec } from "./bedrock/index.js";
 import type { ProviderCodec } from "./codec.js";
 import { googleCodec, googleCompletionCodec } from "./google/index.js";
@@ -56,8 +56,9 @@ export function codecFor(selector: CodecSelector): ProviderCodec {
       throw new UnsupportedProviderError(provider, `api_type "${apiType}" is not supported; use chat-completions or responses`);
     }
     case "anthropic":
-    case "anthropic.bedrock":
       return anthropicCodec;
+    case "anthropic.bedrock":
+      return anthropicBedrockCodec;
     case "google":
       return templateType === "completion" ? googleCompletionCodec : googleCodec;
     case "vertexai": {

@@ -281,6 +281,8 @@ export const modelDefaults = {
   mistral: mistralFamilies,
   "amazon.bedrock": bedrockFamilies,
   openrouter: openRouterFamilies,
+  // Claude on Bedrock InvokeModel: Anthropic's parameters (model ids are normalised to Anthropic's names first).
+  "anthropic.bedrock": anthropicFamilies,
   vertexai: { ...anthropicFamilies, claude: anthropicFamilies["*"], ...googleFamilies },
 } as const satisfies Record<string, ProviderFamilies>;
 

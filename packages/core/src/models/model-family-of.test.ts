@@ -26,6 +26,8 @@ describe("modelFamilyOf", () => {
     ["google", "gemini-2.0-flash-001", "gemini-2.0"],
     ["google", "gemini-2.5-pro", "gemini-2.5-pro"],
     ["vertexai", "claude-opus-4@20250514", "claude-opus-4"],
+    ["anthropic.bedrock", "us.anthropic.claude-opus-4-1-20250805-v1:0", "claude-opus-4-1"],
+    ["anthropic.bedrock", "anthropic.claude-3-5-haiku-20241022-v1:0", "claude-3"],
     ["vertexai", "gemini-2.5-pro", "gemini-2.5-pro"],
     ["vertexai", "text-bison", "*"],
     ["mistral", "magistral-medium-2509", "magistral"],

@@ -24,6 +24,8 @@ export function normalizeModelId(provider: string, model: string): string {
   let id = model.trim();
   if (id.startsWith("models/")) id = id.slice("models/".length);
   if (provider === "amazon.bedrock") id = id.replace(bedrockRegionPrefix, "");
+  // `us.anthropic.claude-3-5-haiku-20241022-v1:0` is Anthropic's `claude-3-5-haiku-20241022`.
+  if (provider === "anthropic.bedrock") id = id.replace(bedrockRegionPrefix, "").replace(/^anthropic\./, "").replace(/-v\d+(?::\d+)?$/, "");
   return id;
 }
 

@@ -28,6 +28,8 @@ export interface PromptCacheOptions<T> {
   /** Default 30 000 ms. */
   maxErrorBackoffMs?: number;
   now?: () => number;
+  /** The registry revision a value was read at (decision 0008), when the registry says; values read earlier than the live channel's revision are refetched. */
+  revisionOf?: (value: T) => number | undefined;
   /** Told about failed refreshes (the caller got a stale or fallback value). */
   onError?: (error: unknown) => void;
 }
@@ -55,6 +57,11 @@ export interface PromptCacheStats {
   entries: number;
 }
 
+function selectorOf(key: string): PromptSelector {
+  const [name, version, label] = JSON.parse(key) as [string, number | null, string | null];
+  return { name, ...(version !== null && { version }), ...(label !== null && { label }) };
+}
+
 /** Cache keys can't collide: a label `3` and version 3 differ (a Langfuse bug). */
 export function cacheKey({ name, version, label }: PromptSelector): string {
   return JSON.stringify([name, version ?? null, label ?? null]);
@@ -78,6 +85,8 @@ export class PromptCache<T> {
   private readonly now: () => number;
   private readonly maxEntries: number;
   private readonly counters = { fetches: 0, hits: 0, misses: 0, fallbacks: 0 };
+  /** The newest registry revision the live channel reported; -1 before any. */
+  private minRevision = -1;
 
   constructor(private readonly options: PromptCacheOptions<T>) {
     this.now = options.now ?? Date.now;
@@ -128,6 +137,33 @@ export class PromptCache<T> {
     }
   }
 
+  /**
+   * The registry is at `revision` now (decision 0008): refetch, in the
+   * background, every entry read at an older revision (or at an unknown one:
+   * a fallback, an older server). Entries are served as they are until the
+   * new value arrives; a fetch in flight that returns an older revision is
+   * followed by another. A prompt or label that is gone is evicted by its
+   * refetch's 404.
+   */
+  refreshTo(revision: number): void {
+    this.minRevision = Math.max(this.minRevision, revision);
+    for (const [key, entry] of [...this.entries]) {
+      if (!this.isBehind(entry.value)) continue;
+      this.fetch(key, selectorOf(key)).catch((error: unknown) => this.reportRefresh(error));
+    }
+  }
+
+  private isBehind(value: T): boolean {
+    if (this.minRevision < 0) return false;
+    const at = this.options.revisionOf?.(value);
+    return at === undefined || at < this.minRevision;
+  }
+
+  private reportRefresh(error: unknown): void {
+    // A 404 already evicted the entry; anything else keeps the old value with the TTL as the backstop.
+    if (!(error instanceof PromptNotFoundError)) this.report(error);
+  }
+
   clear(): void {
     for (const name of new Set([...this.entries.keys(), ...this.inFlight.keys()].map((key) => (JSON.parse(key) as [string])[0]))) this.invalidate(name);
   }
@@ -145,6 +181,9 @@ export class PromptCache<T> {
     if (running) return running;
     const promise = this.load(key, selector).finally(() => {
       if (this.inFlight.get(key) === promise) this.inFlight.delete(key);
+      // Read before the registry moved on (the fetch started before the change was known): read again.
+      const entry = this.entries.get(key);
+      if (entry && !entry.fallback && this.isBehind(entry.value)) this.fetch(key, selector).catch((error: unknown) => this.reportRefresh(error));
     });
     this.inFlight.set(key, promise);
     return promise;

@@ -214,6 +214,7 @@ describe("resolveProviderEndpoint: missing settings fail before any request", ()
     ["google", {}, ["GOOGLE_API_KEY", "GEMINI_API_KEY"]],
     ["mistral", {}, ["MISTRAL_API_KEY"]],
     ["openrouter", { OPENAI_API_KEY: "k" }, ["OPENROUTER_API_KEY"]],
+    ["anthropic.bedrock", { ANTHROPIC_API_KEY: "k" }, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]],
     ["amazon.bedrock", {}, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]],
     ["amazon.bedrock", { AWS_ACCESS_KEY_ID: "a" }, ["AWS_SECRET_ACCESS_KEY"]],
   ])("%s with %j names %j", async (provider, env, envVars) => {

@@ -62,7 +62,7 @@ export interface ResolveProviderEndpointOptions {
 const apiKeyEnvProviders: ReadonlySet<string> = new Set(["openai", "openrouter"]);
 
 /** The providers `resolveProviderEndpoint` knows. */
-export const supportedProviders = ["openai", "openai.azure", "anthropic", "google", "mistral", "amazon.bedrock", "openrouter"] as const;
+export const supportedProviders = ["openai", "openai.azure", "anthropic", "google", "mistral", "amazon.bedrock", "anthropic.bedrock", "openrouter"] as const;
 
 /** OpenRouter's API when `OPENROUTER_BASE_URL` is not set. */
 export const defaultOpenRouterBaseURL = "https://openrouter.ai/api/v1";
@@ -92,6 +92,7 @@ const secretsByEndpoint = new WeakMap<ProviderEndpoint, readonly string[]>();
  * | `google` | `GOOGLE_API_KEY` or `GEMINI_API_KEY` (`x-goog-api-key`) | `GOOGLE_GEMINI_BASE_URL` + `/v1beta` (`https://generativelanguage.googleapis.com/v1beta`) |
  * | `mistral` | `MISTRAL_API_KEY` (Bearer) | `MISTRAL_BASE_URL` + `/v1` (`https://api.mistral.ai/v1`) |
  * | `openrouter` | `OPENROUTER_API_KEY` (Bearer); optional `OPENROUTER_SITE_URL` (`HTTP-Referer`) and `OPENROUTER_APP_NAME` (`X-Title`), OpenRouter's app attribution | `options.baseURL`, `OPENROUTER_BASE_URL` (`https://openrouter.ai/api/v1`) |
+ * | `anthropic.bedrock` | as `amazon.bedrock` (Claude through InvokeModel) | as `amazon.bedrock` |
  * | `amazon.bedrock` | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` (SigV4), or `AWS_BEARER_TOKEN_BEDROCK` (a Bedrock API key) | `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`, `AWS_ENDPOINT_URL` (`https://bedrock-runtime.{AWS_REGION ‖ AWS_DEFAULT_REGION ‖ us-east-1}.amazonaws.com`) |
  *
  * With `options.apiKeyEnv` (a template's `api_key_env`), `openai` and
@@ -167,7 +168,9 @@ export function resolveProviderEndpoint(
       return endpoint({ provider, baseURL, headers: { authorization: `Bearer ${key}` } }, [key]);
     }
     case "amazon.bedrock":
-      return bedrockEndpoint(read, templateBase, options.now ?? (() => new Date()));
+    case "anthropic.bedrock":
+      // Claude through InvokeModel signs and authenticates as the Converse API does.
+      return bedrockEndpoint(provider, read, templateBase, options.now ?? (() => new Date()));
     case "openrouter": {
       const key = requireKey(provider, read, keyNames(["OPENROUTER_API_KEY"]));
       const headers: Record<string, string> = { authorization: `Bearer ${key}` };
@@ -257,8 +260,7 @@ function azureEndpoint(read: ReadEnv, templateBase: string | undefined): Provide
   );
 }
 
-function bedrockEndpoint(read: ReadEnv, templateBase: string | undefined, now: () => Date): ProviderEndpoint {
-  const provider = "amazon.bedrock";
+function bedrockEndpoint(provider: string, read: ReadEnv, templateBase: string | undefined, now: () => Date): ProviderEndpoint {
   const region = read("AWS_REGION") ?? read("AWS_DEFAULT_REGION") ?? "us-east-1";
   const baseURL = trimSlashes(
     templateBase ??

@@ -198,7 +198,7 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
 
   let response: Response;
   try {
-    const accept = stream ? (provider === "amazon.bedrock" ? "application/vnd.amazon.eventstream" : "text/event-stream") : "application/json";
+    const accept = stream ? (provider === "amazon.bedrock" || provider === "anthropic.bedrock" ? "application/vnd.amazon.eventstream" : "text/event-stream") : "application/json";
     const headers: Record<string, string> = { "content-type": "application/json", accept, ...request.headers, ...endpoint.headers };
     const signed = endpoint.sign ? await endpoint.sign({ method: "POST", url: request.url, headers, body: request.bodyText }) : {};
     response = await (request.fetch ?? fetch)(request.url, {

@@ -35,6 +35,7 @@ export function defaultStreamEnd(provider: string): StreamEndCheck | null {
     case "openrouter":
       return () => false;
     case "anthropic":
+    case "anthropic.bedrock":
       return (event) => isRecord(event) && event.type === "message_stop";
     case "amazon.bedrock":
       return (event) => isRecord(event) && "messageStop" in event;
@@ -116,8 +117,22 @@ async function* awsEvents(chunks: AsyncIterable<Uint8Array>, provider: string): 
     if (typeof eventType !== "string" || payload === undefined) {
       throw new ProviderError({ provider, providerMessage: "malformed stream event", errorType: "PROVIDER_ERROR", isRetryable: false });
     }
+    // InvokeModelWithResponseStream: the model's own event, base64 JSON in `bytes` (Claude's Messages events).
+    if (eventType === "chunk" && isRecord(payload) && typeof payload.bytes === "string") {
+      const inner = parseJsonOrUndefined(text.decode(base64Bytes(payload.bytes)));
+      if (inner === undefined) throw new ProviderError({ provider, providerMessage: "malformed stream chunk", errorType: "PROVIDER_ERROR", isRetryable: false });
+      yield inner;
+      continue;
+    }
     yield { [eventType]: payload };
   }
+}
+
+function base64Bytes(base64: string): Uint8Array {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  return bytes;
 }
 
 /** ConverseStream's exception events and the HTTP statuses they stand for. */

@@ -21,6 +21,9 @@ export interface BaseURLTrust {
   trustedBaseURLs?: readonly string[] | undefined;
 }
 
+/** Bedrock's runtime endpoint in any region (FIPS and China included). */
+const bedrockRuntime = /^https:\/\/bedrock-runtime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/;
+
 /** Official endpoints by provider: an exact origin, or a pattern for regional hosts. */
 const officialOrigins: Readonly<Record<string, readonly (string | RegExp)[]>> = {
   openai: ["https://api.openai.com"],
@@ -28,7 +31,8 @@ const officialOrigins: Readonly<Record<string, readonly (string | RegExp)[]>> = 
   google: ["https://generativelanguage.googleapis.com"],
   mistral: ["https://api.mistral.ai"],
   openrouter: ["https://openrouter.ai"],
-  "amazon.bedrock": [/^https:\/\/bedrock-runtime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/],
+  "amazon.bedrock": [bedrockRuntime],
+  "anthropic.bedrock": [bedrockRuntime],
   // Azure has no one official host: each resource is its own, named by AZURE_OPENAI_ENDPOINT.
   "openai.azure": [],
 };
@@ -42,6 +46,7 @@ export const baseURLEnvVars: Readonly<Record<string, readonly string[]>> = {
   mistral: ["MISTRAL_BASE_URL"],
   openrouter: ["OPENROUTER_BASE_URL"],
   "amazon.bedrock": ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
+  "anthropic.bedrock": ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
 };
 
 /** The origin of an http(s) URL, or undefined when it is not one. */

@@ -20,14 +20,18 @@ interface SessionClaims {
   w: number;
   /** Expiry, epoch seconds. */
   e: number;
+  /** The session's random id: what signing out revokes (`storage.sessions`). */
+  s: string;
 }
 
 /** Issues and checks dashboard session tokens. */
 export interface Sessions {
   /** A signed token for the key, valid for `sessionTtlSeconds`. */
   issue(key: ApiKeyRecord): string;
-  /** The live key the token names, or undefined (bad signature, expired, key revoked). */
+  /** The live key the token names, or undefined (bad signature, expired, signed out, key revoked). */
   verify(token: string | undefined): Promise<ApiKeyRecord | undefined>;
+  /** Ends the session of a token, on every instance sharing the database (a token already invalid is ignored). */
+  revoke(token: string | undefined): Promise<void>;
   /**
    * The key of the request's session cookie, for the auth middleware. Throws
    * when a write (anything but GET/HEAD) lacks the CSRF header.
@@ -48,13 +52,24 @@ export interface SessionOptions {
 const base64url = (bytes: Buffer | string) => Buffer.from(bytes).toString("base64url");
 
 /**
- * Stateless sessions: `base64url(claims).hmac`. The key is looked up on each
- * request, so revoking a key ends its sessions at once.
+ * Signed sessions: `base64url(claims).hmac`, checked without the database;
+ * then the key is looked up (revoking a key ends its sessions at once) and
+ * the session id is checked against the sign-outs stored in the database,
+ * so a signed-out token is refused by every instance.
  */
 export function createSessions({ storage, secret = randomBytes(32), now = Date.now }: SessionOptions): Sessions {
   const sign = (payload: string) => createHmac("sha256", secret).update(payload).digest();
 
   const verify = async (token: string | undefined) => {
+    const claims = signedClaims(token);
+    if (!claims) return undefined;
+    const [keys, signedOut] = await Promise.all([storage.apiKeys.list(claims.w), storage.sessions.isRevoked(claims.w, claims.s)]);
+    if (signedOut) return undefined;
+    return keys.find((key) => key.id === claims.k && key.revoked_at === null);
+  };
+
+  /** The claims of a token signed by us, unexpired, with a session id; undefined otherwise. */
+  const signedClaims = (token: string | undefined): SessionClaims | undefined => {
     if (!token) return undefined;
     const [payload, signature] = token.split(".");
     if (!payload || !signature) return undefined;
@@ -68,17 +83,22 @@ export function createSessions({ storage, secret = randomBytes(32), now = Date.n
       return undefined;
     }
     if (typeof claims.e !== "number" || claims.e * 1000 <= now()) return undefined;
-    const keys = await storage.apiKeys.list(claims.w);
-    return keys.find((key) => key.id === claims.k && key.revoked_at === null);
+    // Tokens from before sign-out could be revoked have no id: they can't be ended, so they are not honoured.
+    if (typeof claims.s !== "string" || typeof claims.w !== "number") return undefined;
+    return claims;
   };
 
   return {
     issue(key) {
-      const claims: SessionClaims = { k: key.id, w: key.workspace_id, e: Math.floor(now() / 1000) + sessionTtlSeconds };
+      const claims: SessionClaims = { k: key.id, w: key.workspace_id, e: Math.floor(now() / 1000) + sessionTtlSeconds, s: base64url(randomBytes(16)) };
       const payload = base64url(JSON.stringify(claims));
       return `${payload}.${base64url(sign(payload))}`;
     },
     verify,
+    async revoke(token) {
+      const claims = signedClaims(token);
+      if (claims) await storage.sessions.revoke(claims.w, claims.s, new Date(claims.e * 1000).toISOString());
+    },
     async keyFromCookie(c) {
       const key = await verify(getCookie(c, sessionCookieName));
       if (key && c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.header(csrfHeaderName) !== "1") {

@@ -124,6 +124,20 @@ describe("dashboard routes", () => {
       expect(response.status).toBe(204);
       expect(response.headers.get("set-cookie")).toMatch(/promptline_session=;.*Max-Age=0/);
     });
+
+    it("signing out revokes the token: the old cookie is refused afterwards, here and by another instance on the database", async () => {
+      const { pair } = await signIn();
+      const { pair: otherSession } = await signIn();
+      const twin = createApp({ storage, sessionSecret: "test-secret" });
+      expect((await twin.request("/api/v1/prompts", { headers: { cookie: pair } })).status).toBe(200);
+      expect((await app.request("/api/session", { method: "DELETE", headers: { cookie: pair } })).status).toBe(204);
+      for (const instance of [app, twin]) {
+        expect((await instance.request("/api/session", { headers: { cookie: pair } })).status).toBe(401);
+        expect((await instance.request("/api/v1/prompts", { headers: { cookie: pair } })).status).toBe(401);
+      }
+      // Another sign-in of the same key is a session of its own.
+      expect((await app.request("/api/v1/prompts", { headers: { cookie: otherSession } })).status).toBe(200);
+    });
   });
 
   describe("static files", () => {

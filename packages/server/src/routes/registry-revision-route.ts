@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.js";
+import { errorBody } from "../http/error-handler.js";
 import { parseWith } from "../http/read-json.js";
 import type { RevisionWatcher } from "../services/revision-watcher.js";
 import { registryRevisionQuery } from "./api-v1-schemas.js";
@@ -16,6 +17,7 @@ import { registryRevisionQuery } from "./api-v1-schemas.js";
 export async function registryRevision(c: Context<AppEnv>, watcher: RevisionWatcher) {
   const { after, timeout_ms: timeoutMs } = parseWith(registryRevisionQuery, c.req.query(), "query");
   const workspaceId = c.var.workspaceId;
+  if (watcher.closed) return shuttingDown(c);
   const now = (await watcher.current(workspaceId)) ?? 0;
   if (after === undefined || now !== after) return c.json({ revision: now });
   const revision = await new Promise<number>((resolve) => {
@@ -36,7 +38,7 @@ export async function registryRevision(c: Context<AppEnv>, watcher: RevisionWatc
     });
     unsubscribe = subscription;
     // A server shutting down answers what it has: the client asks again, elsewhere or after the restart.
-    stopOnClose = watcher.onClose(() => finish(after));
+    stopOnClose = watcher.onClose(() => finish(-1));
     // A client gone (closed, restarted) needs no answer: stop watching for it.
     c.req.raw.signal.addEventListener("abort", () => finish(after), { once: true });
     // A write between the first read and the subscription: look once more.
@@ -44,5 +46,13 @@ export async function registryRevision(c: Context<AppEnv>, watcher: RevisionWatc
       if (again !== undefined && again !== after) finish(again);
     });
   });
+  if (revision === -1) return shuttingDown(c);
   return c.json({ revision });
+}
+
+/** The server is stopping: a 503 that also closes the connection, so the client backs off and reconnects to whoever answers next. */
+function shuttingDown(c: Context<AppEnv>) {
+  c.header("connection", "close");
+  c.header("retry-after", "1");
+  return c.json(errorBody("http_error", "The server is shutting down: ask again shortly."), 503);
 }

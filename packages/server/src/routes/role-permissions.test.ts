@@ -151,6 +151,18 @@ const rows = (): Record<string, Row> => ({
     ]),
   ),
   "POST /create-group": { least: "runner", status: 200 },
+  // Traces: sending spans is like logging; reading a trace like reading the log.
+  "POST /v1/traces": {
+    least: "runner",
+    status: 200,
+    call: () => ({ body: { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "00f067aa0ba902b7", name: "s", startTimeUnixNano: "1", endTimeUnixNano: "2" }] }] }] } }),
+  },
+  "POST /spans-bulk": {
+    least: "runner",
+    status: 200,
+    call: () => ({ body: { spans: [{ name: "s", context: { trace_id: "4bf92f3577b34da6a3ce929d0e0e4736", span_id: "00f067aa0ba902b8" }, start_time: "1", end_time: "2" }] } }),
+  },
+  "GET /api/v1/traces/:trace_id": { least: "runner", status: 200, call: () => ({ params: { trace_id: "4bf92f3577b34da6a3ce929d0e0e4736" } }) },
 
   // Publishing and labels that are not protected: editor.
   "POST /api/v1/prompts": { least: "editor", status: 201, call: () => ({ body: { prompt_name: unique("published"), ...chatTemplate("new"), release_labels: ["staging"] } }) },
@@ -256,6 +268,14 @@ describe("roles on every route", () => {
       const method = route.slice(0, route.indexOf(" "));
       const result = await h.call(method, row.path!, method === "POST" ? { headers: { [csrfHeaderName]: "1" }, body: { api_key: "not-a-key" } } : {});
       expect(result.status, `${route}: ${result.text}`).toBe(row.status);
+    }
+  });
+
+  it("a public route with nothing to serve (a dashboard file that doesn't exist) is the JSON 404 for a key of any role", async () => {
+    for (const role of roles) {
+      const result = await h.call("GET", "/missing-file.txt", { key: keys[role] });
+      expect(result.status, `${role}: ${result.text}`).toBe(404);
+      expect(result.body.message).toContain("No route");
     }
   });
 

@@ -10,8 +10,10 @@ export interface RevisionWatcher {
   subscribe(workspaceId: number, listener: (revision: number) => void): () => void;
   /** The revision now (one read). */
   current(workspaceId: number): Promise<number | undefined>;
-  /** Stops polling and tells every listener the stream is over (`onClose`). */
+  /** Stops polling and tells every waiting request (`onClose`). */
   close(): void;
+  /** True once `close()` ran. */
+  readonly closed: boolean;
   /** Called when the watcher closes, so open streams end and the server can stop at once. */
   onClose(callback: () => void): () => void;
 }
@@ -71,6 +73,9 @@ export function createRevisionWatcher(options: RevisionWatcherOptions): Revision
       };
     },
     current: (workspaceId) => options.readRevision(workspaceId),
+    get closed() {
+      return closed;
+    },
     close() {
       closed = true;
       if (timer) clearInterval(timer);

@@ -97,7 +97,8 @@ function stopReason(reply: ResolvedReply, toolCalls: ResolvedToolCall[]): string
   return reply.finishReason ?? (toolCalls.length > 0 ? "tool_use" : "end_turn");
 }
 
-function message(accepted: AcceptedCall, reply: ResolvedReply, toolCalls: ResolvedToolCall[]) {
+/** A Messages API answer; also the body of Claude on Bedrock InvokeModel. */
+export function anthropicMessage(accepted: AcceptedCall, reply: ResolvedReply, toolCalls: ResolvedToolCall[]) {
   const content: unknown[] = [];
   if (reply.thinking !== "") content.push({ type: "thinking", thinking: reply.thinking, signature: signature(reply) });
   if (reply.text !== "") content.push({ type: "text", text: reply.text });
@@ -114,10 +115,11 @@ function message(accepted: AcceptedCall, reply: ResolvedReply, toolCalls: Resolv
   };
 }
 
-function streamEvents(accepted: AcceptedCall, reply: ResolvedReply, toolCalls: ResolvedToolCall[]): SseEvent[] {
+/** The Messages API stream events; Bedrock InvokeModelWithResponseStream wraps the same events. */
+export function anthropicStreamEvents(accepted: AcceptedCall, reply: ResolvedReply, toolCalls: ResolvedToolCall[]): SseEvent[] {
   const events: SseEvent[] = [];
   const emit = (type: string, fields: Record<string, unknown> = {}) => events.push({ event: type, data: { type, ...fields } });
-  const whole = message(accepted, reply, toolCalls);
+  const whole = anthropicMessage(accepted, reply, toolCalls);
   emit("message_start", { message: { ...whole, content: [], stop_reason: null, usage: usage(reply, 1) } });
   let index = 0;
   // The live API sends a ping right after the first block opens.
@@ -169,7 +171,7 @@ export const anthropicProvider: FakeProvider = {
     const toolCalls = withToolCallIds(reply.toolCalls, (index) => `toolu_${fakeIdSuffix(reply.sequence, index)}`);
     const headers = { "request-id": `req_${fakeIdSuffix(call.sequence)}`, "anthropic-organization-id": "fake-organization" };
     return accepted.stream
-      ? sseStream(streamEvents(accepted, reply, toolCalls), { headers })
-      : json(200, message(accepted, reply, toolCalls), headers);
+      ? sseStream(anthropicStreamEvents(accepted, reply, toolCalls), { headers })
+      : json(200, anthropicMessage(accepted, reply, toolCalls), headers);
   },
 };

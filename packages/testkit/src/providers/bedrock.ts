@@ -1,13 +1,17 @@
 /**
  * Fake of the Amazon Bedrock runtime's Converse API: `POST /model/{modelId}/converse` (JSON) and
- * `/model/{modelId}/converse-stream` (AWS event-stream binary framing). Any
+ * `/model/{modelId}/converse-stream` (AWS event-stream binary framing); and of InvokeModel for
+ * Claude (`/model/{modelId}/invoke`, `/invoke-with-response-stream`): Anthropic's Messages body with
+ * `anthropic_version: "bedrock-2023-05-31"` and no `model`, answered with a Messages response, or
+ * with `chunk` events whose `bytes` are the base64 JSON of each Messages stream event. Any
  * `Authorization: AWS4-HMAC-SHA256 …` header passes (signatures are not verified; with a key set,
  * the access key id in `Credential=` must match), as does a Bedrock API key (`Bearer …`).
  */
 import type { AcceptedCall, FakeCall, JsonResponse, ResolvedReply, ResolvedToolCall, StreamResponse } from "../internal/fake-call.js";
 import { fakeIdSuffix, withToolCallIds } from "../internal/fake-call.js";
 import { encodeEventStreamMessage } from "../internal/event-stream.js";
-import { converseStructuredOutput } from "../internal/structured-output.js";
+import { anthropicStructuredOutput, converseStructuredOutput } from "../internal/structured-output.js";
+import { anthropicMessage, anthropicStreamEvents } from "./anthropic.js";
 import type { FakeProvider } from "./provider.js";
 import { argumentPieces, bearerToken, contentText, isRecord, json, keyAccepted } from "./provider.js";
 
@@ -46,12 +50,13 @@ function accept(call: FakeCall, expectedKey: string | undefined): AcceptedCall |
   if (!keyAccepted(presentedKey(call.headers), expectedKey)) {
     return bedrockError(403, "UnrecognizedClientException", "The security token included in the request is invalid.");
   }
-  const route = /^\/model\/([^/]+)\/(converse|converse-stream)$/u.exec(call.path);
+  const route = /^\/model\/([^/]+)\/(converse|converse-stream|invoke|invoke-with-response-stream)$/u.exec(call.path);
   if (route?.[1] === undefined || call.method !== "POST") {
     return bedrockError(404, "UnknownOperationException", `Unknown operation ${call.method} ${call.path}`);
   }
   const body = call.json;
   if (!isRecord(body)) return bedrockError(400, "SerializationException", "Unable to parse request body as JSON.");
+  if (route[2] === "invoke" || route[2] === "invoke-with-response-stream") return acceptInvoke(route[2], decodeURIComponent(route[1]), body);
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return bedrockError(400, "ValidationException", "A conversation must start with a user message. Try again with a conversation that starts with a user message.");
   }
@@ -67,6 +72,49 @@ function accept(call: FakeCall, expectedKey: string | undefined): AcceptedCall |
     promptText: [contentText(body.system), ...messages.map((message) => contentText(message.content))].join("\n"),
     structuredOutput: converseStructuredOutput(body),
   };
+}
+
+/** InvokeModel with Anthropic's Messages body, validated as Bedrock does for Claude. */
+function acceptInvoke(endpoint: string, model: string, body: Record<string, unknown>): AcceptedCall | JsonResponse {
+  const invalid = (message: string) => bedrockError(400, "ValidationException", message);
+  if (body.anthropic_version !== "bedrock-2023-05-31") return invalid("Malformed input request: #: required key [anthropic_version] not found, please reformat your input and try again.");
+  for (const key of ["model", "stream"]) if (key in body) return invalid(`Malformed input request: #: extraneous key [${key}] is not permitted, please reformat your input and try again.`);
+  if (typeof body.max_tokens !== "number" || !Number.isInteger(body.max_tokens) || body.max_tokens < 1) {
+    return invalid("Malformed input request: #: required key [max_tokens] not found, please reformat your input and try again.");
+  }
+  if (!Array.isArray(body.messages) || body.messages.length === 0) return invalid("messages: at least one message is required");
+  const messages = body.messages.filter(isRecord);
+  const lastUser = messages.filter((message) => message.role === "user").at(-1);
+  return {
+    kind: "accepted",
+    endpoint,
+    model,
+    stream: endpoint === "invoke-with-response-stream",
+    body,
+    lastUserText: lastUser === undefined ? "" : contentText(lastUser.content),
+    promptText: [contentText(body.system), ...messages.map((message) => contentText(message.content))].join("\n"),
+    structuredOutput: anthropicStructuredOutput(body),
+  };
+}
+
+/** Bedrock's model id without its region and vendor: `us.anthropic.claude-3-5-haiku-20241022-v1:0` → `claude-3-5-haiku-20241022`. */
+function claudeModelName(modelId: string): string {
+  return modelId.replace(/^(?:us|eu|apac|global|jp|au|ca)\./u, "").replace(/^anthropic\./u, "").replace(/-v\d+(?::\d+)?$/u, "");
+}
+
+/** Claude's stream on InvokeModelWithResponseStream: each Messages event base64-encoded in a `chunk` event's `bytes`. */
+function invokeStream(accepted: AcceptedCall, reply: ResolvedReply, toolCalls: ResolvedToolCall[], requestId: string): StreamResponse {
+  const events = anthropicStreamEvents({ ...accepted, model: claudeModelName(accepted.model) }, reply, toolCalls).filter((event) => event.event !== "ping");
+  const chunks: [string, Record<string, unknown>][] = events.map((event) => {
+    const data = event.data as Record<string, unknown>;
+    // Bedrock adds its own metrics to the last event.
+    const withMetrics =
+      data.type === "message_stop"
+        ? { ...data, "amazon-bedrock-invocationMetrics": { inputTokenCount: reply.usage.input_tokens, outputTokenCount: reply.usage.output_tokens, invocationLatency: 1, firstByteLatency: 1 } }
+        : data;
+    return ["chunk", { bytes: Buffer.from(JSON.stringify(withMetrics)).toString("base64") }];
+  });
+  return eventStream(chunks, requestId);
 }
 
 function stopReason(reply: ResolvedReply, toolCalls: ResolvedToolCall[]): string {
@@ -155,8 +203,14 @@ export const bedrockProvider: FakeProvider = {
   accept,
   errorResponse: (status) => statusError(status),
   respond(accepted, reply, call) {
-    const toolCalls = withToolCallIds(reply.toolCalls, (index) => `tooluse_${fakeIdSuffix(reply.sequence, index)}`);
     const requestId = `${fakeIdSuffix(call.sequence)}-0000-4000-8000-000000000000`;
+    if (accepted.endpoint.startsWith("invoke")) {
+      const claudeCalls = withToolCallIds(reply.toolCalls, (index) => `toolu_bdrk_${fakeIdSuffix(reply.sequence, index)}`);
+      return accepted.stream
+        ? invokeStream(accepted, reply, claudeCalls, requestId)
+        : json(200, anthropicMessage({ ...accepted, model: claudeModelName(accepted.model) }, reply, claudeCalls), { "x-amzn-requestid": requestId });
+    }
+    const toolCalls = withToolCallIds(reply.toolCalls, (index) => `tooluse_${fakeIdSuffix(reply.sequence, index)}`);
     return accepted.stream
       ? eventStream(streamEvents(reply, toolCalls), requestId)
       : json(200, converse(reply, toolCalls), { "x-amzn-requestid": requestId });

@@ -58,6 +58,34 @@ export function RequestPage({ id }: { id: string }) {
           </ul>
         </div>
       )}
+      {row.attempts && row.attempts.length > 1 && (
+        <section className="card" aria-label="Attempts">
+          <h2>Attempts</h2>
+          <p className="muted small">The template's model failed, so its fallbacks were tried in order; the one that answered (or failed last) is the model above.</p>
+          <table className="table table-attempts">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Provider · model</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Error</th>
+                <th scope="col" className="num">Latency</th>
+              </tr>
+            </thead>
+            <tbody>
+              {row.attempts.map((attempt, index) => (
+                <tr key={index}>
+                  <td className="num">{index + 1}</td>
+                  <td>{attempt.provider} · {attempt.model}</td>
+                  <td><StatusBadge status={attempt.status} /></td>
+                  <td>{attempt.error_type === "CIRCUIT_OPEN" ? <span title="Skipped: this endpoint failed repeatedly and its circuit was open">circuit open</span> : (attempt.error_type ?? "—")}</td>
+                  <td className="num">{latency(attempt.latency_ms)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
       <div className="split split-request">
         <section className="card conversation" aria-label="Conversation">
           <h2>Conversation</h2>

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, constants, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { CompiledQuery, SqliteDialect, SqliteDriver } from "kysely";
@@ -45,13 +45,29 @@ export function createSqliteDialect(options: SqliteDialectOptions): StorageDiale
 
 function openDatabase(filename: string, busyTimeoutMs: number): BetterSqlite3.Database {
   const inMemory = filename === ":memory:" || filename === "";
-  if (!inMemory) mkdirSync(dirname(filename), { recursive: true });
+  if (!inMemory) {
+    mkdirSync(dirname(filename), { recursive: true });
+    createPrivately(filename);
+  }
   const database = new BetterSqlite3(filename, { timeout: busyTimeoutMs });
   if (!inMemory) database.pragma("journal_mode = WAL");
   database.pragma("synchronous = FULL");
   database.pragma("foreign_keys = ON");
   database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   return database;
+}
+
+/**
+ * Creates a missing database file readable by its owner only (0600): it holds
+ * prompts, logs and key hashes. SQLite gives the `-wal` and `-shm` files it
+ * creates the main file's permissions. An existing file is left as it is.
+ */
+function createPrivately(filename: string): void {
+  try {
+    closeSync(openSync(filename, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
 }
 
 /** Prepared statements kept per connection; Kysely's SQL is parameterised, so few texts repeat. */

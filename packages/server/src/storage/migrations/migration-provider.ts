@@ -2,10 +2,13 @@ import type { Migration, MigrationProvider } from "kysely";
 import type { StorageDialect } from "../dialects/storage-dialect.js";
 import { initialMigration } from "./0001-initial.js";
 import { registryRevisionMigration } from "./0002-registry-revision.js";
+import { sessionsRequestNumbersMigration } from "./0003-sessions-request-numbers.js";
 import { keyRolesMigration } from "./0004-key-roles.js";
 import { labelRoutingMigration } from "./0005-label-routing.js";
 import { requestWarningsSnippetsMigration } from "./0006-request-warnings-snippets.js";
+import { spansMigration } from "./0009-spans.js";
 import { requestAttemptsMigration } from "./0007-request-attempts.js";
+import { keyLastUsedMigration } from "./0008-key-last-used.js";
 
 /**
  * The migrations, in code (no directory scan, so they survive bundling).
@@ -17,10 +20,13 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       Promise.resolve({
         "0001-initial": initialMigration(dialect),
         "0002-registry-revision": registryRevisionMigration,
+        "0003-sessions-request-numbers": sessionsRequestNumbersMigration,
         "0004-key-roles": keyRolesMigration(dialect),
         "0005-label-routing": labelRoutingMigration,
         "0006-request-warnings-snippets": requestWarningsSnippetsMigration,
         "0007-request-attempts": requestAttemptsMigration,
+        "0008-key-last-used": keyLastUsedMigration,
+        "0009-spans": spansMigration,
       }),
   };
 }

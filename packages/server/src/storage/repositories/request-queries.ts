@@ -6,15 +6,19 @@ import type { RequestInsert, RequestLogRow, RequestRef } from "../storage.js";
 
 export type RequestRow = Selectable<RequestLogTable>;
 
-/** The integer id and time of a request in the workspace, by integer id or by client `request_id`. */
+/**
+ * The internal id, public number and time of a request in the workspace, by
+ * its number (the integer clients see) or by client `request_id`.
+ */
 export async function findRequest(
   db: Kysely<Database>,
   workspaceId: number,
   ref: RequestRef,
-): Promise<{ id: number; created_at: string } | undefined> {
+): Promise<{ id: number; number: number; created_at: string } | undefined> {
   if (typeof ref === "number" && !Number.isSafeInteger(ref)) return undefined;
-  const query = db.selectFrom("request_log").select(["id", "created_at"]).where("workspace_id", "=", workspaceId);
-  return (typeof ref === "number" ? query.where("id", "=", ref) : query.where("request_id", "=", ref)).executeTakeFirst();
+  const query = db.selectFrom("request_log").select(["id", "number", "created_at"]).where("workspace_id", "=", workspaceId);
+  const row = await (typeof ref === "number" ? query.where("number", "=", ref) : query.where("request_id", "=", ref)).executeTakeFirst();
+  return row && { id: row.id, number: Number(row.number ?? row.id), created_at: row.created_at };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -41,7 +45,7 @@ function blueprintWithoutSecrets(blueprint: PromptBlueprint): PromptBlueprint {
 export function toRequestColumns(
   workspaceId: number,
   record: RequestInsert,
-  link: { promptId: number | null; promptName: string | null },
+  link: { promptId: number | null; promptName: string | null; traceId?: string | null },
   createdAt: string,
 ): Insertable<RequestLogTable> {
   return {
@@ -72,6 +76,8 @@ export function toRequestColumns(
     error_message: record.error_message ?? null,
     warnings: record.warnings?.length ? toJson(record.warnings) : null,
     snippets: record.snippets?.length ? toJson(record.snippets) : null,
+    trace_id: record.trace_id ?? link.traceId ?? null,
+    span_id: record.span_id ?? null,
     attempts: record.attempts && record.attempts.length > 0 ? toJson(record.attempts) : null,
     created_at: createdAt,
   };
@@ -114,7 +120,8 @@ function toRequestLogRow(row: RequestRow, tags: string[], metadata: Record<strin
           ...(row.reasoning_tokens === null ? {} : { reasoning_tokens: row.reasoning_tokens }),
         };
   return {
-    id: row.id,
+    // The workspace's own number: the internal id counts every workspace's requests.
+    id: Number(row.number ?? row.id),
     workspace_id: row.workspace_id,
     request_id: row.request_id,
     prompt_id: row.prompt_id,
@@ -141,6 +148,8 @@ function toRequestLogRow(row: RequestRow, tags: string[], metadata: Record<strin
     error_message: row.error_message,
     warnings: fromNullableJson<string[]>(row.warnings) ?? [],
     snippets: fromNullableJson<SnippetUse[]>(row.snippets) ?? [],
+    trace_id: row.trace_id,
+    span_id: row.span_id,
     attempts: fromNullableJson<Attempt[]>(row.attempts) ?? [],
     created_at: row.created_at,
     scores,

@@ -31,28 +31,38 @@ export function createRequestRepository({ db, timestamp }: RepositoryContext): R
 
     const { created, existing } = await db.transaction().execute(async (trx) => {
       const links = await resolvePromptLinks(trx, workspaceId, firstCopies);
+      const traceOfSpan = await resolveTraceIds(trx, workspaceId, firstCopies);
       const createdAt = timestamp();
+      // One number per record, taken from the workspace's counter (a duplicate leaves a gap, which tells nothing).
+      const firstNumber = await reserveRequestNumbers(trx, workspaceId, firstCopies.length);
       const created = new Map<string, number>();
-      for (const chunk of chunks(firstCopies, rowsPerStatement)) {
+      const internalIds = new Map<string, number>();
+      for (const [index, chunk] of chunks(firstCopies, rowsPerStatement).entries()) {
         const inserted = await inserts.requests(
           trx,
-          chunk.map((record) => toRequestColumns(workspaceId, record, links(record), createdAt)),
+          chunk.map((record, offset) => ({
+            ...toRequestColumns(workspaceId, record, { ...links(record), traceId: traceOfSpan(record) }, createdAt),
+            number: firstNumber + index * rowsPerStatement + offset,
+          })),
         );
-        for (const row of inserted) created.set(row.request_id, row.id);
+        for (const row of inserted) {
+          created.set(row.request_id, Number(row.number));
+          internalIds.set(row.request_id, row.id);
+        }
       }
       const fresh = firstCopies.filter((record) => created.has(record.request_id));
-      await insertTagsAndMetadata(inserts, trx, workspaceId, fresh, created, createdAt);
+      await insertTagsAndMetadata(inserts, trx, workspaceId, fresh, internalIds, createdAt);
 
       const duplicateIds = firstCopies.filter((record) => !created.has(record.request_id)).map((record) => record.request_id);
       const existing = new Map<string, number>();
       for (const chunk of chunks(duplicateIds, rowsPerStatement)) {
         const rows = await trx
           .selectFrom("request_log")
-          .select(["id", "request_id"])
+          .select(["number", "request_id"])
           .where("workspace_id", "=", workspaceId)
           .where("request_id", "in", chunk)
           .execute();
-        for (const row of rows) existing.set(row.request_id, row.id);
+        for (const row of rows) existing.set(row.request_id, Number(row.number));
       }
       return { created, existing };
     });
@@ -78,10 +88,22 @@ export function createRequestRepository({ db, timestamp }: RepositoryContext): R
   const get = async (workspaceId: number, ref: RequestRef) => {
     if (typeof ref === "number" && !Number.isSafeInteger(ref)) return undefined;
     const query = db.selectFrom("request_log").selectAll().where("workspace_id", "=", workspaceId);
-    const row = await (typeof ref === "number" ? query.where("id", "=", ref) : query.where("request_id", "=", ref)).executeTakeFirst();
+    const row = await (typeof ref === "number" ? query.where("number", "=", ref) : query.where("request_id", "=", ref)).executeTakeFirst();
     if (!row) return undefined;
     const [full] = await loadRequestRows(db, [row]);
     return full;
+  };
+
+  /** A cursor's (created_at, number) as the (created_at, internal id) the page query orders by. */
+  const internalPosition = async (workspaceId: number, position: { created_at: string; id: number }) => {
+    const row = await db
+      .selectFrom("request_log")
+      .select("id")
+      .where("workspace_id", "=", workspaceId)
+      .where("number", "=", position.id)
+      .executeTakeFirst();
+    if (!row) throw new InvalidRequestError("Invalid cursor: pass the next_cursor of a previous page unchanged.", ["cursor"]);
+    return { created_at: position.created_at, id: row.id };
   };
 
   return {
@@ -103,11 +125,12 @@ export function createRequestRepository({ db, timestamp }: RepositoryContext): R
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > maxLimit) {
         throw new InvalidRequestError(`limit must be a whole number from 1 to ${maxLimit}.`, ["limit"]);
       }
-      const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+      const after = query.cursor ? await internalPosition(workspaceId, decodeCursor(query.cursor)) : undefined;
       const page = await selectPage(db, workspaceId, query, after, limit + 1);
       const items = await loadRequestRows(db, page.slice(0, limit));
       const last = items.at(-1);
-      return { items, next_cursor: page.length > limit && last ? encodeCursor(last) : null };
+      // The cursor names the row by its public number: internal ids are global and would show other workspaces' volume.
+      return { items, next_cursor: page.length > limit && last ? encodeCursor({ created_at: last.created_at, id: last.id }) : null };
     },
 
     stats: (workspaceId, query) => selectStats(db, workspaceId, query),
@@ -149,7 +172,7 @@ export function createRequestRepository({ db, timestamp }: RepositoryContext): R
           ...(input.input_variables ? { input_variables: toJson(input.input_variables) } : {}),
         })
         .where("workspace_id", "=", workspaceId)
-        .where((eb) => (typeof ref === "number" ? eb("id", "=", ref) : eb("request_id", "=", ref)))
+        .where((eb) => (typeof ref === "number" ? eb("number", "=", ref) : eb("request_id", "=", ref)))
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
@@ -163,11 +186,28 @@ export function createRequestRepository({ db, timestamp }: RepositoryContext): R
         .updateTable("request_log")
         .set({ group_id: group.id })
         .where("workspace_id", "=", workspaceId)
-        .where((eb) => (typeof ref === "number" ? eb("id", "=", ref) : eb("request_id", "=", ref)))
+        .where((eb) => (typeof ref === "number" ? eb("number", "=", ref) : eb("request_id", "=", ref)))
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
   };
+}
+
+/**
+ * Reserves `count` consecutive request numbers of the workspace and returns
+ * the first. The counter's row stays locked until the transaction ends
+ * (PostgreSQL), so concurrent batches of one workspace get distinct numbers,
+ * in commit order.
+ */
+async function reserveRequestNumbers(db: Kysely<Database>, workspaceId: number, count: number): Promise<number> {
+  const row = await db
+    .updateTable("workspace")
+    .set((eb) => ({ request_counter: eb("request_counter", "+", count) }))
+    .where("id", "=", workspaceId)
+    .returning("request_counter")
+    .executeTakeFirst();
+  if (!row) throw new InvalidRequestError(`Workspace ${workspaceId} does not exist.`, ["workspace"]);
+  return Number(row.request_counter) - count + 1;
 }
 
 /**
@@ -196,6 +236,21 @@ async function resolvePromptLinks(db: Kysely<Database>, workspaceId: number, rec
 }
 
 /**
+ * The trace of a record that names its span but not its trace (PromptLayer's
+ * `/track-request` sends `span_id` only), when that span is stored already;
+ * spans that arrive later fill it in (`SpanRepository.insertMany`).
+ */
+async function resolveTraceIds(db: Kysely<Database>, workspaceId: number, records: readonly RequestInsert[]) {
+  const spanIds = [...new Set(records.flatMap((record) => (record.span_id && !record.trace_id ? [record.span_id] : [])))];
+  const traceBySpan = new Map<string, string>();
+  for (const chunk of chunks(spanIds, rowsPerStatement)) {
+    const rows = await db.selectFrom("span").select(["span_id", "trace_id"]).where("workspace_id", "=", workspaceId).where("span_id", "in", chunk).execute();
+    for (const row of rows) traceBySpan.set(row.span_id, row.trace_id);
+  }
+  return (record: RequestInsert) => (record.span_id ? traceBySpan.get(record.span_id) : undefined) ?? null;
+}
+
+/**
  * The three inserts of log ingestion, compiled once per row count (see
  * reusableInsert). One set per storage: the SQL differs by database and schema.
  */
@@ -206,7 +261,7 @@ function logInserts() {
         .insertInto("request_log")
         .values(rows)
         .onConflict((conflict) => conflict.columns(["workspace_id", "request_id"]).doNothing())
-        .returning(["id", "request_id"]),
+        .returning(["id", "request_id", "number"]),
     ),
     tags: reusableInsert((db, rows: readonly Insertable<RequestTagTable>[]) => db.insertInto("request_tag").values(rows)),
     metadata: reusableInsert((db, rows: readonly Insertable<RequestMetadataTable>[]) => db.insertInto("request_metadata").values(rows)),

@@ -17,7 +17,7 @@ export function createScoreRepository({ db, timestamp }: RepositoryContext): Sco
       const request = await findRequest(db, workspaceId, input.request);
       if (request === undefined) return undefined;
       const now = timestamp();
-      return db
+      const row = await db
         .insertInto("request_score")
         .values({ request_log_id: request.id, workspace_id: workspaceId, name, score, created_at: now, updated_at: now })
         .onConflict((conflict) =>
@@ -25,12 +25,15 @@ export function createScoreRepository({ db, timestamp }: RepositoryContext): Sco
         )
         .returningAll()
         .executeTakeFirstOrThrow();
+      // The request as clients know it (its number in the workspace), not the internal id.
+      return { ...row, request_log_id: request.number };
     },
 
     async list(workspaceId, request) {
       const found = await findRequest(db, workspaceId, request);
       if (found === undefined) return [];
-      return db.selectFrom("request_score").selectAll().where("workspace_id", "=", workspaceId).where("request_log_id", "=", found.id).orderBy("name").execute();
+      const rows = await db.selectFrom("request_score").selectAll().where("workspace_id", "=", workspaceId).where("request_log_id", "=", found.id).orderBy("name").execute();
+      return rows.map((row) => ({ ...row, request_log_id: found.number }));
     },
   };
 }
