@@ -28,6 +28,7 @@ const officialOrigins: Readonly<Record<string, readonly (string | RegExp)[]>> = 
   google: ["https://generativelanguage.googleapis.com"],
   mistral: ["https://api.mistral.ai"],
   openrouter: ["https://openrouter.ai"],
+  vertexai: ["https://aiplatform.googleapis.com", /^https:\/\/[a-z0-9-]+-aiplatform\.googleapis\.com$/],
   "amazon.bedrock": [/^https:\/\/bedrock-runtime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/],
   "anthropic.bedrock": [/^https:\/\/bedrock-runtime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/],
   // Azure has no one official host: each resource is its own, named by AZURE_OPENAI_ENDPOINT.
@@ -42,6 +43,7 @@ export const baseURLEnvVars: Readonly<Record<string, readonly string[]>> = {
   google: ["GOOGLE_GEMINI_BASE_URL"],
   mistral: ["MISTRAL_BASE_URL"],
   openrouter: ["OPENROUTER_BASE_URL"],
+  vertexai: ["GOOGLE_VERTEX_BASE_URL"],
   "amazon.bedrock": ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
   "anthropic.bedrock": ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
 };
