@@ -288,6 +288,30 @@ describe.concurrent("promptline keys", () => {
   });
 });
 
+describe.concurrent("promptline keys --role", () => {
+  it("creates a key with a role and lists roles; a runner key may read but not push, and is told which role it needs", async () => {
+    const created = await runCli(["keys", "create", "app-runner", "--role", "runner"], { env });
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain('"app-runner" (runner) created');
+    const runnerKey = created.stdout.trim();
+    const listed = await runCli(["keys", "list"], { env });
+    expect(listed.stdout).toMatch(/ROLE/);
+    expect(listed.stdout.split("\n").find((line) => /\bapp-runner\b/.test(line))).toMatch(/\brunner\b/);
+    expect(listed.stdout.split("\n").find((line) => /PROMPTLINE_API_KEY/.test(line))).toMatch(/\badmin\b/);
+
+    expect((await runCli(["pull", "support-reply", "--out", join(dir, "pulled-by-runner.yaml"), "--api-key", runnerKey], { env })).code).toBe(0);
+    const push = await runCli(["push", "examples/prompts/support-reply.yaml", "--api-key", runnerKey], { env });
+    expect(push.code).toBe(1);
+    expect(push.stderr).toContain("needs the editor role");
+    expect(push.stderr).not.toContain("refused the API key");
+
+    const json = await runCli(["keys", "create", "--name", "ops", "--admin", "--json"], { env });
+    expect(JSON.parse(json.stdout)).toMatchObject({ name: "ops", role: "admin" });
+    expect((await runCli(["keys", "create", "x", "--role", "owner"], { env })).code).toBe(2);
+    expect((await runCli(["keys", "create", "x", "--role", "runner", "--admin"], { env })).code).toBe(2);
+  });
+});
+
 describe.concurrent("--help", () => {
   it("every command's --help shows usage and examples; the top level and each command list the exit codes", async () => {
     const commands = [[], ["serve"], ["push"], ["pull"], ["run"], ["logs"], ["keys"], ["keys", "create"], ["keys", "list"], ["keys", "revoke"], ["fake-providers"], ["demo"]];

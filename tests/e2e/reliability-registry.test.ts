@@ -183,11 +183,11 @@ describe("hundreds of concurrent run() calls on a cold cache", () => {
     expect(fetches).toEqual(requests);
     expect([...fetches].sort()).toEqual(
       [
-        "GET /api/v1/prompts/stampede-a/template",
-        "GET /api/v1/prompts/stampede-a/template?label=prod",
-        "GET /api/v1/prompts/stampede-a/template?version=1",
-        "GET /api/v1/prompts/stampede-b/template",
-        "GET /api/v1/prompts/stampede-b/template?label=prod",
+        "GET /api/v1/prompts/stampede-a/template?expand_snippets=true",
+        "GET /api/v1/prompts/stampede-a/template?label=prod&expand_snippets=true",
+        "GET /api/v1/prompts/stampede-a/template?version=1&expand_snippets=true",
+        "GET /api/v1/prompts/stampede-b/template?expand_snippets=true",
+        "GET /api/v1/prompts/stampede-b/template?label=prod&expand_snippets=true",
       ].sort(),
     );
     expect(sdk.stats().templateFetches).toBe(selectors.length);

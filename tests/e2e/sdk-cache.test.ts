@@ -75,7 +75,7 @@ describe("the SDK's prompt cache, end to end", () => {
     const name = await publish("Hello {who}");
     const sdk = client();
     await sdk.run({ promptName: name, promptReleaseLabel: "prod", inputVariables: { who: "warm-up" } });
-    expect(registry.seen).toContain(`GET /api/v1/prompts/${name}/template?label=prod`);
+    expect(registry.seen).toContain(`GET /api/v1/prompts/${name}/template?label=prod&expand_snippets=true`);
     registry.seen.length = 0;
 
     for (let i = 0; i < 10; i++) {

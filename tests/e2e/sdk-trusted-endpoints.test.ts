@@ -67,7 +67,7 @@ afterAll(async () => {
   await fakes.close();
 });
 
-const ids = ["openai-chat", "openai-responses", "azure", "anthropic", "google", "mistral", "bedrock", "openrouter", "openai-compatible"];
+const ids = ["openai-chat", "openai-responses", "azure", "anthropic", "google", "mistral", "bedrock", "anthropic-bedrock", "openrouter", "openai-compatible"];
 const caseOf = (id: string) => providerCases(fakes).find((each) => each.id === id) as ProviderCase;
 
 describe.each([false, true])("an untrusted base_url, stream: %s", (stream) => {

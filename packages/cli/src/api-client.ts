@@ -79,9 +79,11 @@ export class ApiClient {
     if (response.ok) return body as T;
     const message = serverMessage(body, `${response.status} ${response.statusText}`);
     if (response.status === 404 && options.notFound) throw options.notFound();
-    if (response.status === 401 || response.status === 403) {
+    if (response.status === 401) {
       throw new CliError(`The server refused the API key (${message}): set PROMPTLINE_API_KEY or --api-key to a key of ${this.connection.baseURL}.`);
     }
+    // A valid key whose role may not do this: the server's message names the role needed.
+    if (response.status === 403) throw new CliError(message);
     if (response.status === 404) throw new CliError(message, ExitCode.notFound);
     if (response.status >= 400 && response.status < 500) throw new CliError(message, ExitCode.usage);
     throw new CliError(`The server at ${this.connection.baseURL} answered ${response.status}: ${message}`);

@@ -149,18 +149,31 @@ ${examples(
   const keys = program
     .command("keys")
     .description("Create, list and revoke API keys (needs an admin key)")
-    .addHelpText("after", `${examples("promptline keys create --name ci", "promptline keys list", "promptline keys revoke 3")}\n${clientEnvHelp}\n\n${exitCodesHelp}`);
+    .addHelpText(
+      "after",
+      `\nRoles, each with the powers of the ones before it:
+  runner    read and run prompts, write logs (an application's key)
+  editor    also publish versions, move labels that are not protected
+  deployer  also move, delete and publish onto protected labels (prod)
+  admin     also manage keys and label protection
+${examples("promptline keys create app --role runner", "promptline keys list", "promptline keys revoke 3")}\n${clientEnvHelp}\n\n${exitCodesHelp}`,
+    );
   withServerOptions(
     keys
       .command("create")
       .description("Create an API key and print it (shown once)")
-      .option("--name <name>", "a name to recognise it by")
-      .option("--admin", "an admin key (may manage keys)")
+      .argument("[name]", "a name to recognise it by")
+      .option("--name <name>", "the same as the [name] argument")
+      .addOption(new Option("--role <role>", "what the key may do (default deployer)").choices(["runner", "editor", "deployer", "admin"]))
+      .option("--admin", "an admin key: the same as --role admin")
       .option("--json", "print the key record as JSON")
-      .addHelpText("after", examples("promptline keys create --name ci", "export PROMPTLINE_API_KEY=$(promptline keys create --name app)")),
-  ).action(act(async (options) => (await import("./commands/keys.js")).keysCreateCommand(context, options)));
+      .addHelpText(
+        "after",
+        examples("promptline keys create app --role runner", "promptline keys create ci --role editor", "export PROMPTLINE_API_KEY=$(promptline keys create app --role runner)"),
+      ),
+  ).action(act(async (name: string | undefined, options) => (await import("./commands/keys.js")).keysCreateCommand(context, { ...options, ...(name !== undefined && { name }) })));
   withServerOptions(
-    keys.command("list").description("List API keys, revoked ones included").option("--json", "print JSON").addHelpText("after", examples("promptline keys list")),
+    keys.command("list").description("List API keys with their roles, revoked ones included").option("--json", "print JSON").addHelpText("after", examples("promptline keys list")),
   ).action(act(async (options) => (await import("./commands/keys.js")).keysListCommand(context, options)));
   withServerOptions(
     keys
@@ -169,6 +182,54 @@ ${examples(
       .argument("<id>", "the key's id (see keys list)", integer("<id>", 1))
       .addHelpText("after", examples("promptline keys revoke 3")),
   ).action(act(async (id: number, options) => (await import("./commands/keys.js")).keysRevokeCommand(context, id, options)));
+
+  const label = program
+    .command("label")
+    .description("Move, split, roll back and review release labels")
+    .addHelpText(
+      "after",
+      `${examples(
+        "promptline label set support-reply staging 4",
+        "promptline label set support-reply prod --split 3:90,4:10 --sticky-by user",
+        "promptline label rollback support-reply prod",
+        "promptline label history support-reply --label prod",
+      )}\n${clientEnvHelp}\n\n${exitCodesHelp}`,
+    );
+  withServerOptions(
+    label
+      .command("set")
+      .description("Point a label at a version, or split it between versions by weight")
+      .argument("<name>", "the prompt's name")
+      .argument("<label>", "the release label (created if new)")
+      .argument("[version]", "the version it points at (or use --split)")
+      .option("--split <version:weight,...>", "a weighted split between at least two versions, e.g. 3:90,4:10")
+      .option("--sticky-by <key>", "with --split: runs with the same value of this metadata key get the same version")
+      .option("--json", "print the label as JSON")
+      .addHelpText(
+        "after",
+        `\nWeights are relative whole numbers. Runs without the sticky key get a version at
+random by weight. Every move is recorded in the label history.
+${examples("promptline label set support-reply prod 4", "promptline label set support-reply prod --split 3:90,4:10 --sticky-by user")}`,
+      ),
+  ).action(act(async (name: string, labelName: string, version: string | undefined, options) => (await import("./commands/label.js")).labelSetCommand(context, name, labelName, version, options)));
+  withServerOptions(
+    label
+      .command("rollback")
+      .description("Put a label back where it pointed before its last move (a version or a split)")
+      .argument("<name>", "the prompt's name")
+      .argument("<label>", "the release label")
+      .option("--json", "print the label as JSON")
+      .addHelpText("after", examples("promptline label rollback support-reply prod")),
+  ).action(act(async (name: string, labelName: string, options) => (await import("./commands/label.js")).labelRollbackCommand(context, name, labelName, options)));
+  withServerOptions(
+    label
+      .command("history")
+      .description("Every move of a prompt's labels, oldest first: when, from what, to what, by which key")
+      .argument("<name>", "the prompt's name")
+      .option("--label <label>", "only this label")
+      .option("--json", "print JSON")
+      .addHelpText("after", examples("promptline label history support-reply", "promptline label history support-reply --label prod")),
+  ).action(act(async (name: string, options) => (await import("./commands/label.js")).labelHistoryCommand(context, name, options)));
 
   program
     .command("fake-providers")

@@ -3,7 +3,9 @@ import { randomIdBytes, uuidv7, type RenderLimits } from "@promptline/core";
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
 import { requireApiKey } from "./http/auth.js";
+import { keyUsageRecorder } from "./http/key-usage.js";
 import { errorBody, toErrorResponse } from "./http/error-handler.js";
+import { KeyThrottle, type KeyThrottleOptions } from "./http/key-throttle.js";
 import { requireJsonBody } from "./http/read-json.js";
 import { limitBodySize } from "./http/request-body.js";
 import { mountPermissions, requirePermission } from "./http/permissions.js";
@@ -13,6 +15,7 @@ import { dashboardApiPermissions, dashboardApiRoutes, dashboardRoutes, type Dash
 import { buildOpenApiDocument } from "./routes/openapi.js";
 import { createTemplateRenderer, type TemplateRenderer } from "./render/template-renderer.js";
 import { promptLayerPermissions, promptLayerRoutes, takesKeyInBody } from "./routes/promptlayer-routes.js";
+import { traceIngestPermissions, traceIngestRoutes } from "./routes/trace-routes.js";
 import { createRevisionWatcher, type RevisionWatcher } from "./services/revision-watcher.js";
 import type { ApiKeyRecord, Storage } from "./storage/index.js";
 
@@ -25,6 +28,11 @@ export interface CreateAppOptions extends DashboardOptions {
    * are read before the key must have come (and been checked). Default 1 MiB.
    */
   maxBodyBytesBeforeKey?: number;
+  /**
+   * Failed key attempts per client address (`http/key-throttle.ts`): by default
+   * 20 in a burst, then one per 3 s; `false` turns it off.
+   */
+  keyThrottle?: KeyThrottleOptions | false;
   /** Mints request ids for requests logged through PromptLayer's routes. Default: UUIDv7. */
   mintRequestId?: () => string;
   /** Where unexpected errors are reported. Default: `console.error`. */
@@ -75,7 +83,8 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.get("/api/v1/openapi.json", (c) => c.json(openApi));
 
   const sessions = createSessions({ storage, ...(options.sessionSecret && { secret: options.sessionSecret }) });
-  app.route("/", dashboardRoutes({ storage, sessions, dashboardDir: options.dashboardDir }));
+  const keyThrottle = options.keyThrottle === false ? undefined : new KeyThrottle(options.keyThrottle);
+  app.route("/", dashboardRoutes({ storage, sessions, dashboardDir: options.dashboardDir, keyThrottle }));
 
   // The playground's SDK client reads templates and ships logs through the app itself, signed in as the caller.
   const playgroundOrigin = `http://playground-${randomUUID()}.invalid`;
@@ -96,13 +105,22 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     };
   };
 
+  // Before `authenticated`: their bodies are protobuf or gzip, not the JSON its middleware reads. Key from the header only, checked before the body.
+  app.route("/", traceIngestRoutes(dependencies, requireApiKey(storage, sessions.keyFromCookie), requirePermission(traceIngestPermissions)));
+
   const authenticated = new Hono<AppEnv>();
   authenticated.use(
     "*",
-    requireApiKey(storage, sessions.keyFromCookie, {
-      takesKeyInBody,
-      ...(options.maxBodyBytesBeforeKey !== undefined && { maxBytesBeforeKey: options.maxBodyBytesBeforeKey }),
-    }),
+    requireApiKey(
+      storage,
+      sessions.keyFromCookie,
+      {
+        takesKeyInBody,
+        ...(options.maxBodyBytesBeforeKey !== undefined && { maxBytesBeforeKey: options.maxBodyBytesBeforeKey }),
+      },
+      keyUsageRecorder(storage, { ...(options.logError && { logError: options.logError }) }),
+      keyThrottle,
+    ),
   );
   // Every authenticated route has a row here (decision 0007); the key's role must reach it, whatever the body says.
   authenticated.use(

@@ -1,7 +1,9 @@
 import { useEffect, useState } from "react";
 import { Spinner } from "./components/ui.js";
 import { ApiError, api, type Session } from "./lib/api.js";
+import { PermissionsContext, permissionsOf, roleOf } from "./lib/permissions.js";
 import { Link, match, navigate, useLocation } from "./lib/router.js";
+import { AdminPage } from "./pages/admin-page.js";
 import { LoginPage } from "./pages/login-page.js";
 import { PlaygroundPage } from "./pages/playground-page.js";
 import { PromptEditorPage } from "./pages/prompt-editor-page.js";
@@ -61,7 +63,10 @@ export function App() {
     navigate("/login", { replace: true });
   };
 
+  const permissions = permissionsOf(roleOf(state.session));
+
   return (
+    <PermissionsContext.Provider value={permissions}>
     <div className="layout">
       <a className="skip-link" href="#main">Skip to content</a>
       <aside className="sidebar">
@@ -72,12 +77,14 @@ export function App() {
           <NavLink to="/prompts" active={path === "/" || path.startsWith("/prompts")} icon="▤">Prompts</NavLink>
           <NavLink to="/requests" active={path.startsWith("/requests")} icon="≡">Requests</NavLink>
           <NavLink to="/playground" active={path.startsWith("/playground")} icon="▷">Playground</NavLink>
+          {permissions.admin && <NavLink to="/admin" active={path.startsWith("/admin")} icon="◎">Access</NavLink>}
         </nav>
         <div className="sidebar-foot">
           <div className="whoami">
             <span className="muted">Signed in with</span>
             <code>{state.session.key.prefix}…</code>
             {state.session.key.name && <span className="muted">{state.session.key.name}</span>}
+            <span className={`badge badge-role role-${permissions.role}`} data-testid="session-role">{permissions.role}</span>
           </div>
           <button className="button button-ghost" onClick={signOut}>Sign out</button>
         </div>
@@ -86,6 +93,7 @@ export function App() {
         <Page path={path} />
       </main>
     </div>
+    </PermissionsContext.Provider>
   );
 }
 
@@ -107,6 +115,7 @@ function Page({ path }: { path: string }) {
   if (path === "/requests") return <RequestsPage />;
   if ((params = match("/requests/:id", path))) return <RequestPage key={params.id} id={params.id!} />;
   if (path === "/playground") return <PlaygroundPage />;
+  if (path === "/admin") return <AdminPage />;
   return (
     <div className="page">
       <h1>Page not found</h1>

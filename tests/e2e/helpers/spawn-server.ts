@@ -28,6 +28,8 @@ export async function buildServerBundle(): Promise<ServerBundle> {
     logLevel: "warn",
     resolve: {
       alias: {
+        // Subpaths before the package itself, which would otherwise take them as paths under index.ts.
+        "@promptline/core/render": `${root}packages/core/src/render/standalone.ts`,
         "@promptline/core": `${root}packages/core/src/index.ts`,
         "@promptline/server": `${root}packages/server/src/index.ts`,
       },

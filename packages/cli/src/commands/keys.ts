@@ -9,25 +9,35 @@ export interface KeysOptions {
   json?: boolean;
 }
 
+type KeyRole = "runner" | "editor" | "deployer" | "admin";
+
 interface ApiKey {
   id: number;
   name: string | null;
   prefix: string;
+  /** Absent from servers older than roles, whose keys are admin or deployer. */
+  role?: KeyRole;
   admin: boolean;
   created_at: string;
   revoked_at: string | null;
 }
 
-/** `promptline keys create`: prints the new key once. */
-export async function keysCreateCommand(context: CliContext, options: KeysOptions & { name?: string; admin?: boolean }): Promise<number> {
+const roleOf = (key: ApiKey): KeyRole => key.role ?? (key.admin ? "admin" : "deployer");
+
+/** `promptline keys create [name] --role <role>`: prints the new key once. */
+export async function keysCreateCommand(context: CliContext, options: KeysOptions & { name?: string; role?: KeyRole; admin?: boolean }): Promise<number> {
+  if (options.admin && options.role !== undefined && options.role !== "admin") {
+    throw new CliError(`--admin is --role admin: pass one of them, not --admin with --role ${options.role}.`, ExitCode.usage);
+  }
   const api = new ApiClient(resolveConnection(options, context.env));
-  const created = await api.request<ApiKey & { key: string }>("POST", "/api/v1/keys", { body: { name: options.name ?? null, admin: options.admin ?? false } });
+  const role = options.role ?? (options.admin ? "admin" : undefined);
+  const created = await api.request<ApiKey & { key: string }>("POST", "/api/v1/keys", { body: { name: options.name ?? null, ...(role && { role }) } });
   if (options.json) {
     println(context, JSON.stringify(created, null, 2));
     return ExitCode.ok;
   }
   println(context, created.key);
-  eprintln(context, context.errColors.dim(`Key ${created.id}${created.name ? ` "${created.name}"` : ""}${created.admin ? " (admin)" : ""} created. It is shown only this once: store it now.`));
+  eprintln(context, context.errColors.dim(`Key ${created.id}${created.name ? ` "${created.name}"` : ""} (${roleOf(created)}) created. It is shown only this once: store it now.`));
   return ExitCode.ok;
 }
 
@@ -43,11 +53,11 @@ export async function keysListCommand(context: CliContext, options: KeysOptions)
     String(key.id),
     key.name ?? "",
     `${key.prefix}…`,
-    key.admin ? "yes" : "no",
+    roleOf(key),
     key.created_at.replace("T", " ").slice(0, 19),
     key.revoked_at ? context.colors.red(`revoked ${key.revoked_at.replace("T", " ").slice(0, 19)}`) : context.colors.green("active"),
   ]);
-  println(context, formatTable([{ header: "ID", align: "right" }, { header: "NAME" }, { header: "PREFIX" }, { header: "ADMIN" }, { header: "CREATED" }, { header: "STATUS" }], rows, context.colors.bold));
+  println(context, formatTable([{ header: "ID", align: "right" }, { header: "NAME" }, { header: "PREFIX" }, { header: "ROLE" }, { header: "CREATED" }, { header: "STATUS" }], rows, context.colors.bold));
   return ExitCode.ok;
 }
 

@@ -37,6 +37,10 @@ export const attemptSchema = z.object({
 });
 export type Attempt = z.infer<typeof attemptSchema>;
 
+/** W3C trace context ids as OpenTelemetry prints them: lowercase hex, not all zeros (an invalid id). */
+export const traceIdSchema = z.string().regex(/^(?!0{32})[0-9a-f]{32}$/, "a trace id is 32 lowercase hex digits, not all zeros");
+export const spanIdSchema = z.string().regex(/^(?!0{16})[0-9a-f]{16}$/, "a span id is 16 lowercase hex digits, not all zeros");
+
 /**
  * One logged LLM request, as the SDK ships it (`POST /api/v1/requests:batch`)
  * and as the server returns it (`GET /api/v1/requests/{request_id}`).
@@ -73,6 +77,10 @@ export const logRecordSchema = z.object({
   warnings: z.array(z.string().max(2000)).max(100).optional(),
   /** The snippet versions the run's template was expanded with, in order of first use. */
   snippets: z.array(snippetUseSchema).max(1000).optional(),
+  /** The OpenTelemetry trace the request ran in (32 lowercase hex digits), when known. */
+  trace_id: traceIdSchema.nullish(),
+  /** The OpenTelemetry span of the run (16 lowercase hex digits), when known. */
+  span_id: spanIdSchema.nullish(),
   /** Every provider call of the run, in order; `provider`/`model` above are the one that answered (or failed last). Empty for records not made by `run()`. */
   attempts: z.array(attemptSchema).max(64).default([]),
 });

@@ -28,9 +28,9 @@ describe("RegistryClient", () => {
     await registry.getVersion("a", { version: 3 });
     await registry.getVersion("a", {});
     expect(seen.map((request) => request.url)).toEqual([
-      "http://registry.test/api/v1/prompts/a%20b%2Fc/template?label=3",
-      "http://registry.test/api/v1/prompts/a/template?version=3",
-      "http://registry.test/api/v1/prompts/a/template",
+      "http://registry.test/api/v1/prompts/a%20b%2Fc/template?label=3&expand_snippets=true",
+      "http://registry.test/api/v1/prompts/a/template?version=3&expand_snippets=true",
+      "http://registry.test/api/v1/prompts/a/template?expand_snippets=true",
     ]);
     expect(seen[0]?.headers.get("x-api-key")).toBe("pl_key");
   });

@@ -6,6 +6,7 @@ import {
   UnauthorizedError,
   type LogRecordInput,
   type PromptTemplate,
+  type SnippetUse,
   type TemplateMetadata,
 } from "@promptline/core";
 
@@ -23,9 +24,12 @@ export interface RegistryVersion {
   version: {
     id: number;
     version: number;
+    /** Snippets expanded by the registry (`expand_snippets=true`), as `POST /prompt-templates/{name}` expands them. */
     prompt_template: PromptTemplate;
     metadata: TemplateMetadata;
     commit_message: string | null;
+    /** The snippet versions used (decision 0009). */
+    snippets?: SnippetUse[];
   };
   labels: string[];
   /** The workspace's registry revision read before the version: the answer is at least this new (decision 0008). */
@@ -52,6 +56,16 @@ function messageOf(body: unknown, fallback: string): string {
     }
   }
   return fallback;
+}
+
+/** A 404 that names another prompt than the one asked for: a snippet of it is missing; the same error as the server's. */
+function missingSnippet(body: unknown, asked: string): PromptNotFoundError | undefined {
+  const error = (body as { error?: { code?: unknown; prompt_name?: unknown; version?: unknown; label?: unknown } } | undefined)?.error;
+  if (error?.code !== "prompt_not_found" || typeof error.prompt_name !== "string" || error.prompt_name === asked) return undefined;
+  return new PromptNotFoundError(error.prompt_name, {
+    ...(typeof error.version === "number" && { version: error.version }),
+    ...(typeof error.label === "string" && { label: error.label }),
+  });
 }
 
 /**
@@ -83,7 +97,7 @@ export class RegistryClient {
     return this.options.apiKey;
   }
 
-  async request<T>(method: string, path: string, body?: unknown, notFound?: () => Error, signal?: AbortSignal): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, notFound?: (body: unknown) => Error, signal?: AbortSignal): Promise<T> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (this.options.apiKey) headers["x-api-key"] = this.options.apiKey;
@@ -116,7 +130,7 @@ export class RegistryClient {
     }
     if (response.ok) return parsed as T;
     const message = messageOf(parsed, `${response.status} ${response.statusText}`);
-    if (response.status === 404 && notFound) throw notFound();
+    if (response.status === 404 && notFound) throw notFound(parsed);
     if (response.status === 401 || response.status === 403) {
       throw new UnauthorizedError(`The registry refused the API key (${message}): set PROMPTLINE_API_KEY or pass apiKey.`);
     }
@@ -131,12 +145,15 @@ export class RegistryClient {
     const query = new URLSearchParams();
     if (selector.version !== undefined) query.set("version", String(selector.version));
     if (selector.label !== undefined) query.set("label", selector.label);
-    const suffix = query.size > 0 ? `?${query}` : "";
+    // Snippets expanded by the registry, with the server's resolver: one expansion for both paths (decision 0009).
+    query.set("expand_snippets", "true");
     return this.request<RegistryVersion>(
       "GET",
-      `/api/v1/prompts/${encodeURIComponent(name)}/template${suffix}`,
+      `/api/v1/prompts/${encodeURIComponent(name)}/template?${query}`,
       undefined,
-      () => new PromptNotFoundError(name, selector.version !== undefined ? { version: selector.version } : selector.label !== undefined ? { label: selector.label } : {}),
+      (body) =>
+        missingSnippet(body, name) ??
+        new PromptNotFoundError(name, selector.version !== undefined ? { version: selector.version } : selector.label !== undefined ? { label: selector.label } : {}),
       signal,
     );
   }

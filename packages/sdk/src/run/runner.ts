@@ -11,6 +11,7 @@ import {
   type PreparedRequest,
   type PromptTemplate,
   type RequestStatus,
+  type SnippetUse,
   type TemplateMetadata,
   type Usage,
 } from "@promptline/core";
@@ -27,8 +28,11 @@ import type { RunChunk, RunResult } from "./run-result.js";
 export interface CachedPrompt {
   name: string;
   version: number | null;
+  /** Snippets already expanded by the registry (decision 0009). */
   template: PromptTemplate;
   metadata: TemplateMetadata;
+  /** The snippet versions `template` was expanded with, for the log record. */
+  snippets?: SnippetUse[];
   /** The registry revision the server read it at (decision 0008); unknown for fallbacks and older servers. */
   registryRevision?: number;
   /** Set when fetched by a split or segmented label: `run()` picks the version per run (decision 0008). */
@@ -317,6 +321,7 @@ export class Runner {
       error_type: outcome.errorType ?? null,
       error_message: outcome.errorMessage ?? null,
       warnings: prepared.warnings,
+      snippets: prompt.snippets ?? [],
       attempts: context.attempts,
     };
     this.deps.shipper.enqueue(record);

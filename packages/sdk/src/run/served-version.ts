@@ -19,6 +19,8 @@ export function cachedPromptOf(found: RegistryVersion): CachedPrompt {
     version: version.version,
     template: version.prompt_template,
     metadata: version.metadata,
+    // Expanded by the registry (decision 0009); which snippet versions, for the log.
+    snippets: version.snippets ?? [],
   });
   const prompt = { ...toPrompt(found.version), ...(typeof found.registry_revision === "number" && { registryRevision: found.registry_revision }) };
   if (!found.label || !found.versions) return prompt;

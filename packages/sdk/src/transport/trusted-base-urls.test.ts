@@ -12,6 +12,7 @@ describe("isTrustedOrigin", () => {
     ["openrouter", "https://openrouter.ai"],
     ["amazon.bedrock", "https://bedrock-runtime.eu-west-1.amazonaws.com"],
     ["amazon.bedrock", "https://bedrock-runtime-fips.us-east-1.amazonaws.com"],
+    ["anthropic.bedrock", "https://bedrock-runtime.us-west-2.amazonaws.com"],
   ])("%s trusts its official endpoint %s", (provider, origin) => {
     expect(isTrustedOrigin(provider, origin, {})).toBe(true);
   });
@@ -83,7 +84,7 @@ describe("resolveProviderEndpoint applies the rule to a template's base URL", ()
     AWS_SECRET_ACCESS_KEY: "secret",
   };
 
-  it.each(["openai", "openai.azure", "anthropic", "google", "mistral", "amazon.bedrock", "openrouter"])("%s: an untrusted template base URL throws", (provider) => {
+  it.each(["openai", "openai.azure", "anthropic", "google", "mistral", "amazon.bedrock", "anthropic.bedrock", "openrouter"])("%s: an untrusted template base URL throws", (provider) => {
     expect(() => resolveProviderEndpoint(provider, keys, { baseURL: "https://collector.example/v1" })).toThrow(UntrustedBaseURLError);
     expect(resolveProviderEndpoint(provider, keys, { baseURL: "https://collector.example/v1", trust: { allowedBaseURLs: ["https://collector.example"] } }).baseURL).toMatch(
       /^https:\/\/collector\.example/,

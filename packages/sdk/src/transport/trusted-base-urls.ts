@@ -21,6 +21,9 @@ export interface BaseURLTrust {
   trustedBaseURLs?: readonly string[] | undefined;
 }
 
+/** Bedrock's runtime endpoint in any region (FIPS and China included). */
+const bedrockRuntime = /^https:\/\/bedrock-runtime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/;
+
 /** Official endpoints by provider: an exact origin, or a pattern for regional hosts. */
 const officialOrigins: Readonly<Record<string, readonly (string | RegExp)[]>> = {
   openai: ["https://api.openai.com"],
@@ -29,8 +32,8 @@ const officialOrigins: Readonly<Record<string, readonly (string | RegExp)[]>> = 
   mistral: ["https://api.mistral.ai"],
   openrouter: ["https://openrouter.ai"],
   vertexai: ["https://aiplatform.googleapis.com", /^https:\/\/[a-z0-9-]+-aiplatform\.googleapis\.com$/],
-  "amazon.bedrock": [/^https:\/\/bedrock-runtime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/],
-  "anthropic.bedrock": [/^https:\/\/bedrock-runtime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/],
+  "amazon.bedrock": [bedrockRuntime],
+  "anthropic.bedrock": [bedrockRuntime],
   // Azure has no one official host: each resource is its own, named by AZURE_OPENAI_ENDPOINT.
   "openai.azure": [],
 };

@@ -41,9 +41,14 @@ export async function readBodyText(c: Context, options: { maxBytes?: number; onC
   const cached = c.get(textKey as never) as string | undefined;
   if (cached !== undefined) return cached;
   const maxBytes = options.maxBytes ?? (c.get(limitKey as never) as number | undefined) ?? Number.POSITIVE_INFINITY;
-  const text = await readBody(c, maxBytes, options.onChunk);
+  const text = (await readBody(c, maxBytes, options.onChunk)).toString("utf8");
   c.set(textKey as never, text as never);
   return text;
+}
+
+/** The request's body as bytes (OTLP protobuf), refused past the body limit. Not kept: read it once. */
+export function readBodyBytes(c: Context): Promise<Buffer> {
+  return readBody(c, bodyLimit(c), undefined);
 }
 
 /** The body limit `limitBodySize` set for this request. */
@@ -51,12 +56,12 @@ export function bodyLimit(c: Context): number {
   return (c.get(limitKey as never) as number | undefined) ?? Number.POSITIVE_INFINITY;
 }
 
-async function readBody(c: Context, maxBytes: number, onChunk: BodyChunkHook | undefined): Promise<string> {
+async function readBody(c: Context, maxBytes: number, onChunk: BodyChunkHook | undefined): Promise<Buffer> {
   const incoming = nodeIncoming(c);
   // Unless someone already streamed it through `c.req` (the adapter's web stream): then only `c.req` can give it.
   if (incoming && !incoming.readableDidRead) return readIncoming(incoming, maxBytes, onChunk);
   const body = c.req.raw.body;
-  if (!body) return "";
+  if (!body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   let limit = maxBytes;
@@ -81,7 +86,7 @@ async function readBody(c: Context, maxBytes: number, onChunk: BodyChunkHook | u
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 /** A request header, from Node's already-parsed headers when there are some (the adapter builds a `Headers` object otherwise). */
@@ -98,7 +103,7 @@ function nodeIncoming(c: Context): IncomingMessage | undefined {
   return incoming && typeof incoming.on === "function" ? incoming : undefined;
 }
 
-function readIncoming(incoming: IncomingMessage, maxBytes: number, onChunk: BodyChunkHook | undefined): Promise<string> {
+function readIncoming(incoming: IncomingMessage, maxBytes: number, onChunk: BodyChunkHook | undefined): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -137,7 +142,7 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number, onChunk: Body
     };
     const onEnd = () => {
       cleanup();
-      resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"));
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
     };
     const onError = (error: Error) => {
       cleanup();

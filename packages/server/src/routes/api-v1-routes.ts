@@ -6,9 +6,10 @@ import { NotFoundError } from "../http/route-errors.js";
 import { parseWith, readBody } from "../http/read-json.js";
 import { requireGroups } from "./require-groups.js";
 import { diffJson } from "../services/json-diff.js";
+import { expandTemplateSnippets } from "../services/template-response.js";
 import { labelView, readLabelTarget } from "./label-views.js";
 import { registryRevision } from "./registry-revision-route.js";
-import type { PromptRecord, PromptVersionRecord, RequestQuery } from "../storage/index.js";
+import type { PromptRecord, PromptVersionRecord, RequestQuery, StoredSpan } from "../storage/index.js";
 import {
   batchRequestsBody,
   createKeyBody,
@@ -22,7 +23,7 @@ import {
   trackMetadataBody,
   trackPromptBody,
   trackScoreBody,
-  versionSelectorQuery,
+  templateQuery,
 } from "./api-v1-schemas.js";
 
 /** Query strings with repeated keys (`tag=a&tag=b`) kept as lists. */
@@ -43,7 +44,7 @@ function metadataFilter(pairs: string[]): Record<string, string> {
   return filter;
 }
 
-function versionView(version: PromptVersionRecord) {
+function storedVersionView(version: PromptVersionRecord) {
   return {
     id: version.id,
     prompt_id: version.prompt_id,
@@ -57,6 +58,29 @@ function versionView(version: PromptVersionRecord) {
   };
 }
 
+/** Nanoseconds since the epoch → ISO-8601 (milliseconds; the exact value is beside it). */
+const isoOfNanos = (nanos: string) => new Date(Number(BigInt(nanos) / 1_000_000n)).toISOString();
+
+/** A span as `GET /api/v1/traces/{trace_id}` shows it (DESIGN.md's fields, then the rest). */
+function spanView(span: StoredSpan) {
+  return {
+    span_id: span.span_id,
+    parent_span_id: span.parent_span_id,
+    name: span.name,
+    kind: span.kind,
+    start_time: isoOfNanos(span.start_time_unix_nano),
+    end_time: isoOfNanos(span.end_time_unix_nano),
+    status: span.status,
+    attributes: span.attributes,
+    start_time_unix_nano: span.start_time_unix_nano,
+    end_time_unix_nano: span.end_time_unix_nano,
+    duration_ms: Number(BigInt(span.end_time_unix_nano) - BigInt(span.start_time_unix_nano)) / 1e6,
+    events: span.events,
+    links: span.links,
+    resource: span.resource,
+    scope: span.scope,
+  };
+}
 /**
  * Who may call each route below (mounted at `/api/v1`): the least role, see
  * `http/permissions.ts`. Label writes also pass the key's `labelActor` to the
@@ -84,6 +108,7 @@ export const apiV1Permissions: RoutePermissions = {
   "POST /requests/:request_id/prompt": "runner",
   "POST /requests/:request_id/group": "runner",
   "POST /groups": "runner",
+  "GET /traces/:trace_id": "runner",
   "GET /protected-labels": "runner",
   "PUT /protected-labels/:label": "admin",
   "DELETE /protected-labels/:label": "admin",
@@ -110,7 +135,7 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
       ...page,
       items: page.items.map(({ prompt, version, labels, last_used_at, request_count }) => ({
         ...prompt,
-        version: versionView(version),
+        version: storedVersionView(version),
         labels: labels.map((label) => ({ id: label.id, name: label.name, version: label.prompt_version_number })),
         last_used_at,
         request_count,
@@ -131,7 +156,7 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
       skip_if_unchanged: body.skip_if_unchanged ?? false,
     });
     return c.json(
-      { created: result.created, prompt: result.prompt, version: versionView(result.version), labels: result.labels },
+      { created: result.created, prompt: result.prompt, version: storedVersionView(result.version), labels: result.labels },
       result.created ? 201 : 200,
     );
   });
@@ -142,35 +167,41 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
       storage.prompts.listVersions(c.var.workspaceId, { id: prompt.id }),
       storage.labels.list(c.var.workspaceId, { id: prompt.id }),
     ]);
-    return c.json({ prompt, versions: versions.map(versionView), labels });
+    return c.json({ prompt, versions: versions.map(storedVersionView), labels });
   });
 
   app.get("/prompts/:name/versions", async (c) => {
     const prompt = await promptOr404(c);
     const versions = await storage.prompts.listVersions(c.var.workspaceId, { id: prompt.id });
-    return c.json({ items: versions.map(versionView) });
+    return c.json({ items: versions.map(storedVersionView) });
   });
 
   app.get("/prompts/:name/template", async (c) => {
     const name = c.req.param("name");
-    const selector = parseWith(versionSelectorQuery, queryOf(c), "query");
+    const { expand_snippets, ...selector } = parseWith(templateQuery, queryOf(c), "query");
     // Read first: what follows is at least this new, so the SDK knows whether a revision it hears of later is news (decision 0008).
     const registryRevision = (await storage.workspaces.registryRevision(c.var.workspaceId)) ?? 0;
     const resolved = await storage.prompts.getVersion(c.var.workspaceId, { name }, selector);
     if (!resolved) throw new PromptNotFoundError(name, selector);
+    // The SDK's fetch: snippets expanded as POST /prompt-templates/{name} expands them, with the versions used (decision 0009).
+    const versionView = async (version: PromptVersionRecord) => {
+      if (expand_snippets !== "true") return storedVersionView(version);
+      const { template, snippets } = await expandTemplateSnippets(storage, c.var.workspaceId, version.prompt_template);
+      return { ...storedVersionView(version), prompt_template: template, snippets };
+    };
     const target = resolved.label_target;
     if (!target?.routing) {
-      return c.json({ prompt: resolved.prompt, version: versionView(resolved.version), labels: resolved.labels, registry_revision: registryRevision });
+      return c.json({ prompt: resolved.prompt, version: await versionView(resolved.version), labels: resolved.labels, registry_revision: registryRevision });
     }
     // A split label: everything the SDK needs to pick a version per run without asking again (decision 0008).
     const others = versionsOfTarget(target).filter((number) => number !== resolved.version.version);
     const fetched = await Promise.all(others.map((version) => storage.prompts.getVersion(c.var.workspaceId, { id: resolved.prompt.id }, { version })));
     return c.json({
       prompt: resolved.prompt,
-      version: versionView(resolved.version),
+      version: await versionView(resolved.version),
       labels: resolved.labels,
       label: { name: selector.label, split: target.routing.split, sticky_by: target.routing.sticky_by, segments: target.routing.segments },
-      versions: [resolved.version, ...fetched.flatMap((found) => (found ? [found.version] : []))].map(versionView),
+      versions: await Promise.all([resolved.version, ...fetched.flatMap((found) => (found ? [found.version] : []))].map(versionView)),
       registry_revision: registryRevision,
     });
   });
@@ -185,8 +216,8 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
     if (!after) throw new PromptNotFoundError(name, { version: to });
     const pick = (v: PromptVersionRecord) => ({ prompt_template: v.prompt_template, metadata: v.metadata, commit_message: v.commit_message });
     return c.json({
-      from: versionView(before.version),
-      to: versionView(after.version),
+      from: storedVersionView(before.version),
+      to: storedVersionView(after.version),
       changes: diffJson(pick(before.version), pick(after.version)),
     });
   });
@@ -277,6 +308,15 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
     const row = await storage.requests.get(c.var.workspaceId, /^\d+$/.test(ref) ? Number(ref) : ref);
     if (!row) throw new NotFoundError(`No request ${ref} in this workspace.`);
     return c.json(row);
+  });
+
+  app.get("/traces/:trace_id", async (c) => {
+    const traceId = c.req.param("trace_id").toLowerCase();
+    if (!/^[0-9a-f]{32}$/.test(traceId)) throw new InvalidRequestError("A trace id is 32 hex digits.", ["trace_id"]);
+    const spans = await storage.spans.trace(c.var.workspaceId, traceId);
+    if (spans.length === 0) throw new NotFoundError(`No trace ${traceId} in this workspace.`);
+    const requests = await storage.spans.requestsOfTrace(c.var.workspaceId, traceId);
+    return c.json({ trace_id: traceId, spans: spans.map(spanView), requests });
   });
 
   const requestRef = (c: Context) => {

@@ -59,6 +59,11 @@ export const versionSelectorQuery = z.object({
   label: z.string().min(1).optional(),
 });
 
+/** The SDK's template fetch: `expand_snippets=true` returns the template with its snippets expanded, and which versions they were (decision 0009). */
+export const templateQuery = versionSelectorQuery.extend({
+  expand_snippets: z.enum(["true", "false"]).optional(),
+});
+
 export const diffQuery = z.object({
   from: z.coerce.number().int().positive(),
   to: z.coerce.number().int().positive(),
@@ -146,7 +151,7 @@ export const apiV1Operations: OperationSpec[] = [
   { method: "post", path: "/api/v1/prompts", summary: "Publish a new version of a prompt (created when new)", body: publishPromptBody, status: 201 },
   { method: "get", path: "/api/v1/prompts/{name}", summary: "A prompt with its versions and labels" },
   { method: "get", path: "/api/v1/prompts/{name}/versions", summary: "A prompt's versions, newest first" },
-  { method: "get", path: "/api/v1/prompts/{name}/template", summary: "One version, unrendered, by number, label or latest (the SDK's cache fetch)", query: versionSelectorQuery },
+  { method: "get", path: "/api/v1/prompts/{name}/template", summary: "One version, unrendered, by number, label or latest (the SDK's cache fetch; with expand_snippets=true, snippets expanded and listed in `snippets`)", query: templateQuery },
   { method: "get", path: "/api/v1/prompts/{name}/diff", summary: "Two versions side by side with the list of changed fields", query: diffQuery },
   { method: "get", path: "/api/v1/prompts/{name}/labels", summary: "A prompt's release labels" },
   { method: "get", path: "/api/v1/prompts/{name}/labels/history", summary: "Every move of a prompt's labels: who moved which label from which version to which, when" },
@@ -173,6 +178,7 @@ export const apiV1Operations: OperationSpec[] = [
   { method: "post", path: "/api/v1/requests/{request_id}/prompt", summary: "Link a request to a prompt version", body: trackPromptBody },
   { method: "post", path: "/api/v1/requests/{request_id}/group", summary: "Put a request in a group", body: trackGroupBody },
   { method: "post", path: "/api/v1/groups", summary: "Create a group", status: 201 },
+  { method: "get", path: "/api/v1/traces/{trace_id}", summary: "A trace's spans (from /v1/traces and /spans-bulk), by start time, and the logged requests that ran in it" },
   // The dashboard's routes (dashboard-routes.ts validates them with its own schemas).
   { method: "get", path: "/api/v1/requests/stats", summary: "Request counts, errors, tokens and cost per time bucket (the dashboard's charts)" },
   { method: "post", path: "/api/v1/playground/run", summary: "Run a prompt from the dashboard's playground, streamed as server-sent events" },

@@ -44,6 +44,7 @@ const params = () => ({
   identifier: "poem",
   promptId: ids.promptId,
   labelId: ids.labelId,
+  trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
 });
 
 /** Routes that take a body (POST, PUT, PATCH), read from the app. */

@@ -151,6 +151,18 @@ const rows = (): Record<string, Row> => ({
     ]),
   ),
   "POST /create-group": { least: "runner", status: 200 },
+  // Traces: sending spans is like logging; reading a trace like reading the log.
+  "POST /v1/traces": {
+    least: "runner",
+    status: 200,
+    call: () => ({ body: { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "00f067aa0ba902b7", name: "s", startTimeUnixNano: "1", endTimeUnixNano: "2" }] }] }] } }),
+  },
+  "POST /spans-bulk": {
+    least: "runner",
+    status: 200,
+    call: () => ({ body: { spans: [{ name: "s", context: { trace_id: "4bf92f3577b34da6a3ce929d0e0e4736", span_id: "00f067aa0ba902b8" }, start_time: "1", end_time: "2" }] } }),
+  },
+  "GET /api/v1/traces/:trace_id": { least: "runner", status: 200, call: () => ({ params: { trace_id: "4bf92f3577b34da6a3ce929d0e0e4736" } }) },
 
   // Publishing and labels that are not protected: editor.
   "POST /api/v1/prompts": { least: "editor", status: 201, call: () => ({ body: { prompt_name: unique("published"), ...chatTemplate("new"), release_labels: ["staging"] } }) },

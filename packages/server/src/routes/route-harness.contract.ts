@@ -198,7 +198,7 @@ export function fillPath(path: string, params: Record<string, string | number>):
 /**
  * Everything stored for a workspace, read through the storage (not the
  * routes under test): prompts with versions, labels and label history,
- * requests with scores, keys, protected labels. Equal snapshots mean nothing changed.
+ * requests with scores, keys, protected labels, spans. Equal snapshots mean nothing changed.
  */
 export async function snapshotWorkspace(storage: Storage, workspaceId: number): Promise<unknown> {
   const prompts = await storage.prompts.list(workspaceId, { per_page: 100 });
@@ -210,7 +210,9 @@ export async function snapshotWorkspace(storage: Storage, workspaceId: number): 
     })),
   );
   const requests = await storage.requests.query(workspaceId, { limit: 500 });
-  const keys = await storage.apiKeys.list(workspaceId);
+  // Last use is bookkeeping written in the background (http/key-usage.ts), not the workspace's data.
+  const keys = (await storage.apiKeys.list(workspaceId)).map(({ last_used_at: _lastUsed, ...key }) => key);
   const protectedLabels = await storage.protectedLabels.list(workspaceId);
-  return JSON.parse(JSON.stringify({ prompts, details, requests, keys, protectedLabels }));
+  const spans = await storage.spans.recent(workspaceId, 1000);
+  return JSON.parse(JSON.stringify({ prompts, details, requests, keys, protectedLabels, spans }));
 }

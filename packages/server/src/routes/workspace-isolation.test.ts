@@ -25,6 +25,10 @@ const marker = /b-secret/i;
 
 let h: RouteHarness;
 let keyA: string;
+const bTraceId = "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0";
+/** A PromptLayer span in B's trace (A may send spans with the same ids: they are A's own). */
+const bOnlyTraceId = "b9b9b9b9b9b9b9b9b9b9b9b9b9b9b9b9";
+const bSpan = (name: string, traceId = bTraceId) => ({ name, context: { trace_id: traceId, span_id: "b1b1b1b1b1b1b1b1" }, kind: "SpanKind.INTERNAL", start_time: "1700000000000000000", end_time: "1700000001000000000", attributes: {} });
 const b = { promptName: "only-in-b", promptId: 0, labelId: 0, labelName: "b-only-label", requestId: "only-in-b-req", requestIntId: 0, groupId: 0, keyId: 0 };
 const a = { requestId: "a-own-req", requestIntId: 0 };
 let before: unknown;
@@ -56,6 +60,8 @@ beforeAll(async () => {
   b.requestIntId = batch.body.results[100].id;
   await h.call("POST", `/api/v1/requests/${b.requestId}/score`, { key: keyB, body: { score: 5, name: "b-secret-score" } });
   b.keyId = (await h.call("POST", "/api/v1/keys", { key: keyB, body: { name: "b-secret-key" } })).body.id;
+  const spans = await h.call("POST", "/spans-bulk", { key: keyB, body: { spans: [bSpan("b-secret span"), bSpan("b-secret other", bOnlyTraceId)] } });
+  if (spans.body.accepted !== 2) throw new Error(`B's span was not stored: ${spans.text}`);
 
   // A has data of its own, so its lists are not trivially empty.
   await publish(h, keyA, { prompt_name: "a-own", ...chatTemplate("A's template"), release_labels: ["prod"] });
@@ -84,6 +90,7 @@ const bParams = () => ({
   identifier: b.promptName,
   promptId: b.promptId,
   labelId: b.labelId,
+  trace_id: bTraceId,
 });
 
 const trackBody = () => ({
@@ -222,6 +229,31 @@ const cases = (): Record<string, IsolationCase[]> => ({
     {
       status: 200,
       check: (body) => expect((body.buckets as { count: number }[]).reduce((sum, bucket) => sum + bucket.count, 0)).toBeLessThanOrEqual(5),
+    },
+  ],
+  // A trace only B has (A posts spans into bTraceId below, which makes that one A's too).
+  "GET /api/v1/traces/:trace_id": [{ status: 404, params: { trace_id: bOnlyTraceId } }],
+  // Spans with B's trace and span ids are A's own spans: stored in A, B's unchanged (checked after the table).
+  "POST /spans-bulk": [
+    {
+      status: 200,
+      options: { body: { spans: [bSpan("a's span")] } },
+      check: async (body) => {
+        expect(body).toMatchObject({ accepted: 1, duplicates: 0 });
+        const own = await h.call("GET", `/api/v1/traces/${bTraceId}`, { key: keyA });
+        const names = own.body.spans.map((span: { name: string }) => span.name);
+        expect(names).toContain("a's span");
+        expect(names).not.toContain("b-secret span");
+      },
+    },
+  ],
+  "POST /v1/traces": [
+    {
+      status: 200,
+      options: {
+        body: { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: bTraceId, spanId: "b2b2b2b2b2b2b2b2", name: "a's otlp span", startTimeUnixNano: "1700000000000000000", endTimeUnixNano: "1700000000000000001" }] }] }] },
+      },
+      check: (body) => expect(body).toEqual({}),
     },
   ],
   "POST /api/v1/playground/run": [{ status: 501, options: { body: { prompt_name: b.promptName } } }],

@@ -9,6 +9,7 @@ import {
   type ModelSettings,
   type PromptTemplate,
   type SnippetReference,
+  type SnippetUse,
 } from "@promptline/core";
 import { z } from "zod";
 import type { TemplateRenderer } from "../render/template-renderer.js";
@@ -32,17 +33,34 @@ export type GetTemplateBody = z.infer<typeof getTemplateBodySchema>;
 
 /**
  * Snippets (`@@@name@@@`) are other prompts' text, resolved in the caller's
- * workspace before variables are rendered.
+ * workspace before variables are rendered. Each version used is added to
+ * `used` (once, in order of first use), for the log record.
  */
-export function snippetResolver(storage: Storage, workspaceId: number) {
+export function snippetResolver(storage: Storage, workspaceId: number, used: SnippetUse[] = []) {
   return async (ref: SnippetReference): Promise<string> => {
     const found = await storage.prompts.getVersion(workspaceId, { name: ref.name }, {
       ...(ref.version !== undefined && { version: ref.version }),
       ...(ref.label !== undefined && { label: ref.label }),
     });
     if (!found) throw new PromptNotFoundError(ref.name, ref);
+    const use = { name: found.prompt.name, version: found.version.version };
+    if (!used.some((each) => each.name === use.name && each.version === use.version)) used.push(use);
     return templateText(found.version.prompt_template);
   };
+}
+
+/**
+ * A stored template with its snippets expanded by the same function, and the
+ * same resolver, as `POST /prompt-templates/{name}` uses: what the SDK runs
+ * (decision 0009), so both paths send the same text.
+ */
+export async function expandTemplateSnippets(
+  storage: Storage,
+  workspaceId: number,
+  template: PromptTemplate,
+): Promise<{ template: PromptTemplate; snippets: SnippetUse[] }> {
+  const snippets: SnippetUse[] = [];
+  return { template: await expandSnippets(template, snippetResolver(storage, workspaceId, snippets)), snippets };
 }
 
 function templateText(template: PromptTemplate): string {

@@ -7,6 +7,7 @@ import {
   costUsd,
   providerErrorTypes,
   stripSecrets,
+  spanIdSchema,
   type PromptBlueprint,
   type ProviderCodec,
   type Usage, isRecord } from "@promptline/core";
@@ -85,6 +86,16 @@ function safely<T>(compute: () => T): T | null {
   }
 }
 
+/**
+ * The span the client ran the request in (PromptLayer's SDKs send it; its
+ * trace comes with the span, see `SpanRepository`). Without tracing their
+ * span id is all zeros or absent: no span, and nothing to refuse.
+ */
+function spanIdOf(spanId: string | null | undefined): string | null {
+  const lower = spanId?.trim().toLowerCase();
+  return lower && spanIdSchema.safeParse(lower).success ? lower : null;
+}
+
 export interface TrackedRequest {
   insert: RequestInsert;
   blueprint: PromptBlueprint | null;
@@ -130,6 +141,7 @@ export function trackedRequestFrom(body: TrackRequestBody, requestId: string, pr
     prompt_blueprint: blueprint,
     error_type: body.error_type ?? (status === "ERROR" ? "UNKNOWN_ERROR" : null),
     error_message: body.error_message ? body.error_message.slice(0, maxErrorMessageLength) : null,
+    span_id: spanIdOf(body.span_id),
     // One call made by the client itself: nothing to list.
     attempts: [],
   };

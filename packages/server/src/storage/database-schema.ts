@@ -19,6 +19,7 @@ export interface Database {
   request_tag: RequestTagTable;
   request_metadata: RequestMetadataTable;
   request_score: RequestScoreTable;
+  span: SpanTable;
   revoked_session: RevokedSessionTable;
 }
 
@@ -55,6 +56,8 @@ export interface ApiKeyTable {
   role: Generated<string>;
   created_at: string;
   revoked_at: string | null;
+  /** Migration 0008. */
+  last_used_at: string | null;
 }
 
 export interface PromptTable {
@@ -166,6 +169,9 @@ export interface RequestLogTable {
   warnings: string | null;
   /** JSON array of `{name, version}`, or null when no snippet was used (migration 0006). */
   snippets: string | null;
+  /** The OpenTelemetry trace and span the request ran in, lowercase hex, when known (migration 0009). */
+  trace_id: string | null;
+  span_id: string | null;
   /** JSON array of the run's provider attempts, or null when there were none to list (migration 0007). */
   attempts: string | null;
   created_at: string;
@@ -198,4 +204,33 @@ export interface RequestScoreTable {
   score: number;
   created_at: string;
   updated_at: string;
+}
+
+/** One span of a trace (migration 0009); keyed by (workspace_id, trace_id, span_id). */
+export interface SpanTable {
+  workspace_id: number;
+  /** 32 lowercase hex digits. */
+  trace_id: string;
+  /** 16 lowercase hex digits. */
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  /** `INTERNAL`, `SERVER`, `CLIENT`, `PRODUCER` or `CONSUMER`. */
+  kind: string;
+  /** Nanoseconds since the epoch, zero-padded to 20 digits (text order is time order). */
+  start_time_unix_nano: string;
+  end_time_unix_nano: string;
+  /** `UNSET`, `OK` or `ERROR`. */
+  status_code: string;
+  status_message: string | null;
+  /** JSON object. */
+  attributes: string;
+  /** JSON arrays, or null when empty. */
+  events: string | null;
+  links: string | null;
+  /** JSON object of the resource's attributes, or null. */
+  resource: string | null;
+  /** JSON `{name, version}` of the instrumentation scope, or null. */
+  scope: string | null;
+  created_at: string;
 }

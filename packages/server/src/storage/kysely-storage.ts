@@ -11,6 +11,7 @@ import { createProtectedLabelRepository } from "./repositories/protected-label-r
 import type { RepositoryContext } from "./repositories/repository-context.js";
 import { createRequestRepository } from "./repositories/request-repository.js";
 import { createScoreRepository } from "./repositories/score-repository.js";
+import { createSpanRepository } from "./repositories/span-repository.js";
 import { createSessionRepository } from "./repositories/session-repository.js";
 import { createWorkspaceRepository } from "./repositories/workspace-repository.js";
 import type { Storage } from "./storage.js";
@@ -52,6 +53,7 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
     requests,
     groups: createGroupRepository(context),
     scores: createScoreRepository(context),
+    spans: createSpanRepository(context),
     sessions: createSessionRepository(context),
     dialect: dialect.name,
 

@@ -43,6 +43,8 @@ describe("writes to the registry's tables", () => {
         "repositories/prompt-repository.ts: updateTable prompt",
         // A new key: unknown keys are never cached, so nothing to invalidate.
         "repositories/api-key-repository.ts: insertInto api_key",
+        // markUsed: last_used_at only, which the cache never serves (the key list reads the table).
+        "repositories/api-key-repository.ts: updateTable api_key",
         // Revocation: raises the revision in the same transaction.
         "repositories/api-key-repository.ts: updateTable api_key",
         // A new workspace: nothing cached for it yet (its default protected labels are written in the same transaction).

@@ -3,7 +3,7 @@ import type { LogRecord, PromptTemplate } from "@promptline/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StorageOptions } from "./kysely-storage.js";
 import { LabelProtectedError } from "./storage-errors.js";
-import type { RequestInsert, RequestLogRow, Storage, WorkspaceRecord } from "./storage.js";
+import type { RequestInsert, RequestLogRow, SpanRecord, Storage, WorkspaceRecord } from "./storage.js";
 
 /** Builds a storage for the suite; it receives the suite's clock. */
 export type StorageFactory = (options: StorageOptions) => Promise<Storage>;
@@ -101,6 +101,20 @@ export function storageContract(factory: StorageFactory): void {
         expect(again.revoked_at).not.toBeNull();
         expect(await storage.apiKeys.findByPlaintext(seed)).toBeUndefined();
         await expect(storage.apiKeys.ensure(workspace.id, "short")).rejects.toBeInstanceOf(InvalidRequestError);
+      });
+
+      it("records a key's last use, never moving it backwards, only in its own workspace", async () => {
+        const workspace = await newWorkspace();
+        const other = await newWorkspace();
+        const { key } = await storage.apiKeys.create(workspace.id);
+        expect(key.last_used_at).toBeNull();
+        await storage.apiKeys.markUsed(other.id, key.id, "2026-01-02T00:00:00.000Z");
+        expect((await storage.apiKeys.list(workspace.id))[0]?.last_used_at).toBeNull();
+        await storage.apiKeys.markUsed(workspace.id, key.id, "2026-01-02T00:00:00.000Z");
+        await storage.apiKeys.markUsed(workspace.id, key.id, "2026-01-01T00:00:00.000Z");
+        expect((await storage.apiKeys.list(workspace.id))[0]?.last_used_at).toBe("2026-01-02T00:00:00.000Z");
+        await storage.apiKeys.markUsed(workspace.id, key.id, "2026-01-03T00:00:00.000Z");
+        expect((await storage.apiKeys.list(workspace.id))[0]?.last_used_at).toBe("2026-01-03T00:00:00.000Z");
       });
 
       it("gives a key a role: role wins, admin: true is admin, neither is deployer; an unknown role is refused", async () => {
@@ -524,6 +538,8 @@ export function storageContract(factory: StorageFactory): void {
           error_message: "Rate limit reached",
           warnings: ['Dropped "logprobs": o3 does not accept it.'],
           snippets: [{ name: "tone", version: 2 }],
+          trace_id: "0af7651916cd43dd8448eb211c80319c",
+          span_id: "b7ad6b7169203331",
           attempts: [
             { provider: "anthropic", model: "claude-sonnet-4", status: "SKIPPED", error_type: "CIRCUIT_OPEN", latency_ms: 0 },
             { provider: "openai", model: "gpt-4o-mini", status: "ERROR", error_type: "PROVIDER_RATE_LIMIT", latency_ms: 812.5 },
@@ -950,6 +966,102 @@ export function storageContract(factory: StorageFactory): void {
         const [theirs] = await storage.requests.insertMany(other, [log({ request_id: "shared-id" })]);
         expect(theirs?.created).toBe(true);
         expect(await storage.requests.get(ws, row.id)).toEqual(row);
+      });
+    });
+
+    describe("spans", () => {
+      const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+      const span = (spanId: string, fields: Partial<SpanRecord> = {}): SpanRecord => ({
+        trace_id: traceId,
+        span_id: spanId,
+        parent_span_id: null,
+        name: `op ${spanId}`,
+        kind: "INTERNAL",
+        start_time_unix_nano: "1735689600000000000",
+        end_time_unix_nano: "1735689600500000000",
+        status: { code: "UNSET", message: null },
+        attributes: {},
+        events: [],
+        links: [],
+        resource: {},
+        scope: null,
+        ...fields,
+      });
+
+      it("stores spans exactly and returns a trace by start time, nanoseconds intact", async () => {
+        const { id: ws } = await newWorkspace();
+        const root = span("00f067aa0ba902b7", {
+          name: "handle request",
+          kind: "SERVER",
+          start_time_unix_nano: "1735689600000000001",
+          end_time_unix_nano: "1735689601999999999",
+          status: { code: "ERROR", message: "boom — ünïcode" },
+          attributes: { "http.route": "/x", count: 3, ok: true, list: ["a", "b"], nested: { k: 1 } },
+          events: [{ name: "exception", time_unix_nano: "1735689601000000000", attributes: { "exception.message": "boom" } }],
+          links: [{ trace_id: "0af7651916cd43dd8448eb211c80319c", span_id: "b7ad6b7169203331", attributes: {} }],
+          resource: { "service.name": "svc" },
+          scope: { name: "promptline", version: "0.1.0" },
+        });
+        const child = span("53995c3f42cd8ad8", { parent_span_id: root.span_id, kind: "CLIENT", start_time_unix_nano: "1735689600100000000" });
+        // 2001-09-09 is when nanoseconds since the epoch gained their 19th digit: text order must still be time order.
+        const early = span("1111111111111111", { start_time_unix_nano: "999999999000000000", end_time_unix_nano: "999999999000000001" });
+        expect(await storage.spans.insertMany(ws, [child, root, early])).toEqual({ created: 3, duplicates: 0 });
+        const trace = await storage.spans.trace(ws, traceId);
+        expect(trace.map((stored) => stored.span_id)).toEqual([early.span_id, root.span_id, child.span_id]);
+        expect(trace[1]).toEqual({ ...root, created_at: expect.any(String) });
+        expect(trace[0]?.start_time_unix_nano).toBe("999999999000000000");
+      });
+
+      it("is idempotent on (trace id, span id): a re-sent span changes nothing", async () => {
+        const { id: ws } = await newWorkspace();
+        const first = span("aaaaaaaaaaaaaaaa", { name: "first" });
+        expect(await storage.spans.insertMany(ws, [first, { ...first, name: "copy in the same batch" }])).toEqual({ created: 1, duplicates: 1 });
+        expect(await storage.spans.insertMany(ws, [{ ...first, name: "re-sent" }, span("bbbbbbbbbbbbbbbb")])).toEqual({ created: 1, duplicates: 1 });
+        const trace = await storage.spans.trace(ws, traceId);
+        expect(trace.map((stored) => [stored.span_id, stored.name])).toEqual([
+          ["aaaaaaaaaaaaaaaa", "first"],
+          ["bbbbbbbbbbbbbbbb", "op bbbbbbbbbbbbbbbb"],
+        ]);
+        // The same ids under the same trace in one batch of many rows (more than one INSERT statement).
+        const many = Array.from({ length: 1200 }, (_, index) => span(`d${(index + 1).toString(16).padStart(15, "0")}`));
+        expect(await storage.spans.insertMany(ws, [...many, ...many])).toEqual({ created: 1200, duplicates: 1200 });
+      });
+
+      it("keeps workspaces apart: the same trace id elsewhere is another trace", async () => {
+        const { id: ws } = await newWorkspace();
+        const { id: other } = await newWorkspace();
+        await storage.spans.insertMany(ws, [span("aaaaaaaaaaaaaaaa", { name: "mine" })]);
+        expect(await storage.spans.trace(other, traceId)).toEqual([]);
+        expect(await storage.spans.insertMany(other, [span("aaaaaaaaaaaaaaaa", { name: "theirs" })])).toEqual({ created: 1, duplicates: 0 });
+        expect((await storage.spans.trace(ws, traceId)).map((stored) => stored.name)).toEqual(["mine"]);
+        expect((await storage.spans.trace(other, traceId)).map((stored) => stored.name)).toEqual(["theirs"]);
+        await storage.spans.insertMany(other, [span("bbbbbbbbbbbbbbbb", { start_time_unix_nano: "1735689700000000000", end_time_unix_nano: "1735689700000000000" })]);
+        expect((await storage.spans.recent(other)).map((stored) => stored.span_id)).toEqual(["bbbbbbbbbbbbbbbb", "aaaaaaaaaaaaaaaa"]);
+        expect((await storage.spans.recent(other, 1)).map((stored) => stored.span_id)).toEqual(["bbbbbbbbbbbbbbbb"]);
+        expect((await storage.spans.recent(ws)).map((stored) => stored.name)).toEqual(["mine"]);
+      });
+
+      it("links a request to its trace by span id, whichever arrives first, within the workspace", async () => {
+        const { id: ws } = await newWorkspace();
+        const { id: other } = await newWorkspace();
+        // The request first (PromptLayer tracks it inside its span, which is exported when it ends).
+        const before = await storage.requests.insert(ws, log({ request_id: "tracked-first", span_id: "aaaaaaaaaaaaaaaa" }));
+        expect(before).toMatchObject({ span_id: "aaaaaaaaaaaaaaaa", trace_id: null });
+        const stranger = await storage.requests.insert(other, log({ request_id: "elsewhere", span_id: "aaaaaaaaaaaaaaaa" }));
+        await storage.spans.insertMany(ws, [span("aaaaaaaaaaaaaaaa"), span("bbbbbbbbbbbbbbbb")]);
+        expect(await storage.requests.get(ws, before.id)).toMatchObject({ trace_id: traceId, span_id: "aaaaaaaaaaaaaaaa" });
+        expect(await storage.requests.get(other, stranger.id)).toMatchObject({ trace_id: null });
+        // The span first.
+        const after = await storage.requests.insert(ws, log({ request_id: "tracked-after", span_id: "bbbbbbbbbbbbbbbb" }));
+        expect(after).toMatchObject({ trace_id: traceId, span_id: "bbbbbbbbbbbbbbbb" });
+        // A trace id the client gave is kept.
+        const own = await storage.requests.insert(ws, log({ request_id: "own", trace_id: "0af7651916cd43dd8448eb211c80319c", span_id: "bbbbbbbbbbbbbbbb" }));
+        expect(own.trace_id).toBe("0af7651916cd43dd8448eb211c80319c");
+        expect(await storage.spans.requestsOfTrace(ws, traceId)).toEqual([
+          { id: before.id, request_id: "tracked-first", span_id: "aaaaaaaaaaaaaaaa" },
+          { id: after.id, request_id: "tracked-after", span_id: "bbbbbbbbbbbbbbbb" },
+        ]);
+        expect(await storage.spans.requestsOfTrace(other, traceId)).toEqual([]);
       });
     });
   });

@@ -18,6 +18,7 @@ export interface Storage {
   readonly requests: RequestRepository;
   readonly groups: GroupRepository;
   readonly scores: ScoreRepository;
+  readonly spans: SpanRepository;
   readonly sessions: SessionRepository;
   /** Which database answers (for `/healthz` and logs only; behaviour never depends on it). */
   readonly dialect: "sqlite" | "postgres";
@@ -70,6 +71,8 @@ export interface ApiKeyRecord {
   admin: boolean;
   created_at: string;
   revoked_at: string | null;
+  /** When the key last authenticated a request (to the minute), null if never since migration 0008. */
+  last_used_at: string | null;
 }
 
 export interface CreatedApiKey {
@@ -96,6 +99,8 @@ export interface ApiKeyRepository {
   /** Authentication: the live (unrevoked) key with this plaintext, in whatever workspace it belongs to. */
   findByPlaintext(plaintext: string): Promise<ApiKeyRecord | undefined>;
   list(workspaceId: number): Promise<ApiKeyRecord[]>;
+  /** Records a use of the key at `at` (default now); a later use already recorded stays. */
+  markUsed(workspaceId: number, keyId: number, at?: string): Promise<void>;
   /** Takes effect at once (nothing is cached). False when no live key has this id in the workspace. */
   revoke(workspaceId: number, keyId: number): Promise<boolean>;
 }
@@ -373,6 +378,9 @@ export interface RequestLogRow {
   warnings: string[];
   /** The snippet versions the template was expanded with; empty when none. */
   snippets: SnippetUse[];
+  /** The OpenTelemetry trace and span the request ran in, when known (from the client, or from a stored span with this `span_id`). */
+  trace_id: string | null;
+  span_id: string | null;
   /** The provider calls of a run with fallbacks, in order (empty when not known). */
   attempts: Attempt[];
   /** When the server stored it; the log's order. */
@@ -537,4 +545,69 @@ export interface ScoreRepository {
   /** Undefined when the request is unknown; throws `InvalidRequestError` for a score outside 0–100. */
   add(workspaceId: number, input: AddScoreInput): Promise<ScoreRecord | undefined>;
   list(workspaceId: number, request: RequestRef): Promise<ScoreRecord[]>;
+}
+
+// ── traces ─────────────────────────────────────────────────────────────────
+
+export type SpanKindName = "INTERNAL" | "SERVER" | "CLIENT" | "PRODUCER" | "CONSUMER";
+export type SpanStatusCode = "UNSET" | "OK" | "ERROR";
+
+export interface SpanEvent {
+  name: string;
+  time_unix_nano: string;
+  attributes: Record<string, unknown>;
+}
+
+export interface SpanLink {
+  trace_id: string;
+  span_id: string;
+  attributes: Record<string, unknown>;
+}
+
+/**
+ * One span, however it arrived (OTLP protobuf or JSON, PromptLayer's
+ * `/spans-bulk`), already validated (`services/traces/span-limits.ts`).
+ * Ids are lowercase hex; times are nanoseconds since the epoch as decimal text.
+ */
+export interface SpanRecord {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  kind: SpanKindName;
+  start_time_unix_nano: string;
+  end_time_unix_nano: string;
+  status: { code: SpanStatusCode; message: string | null };
+  attributes: Record<string, unknown>;
+  events: SpanEvent[];
+  links: SpanLink[];
+  /** The resource's attributes (`service.name`…). */
+  resource: Record<string, unknown>;
+  scope: { name: string; version: string | null } | null;
+}
+
+export interface StoredSpan extends SpanRecord {
+  created_at: string;
+}
+
+export interface SpanInsertResult {
+  /** Spans stored now. */
+  created: number;
+  /** Spans the workspace had already (same trace id and span id): left as they were. */
+  duplicates: number;
+}
+
+export interface SpanRepository {
+  /**
+   * Stores spans in one transaction, idempotent on (trace id, span id) within
+   * the workspace, and gives the trace id to logged requests that named one
+   * of these spans (`span_id` from `/track-request`) before it arrived.
+   */
+  insertMany(workspaceId: number, spans: readonly SpanRecord[]): Promise<SpanInsertResult>;
+  /** The trace's spans, by start time; empty when the workspace has none of it. */
+  trace(workspaceId: number, traceId: string): Promise<StoredSpan[]>;
+  /** The workspace's latest spans, newest start first (at most `limit`, default 100, at most 1000). */
+  recent(workspaceId: number, limit?: number): Promise<StoredSpan[]>;
+  /** The logged requests that ran in the trace: integer id, client id and span id, oldest first. */
+  requestsOfTrace(workspaceId: number, traceId: string): Promise<{ id: number; request_id: string; span_id: string | null }[]>;
 }

@@ -57,9 +57,25 @@ export const query = (params: Record<string, string | number | undefined | null 
 
 // ── shapes of /api ───────────────────────────────────────────────────────
 
+/** A key's role (DESIGN.md, "Roles"). */
+export type KeyRole = "runner" | "editor" | "deployer" | "admin";
+
 export interface Session {
-  key: { id: number; name: string | null; prefix: string; admin: boolean };
+  /** `role` is absent from servers before roles (then `admin` tells). */
+  key: { id: number; name: string | null; prefix: string; admin: boolean; role?: KeyRole };
   workspace_id: number;
+}
+
+export interface ApiKey {
+  id: number;
+  name: string | null;
+  prefix: string;
+  role?: KeyRole;
+  admin: boolean;
+  created_at: string;
+  revoked_at: string | null;
+  /** When the key last authenticated a request, if the server tracks it. */
+  last_used_at?: string | null;
 }
 
 export interface Version {
@@ -185,6 +201,13 @@ export const api = {
     request<Label>("PUT", `/api/v1/prompts/${encodeURIComponent(name)}/labels/${encodeURIComponent(label)}`, { version }),
   publish: (body: { prompt_name: string; prompt_template: PromptTemplate; metadata: TemplateMetadata; commit_message?: string; release_labels?: string[] }) =>
     request<{ created: boolean; prompt: Prompt; version: Version }>("POST", "/api/v1/prompts", body),
+
+  keys: () => request<{ items: ApiKey[] }>("GET", "/api/v1/keys"),
+  createKey: (body: { name?: string; role: KeyRole }) => request<ApiKey & { key: string }>("POST", "/api/v1/keys", body),
+  revokeKey: (id: number) => request<void>("DELETE", `/api/v1/keys/${id}`),
+  protectedLabels: () => request<{ labels: string[] }>("GET", "/api/v1/protected-labels"),
+  protectLabel: (label: string) => request<{ labels: string[] }>("PUT", `/api/v1/protected-labels/${encodeURIComponent(label)}`),
+  unprotectLabel: (label: string) => request<{ labels: string[] }>("DELETE", `/api/v1/protected-labels/${encodeURIComponent(label)}`),
 
   requests: (filters: RequestFilters & { cursor?: string; limit?: number }) =>
     request<{ items: RequestRow[]; next_cursor: string | null }>("GET", `/api/v1/requests${query({ ...filters })}`),

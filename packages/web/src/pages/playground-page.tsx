@@ -210,7 +210,7 @@ function Runner({ version, label }: { version: Version; label: string | undefine
         </div>
         {run.status === "idle" ? (
           <p className="muted">Fill the variables and press Run. The answer streams here.</p>
-        ) : (
+        ) : run.status === "failed" && !run.text ? null : (
           <div className="bubbles">
             <div className="message message-bubble role-assistant" data-testid="answer" aria-live="polite" aria-busy={run.status === "running"}>
               <div className="message-role">assistant {run.status === "running" && <span className="typing" aria-label="streaming">●●●</span>}</div>
@@ -218,7 +218,12 @@ function Runner({ version, label }: { version: Version; label: string | undefine
             </div>
           </div>
         )}
-        {run.status === "failed" && <p className="field-error" role="alert">{run.message}</p>}
+        {run.status === "failed" && (
+          <div className="callout callout-error" role="alert">
+            <strong>The run failed.</strong>
+            <p className="field-error">{run.message}</p>
+          </div>
+        )}
         <details className="template-peek">
           <summary>Template v{version.version}</summary>
           <TemplateView template={version.prompt_template} />

@@ -3,6 +3,7 @@ import type { Message, PromptTemplate, TemplateMetadata } from "@promptline/core
 import { ErrorState, PageHeader, Spinner } from "../components/ui.js";
 import { ApiError, api, type Version } from "../lib/api.js";
 import { Link, navigate, useLocation, useTitle } from "../lib/router.js";
+import { usePermissions } from "../lib/permissions.js";
 import { formatOf, templateVariables } from "../lib/variables.js";
 
 const roles = ["system", "developer", "user", "assistant"] as const;
@@ -107,6 +108,7 @@ export function PromptEditorPage({ name }: { name?: string }) {
   const [submitted, setSubmitted] = useState(false);
   const [serverError, setServerError] = useState<{ message: string; issues: string[] }>();
   const [busy, setBusy] = useState(false);
+  const permissions = usePermissions();
 
   useEffect(() => {
     if (!name) return;
@@ -127,6 +129,21 @@ export function PromptEditorPage({ name }: { name?: string }) {
   // After a first attempt, problems update as they are fixed.
   const errors: Errors = submitted ? build(draft, source.version, !name).errors : {};
 
+  if (!permissions.publish) {
+    return (
+      <div className="page">
+        <PageHeader title={name ? "New version" : "New prompt"} />
+        <div className="callout" role="note">
+          <strong>Your key can't publish.</strong>
+          <p>
+            You are signed in with a <strong>{permissions.role}</strong> key, which runs prompts but doesn't change them. Publishing needs an editor,
+            deployer or admin key.
+          </p>
+          <Link className="button" to={name ? `/prompts/${encodeURIComponent(name)}` : "/prompts"}>Back</Link>
+        </div>
+      </div>
+    );
+  }
   if (source.loading) return <div className="page"><Spinner /></div>;
   if (source.error) return <div className="page"><ErrorState error={source.error} /></div>;
 

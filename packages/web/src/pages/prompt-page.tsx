@@ -4,6 +4,7 @@ import { ModelView, TemplateView } from "../components/template-view.js";
 import { ConfirmDialog, EmptyState, ErrorState, LabelChip, PageHeader, Spinner, Tag, useAsync } from "../components/ui.js";
 import { api, type Label, type LabelMove, type Version } from "../lib/api.js";
 import { dateTime, timeAgo } from "../lib/format.js";
+import { usePermissions, type Permissions } from "../lib/permissions.js";
 import { Link, setQuery, useLocation, useTitle } from "../lib/router.js";
 import { templateVariables } from "../lib/variables.js";
 
@@ -16,6 +17,9 @@ export function PromptPage({ name }: { name: string }) {
   const tab = (query.get("tab") as Tab | null) ?? "template";
   const { data, error, reload } = useAsync(() => api.prompt(name), [name]);
   const history = useAsync(() => api.labelHistory(name), [name]);
+  const permissions = usePermissions();
+  // Which labels only deployers may move; an older server without the route protects none.
+  const protectedLabels = useAsync(() => api.protectedLabels().then(({ labels }) => labels, () => [] as string[]), []);
 
   if (error) return <div className="page"><ErrorState error={error} retry={reload} /></div>;
   if (!data) return <div className="page"><Spinner /></div>;
@@ -43,7 +47,7 @@ export function PromptPage({ name }: { name: string }) {
           <>
             <Link className="button" to={`/playground?prompt=${encodeURIComponent(name)}${selected ? `&version=${selected.version}` : ""}`}>Open in playground</Link>
             <Link className="button" to={`/requests?prompt=${encodeURIComponent(name)}`}>Requests</Link>
-            <Link className="button button-primary" to={`${base}/edit${selected ? `?from=${selected.version}` : ""}`}>New version</Link>
+            {permissions.publish && <Link className="button button-primary" to={`${base}/edit${selected ? `?from=${selected.version}` : ""}`}>New version</Link>}
           </>
         }
       />
@@ -63,7 +67,17 @@ export function PromptPage({ name }: { name: string }) {
       </div>
       {tab === "template" && selected && <VersionsTab versions={versions} selected={selected} labels={data.labels} />}
       {tab === "compare" && <CompareTab versions={versions} from={Number(query.get("from"))} to={Number(query.get("to"))} />}
-      {tab === "labels" && <LabelsTab name={name} versions={versions} labels={data.labels} history={history.data?.items} onChanged={refresh} />}
+      {tab === "labels" && (
+        <LabelsTab
+          name={name}
+          versions={versions}
+          labels={data.labels}
+          history={history.data?.items}
+          onChanged={refresh}
+          permissions={permissions}
+          protectedLabels={protectedLabels.data ?? []}
+        />
+      )}
     </div>
   );
 }
@@ -150,7 +164,23 @@ function CompareTab({ versions, from, to }: { versions: Version[]; from: number;
   );
 }
 
-function LabelsTab(props: { name: string; versions: Version[]; labels: Label[]; history: LabelMove[] | undefined; onChanged: () => void }) {
+function LabelsTab(props: {
+  name: string;
+  versions: Version[];
+  labels: Label[];
+  history: LabelMove[] | undefined;
+  onChanged: () => void;
+  permissions: Permissions;
+  protectedLabels: string[];
+}) {
+  const { permissions } = props;
+  /** Why this key may not move a label, or undefined when it may. */
+  const refusal = (label: string): string | undefined =>
+    !permissions.moveLabels
+      ? `Your key is a ${permissions.role}: moving labels needs an editor key.`
+      : props.protectedLabels.includes(label) && !permissions.moveProtectedLabels
+        ? `“${label}” is protected: moving it needs a deployer or admin key.`
+        : undefined;
   const [moving, setMoving] = useState<{ label: string; from: number | null; to: number }>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -189,21 +219,37 @@ function LabelsTab(props: { name: string; versions: Version[]; labels: Label[]; 
                 <th>Label</th>
                 <th>Version</th>
                 <th>Since</th>
-                <th>Move to</th>
+                {permissions.moveLabels && <th>Move to</th>}
               </tr>
             </thead>
             <tbody>
               {props.labels.map((label) => (
-                <LabelRow key={`${label.id}-${label.prompt_version_number}`} label={label} versions={props.versions} onMove={(to) => setMoving({ label: label.name, from: label.prompt_version_number, to })} />
+                <LabelRow
+                  key={`${label.id}-${label.prompt_version_number}`}
+                  label={label}
+                  versions={props.versions}
+                  isProtected={props.protectedLabels.includes(label.name)}
+                  showMove={permissions.moveLabels}
+                  refusal={refusal(label.name)}
+                  onMove={(to) => setMoving({ label: label.name, from: label.prompt_version_number, to })}
+                />
               ))}
             </tbody>
           </table>
         )}
+        {!permissions.moveLabels ? (
+          <p className="muted small read-only-note" role="note">Your key is a {permissions.role}: it can read labels, not move them.</p>
+        ) : (
         <form
           className="inline-form"
           onSubmit={(event) => {
             event.preventDefault();
             const name = newLabel.trim();
+            const refused = refusal(name);
+            if (refused) {
+              setNewLabelError(refused);
+              return;
+            }
             if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) {
               setNewLabelError("Use letters, digits, dot, dash or underscore (at most 64).");
               return;
@@ -223,6 +269,7 @@ function LabelsTab(props: { name: string; versions: Version[]; labels: Label[]; 
           <button className="button" type="submit">Add on v{latest}</button>
           {newLabelError && <span className="field-error" role="alert">{newLabelError}</span>}
         </form>
+        )}
       </div>
       <div className="card">
         <h2>History</h2>
@@ -277,25 +324,32 @@ function LabelsTab(props: { name: string; versions: Version[]; labels: Label[]; 
   );
 }
 
-function LabelRow({ label, versions, onMove }: { label: Label; versions: Version[]; onMove: (to: number) => void }) {
+function LabelRow(props: { label: Label; versions: Version[]; isProtected: boolean; showMove: boolean; refusal: string | undefined; onMove: (to: number) => void }) {
+  const { label, versions, onMove } = props;
   const [target, setTarget] = useState(versions.find((version) => version.version !== label.prompt_version_number)?.version ?? label.prompt_version_number);
   return (
     <tr>
-      <td><LabelChip name={label.name} /></td>
+      <td>
+        <LabelChip name={label.name} />
+        {props.isProtected && <span className="badge badge-muted lock" title="Only deployer and admin keys may move it">protected</span>}
+      </td>
       <td className="num">v{label.prompt_version_number}</td>
       <td className="muted">{timeAgo(label.updated_at)}</td>
-      <td>
-        <div className="inline-form">
-          <select aria-label={`Move ${label.name} to version`} value={target} onChange={(event) => setTarget(Number(event.target.value))}>
-            {versions.map((version) => (
-              <option key={version.id} value={version.version}>v{version.version}</option>
-            ))}
-          </select>
-          <button className="button" disabled={target === label.prompt_version_number} onClick={() => onMove(target)}>
-            Move
-          </button>
-        </div>
-      </td>
+      {props.showMove && (
+        <td>
+          <div className="inline-form">
+            <select aria-label={`Move ${label.name} to version`} value={target} disabled={props.refusal !== undefined} onChange={(event) => setTarget(Number(event.target.value))}>
+              {versions.map((version) => (
+                <option key={version.id} value={version.version}>v{version.version}</option>
+              ))}
+            </select>
+            <button className="button" disabled={target === label.prompt_version_number || props.refusal !== undefined} title={props.refusal} onClick={() => onMove(target)}>
+              Move
+            </button>
+            {props.refusal && <span className="muted small">{props.refusal}</span>}
+          </div>
+        </td>
+      )}
     </tr>
   );
 }

@@ -2,11 +2,13 @@ import { useEffect, useState } from "react";
 import { EmptyState, ErrorState, LabelChip, PageHeader, Spinner, Tag, useAsync } from "../components/ui.js";
 import { api } from "../lib/api.js";
 import { integer, timeAgo } from "../lib/format.js";
+import { usePermissions } from "../lib/permissions.js";
 import { Link, setQuery, useLocation, useTitle } from "../lib/router.js";
 
 /** Every prompt: search, latest version, labels, last use, request count. */
 export function PromptsPage() {
   useTitle("Prompts");
+  const { publish } = usePermissions();
   const { query } = useLocation();
   const search = query.get("search") ?? "";
   const page = Number(query.get("page") ?? 1) || 1;
@@ -26,7 +28,7 @@ export function PromptsPage() {
       <PageHeader
         title="Prompts"
         subtitle="Templates of your workspace, with their versions and release labels."
-        actions={<Link className="button button-primary" to="/prompts/new">New prompt</Link>}
+        actions={publish && <Link className="button button-primary" to="/prompts/new">New prompt</Link>}
       />
       <div className="toolbar">
         <label className="search">
@@ -51,7 +53,7 @@ export function PromptsPage() {
             Names are matched anywhere, ignoring case.
           </EmptyState>
         ) : (
-          <EmptyState title="No prompts yet" action={<Link className="button button-primary" to="/prompts/new">Create your first prompt</Link>}>
+          <EmptyState title="No prompts yet" action={publish && <Link className="button button-primary" to="/prompts/new">Create your first prompt</Link>}>
             Create one here, or push prompt files with <code>promptline push prompts/</code>, or publish from code with <code>client.templates.publish()</code>.
           </EmptyState>
         )

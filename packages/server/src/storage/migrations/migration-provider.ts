@@ -6,7 +6,9 @@ import { sessionsRequestNumbersMigration } from "./0003-sessions-request-numbers
 import { keyRolesMigration } from "./0004-key-roles.js";
 import { labelRoutingMigration } from "./0005-label-routing.js";
 import { requestWarningsSnippetsMigration } from "./0006-request-warnings-snippets.js";
+import { spansMigration } from "./0009-spans.js";
 import { requestAttemptsMigration } from "./0007-request-attempts.js";
+import { keyLastUsedMigration } from "./0008-key-last-used.js";
 
 /**
  * The migrations, in code (no directory scan, so they survive bundling).
@@ -23,6 +25,8 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
         "0005-label-routing": labelRoutingMigration,
         "0006-request-warnings-snippets": requestWarningsSnippetsMigration,
         "0007-request-attempts": requestAttemptsMigration,
+        "0008-key-last-used": keyLastUsedMigration,
+        "0009-spans": spansMigration,
       }),
   };
 }

@@ -75,6 +75,17 @@ export function createApiKeyRepository({ db, timestamp, generateApiKey: newKey }
       return rows.map(toApiKeyRecord);
     },
 
+    async markUsed(workspaceId, keyId, at = timestamp()) {
+      // Not registry content (the cache never serves it): no revision raise. Never moves backwards.
+      await db
+        .updateTable("api_key")
+        .set({ last_used_at: at })
+        .where("workspace_id", "=", workspaceId)
+        .where("id", "=", keyId)
+        .where((where) => where.or([where("last_used_at", "is", null), where("last_used_at", "<", at)]))
+        .execute();
+    },
+
     async revoke(workspaceId, keyId) {
       return db.transaction().execute(async (trx) => {
         const result = await trx
@@ -103,6 +114,7 @@ export function toApiKeyRecord(row: Selectable<ApiKeyTable>): ApiKeyRecord {
     admin: toRole(row.role) === "admin",
     created_at: row.created_at,
     revoked_at: row.revoked_at,
+    last_used_at: row.last_used_at ?? null,
   };
 }
 

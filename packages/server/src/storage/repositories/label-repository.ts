@@ -95,6 +95,8 @@ export function createLabelRepository({ db, timestamp }: RepositoryContext): Lab
       const found = await requirePrompt(db, workspaceId, ref);
       return db.transaction().execute(async (trx) => {
         const prompt = await lockPrompt(trx, workspaceId, found.id);
+        // A role that may not move this label hears that first, whatever its history.
+        await requireLabelWritable(trx, workspaceId, name, options);
         const last = await trx
           .selectFrom("label_history")
           .selectAll()

@@ -45,7 +45,7 @@ function blueprintWithoutSecrets(blueprint: PromptBlueprint): PromptBlueprint {
 export function toRequestColumns(
   workspaceId: number,
   record: RequestInsert,
-  link: { promptId: number | null; promptName: string | null },
+  link: { promptId: number | null; promptName: string | null; traceId?: string | null },
   createdAt: string,
 ): Insertable<RequestLogTable> {
   return {
@@ -76,6 +76,8 @@ export function toRequestColumns(
     error_message: record.error_message ?? null,
     warnings: record.warnings?.length ? toJson(record.warnings) : null,
     snippets: record.snippets?.length ? toJson(record.snippets) : null,
+    trace_id: record.trace_id ?? link.traceId ?? null,
+    span_id: record.span_id ?? null,
     attempts: record.attempts && record.attempts.length > 0 ? toJson(record.attempts) : null,
     created_at: createdAt,
   };
@@ -146,6 +148,8 @@ function toRequestLogRow(row: RequestRow, tags: string[], metadata: Record<strin
     error_message: row.error_message,
     warnings: fromNullableJson<string[]>(row.warnings) ?? [],
     snippets: fromNullableJson<SnippetUse[]>(row.snippets) ?? [],
+    trace_id: row.trace_id,
+    span_id: row.span_id,
     attempts: fromNullableJson<Attempt[]>(row.attempts) ?? [],
     created_at: row.created_at,
     scores,

@@ -31,6 +31,7 @@ export function createRequestRepository({ db, timestamp }: RepositoryContext): R
 
     const { created, existing } = await db.transaction().execute(async (trx) => {
       const links = await resolvePromptLinks(trx, workspaceId, firstCopies);
+      const traceOfSpan = await resolveTraceIds(trx, workspaceId, firstCopies);
       const createdAt = timestamp();
       // One number per record, taken from the workspace's counter (a duplicate leaves a gap, which tells nothing).
       const firstNumber = await reserveRequestNumbers(trx, workspaceId, firstCopies.length);
@@ -40,7 +41,7 @@ export function createRequestRepository({ db, timestamp }: RepositoryContext): R
         const inserted = await inserts.requests(
           trx,
           chunk.map((record, offset) => ({
-            ...toRequestColumns(workspaceId, record, links(record), createdAt),
+            ...toRequestColumns(workspaceId, record, { ...links(record), traceId: traceOfSpan(record) }, createdAt),
             number: firstNumber + index * rowsPerStatement + offset,
           })),
         );
@@ -232,6 +233,21 @@ async function resolvePromptLinks(db: Kysely<Database>, workspaceId: number, rec
     const prompt = (typeof record.prompt_id === "number" ? byId.get(record.prompt_id) : undefined) ?? (record.prompt_name ? byName.get(record.prompt_name) : undefined);
     return { promptId: prompt?.id ?? null, promptName: record.prompt_name ?? prompt?.name ?? null };
   };
+}
+
+/**
+ * The trace of a record that names its span but not its trace (PromptLayer's
+ * `/track-request` sends `span_id` only), when that span is stored already;
+ * spans that arrive later fill it in (`SpanRepository.insertMany`).
+ */
+async function resolveTraceIds(db: Kysely<Database>, workspaceId: number, records: readonly RequestInsert[]) {
+  const spanIds = [...new Set(records.flatMap((record) => (record.span_id && !record.trace_id ? [record.span_id] : [])))];
+  const traceBySpan = new Map<string, string>();
+  for (const chunk of chunks(spanIds, rowsPerStatement)) {
+    const rows = await db.selectFrom("span").select(["span_id", "trace_id"]).where("workspace_id", "=", workspaceId).where("span_id", "in", chunk).execute();
+    for (const row of rows) traceBySpan.set(row.span_id, row.trace_id);
+  }
+  return (record: RequestInsert) => (record.span_id ? traceBySpan.get(record.span_id) : undefined) ?? null;
 }
 
 /**

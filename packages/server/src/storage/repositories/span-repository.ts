@@ -1,0 +1,142 @@
+import type { Insertable, Kysely, Selectable } from "kysely";
+import type { Database, SpanTable } from "../database-schema.js";
+import { fromJson, fromNullableJson, toJson } from "../internal/json.js";
+import type { SpanKindName, SpanRecord, SpanRepository, SpanStatusCode, StoredSpan } from "../storage.js";
+import type { RepositoryContext } from "./repository-context.js";
+
+/** Rows per INSERT: 16 parameters a row stays far below SQLite's 32766-parameter limit. */
+const rowsPerStatement = 500;
+
+/** Nanoseconds as 20-digit text: compared as text, ordered as numbers. */
+const padNanos = (nanos: string) => nanos.padStart(20, "0");
+const unpadNanos = (text: string) => text.replace(/^0+(?=\d)/, "");
+
+function toSpanColumns(workspaceId: number, span: SpanRecord, createdAt: string): Insertable<SpanTable> {
+  return {
+    workspace_id: workspaceId,
+    trace_id: span.trace_id,
+    span_id: span.span_id,
+    parent_span_id: span.parent_span_id,
+    name: span.name,
+    kind: span.kind,
+    start_time_unix_nano: padNanos(span.start_time_unix_nano),
+    end_time_unix_nano: padNanos(span.end_time_unix_nano),
+    status_code: span.status.code,
+    status_message: span.status.message,
+    attributes: toJson(span.attributes),
+    events: span.events.length ? toJson(span.events) : null,
+    links: span.links.length ? toJson(span.links) : null,
+    resource: Object.keys(span.resource).length ? toJson(span.resource) : null,
+    scope: span.scope ? toJson(span.scope) : null,
+    created_at: createdAt,
+  };
+}
+
+function toStoredSpan(row: Selectable<SpanTable>): StoredSpan {
+  return {
+    trace_id: row.trace_id,
+    span_id: row.span_id,
+    parent_span_id: row.parent_span_id,
+    name: row.name,
+    kind: row.kind as SpanKindName,
+    start_time_unix_nano: unpadNanos(row.start_time_unix_nano),
+    end_time_unix_nano: unpadNanos(row.end_time_unix_nano),
+    status: { code: row.status_code as SpanStatusCode, message: row.status_message },
+    attributes: fromJson<Record<string, unknown>>(row.attributes),
+    events: fromNullableJson<StoredSpan["events"]>(row.events) ?? [],
+    links: fromNullableJson<StoredSpan["links"]>(row.links) ?? [],
+    resource: fromNullableJson<Record<string, unknown>>(row.resource) ?? {},
+    scope: fromNullableJson<StoredSpan["scope"]>(row.scope),
+    created_at: row.created_at,
+  };
+}
+
+export function createSpanRepository({ db, timestamp }: RepositoryContext): SpanRepository {
+  return {
+    async insertMany(workspaceId, spans) {
+      if (spans.length === 0) return { created: 0, duplicates: 0 };
+      // The first copy of a span re-sent within the batch counts; keys taken in order, so
+      // overlapping batches lock them alike (no deadlock on PostgreSQL).
+      const firstCopies = new Map<string, SpanRecord>();
+      for (const span of spans) {
+        const key = `${span.trace_id}:${span.span_id}`;
+        if (!firstCopies.has(key)) firstCopies.set(key, span);
+      }
+      const ordered = [...firstCopies.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, span]) => span);
+      const createdAt = timestamp();
+      const created = await db.transaction().execute(async (trx) => {
+        let created = 0;
+        for (let start = 0; start < ordered.length; start += rowsPerStatement) {
+          const rows = ordered.slice(start, start + rowsPerStatement).map((span) => toSpanColumns(workspaceId, span, createdAt));
+          const inserted = await trx
+            .insertInto("span")
+            .values(rows)
+            .onConflict((conflict) => conflict.columns(["workspace_id", "trace_id", "span_id"]).doNothing())
+            .returning("span_id")
+            .execute();
+          created += inserted.length;
+        }
+        await linkRequests(trx, workspaceId, ordered);
+        return created;
+      });
+      return { created, duplicates: spans.length - created };
+    },
+
+    async trace(workspaceId, traceId) {
+      const rows = await db
+        .selectFrom("span")
+        .selectAll()
+        .where("workspace_id", "=", workspaceId)
+        .where("trace_id", "=", traceId)
+        .orderBy("start_time_unix_nano")
+        .orderBy("span_id")
+        .execute();
+      return rows.map(toStoredSpan);
+    },
+
+    async recent(workspaceId, limit = 100) {
+      const rows = await db
+        .selectFrom("span")
+        .selectAll()
+        .where("workspace_id", "=", workspaceId)
+        .orderBy("start_time_unix_nano", "desc")
+        .orderBy("span_id", "desc")
+        .limit(Math.min(Math.max(1, Math.trunc(limit) || 1), 1000))
+        .execute();
+      return rows.map(toStoredSpan);
+    },
+
+    async requestsOfTrace(workspaceId, traceId) {
+      const rows = await db
+        .selectFrom("request_log")
+        .select(["id", "number", "request_id", "span_id"])
+        .where("workspace_id", "=", workspaceId)
+        .where("trace_id", "=", traceId)
+        .orderBy("id")
+        .execute();
+      // `id` is the request's number in the workspace, as `RequestLogRow.id` (the row id stays inside).
+      return rows.map((row) => ({ id: Number(row.number ?? row.id), request_id: row.request_id, span_id: row.span_id }));
+    },
+  };
+}
+
+/** Requests logged with one of these span ids but no trace id (they came before their span) get the span's trace. */
+async function linkRequests(db: Kysely<Database>, workspaceId: number, spans: readonly SpanRecord[]) {
+  const spanIdsByTrace = new Map<string, string[]>();
+  for (const span of spans) {
+    const ids = spanIdsByTrace.get(span.trace_id);
+    if (ids) ids.push(span.span_id);
+    else spanIdsByTrace.set(span.trace_id, [span.span_id]);
+  }
+  for (const [traceId, spanIds] of spanIdsByTrace) {
+    for (let start = 0; start < spanIds.length; start += rowsPerStatement) {
+      await db
+        .updateTable("request_log")
+        .set({ trace_id: traceId })
+        .where("workspace_id", "=", workspaceId)
+        .where("trace_id", "is", null)
+        .where("span_id", "in", spanIds.slice(start, start + rowsPerStatement))
+        .execute();
+    }
+  }
+}
