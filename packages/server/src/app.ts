@@ -105,6 +105,9 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     };
   };
 
+  // Everything registered so far answers without a key (the trace routes below check their own).
+  const publicRoutes = new Set(app.routes.filter((route) => route.method !== "ALL").map((route) => `${route.method} ${route.path}`));
+
   // Before `authenticated`: their bodies are protobuf or gzip, not the JSON its middleware reads. Key from the header only, checked before the body.
   app.route("/", traceIngestRoutes(dependencies, requireApiKey(storage, sessions.keyFromCookie), requirePermission(traceIngestPermissions)));
 
@@ -125,11 +128,14 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   // Every authenticated route has a row here (decision 0007); the key's role must reach it, whatever the body says.
   authenticated.use(
     "*",
-    requirePermission({
-      ...mountPermissions("/api/v1", dashboardApiPermissions),
-      ...mountPermissions("/api/v1", apiV1Permissions),
-      ...mountPermissions("/", promptLayerPermissions),
-    }),
+    requirePermission(
+      {
+        ...mountPermissions("/api/v1", dashboardApiPermissions),
+        ...mountPermissions("/api/v1", apiV1Permissions),
+        ...mountPermissions("/", promptLayerPermissions),
+      },
+      publicRoutes,
+    ),
   );
   authenticated.use("*", requireJsonBody);
   authenticated.route("/api/v1", dashboardApiRoutes({ storage, playground: options.playground, registryAs }));
