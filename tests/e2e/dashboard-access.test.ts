@@ -247,7 +247,8 @@ if (!existsSync(chromiumPath)) {
       await page.getByRole("combobox", { name: "Move staging to version" }).selectOption("2");
       await page.getByRole("row", { name: /staging/ }).getByRole("button", { name: "Move", exact: true }).click();
       await page.getByRole("dialog").getByRole("button", { name: "Promote" }).click();
-      await page.locator(".timeline li", { hasText: "moved v1 → v2" }).waitFor();
+      // The history names the key that moved it.
+      await page.locator(".timeline li", { hasText: "moved v1 → v2" }).filter({ hasText: "prompt-writer" }).waitFor();
       const labels = (await api("GET", "/api/v1/prompts/greet/labels", adminKey)).body.items as { name: string; prompt_version_number: number }[];
       expect(labels).toEqual(
         expect.arrayContaining([expect.objectContaining({ name: "staging", prompt_version_number: 2 }), expect.objectContaining({ name: "prod", prompt_version_number: 1 })]),

@@ -28,6 +28,7 @@ import { normalizeRunParams, type RunParams } from "./run/run-params.js";
 import type { RunChunk, RunResult } from "./run/run-result.js";
 import { CircuitBreakers, type CircuitBreakerOptions, type CircuitSnapshot } from "./run/circuit-breaker.js";
 import { Runner, type CachedPrompt, type ProviderCallOptions } from "./run/runner.js";
+import type { TracingOptions } from "./tracing/run-span.js";
 import { cachedPromptOf } from "./run/served-version.js";
 import { RevisionWatcher, type RevisionWatcherStats } from "./registry/revision-watcher.js";
 import { warnOncePerProcess } from "./run/warn-once.js";
@@ -93,6 +94,14 @@ export interface PromptlineOptions {
    * other origin makes `run()` throw `UntrustedBaseURLError` before sending anything.
    */
   allowedBaseURLs?: string[];
+  /**
+   * OpenTelemetry spans of `run()` (GenAI semantic conventions), made through
+   * `@opentelemetry/api` when it is installed and a tracer provider is
+   * registered; nothing otherwise. Each log record carries the active trace
+   * and span ids. Prompt text and answers stay off spans unless
+   * `captureContent` is true. See docs/sdk.md, "Tracing".
+   */
+  tracing?: TracingOptions;
   /** The `fetch` used for the registry and the providers. Default: the global one. */
   fetch?: typeof fetch;
   /** The clock, in epoch milliseconds. Default `Date.now`. */
@@ -214,6 +223,7 @@ export class Promptline {
       allowedBaseURLs: [...allowedOrigins(env, options.allowedBaseURLs)],
       onWarning: options.onWarning ?? warnOncePerProcess,
       circuits: this.circuits,
+      ...(options.tracing && { tracing: options.tracing }),
     });
 
     this.templates = {

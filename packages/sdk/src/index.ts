@@ -32,6 +32,7 @@ export type { RunFallback, RunParams } from "./run/run-params.js";
 export type { CircuitBreakerOptions, CircuitSnapshot, CircuitState } from "./run/circuit-breaker.js";
 export type { RunChunk, RunResult } from "./run/run-result.js";
 export type { ProviderCallOptions } from "./run/runner.js";
+export type { TracingOptions } from "./tracing/run-span.js";
 export type { FlushResult, ShipperStats } from "./logging/log-shipper.js";
 export type { ProviderEnv } from "./transport/index.js";
 export { assertTrustedBaseURL, type BaseURLTrust } from "./transport/trusted-base-urls.js";

@@ -5,6 +5,7 @@ import type { AppEnv } from "./app-env.js";
 import { requireApiKey } from "./http/auth.js";
 import { keyUsageRecorder } from "./http/key-usage.js";
 import { errorBody, toErrorResponse } from "./http/error-handler.js";
+import { KeyThrottle, type KeyThrottleOptions } from "./http/key-throttle.js";
 import { requireJsonBody } from "./http/read-json.js";
 import { limitBodySize } from "./http/request-body.js";
 import { mountPermissions, requirePermission } from "./http/permissions.js";
@@ -27,6 +28,11 @@ export interface CreateAppOptions extends DashboardOptions {
    * are read before the key must have come (and been checked). Default 1 MiB.
    */
   maxBodyBytesBeforeKey?: number;
+  /**
+   * Failed key attempts per client address (`http/key-throttle.ts`): by default
+   * 20 in a burst, then one per 3 s; `false` turns it off.
+   */
+  keyThrottle?: KeyThrottleOptions | false;
   /** Mints request ids for requests logged through PromptLayer's routes. Default: UUIDv7. */
   mintRequestId?: () => string;
   /** Where unexpected errors are reported. Default: `console.error`. */
@@ -77,7 +83,8 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.get("/api/v1/openapi.json", (c) => c.json(openApi));
 
   const sessions = createSessions({ storage, ...(options.sessionSecret && { secret: options.sessionSecret }) });
-  app.route("/", dashboardRoutes({ storage, sessions, dashboardDir: options.dashboardDir }));
+  const keyThrottle = options.keyThrottle === false ? undefined : new KeyThrottle(options.keyThrottle);
+  app.route("/", dashboardRoutes({ storage, sessions, dashboardDir: options.dashboardDir, keyThrottle }));
 
   // The playground's SDK client reads templates and ships logs through the app itself, signed in as the caller.
   const playgroundOrigin = `http://playground-${randomUUID()}.invalid`;
@@ -98,6 +105,9 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     };
   };
 
+  // Everything registered so far answers without a key (the trace routes below check their own).
+  const publicRoutes = new Set(app.routes.filter((route) => route.method !== "ALL").map((route) => `${route.method} ${route.path}`));
+
   // Before `authenticated`: their bodies are protobuf or gzip, not the JSON its middleware reads. Key from the header only, checked before the body.
   app.route("/", traceIngestRoutes(dependencies, requireApiKey(storage, sessions.keyFromCookie), requirePermission(traceIngestPermissions)));
 
@@ -112,16 +122,20 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
         ...(options.maxBodyBytesBeforeKey !== undefined && { maxBytesBeforeKey: options.maxBodyBytesBeforeKey }),
       },
       keyUsageRecorder(storage, { ...(options.logError && { logError: options.logError }) }),
+      keyThrottle,
     ),
   );
   // Every authenticated route has a row here (decision 0007); the key's role must reach it, whatever the body says.
   authenticated.use(
     "*",
-    requirePermission({
-      ...mountPermissions("/api/v1", dashboardApiPermissions),
-      ...mountPermissions("/api/v1", apiV1Permissions),
-      ...mountPermissions("/", promptLayerPermissions),
-    }),
+    requirePermission(
+      {
+        ...mountPermissions("/api/v1", dashboardApiPermissions),
+        ...mountPermissions("/api/v1", apiV1Permissions),
+        ...mountPermissions("/", promptLayerPermissions),
+      },
+      publicRoutes,
+    ),
   );
   authenticated.use("*", requireJsonBody);
   authenticated.route("/api/v1", dashboardApiRoutes({ storage, playground: options.playground, registryAs }));

@@ -2,6 +2,7 @@ import { serve } from "@hono/node-server";
 import { InvalidRequestError, type RenderLimits } from "@promptline/core";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
+import type { KeyThrottleOptions } from "./http/key-throttle.js";
 import { createTemplateRenderer } from "./render/template-renderer.js";
 import type { DashboardOptions } from "./routes/dashboard-routes.js";
 import { createRevisionWatcher } from "./services/revision-watcher.js";
@@ -19,6 +20,8 @@ export interface StartServerOptions extends DashboardOptions {
   /** Seeded as an admin key of the default workspace (idempotent): `PROMPTLINE_API_KEY`. */
   apiKey?: string;
   maxBodyBytes?: number;
+  /** Failed key attempts per client address (see `CreateAppOptions.keyThrottle`); `false` turns it off. */
+  keyThrottle?: KeyThrottleOptions | false;
   logError?: (error: unknown) => void;
   /** Raise (or lower) the render limits (`PROMPTLINE_RENDER_LIMITS` for `promptline serve`). */
   renderLimits?: Partial<RenderLimits>;
@@ -85,6 +88,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       revisionWatcher,
       renderer,
       ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
+      ...(options.keyThrottle !== undefined && { keyThrottle: options.keyThrottle }),
       ...(options.logError && { logError: options.logError }),
       ...(options.dashboardDir && { dashboardDir: options.dashboardDir }),
       ...(options.playground && { playground: options.playground }),

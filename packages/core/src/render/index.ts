@@ -14,5 +14,5 @@ export {
   type SnippetResolver,
   type ExpandSnippetsOptions,
 } from "./snippets.js";
-export { PythonFloat, parseJsonMarkingFloats } from "./python-float.js";
+export { PythonFloat, parseJsonMarkingFloats, parseMarkedFloatsOnly } from "./python-float.js";
 export { defaultRenderLimits, resolveRenderLimits, RenderBudget, type RenderLimits } from "./budget.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseJsonMarkingFloats, PythonFloat } from "./python-float.js";
+import { parseJsonMarkingFloats, parseMarkedFloatsOnly, PythonFloat } from "./python-float.js";
 import { renderText } from "./render-text.js";
 
 // What Python's json.dumps sends for {"x": 10.0, "n": 3, "xs": [1.0, 2], "s": "10.0"}.
@@ -22,6 +22,11 @@ describe("parseJsonMarkingFloats", () => {
     expect(parseJsonMarkingFloats('{"a": [1, 2.5, "3.0"]}')).toEqual({ a: [1, 2.5, "3.0"] });
     expect(() => parseJsonMarkingFloats('{"a": 1.0')).toThrow(SyntaxError);
     expect(() => parseJsonMarkingFloats("{a: 1.0}")).toThrow(SyntaxError);
+  });
+
+  it("tells a caller that already parsed the text when there is nothing to mark", () => {
+    expect(parseMarkedFloatsOnly('{"model": "gpt-3.5-turbo", "t": 0.5, "n": 2}')).toBeUndefined();
+    expect(parseMarkedFloatsOnly('{"x": 2.0}')).toEqual({ value: { x: new PythonFloat(2) } });
   });
 });
 

@@ -32,7 +32,17 @@ const mayHoldFloat = /[0-9](?:\.|[eE])/;
  * a reviver. Invalid JSON throws as `JSON.parse` does.
  */
 export function parseJsonMarkingFloats(text: string): unknown {
-  if (!mayHoldFloat.test(text) || text.includes("\u0000") || text.includes("\\u0000")) return JSON.parse(text);
+  const marked = parseMarkedFloatsOnly(text);
+  return marked === undefined ? JSON.parse(text) : marked.value;
+}
+
+/**
+ * `parseJsonMarkingFloats` for a caller that already has `JSON.parse(text)`:
+ * undefined when the text holds no float with an integral value (the usual
+ * case, decided by the scan alone), else the value with them marked.
+ */
+export function parseMarkedFloatsOnly(text: string): { value: unknown } | undefined {
+  if (!mayHoldFloat.test(text) || text.includes("\u0000") || text.includes("\\u0000")) return undefined;
   let out = "";
   let copiedUpTo = 0;
   let index = 0;
@@ -49,7 +59,8 @@ export function parseJsonMarkingFloats(text: string): unknown {
     if (char === "-" || (char >= "0" && char <= "9")) {
       numberToken.lastIndex = index;
       const match = numberToken.exec(text);
-      if (!match) return JSON.parse(text);
+      // Not JSON: let JSON.parse say so.
+      if (!match) return { value: JSON.parse(text) };
       const token = match[0];
       const value = Number(token);
       if (/[.eE]/.test(token) && Number.isInteger(value)) {
@@ -62,9 +73,11 @@ export function parseJsonMarkingFloats(text: string): unknown {
     }
     index++;
   }
-  if (!marked) return JSON.parse(text);
+  if (!marked) return undefined;
   out += text.slice(copiedUpTo);
-  return JSON.parse(out, (_key, value: unknown) =>
-    typeof value === "string" && value.startsWith(sentinel) ? new PythonFloat(Number(value.slice(sentinel.length))) : value,
-  );
+  return {
+    value: JSON.parse(out, (_key, value: unknown) =>
+      typeof value === "string" && value.startsWith(sentinel) ? new PythonFloat(Number(value.slice(sentinel.length))) : value,
+    ),
+  };
 }

@@ -23,6 +23,7 @@ import { fallbackTargets, isFallbackError, type FallbackTarget } from "./fallbac
 import type { NormalizedRunParams } from "./run-params.js";
 import { servedVersion, type CachedSplit } from "./served-version.js";
 import type { RunChunk, RunResult } from "./run-result.js";
+import { RunSpan, type TracingOptions } from "../tracing/run-span.js";
 
 /** A prompt version as the cache keeps it. */
 export interface CachedPrompt {
@@ -62,6 +63,8 @@ export interface RunnerDependencies {
   /** Told each warning of each run (the default prints each distinct one once per process). */
   onWarning: (warning: string) => void;
   circuits: CircuitBreakers;
+  /** Spans of runs through `@opentelemetry/api`, when it is installed and a tracer provider registered. */
+  tracing?: TracingOptions;
 }
 
 /** The context of one run, for its log record. */
@@ -73,6 +76,8 @@ interface RunContext {
   startedAt: number;
   /** Every provider call so far, in order; the last one is `prepared`'s. */
   attempts: Attempt[];
+  /** The run's OpenTelemetry span (a no-op one when tracing is off). */
+  span: RunSpan;
 }
 
 /**
@@ -102,11 +107,18 @@ export class Runner {
       allowDroppedResponseFormat: params.allowDroppedResponseFormat,
     });
     // A missing key or an untrusted endpoint of the primary fails before anything is sent or logged.
-    let endpoint = this.endpointFor(primary);
+    const endpoint = this.endpointFor(primary);
     for (const warning of primary.warnings) this.deps.onWarning(warning);
     const targets = fallbackTargets(params.fallbacks, primary.model);
-    const context: RunContext = { requestId: this.deps.mintRequestId(), params, prompt, prepared: primary, startedAt: this.deps.now(), attempts: [] };
+    const requestId = this.deps.mintRequestId();
+    const span = await RunSpan.start(this.deps.tracing, primary, { name: prompt.name, version: prompt.version, label: params.promptReleaseLabel ?? null }, requestId);
+    const context: RunContext = { requestId, params, prompt, prepared: primary, startedAt: this.deps.now(), attempts: [], span };
+    // The provider calls run inside the span: an instrumented fetch's spans are its children.
+    return span.activate(() => this.runChain(context, primary, endpoint, targets));
+  }
 
+  private async runChain(context: RunContext, primary: PreparedRequest, firstEndpoint: ProviderEndpoint, targets: FallbackTarget[]): Promise<RunResult | AsyncIterable<RunChunk>> {
+    let endpoint = firstEndpoint;
     for (let index = 0; ; index++) {
       const isLast = index === targets.length;
       const outcome = await this.attempt(context, endpoint, isLast);
@@ -222,7 +234,9 @@ export class Runner {
       provider: prepared.model.provider,
       apiType: prepared.model.api_type,
     });
-    this.log(context, { status: "SUCCESS", response: raw, blueprint, usage: prepared.codec.usage(raw) });
+    const usage = prepared.codec.usage(raw);
+    this.log(context, { status: "SUCCESS", response: raw, blueprint, usage });
+    context.span.succeed(raw, usage, blueprint.prompt_template.type === "chat" ? blueprint.prompt_template.messages.at(-1) : undefined);
     return { request_id: context.requestId, raw_response: raw, prompt_blueprint: blueprint, warnings: [...prepared.warnings] };
   }
 
@@ -261,23 +275,24 @@ export class Runner {
         const attempt = context.attempts.at(-1);
         if (attempt) attempt.status = "CANCELLED";
       }
-      if (!finished) this.log(context, { status: "CANCELLED", response: accumulator.response(), usage: accumulator.usage(), errorType: "CANCELLED", errorMessage: "The caller stopped reading the stream." });
+      if (!finished) {
+        this.log(context, { status: "CANCELLED", response: accumulator.response(), usage: accumulator.usage(), errorType: "CANCELLED", errorMessage: "The caller stopped reading the stream." });
+        context.span.fail("CANCELLED", "The caller stopped reading the stream.", accumulator.usage());
+      }
     }
   }
 
   private logFailure(context: RunContext, error: unknown, usage: Usage | null, response: unknown = null): void {
     if (error instanceof ProviderAbortError) {
       this.log(context, { status: "CANCELLED", response, usage, errorType: "CANCELLED", errorMessage: error.message });
+      context.span.fail("CANCELLED", error.message, usage);
       return;
     }
     const providerError = error instanceof ProviderError ? error : undefined;
-    this.log(context, {
-      status: "ERROR",
-      response: providerError?.responseBody ?? response,
-      usage,
-      errorType: providerError?.errorType ?? "UNKNOWN_ERROR",
-      errorMessage: error instanceof Error ? error.message : String(error),
-    });
+    const errorType = providerError?.errorType ?? "UNKNOWN_ERROR";
+    const errorMessage = error instanceof Error ? error.message : String(error);
+    this.log(context, { status: "ERROR", response: providerError?.responseBody ?? response, usage, errorType, errorMessage });
+    context.span.fail(errorType, errorMessage, usage);
   }
 
   private log(
@@ -322,6 +337,8 @@ export class Runner {
       warnings: prepared.warnings,
       snippets: prompt.snippets ?? [],
       attempts: context.attempts,
+      // The request inside the caller's trace (our span, or theirs when ours doesn't record).
+      ...context.span.traceIds(),
     };
     this.deps.shipper.enqueue(record);
   }

@@ -2,6 +2,7 @@ import { UnauthorizedError } from "@promptline/core";
 import type { Context, MiddlewareHandler } from "hono";
 import type { ApiKeyRecord, Storage } from "../storage/index.js";
 import { hasRoute } from "./has-route.js";
+import { clientAddress, type KeyThrottle } from "./key-throttle.js";
 import { TopLevelFieldScanner } from "./body-key-scanner.js";
 import { bodyLimit, readBodyText, requestHeader } from "./request-body.js";
 import { PayloadTooLargeError } from "./route-errors.js";
@@ -35,7 +36,7 @@ export const defaultMaxBytesBeforeKey = 1024 * 1024;
  * can't make the server keep (or parse) more than that. Once the key is
  * valid the rest of the body is read up to the route's usual limit.
  */
-async function keyFromBody(c: Context, storage: Storage, maxBytesBeforeKey: number): Promise<ApiKeyRecord | undefined> {
+async function keyFromBody(c: Context, lookUp: (plaintext: string) => Promise<ApiKeyRecord | undefined>, maxBytesBeforeKey: number): Promise<ApiKeyRecord | undefined> {
   const fullLimit = bodyLimit(c);
   const scanner = new TopLevelFieldScanner("api_key");
   const decoder = new TextDecoder();
@@ -50,7 +51,7 @@ async function keyFromBody(c: Context, storage: Storage, maxBytesBeforeKey: numb
       const position = scanner.value === undefined ? control.size : scanner.offset;
       if (position > maxBytesBeforeKey) throw new PayloadTooLargeError(maxBytesBeforeKey, beforeKeyHint);
       if (scanner.value === undefined) return;
-      key = await storage.apiKeys.findByPlaintext(scanner.value.trim());
+      key = await lookUp(scanner.value.trim());
       if (!key) throw new UnauthorizedError();
       control.setLimit(fullLimit);
     },
@@ -78,18 +79,37 @@ export function requireApiKey(
   bodyKeys?: BodyKeyOptions,
   /** Told of every authenticated key (its last use is recorded, see `key-usage.ts`). */
   onAuthenticated?: (key: ApiKeyRecord) => void,
+  /** Holds back wrong keys per client address (`key-throttle.ts`). */
+  throttle?: KeyThrottle,
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     if (!hasRoute(c)) return next();
+    const lookUp = keyLookUp(storage, throttle, c);
     const plaintext = headerKey(c);
-    let key = plaintext === undefined ? await fromSession?.(c) : await storage.apiKeys.findByPlaintext(plaintext);
+    let key = plaintext === undefined ? await fromSession?.(c) : await lookUp(plaintext);
     if (!key && plaintext === undefined && bodyKeys?.takesKeyInBody(c)) {
-      key = await keyFromBody(c, storage, bodyKeys.maxBytesBeforeKey ?? defaultMaxBytesBeforeKey);
+      key = await keyFromBody(c, lookUp, bodyKeys.maxBytesBeforeKey ?? defaultMaxBytesBeforeKey);
     }
     if (!key) throw new UnauthorizedError();
     onAuthenticated?.(key);
     c.set("apiKey", key);
     c.set("workspaceId", key.workspace_id);
     await next();
+  };
+}
+
+/**
+ * Looks a presented key up; with a throttle, counts wrong keys against the
+ * client's address and refuses (429) to look up while it is held back.
+ */
+export function keyLookUp(storage: Storage, throttle: KeyThrottle | undefined, c: Context) {
+  const address = throttle && clientAddress(c);
+  if (!throttle || address === undefined) return (plaintext: string) => storage.apiKeys.findByPlaintext(plaintext);
+  return async (plaintext: string): Promise<ApiKeyRecord | undefined> => {
+    throttle.admit(address, plaintext);
+    const key = await storage.apiKeys.findByPlaintext(plaintext);
+    if (key) throttle.succeeded(address, plaintext);
+    else throttle.failed(address);
+    return key;
   };
 }

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { LabelProtectedError } from "../storage/index.js";
-import { ForbiddenError, NotFoundError, PayloadTooLargeError } from "./route-errors.js";
+import { ForbiddenError, NotFoundError, PayloadTooLargeError, TooManyAttemptsError } from "./route-errors.js";
 
 const statusByCode: Record<PromptlineErrorCode, ContentfulStatusCode> = {
   missing_variables: 400,
@@ -26,7 +26,7 @@ const statusByCode: Record<PromptlineErrorCode, ContentfulStatusCode> = {
 export interface ErrorBody {
   success: false;
   message: string;
-  error: { code: PromptlineErrorCode | "not_found" | "forbidden" | "label_protected" | "http_error"; message: string; [field: string]: unknown };
+  error: { code: PromptlineErrorCode | "not_found" | "forbidden" | "label_protected" | "too_many_attempts" | "http_error"; message: string; [field: string]: unknown };
 }
 
 export function errorBody(code: ErrorBody["error"]["code"], message: string, fields: Record<string, unknown> = {}): ErrorBody {
@@ -54,6 +54,9 @@ export function toErrorResponse(error: unknown, c: Context, log: (error: unknown
     return c.json(errorBody("label_protected", message, { label: error.label, required_role: "deployer", ...(typeof role === "string" && { role }) }), 403);
   }
   if (error instanceof PayloadTooLargeError) return c.json(errorBody("invalid_request", error.message), 413);
+  if (error instanceof TooManyAttemptsError) {
+    return c.json(errorBody("too_many_attempts", error.message, { retry_after_seconds: error.retryAfterSeconds }), 429, { "retry-after": String(error.retryAfterSeconds) });
+  }
   if (error instanceof HTTPException) {
     const status = error.status;
     const message = status === 413 ? "Request body too large." : error.message || "Request failed.";

@@ -46,10 +46,19 @@ export function mountPermissions(prefix: string, permissions: RoutePermissions):
   );
 }
 
-/** `METHOD path` of the route that answers the request (middleware and catch-alls left out), if any. */
-function answeringRoute(c: Context): string | undefined {
-  const route = matchedRoutes(c).find((candidate) => candidate.method !== "ALL" && candidate.path !== "*" && candidate.path !== "/*");
-  return route && `${route.method} ${route.path}`;
+/**
+ * `METHOD path` of the authenticated route that answers the request, if any:
+ * middleware, catch-alls and the public routes (which answer before
+ * authentication, or fall through when they have nothing, like a dashboard
+ * file that doesn't exist) left out.
+ */
+function answeringRoute(c: Context, publicRoutes: ReadonlySet<string>): string | undefined {
+  for (const route of matchedRoutes(c)) {
+    if (route.method === "ALL" || route.path === "*" || route.path === "/*") continue;
+    const name = `${route.method} ${route.path}`;
+    if (!publicRoutes.has(name)) return name;
+  }
+  return undefined;
 }
 
 /** The refusal of a key whose role is below the one a route needs: 403 `forbidden`, naming the role needed. */
@@ -65,12 +74,18 @@ export function forbiddenFor(key: Pick<ApiKeyRecord, "role">, needed: KeyRole, w
  * role must reach the row of the route that will answer. A route with no row
  * is refused as our own bug (500), never let through.
  */
-export function requirePermission(permissions: RoutePermissions): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function requirePermission(
+  permissions: RoutePermissions,
+  /** `METHOD path` of the routes that need no key (registered before the authenticated ones). */
+  publicRoutes: ReadonlySet<string> = new Set(),
+): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     if (!hasRoute(c)) return next();
-    const route = answeringRoute(c);
-    const needed = route === undefined ? undefined : permissions[route];
-    if (needed === undefined) throw new Error(`The route ${route ?? c.req.path} has no row in the permission table: add one next to the route.`);
+    const route = answeringRoute(c, publicRoutes);
+    // Only public routes matched (and fell through): the JSON 404 follows.
+    if (route === undefined) return next();
+    const needed = permissions[route];
+    if (needed === undefined) throw new Error(`The route ${route} has no row in the permission table: add one next to the route.`);
     const key = c.get("apiKey");
     if (!hasRole(key, needed)) throw forbiddenFor(key, needed, `${c.req.method} ${c.req.path}`);
     await next();

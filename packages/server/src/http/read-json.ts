@@ -1,4 +1,4 @@
-import { InvalidRequestError, inputLimits, jsonDepthExceeds, parseJsonMarkingFloats } from "@promptline/core";
+import { InvalidRequestError, inputLimits, jsonDepthExceeds, parseMarkedFloatsOnly } from "@promptline/core";
 import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import { hasRoute } from "./has-route.js";
@@ -75,7 +75,8 @@ export async function readJson(c: Context): Promise<unknown> {
 export function bodyFieldAsWritten(c: Context, field: string): unknown {
   const text: unknown = c.get(bodyTextKey as never);
   if (typeof text !== "string" || text.trim() === "") return undefined;
-  const parsed = parseJsonMarkingFloats(text);
+  // Usually nothing to mark: then the body already parsed is the answer (undefined here).
+  const parsed = parseMarkedFloatsOnly(text)?.value;
   return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>)[field] : undefined;
 }
 

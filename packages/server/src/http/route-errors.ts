@@ -39,3 +39,11 @@ export class PayloadTooLargeError extends Error {
     this.name = "PayloadTooLargeError";
   }
 }
+
+/** Too many wrong keys from one address (`KeyThrottle`): a 429 with `retry-after`. */
+export class TooManyAttemptsError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many wrong API keys from this address: try again in ${retryAfterSeconds} s. A key that worked from here before is not held back.`);
+    this.name = "TooManyAttemptsError";
+  }
+}

@@ -17,6 +17,8 @@ import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { AppEnv } from "../app-env.js";
 import type { RoutePermissions } from "../http/permissions.js";
+import { keyLookUp } from "../http/auth.js";
+import type { KeyThrottle } from "../http/key-throttle.js";
 import { parseWith, readBody } from "../http/read-json.js";
 import { limitBodySize } from "../http/request-body.js";
 import { csrfHeaderName, sessionCookieName, sessionTtlSeconds, type Sessions } from "../http/session.js";
@@ -125,14 +127,25 @@ function sessionView(key: ApiKeyRecord) {
  * sign-out (`/api/session`) and the built files with a fallback to
  * index.html for the dashboard's own routes.
  */
-export function dashboardRoutes({ storage, sessions, dashboardDir }: { storage: Storage; sessions: Sessions; dashboardDir?: string | undefined }) {
+export function dashboardRoutes({
+  storage,
+  sessions,
+  dashboardDir,
+  keyThrottle,
+}: {
+  storage: Storage;
+  sessions: Sessions;
+  dashboardDir?: string | undefined;
+  /** Wrong keys at sign-in count against the address like anywhere else. */
+  keyThrottle?: KeyThrottle | undefined;
+}) {
   const app = new Hono<AppEnv>();
 
   // Signing in is unauthenticated by nature: read no more than a key needs.
   app.post("/api/session", limitBodySize(signInMaxBodyBytes), async (c) => {
     if (c.req.header(csrfHeaderName) !== "1") throw new UnauthorizedError(`Sign-in needs the ${csrfHeaderName}: 1 header.`);
     const { api_key } = await readBody(c, signInBody);
-    const key = await storage.apiKeys.findByPlaintext(api_key.trim());
+    const key = await keyLookUp(storage, keyThrottle, c)(api_key.trim());
     if (!key) throw new UnauthorizedError("That API key is not valid (or was revoked). Check it and try again.");
     setCookie(c, sessionCookieName, sessions.issue(key), {
       httpOnly: true,

@@ -271,6 +271,14 @@ describe("roles on every route", () => {
     }
   });
 
+  it("a public route with nothing to serve (a dashboard file that doesn't exist) is the JSON 404 for a key of any role", async () => {
+    for (const role of roles) {
+      const result = await h.call("GET", "/missing-file.txt", { key: keys[role] });
+      expect(result.status, `${role}: ${result.text}`).toBe(404);
+      expect(result.body.message).toContain("No route");
+    }
+  });
+
   for (const how of ["header", "body", "cookie"] as const) {
     it(`every role gets the route's answer at or above its row and 403 forbidden below it, changing nothing (key in the ${how})`, async () => {
       let refusals = 0;

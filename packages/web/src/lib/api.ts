@@ -151,6 +151,8 @@ export interface LabelMove {
   from_version: number | null;
   to_version: number | null;
   actor_key_id: number | null;
+  /** The moving key's name (servers with roles), for the history. */
+  actor_key_name?: string | null;
   created_at: string;
 }
 

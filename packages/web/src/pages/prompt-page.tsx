@@ -303,7 +303,7 @@ function LabelsTab(props: {
                     {move.to_version < move.from_version && <span className="badge badge-warn">rollback</span>}
                   </>
                 )}
-                <span className="muted small"> · {move.actor_key_id === null ? "unknown" : `key #${move.actor_key_id}`} · {dateTime(move.created_at)}</span>
+                <span className="muted small"> · {move.actor_key_id === null ? "unknown" : (move.actor_key_name ?? `key #${move.actor_key_id}`)} · {dateTime(move.created_at)}</span>
               </li>
             ))}
           </ol>
