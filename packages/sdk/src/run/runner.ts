@@ -12,6 +12,7 @@ import {
   type LogRecordInput,
   type PreparedRequest,
   type PromptTemplate,
+  type RenderLimits,
   type RequestStatus,
   type SnippetUse,
   type TemplateMetadata,
@@ -59,6 +60,8 @@ export interface RunnerDependencies {
   now: () => number;
   mintRequestId: () => string;
   strictVariables: boolean;
+  /** Limits of local rendering; core's defaults when absent. */
+  renderLimits?: RenderLimits;
   provider: ProviderCallOptions;
   /** Origins a template's `base_url` may name besides the official and the environment's ones. */
   allowedBaseURLs?: readonly string[];
@@ -103,6 +106,7 @@ export class Runner {
       metadata: prompt.metadata,
       variables: params.inputVariables,
       mode: this.deps.strictVariables ? "strict" : "compatible",
+      limits: this.deps.renderLimits,
       provider: params.provider,
       model: params.model,
       parameterOverrides: params.modelParameterOverrides,
@@ -157,6 +161,7 @@ export class Runner {
       ...(prepared.model.base_url && { baseURL: prepared.model.base_url }),
       ...(prepared.model.api_key_env && { apiKeyEnv: prepared.model.api_key_env }),
       trust: { allowedBaseURLs: this.deps.allowedBaseURLs },
+      fetch: this.deps.fetch,
     });
   }
 
@@ -169,6 +174,7 @@ export class Runner {
       metadata: { ...prompt.metadata, model },
       variables: params.inputVariables,
       mode: this.deps.strictVariables ? "strict" : "compatible",
+      limits: this.deps.renderLimits,
       provider: target.provider,
       model: target.model,
       parameterOverrides: target.parameters,
