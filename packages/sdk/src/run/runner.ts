@@ -155,6 +155,7 @@ export class Runner {
       ...(prepared.model.base_url && { baseURL: prepared.model.base_url }),
       ...(prepared.model.api_key_env && { apiKeyEnv: prepared.model.api_key_env }),
       trust: { allowedBaseURLs: this.deps.allowedBaseURLs },
+      fetch: this.deps.fetch,
     });
   }
 

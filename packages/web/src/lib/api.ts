@@ -106,12 +106,43 @@ export interface PromptListItem extends Prompt {
   request_count: number;
 }
 
+export interface SplitEntry {
+  version: number;
+  weight: number;
+}
+
+export interface LabelSegment {
+  metadata: Record<string, string>;
+  version: number;
+}
+
+/** A label points at one version (`version`), or splits runs between versions (decision 0008). */
 export interface Label {
   id: number;
   name: string;
   prompt_version_number: number;
+  version?: number;
+  split?: SplitEntry[];
+  sticky_by?: string | null;
+  segments?: LabelSegment[];
+  /** The stored routing, as `GET /api/v1/prompts/{name}` returns the record (null for a plain label). */
+  routing?: { split: SplitEntry[]; sticky_by: string | null; segments: LabelSegment[] } | null;
   created_at: string;
   updated_at: string;
+}
+
+/** One version a label served, from the request log. */
+export interface VersionComparison {
+  version: number;
+  requests: number;
+  errors: number;
+  error_rate: number;
+  p50_latency_ms: number | null;
+  p95_latency_ms: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  mean_score: number | null;
 }
 
 export interface LabelMove {
@@ -228,6 +259,13 @@ export const api = {
   labelHistory: (name: string) => request<{ items: LabelMove[] }>("GET", `/api/v1/prompts/${encodeURIComponent(name)}/labels/history`),
   setLabel: (name: string, label: string, version: number) =>
     request<Label>("PUT", `/api/v1/prompts/${encodeURIComponent(name)}/labels/${encodeURIComponent(label)}`, { version }),
+  labels: (name: string) => request<{ items: Label[] }>("GET", `/api/v1/prompts/${encodeURIComponent(name)}/labels`),
+  setLabelSplit: (name: string, label: string, body: { split: SplitEntry[]; sticky_by?: string | null; segments?: LabelSegment[] }) =>
+    request<Label>("PUT", `/api/v1/prompts/${encodeURIComponent(name)}/labels/${encodeURIComponent(label)}`, body),
+  rollbackLabel: (name: string, label: string) =>
+    request<Label>("POST", `/api/v1/prompts/${encodeURIComponent(name)}/labels/${encodeURIComponent(label)}/rollback`, {}),
+  compareLabel: (name: string, label: string, range: { from?: string }) =>
+    request<{ items: VersionComparison[] }>("GET", `/api/v1/prompts/${encodeURIComponent(name)}/labels/${encodeURIComponent(label)}/compare${query(range)}`),
   publish: (body: { prompt_name: string; prompt_template: PromptTemplate; metadata: TemplateMetadata; commit_message?: string; release_labels?: string[] }) =>
     request<{ created: boolean; prompt: Prompt; version: Version }>("POST", "/api/v1/prompts", body),
 
