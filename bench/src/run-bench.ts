@@ -9,6 +9,7 @@ import { machineInfo } from "./lib/machine.js";
 import { formatReport, type BenchReport, type ScenarioResult } from "./lib/report.js";
 import { footprintScenario } from "./scenarios/footprint.js";
 import { growthScenario } from "./scenarios/growth.js";
+import { propagationScenario } from "./scenarios/propagation.js";
 import { runOverheadScenario } from "./scenarios/run-overhead.js";
 import { ingestionScenario, templateFetchScenario } from "./scenarios/server-load.js";
 import { streamingScenario } from "./scenarios/streaming.js";
@@ -20,6 +21,7 @@ const scenarios: Record<string, (context: BenchContext) => Promise<ScenarioResul
   template: templateFetchScenario,
   growth: growthScenario,
   footprint: footprintScenario,
+  propagation: propagationScenario,
 };
 
 const usage = `npm run bench [-- options]
