@@ -7,6 +7,7 @@ import type { BenchContext, FakesReady } from "./lib/context.js";
 import { postgresAvailable, postgresAdminUrl } from "./lib/harness.js";
 import { machineInfo } from "./lib/machine.js";
 import { formatReport, type BenchReport, type ScenarioResult } from "./lib/report.js";
+import { fallbackCostScenario } from "./scenarios/fallback-cost.js";
 import { footprintScenario } from "./scenarios/footprint.js";
 import { growthScenario } from "./scenarios/growth.js";
 import { propagationScenario } from "./scenarios/propagation.js";
@@ -22,6 +23,7 @@ const scenarios: Record<string, (context: BenchContext) => Promise<ScenarioResul
   growth: growthScenario,
   footprint: footprintScenario,
   propagation: propagationScenario,
+  fallback: fallbackCostScenario,
 };
 
 const usage = `npm run bench [-- options]

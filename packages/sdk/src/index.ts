@@ -47,10 +47,12 @@ export {
   ProviderError,
   RegistryError,
   ResponseFormatUnsupportedError,
+  TemplateLimitError,
   UnauthorizedError,
   UnsupportedProviderError,
   UntrustedBaseURLError,
 } from "@promptline/core";
+export { defaultRenderLimits, type RenderLimits } from "@promptline/core";
 export type {
   AssistantMessage,
   LogRecordInput,

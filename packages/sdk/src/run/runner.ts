@@ -10,6 +10,7 @@ import {
   type LogRecordInput,
   type PreparedRequest,
   type PromptTemplate,
+  type RenderLimits,
   type RequestStatus,
   type SnippetUse,
   type TemplateMetadata,
@@ -57,6 +58,8 @@ export interface RunnerDependencies {
   now: () => number;
   mintRequestId: () => string;
   strictVariables: boolean;
+  /** Limits of local rendering; core's defaults when absent. */
+  renderLimits?: RenderLimits;
   provider: ProviderCallOptions;
   /** Origins a template's `base_url` may name besides the official and the environment's ones. */
   allowedBaseURLs?: readonly string[];
@@ -101,6 +104,7 @@ export class Runner {
       metadata: prompt.metadata,
       variables: params.inputVariables,
       mode: this.deps.strictVariables ? "strict" : "compatible",
+      limits: this.deps.renderLimits,
       provider: params.provider,
       model: params.model,
       parameterOverrides: params.modelParameterOverrides,
@@ -155,6 +159,7 @@ export class Runner {
       ...(prepared.model.base_url && { baseURL: prepared.model.base_url }),
       ...(prepared.model.api_key_env && { apiKeyEnv: prepared.model.api_key_env }),
       trust: { allowedBaseURLs: this.deps.allowedBaseURLs },
+      fetch: this.deps.fetch,
     });
   }
 
@@ -167,6 +172,7 @@ export class Runner {
       metadata: { ...prompt.metadata, model },
       variables: params.inputVariables,
       mode: this.deps.strictVariables ? "strict" : "compatible",
+      limits: this.deps.renderLimits,
       provider: target.provider,
       model: target.model,
       parameterOverrides: target.parameters,
