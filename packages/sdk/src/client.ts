@@ -1,5 +1,6 @@
 import {
   InvalidRequestError,
+  ClientClosedError,
   InvalidTemplateError,
   PromptNotFoundError,
   promptTemplateSchema,
@@ -333,6 +334,8 @@ export class Promptline {
   run(params: RunParams & { stream?: false }): Promise<RunResult>;
   run(params: RunParams): Promise<RunResult | AsyncIterable<RunChunk>>;
   async run(params: RunParams): Promise<RunResult | AsyncIterable<RunChunk>> {
+    // After close() the log could never be shipped: refuse before anything is sent.
+    if (this.closed) throw new ClientClosedError("run()");
     return this.runner.run(normalizeRunParams(params));
   }
 
