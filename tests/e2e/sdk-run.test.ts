@@ -76,7 +76,9 @@ describe.each([false, true])("run() with stream: %s", (stream) => {
     let chunks: RunChunk[] = [];
     if (stream) {
       chunks = await collect(await client.run({ ...params, stream: true }));
-      result = chunks.at(-1)!;
+      const last = chunks.at(-1);
+      if (!last?.done) throw new Error("the stream ended without its final chunk");
+      result = last;
     } else {
       result = await client.run(params);
     }
@@ -149,6 +151,19 @@ describe.each([false, true])("run() with stream: %s", (stream) => {
     expect(record.latency_ms).toBeGreaterThanOrEqual(0);
     expect(JSON.parse(messagesOf(record).at(-1)!.tool_calls![0]!.function.arguments)).toEqual({ city: "Paris" });
     expect(record.response).toHaveProperty(responseKey[id]!);
+
+    // The typed fields of the result: the answer without digging in the blueprint, and the log's totals.
+    expect(result.text).toBe("Let me check.");
+    expect(result.tool_calls.map((call) => [call.type, call.function.name, JSON.parse(call.function.arguments)])).toEqual([["function", "get_weather", { city: "Paris" }]]);
+    expect(result.usage).toEqual(record.usage);
+    expect(result.cost_usd).toBe(record.cost_usd ?? null);
+    expect(result.latency_ms).toBe(record.latency_ms);
+    expect([result.provider, result.model, result.prompt_version]).toEqual([testCase.model.provider, testCase.model.name, 1]);
+    if (stream) {
+      const deltas = chunks.filter((chunk) => !chunk.done);
+      expect(deltas.map((chunk) => chunk.text_delta).join("")).toBe("Let me check.");
+      expect(deltas.every((chunk) => chunk.provider === testCase.model.provider && chunk.model === testCase.model.name && chunk.prompt_version === 1)).toBe(true);
+    }
     const stored = JSON.stringify(record);
     for (const secret of secretValues(h.fakes)) expect(stored).not.toContain(secret);
   });
@@ -193,7 +208,7 @@ describe("run() parameters", () => {
     expect(error).toBeInstanceOf(MissingVariablesError);
     expect((error as MissingVariablesError).missing).toEqual(["name", "day"]);
     expect((error as Error).message).toBe(
-      'Missing input variables "name", "day": pass them in inputVariables, or render in compatible mode to leave missing variables empty.',
+      'Missing input variables "name", "day": pass them in inputVariables, or create the client with `strictVariables: false` to render missing variables as empty.',
     );
     expect(h.fakes.requests.length).toBe(before);
   });

@@ -185,8 +185,35 @@ export interface RequestRow {
   snippets?: { name: string; version: number }[];
   /** Each provider call of a run with fallbacks, in order (absent from servers before migration 0007). */
   attempts?: RequestAttempt[];
+  /** The OpenTelemetry trace and span the request ran in, when known (migration 0009). */
+  trace_id?: string | null;
+  span_id?: string | null;
   created_at: string;
   scores: Record<string, number>;
+}
+
+/** One span of `GET /api/v1/traces/{trace_id}`. */
+export interface TraceSpan {
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  kind: string;
+  start_time: string;
+  end_time: string;
+  start_time_unix_nano: string;
+  end_time_unix_nano: string;
+  duration_ms: number;
+  status: { code: "UNSET" | "OK" | "ERROR"; message: string | null };
+  attributes: Record<string, unknown>;
+  events: { name: string; time_unix_nano: string; attributes: Record<string, unknown> }[];
+  resource: Record<string, unknown>;
+}
+
+export interface TraceView {
+  trace_id: string;
+  spans: TraceSpan[];
+  /** The logged requests that ran in the trace, by the span they ran in. */
+  requests: { id: number; request_id: string; span_id: string | null }[];
 }
 
 export interface RequestAttempt {
@@ -252,6 +279,7 @@ export const api = {
   requests: (filters: RequestFilters & { cursor?: string; limit?: number }) =>
     request<{ items: RequestRow[]; next_cursor: string | null }>("GET", `/api/v1/requests${query({ ...filters })}`),
   requestDetail: (id: string) => request<RequestRow>("GET", `/api/v1/requests/${encodeURIComponent(id)}`),
+  trace: (traceId: string) => request<TraceView>("GET", `/api/v1/traces/${encodeURIComponent(traceId)}`),
   stats: (filters: RequestFilters & { bucket: string }) =>
     request<{ bucket: string; buckets: StatsBucket[] }>("GET", `/api/v1/requests/stats${query({ ...filters })}`),
 };
