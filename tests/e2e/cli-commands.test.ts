@@ -5,7 +5,7 @@ import { startServer, type RunningServer } from "@promptline/server";
 import { startFakeProviders, type FakeProviders } from "@promptline/testkit";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { baseEnv, buildCli, repoRoot, runCli, startCli } from "./cli-harness.js";
+import { baseEnv, buildCli, repoRoot, runCli, runCliIntoClosedPipe, startCli } from "./cli-harness.js";
 
 // Each test starts the built CLI several times; on a loaded machine a Node start alone can take a second.
 vi.setConfig({ testTimeout: 90_000 });
@@ -229,6 +229,21 @@ describe.concurrent("promptline run: bad input", () => {
     const wrong = await runCli(["logs", "--api-key", "pl_wrong"], { env });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain("refused the API key");
+  });
+});
+
+describe.concurrent("output into a pipe closed early (`| head -1`)", () => {
+  it("--help stops quietly with exit 0 instead of crashing on EPIPE", async () => {
+    const help = await runCliIntoClosedPipe(["--help"], { env });
+    expect(help.stderr).toBe("");
+    expect(help.code).toBe(0);
+  });
+
+  it("logs --json stops quietly with exit 0 instead of crashing on EPIPE", async () => {
+    expect((await runCli(["run", "support-reply", ...vars, "--tag", "pipe-test"], { env })).code).toBe(0);
+    const logs = await runCliIntoClosedPipe(["logs", "--tag", "pipe-test", "--json"], { env });
+    expect(logs.stderr).toBe("");
+    expect(logs.code).toBe(0);
   });
 });
 
