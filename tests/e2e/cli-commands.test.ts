@@ -320,6 +320,13 @@ describe.concurrent("promptline keys --role", () => {
     expect(push.stderr).toContain("needs the editor role");
     expect(push.stderr).not.toContain("refused the API key");
 
+    // Told in the CLI's terms: which key to use, not which HTTP request to send.
+    const revoke = await runCli(["keys", "revoke", "1", "--api-key", runnerKey], { env });
+    expect(revoke.code).toBe(1);
+    expect(revoke.stderr).toContain("This command needs the admin role; this key is a runner key.");
+    expect(revoke.stderr).toContain("--api-key or PROMPTLINE_API_KEY");
+    expect(revoke.stderr).not.toMatch(/\b(GET|POST|DELETE) \/|\/api\/v1/);
+
     const json = await runCli(["keys", "create", "--name", "ops", "--admin", "--json"], { env });
     expect(JSON.parse(json.stdout)).toMatchObject({ name: "ops", role: "admin" });
     expect((await runCli(["keys", "create", "x", "--role", "owner"], { env })).code).toBe(2);
