@@ -7,6 +7,7 @@ import type { BenchContext, FakesReady } from "./lib/context.js";
 import { postgresAvailable, postgresAdminUrl } from "./lib/harness.js";
 import { machineInfo } from "./lib/machine.js";
 import { formatReport, type BenchReport, type ScenarioResult } from "./lib/report.js";
+import { fallbackCostScenario } from "./scenarios/fallback-cost.js";
 import { footprintScenario } from "./scenarios/footprint.js";
 import { growthScenario } from "./scenarios/growth.js";
 import { runOverheadScenario } from "./scenarios/run-overhead.js";
@@ -20,6 +21,7 @@ const scenarios: Record<string, (context: BenchContext) => Promise<ScenarioResul
   template: templateFetchScenario,
   growth: growthScenario,
   footprint: footprintScenario,
+  fallback: fallbackCostScenario,
 };
 
 const usage = `npm run bench [-- options]

@@ -53,6 +53,13 @@ const jinjaOptional = {
   template_format: "jinja2",
   content: [{ type: "text", text: "Hello {{ name }}{% if title %}, {{ title }}{% endif %}. {{ signature | default('') }}" }],
 };
+/** A bigger jinja2 render (a loop of 200 messages with filters): where a per-step cost of the render budget would show. */
+const jinjaLoop = {
+  type: "completion",
+  template_format: "jinja2",
+  content: [{ type: "text", text: "{% for m in messages %}{{ loop.index }}. {{ m.role | upper }}: {{ m.content ~ '!' }}\n{% endfor %}" }],
+};
+const jinjaLoopVariables = { messages: Array.from({ length: 200 }, (_, index) => ({ role: index % 2 ? "assistant" : "user", content: `message ${index}` })) };
 const completion = {
   id: "chatcmpl-1",
   object: "chat.completion",
@@ -75,6 +82,7 @@ function calls(core) {
     "renderTemplate jinja2 strict": () => core.renderTemplate(jinjaTemplate, jinjaVariables),
     "renderTemplate jinja2 compatible, 2 unset names (server)": () =>
       core.renderTemplate(jinjaOptional, { name: "ada" }, { mode: "compatible" }),
+    "renderTemplate jinja2 loop of 200 (render budget per step)": () => core.renderTemplate(jinjaLoop, jinjaLoopVariables, { mode: "compatible" }),
     "expandSnippets, none (server)": () => core.expandSnippets(benchTemplate, noSnippets),
     "resolveModelSettings, no override": () => core.resolveModelSettings(benchMetadata.model, {}),
     uuidv7: () => core.uuidv7(1_700_000_000_123, random),
@@ -121,7 +129,9 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 async function measure(name, variants, mode) {
   const withFiller = mode === "interleaved";
-  const count = withFiller ? 1_000 : 20_000;
+  // CORE_HOT_SCALE=0.05 for slow calls (the 200-item loop), so a round stays short.
+  const scale = Number(process.env.CORE_HOT_SCALE ?? 1);
+  const count = Math.max(10, Math.round((withFiller ? 1_000 : 20_000) * scale));
   const rounds = withFiller ? 25 : 9;
   const samples = Object.fromEntries(Object.keys(variants).map((key) => [key, []]));
   const fillerSamples = [];

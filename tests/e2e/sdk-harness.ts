@@ -42,6 +42,8 @@ export function providerCases(fakes: FakeProviders): ProviderCase[] {
       modelInPath: true,
       model: { provider: "anthropic.bedrock", name: "us.anthropic.claude-3-5-haiku-20241022-v1:0", parameters: { temperature: 0.5, max_tokens: 300 } },
     },
+    { id: "vertex-gemini", fake: "vertex", modelInPath: true, model: { provider: "vertexai", name: "gemini-2.0-flash", parameters: { temperature: 0.5 } } },
+    { id: "vertex-claude", fake: "vertex", modelInPath: true, model: { provider: "vertexai", name: "claude-3-5-haiku@20241022", parameters: { temperature: 0.5, max_tokens: 300 } } },
     { id: "openrouter", fake: "openrouter", model: { provider: "openrouter", name: "openai/gpt-4o-mini", parameters: { temperature: 0.5 } } },
     {
       id: "openai-compatible",

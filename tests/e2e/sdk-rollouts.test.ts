@@ -178,6 +178,16 @@ describe("split labels in the SDK", () => {
     });
   });
 
+  it("a snippet change reaches a running client within 2 s (the registry expands snippets; the revision covers them)", async () => {
+    await publish(server.url, template("live-snippet", "Hi"));
+    await publish(server.url, template("snipped", "@@@live-snippet@@@ there", ["prod"]));
+    const sdk = client(server.url);
+    expect(await served(sdk, "snipped")).toBe("Hi there");
+    await channelUp(sdk);
+    await publish(server.url, template("live-snippet", "Hello"));
+    await within(2000, "snippet change", async () => (await served(sdk, "snipped")) === "Hello there");
+  });
+
   it("without the channel (liveUpdates: false) the TTL stays the only refresh: the old version is still served", async () => {
     await publish(server.url, template("ttl-only", "old", ["prod"]));
     const sdk = client(server.url, { liveUpdates: false });

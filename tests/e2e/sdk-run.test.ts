@@ -26,6 +26,8 @@ const responseKey: Record<string, string> = {
   "openai-compatible": "choices",
   openrouter: "choices",
   "anthropic-bedrock": "content",
+  "vertex-claude": "content",
+  "vertex-gemini": "candidates",
   azure: "choices",
   mistral: "choices",
   "openai-responses": "output",
@@ -42,8 +44,10 @@ function isProviderEvent(id: string, event: unknown): boolean {
       return typeof record.type === "string" && record.type.startsWith("response.");
     case "anthropic":
     case "anthropic-bedrock":
+    case "vertex-claude":
       return typeof record.type === "string" && /^(message|content_block)_/.test(record.type);
     case "google":
+    case "vertex-gemini":
       return Array.isArray(record.candidates) || typeof record.usageMetadata === "object";
     case "bedrock":
       return Object.keys(record).length === 1 && /^(messageStart|contentBlock\w+|messageStop|metadata)$/.test(Object.keys(record)[0]!);
@@ -54,7 +58,7 @@ function isProviderEvent(id: string, event: unknown): boolean {
 
 describe.each([false, true])("run() with stream: %s", (stream) => {
   // The cases need the fakes' URLs, so they are read when the tests run.
-  const ids = ["openai-chat", "openai-responses", "azure", "anthropic", "google", "mistral", "bedrock", "openai-compatible", "openrouter", "anthropic-bedrock"];
+  const ids = ["openai-chat", "openai-responses", "azure", "anthropic", "google", "mistral", "bedrock", "openai-compatible", "openrouter", "anthropic-bedrock", "vertex-gemini", "vertex-claude"];
 
   it.each(ids)("%s: renders, calls the provider, returns the tool call, logs the record", async (id) => {
     const testCase = providerCases(h.fakes).find((each) => each.id === id) as ProviderCase;
@@ -63,14 +67,18 @@ describe.each([false, true])("run() with stream: %s", (stream) => {
     const name = `weather-${id}-${stream}`;
     await client.templates.publish({ prompt_name: name, prompt_template: weatherTemplate(), metadata: { model: testCase.model } });
     h.fakes.queue(testCase.fake, { text: "Let me check.", toolCalls: [{ name: "get_weather", arguments: { city: "Paris" } }] });
-    const before = h.fakes.requestsFor(testCase.fake).length;
+    // Model calls only: Vertex's token exchange goes to the same fake.
+    const modelCalls = () => h.fakes.requestsFor(testCase.fake).filter((each) => each.path !== "/token");
+    const before = modelCalls().length;
 
     const params = { promptName: name, inputVariables: { city: "Paris" }, tags: ["e2e", id], metadata: { user: "ada", stream: String(stream) } };
     let result: RunResult;
     let chunks: RunChunk[] = [];
     if (stream) {
       chunks = await collect(await client.run({ ...params, stream: true }));
-      result = chunks.at(-1)!;
+      const last = chunks.at(-1);
+      if (!last?.done) throw new Error("the stream ended without its final chunk");
+      result = last;
     } else {
       result = await client.run(params);
     }
@@ -105,7 +113,7 @@ describe.each([false, true])("run() with stream: %s", (stream) => {
     }
 
     // The request the provider received: rendered text, model, parameters, stream flag, no secrets.
-    const sent = h.fakes.requestsFor(testCase.fake);
+    const sent = modelCalls();
     expect(sent).toHaveLength(before + 1);
     const request = sent.at(-1)!;
     const body = JSON.stringify(request.body);
@@ -114,7 +122,7 @@ describe.each([false, true])("run() with stream: %s", (stream) => {
     expect(body).toContain('"temperature":0.5');
     if (testCase.modelInPath) expect(decodeURIComponent(request.path)).toContain(testCase.model.name);
     else expect(body).toContain(`"${testCase.model.name}"`);
-    if (id === "google") expect(request.path).toContain(stream ? ":streamGenerateContent" : ":generateContent");
+    if (id === "google" || id === "vertex-gemini") expect(request.path).toContain(stream ? ":streamGenerateContent" : ":generateContent");
     else if (id === "bedrock") expect(request.path).toMatch(stream ? /\/converse-stream$/ : /\/converse$/);
     else if (id === "anthropic-bedrock") expect(request.path).toMatch(stream ? /\/invoke-with-response-stream$/ : /\/invoke$/);
     else expect((request.body as { stream?: boolean }).stream ?? false).toBe(stream);
@@ -143,6 +151,19 @@ describe.each([false, true])("run() with stream: %s", (stream) => {
     expect(record.latency_ms).toBeGreaterThanOrEqual(0);
     expect(JSON.parse(messagesOf(record).at(-1)!.tool_calls![0]!.function.arguments)).toEqual({ city: "Paris" });
     expect(record.response).toHaveProperty(responseKey[id]!);
+
+    // The typed fields of the result: the answer without digging in the blueprint, and the log's totals.
+    expect(result.text).toBe("Let me check.");
+    expect(result.tool_calls.map((call) => [call.type, call.function.name, JSON.parse(call.function.arguments)])).toEqual([["function", "get_weather", { city: "Paris" }]]);
+    expect(result.usage).toEqual(record.usage);
+    expect(result.cost_usd).toBe(record.cost_usd ?? null);
+    expect(result.latency_ms).toBe(record.latency_ms);
+    expect([result.provider, result.model, result.prompt_version]).toEqual([testCase.model.provider, testCase.model.name, 1]);
+    if (stream) {
+      const deltas = chunks.filter((chunk) => !chunk.done);
+      expect(deltas.map((chunk) => chunk.text_delta).join("")).toBe("Let me check.");
+      expect(deltas.every((chunk) => chunk.provider === testCase.model.provider && chunk.model === testCase.model.name && chunk.prompt_version === 1)).toBe(true);
+    }
     const stored = JSON.stringify(record);
     for (const secret of secretValues(h.fakes)) expect(stored).not.toContain(secret);
   });
@@ -187,7 +208,7 @@ describe("run() parameters", () => {
     expect(error).toBeInstanceOf(MissingVariablesError);
     expect((error as MissingVariablesError).missing).toEqual(["name", "day"]);
     expect((error as Error).message).toBe(
-      'Missing input variables "name", "day": pass them in inputVariables, or render in compatible mode to leave missing variables empty.',
+      'Missing input variables "name", "day": pass them in inputVariables, or create the client with `strictVariables: false` to render missing variables as empty.',
     );
     expect(h.fakes.requests.length).toBe(before);
   });

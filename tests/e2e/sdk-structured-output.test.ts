@@ -87,7 +87,9 @@ describe.each([false, true])("run() with response_format, stream: %s", (stream) 
     let chunks: RunChunk[] = [];
     if (stream) {
       chunks = await collect(await h.client.run({ ...params, stream: true }));
-      result = chunks.at(-1)!;
+      const last = chunks.at(-1);
+      if (!last?.done) throw new Error("the stream ended without its final chunk");
+      result = last;
     } else {
       result = await h.client.run(params);
     }

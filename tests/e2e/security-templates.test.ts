@@ -8,7 +8,7 @@
  */
 import { startServer, type RunningServer } from "@promptline/server";
 import { startFakeProviders, type FakeProviders } from "@promptline/testkit";
-import { InvalidTemplateError, MissingVariablesError, Promptline, type PublishBody } from "promptline";
+import { InvalidTemplateError, MissingVariablesError, Promptline, TemplateLimitError, type PublishBody } from "promptline";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const apiKey = "pl_test_key_security_templates_0123";
@@ -141,6 +141,38 @@ describe("templates that would run for ever or blow up", () => {
     // The server still answers at once after it.
     expect((await call("GET", "/healthz")).status).toBe(200);
     console.info(`${label}: server refused in ${serverMs.toFixed(0)} ms (${String(served.json.message).slice(0, 120)}), client in ${clientMs.toFixed(0)} ms`);
+  });
+});
+
+describe("issue 13's reproductions through run(): a TemplateLimitError before anything is sent", () => {
+  const splitBomb =
+    "{% set ns = namespace(s='x', l=[]) %}{% for i in range(22) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{% for i in range(12) %}{% set ns.l = ns.l + [ns.s.split('x')] %}{% endfor %}{{ ns.l|length }}";
+  const cases: [string, string, "jinja2" | "f-string", Record<string, unknown>, string][] = [
+    ["a method call building an 4M-item list", splitBomb, "jinja2", {}, "maxListLength"],
+    ["an f-string width from an input variable", "{x:>{w}}", "f-string", { x: "a", w: 100_000_000 }, "maxFormatWidth"],
+    ["not × 5,000", `{{ ${"not ".repeat(5000)}1 }}`, "jinja2", {}, "maxNestingDepth"],
+  ];
+  it.each(cases)("%s", { timeout: 20_000 }, async (label, text, format, inputVariables, limit) => {
+    const name = `repro-${cases.findIndex(([each]) => each === label)}`;
+    await sdk.templates.publish(template(name, text, format));
+    const ran = await sdk.run({ promptName: name, inputVariables }).catch((error: unknown) => error);
+    expect(ran).toBeInstanceOf(TemplateLimitError);
+    expect((ran as TemplateLimitError).code).toBe("template_limit");
+    expect((ran as TemplateLimitError).limit).toBe(limit);
+    expect(fakes.requests).toHaveLength(0);
+  });
+
+  it("renderLimits raises a limit for one client", { timeout: 20_000 }, async () => {
+    await sdk.templates.publish(template("long-range", "{{ range(15000) | length }}", "jinja2"));
+    const refused = await sdk.run({ promptName: "long-range" }).catch((error: unknown) => error);
+    expect((refused as TemplateLimitError).limit).toBe("maxRangeLength");
+    const raised = new Promptline({ apiKey, baseURL: server.url, env: fakes.env, flushOnExit: false, onError: () => {}, renderLimits: { maxRangeLength: 20_000 } });
+    try {
+      const result = await raised.run({ promptName: "long-range" });
+      expect(JSON.stringify(result.prompt_blueprint)).toContain("15000");
+    } finally {
+      await raised.close();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { startFakeProviders, type FakeProviderName, type FakeReply } from "@promptline/testkit";
+import { startFakeProviders, type FakeFault, type FakeProviderName, type FakeReply } from "@promptline/testkit";
 import { serveChild } from "../lib/child-process.js";
 
 /** The fake providers in their own process, so they don't share the client's event loop. */
@@ -10,6 +10,11 @@ await serveChild<Record<string, never>, { url: string; env: Record<string, strin
       queue: (params) => {
         const { provider, reply, count } = params as { provider: FakeProviderName; reply: FakeReply; count: number };
         for (let i = 0; i < count; i++) fakes.queue(provider, reply);
+        return fakes.pending(provider);
+      },
+      fault: (params) => {
+        const { provider, fault, count } = params as { provider: FakeProviderName; fault: FakeFault; count: number };
+        for (let i = 0; i < count; i++) fakes.fault(provider, fault);
         return fakes.pending(provider);
       },
       // The recorded requests grow without bound; the benchmark forgets them between scenarios.

@@ -73,6 +73,7 @@ export function logRecord(i: number, requestId = uuidv7(Date.now(), randomBytes(
     },
     error_type: null,
     error_message: null,
+    attempts: [],
   };
 }
 

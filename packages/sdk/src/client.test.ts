@@ -2,7 +2,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import * as sdk from "./index.js";
 import { InvalidTemplateError, Promptline, type RunChunk, type RunResult } from "./index.js";
 
-const options = { env: {}, flushOnExit: false, fetch: (() => Promise.reject(new Error("no network in this test"))) as typeof fetch };
+const options = { env: {}, apiKey: "pl_unit_test", flushOnExit: false, fetch: (() => Promise.reject(new Error("no network in this test"))) as typeof fetch };
 
 describe("Promptline types", () => {
   it("run() is typed by its stream flag", () => {
@@ -14,7 +14,11 @@ describe("Promptline types", () => {
     expectTypeOf(streamed).returns.toEqualTypeOf<Promise<AsyncIterable<RunChunk>>>();
     expectTypeOf(plain).returns.toEqualTypeOf<Promise<RunResult>>();
     expectTypeOf(explicit).returns.toEqualTypeOf<Promise<RunResult>>();
-    expectTypeOf<RunChunk>().toMatchTypeOf<RunResult>();
+    // `done` narrows a chunk: the last one is a whole result.
+    expectTypeOf<Extract<RunChunk, { done: true }>>().toMatchTypeOf<RunResult>();
+    expectTypeOf<Extract<RunChunk, { done: false }>["text_delta"]>().toEqualTypeOf<string>();
+    expectTypeOf<RunResult["text"]>().toEqualTypeOf<string | null>();
+    expectTypeOf<RunResult["cost_usd"]>().toEqualTypeOf<number | null>();
     expectTypeOf<RunResult["request_id"]>().toEqualTypeOf<string>();
   });
 
@@ -90,6 +94,44 @@ describe("Promptline options", () => {
     ]);
     const messages = (result.prompt_blueprint.prompt_template as { messages: { role: string }[] }).messages;
     expect(messages.map((message) => message.role)).toEqual(["user", "assistant"]);
+    await client.close({ timeoutMs: 10 });
+  });
+});
+
+describe("Promptline edges a newcomer meets", () => {
+  const template = {
+    prompt_name: "welcome",
+    prompt_template: { type: "chat" as const, messages: [{ role: "user" as const, content: [{ type: "text" as const, text: "Hi" }] }] },
+    metadata: { model: { provider: "openai", name: "gpt-4o-mini" } },
+  };
+  const recordingFetch = (urls: string[]) =>
+    (async (input: string | URL | Request) => {
+      urls.push(String(input));
+      throw new TypeError("fetch failed");
+    }) as typeof fetch;
+
+  it("run() after close() throws client_closed before any request", async () => {
+    const urls: string[] = [];
+    const client = new Promptline({ ...options, env: { OPENAI_API_KEY: "sk-unit-test-key" }, fetch: recordingFetch(urls), onError: () => {}, fallbackPrompts: [template] });
+    await client.close({ timeoutMs: 10 });
+    const error = await client.run({ promptName: "welcome" }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(sdk.ClientClosedError);
+    expect(error).toBeInstanceOf(sdk.PromptlineError);
+    expect((error as sdk.PromptlineError).code).toBe("client_closed");
+    expect((error as Error).message).toMatch(/after close\(\)/);
+    expect(urls).toEqual([]);
+  });
+
+  it("without PROMPTLINE_API_KEY or apiKey, says the variable is unset and sends nothing to the registry", async () => {
+    const urls: string[] = [];
+    const { apiKey: _apiKey, ...noKey } = options;
+    const client = new Promptline({ ...noKey, env: { PROMPTLINE_API_KEY: "  " }, fetch: recordingFetch(urls), onError: () => {} });
+    const error = await client.run({ promptName: "welcome" }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(sdk.MissingApiKeyError);
+    expect((error as sdk.PromptlineError).code).toBe("missing_api_key");
+    expect((error as Error).message).toMatch(/PROMPTLINE_API_KEY is not set/);
+    await expect(client.templates.all()).rejects.toBeInstanceOf(sdk.MissingApiKeyError);
+    expect(urls).toEqual([]);
     await client.close({ timeoutMs: 10 });
   });
 });

@@ -1,12 +1,15 @@
 import {
   InvalidRequestError,
+  ClientClosedError,
   InvalidTemplateError,
   PromptNotFoundError,
   promptTemplateSchema,
   randomIdBytes,
+  resolveRenderLimits,
   templateMetadataSchema,
   uuidv7,
   type LogRecordInput,
+  type RenderLimits,
 } from "@promptline/core";
 import type {
   GroupClient,
@@ -67,6 +70,12 @@ export interface PromptlineOptions {
   fallbackPromptFiles?: string | string[];
   /** Missing input variables are an error (default); false renders them empty, as PromptLayer does. */
   strictVariables?: boolean;
+  /**
+   * Raise (or lower) the limits of local rendering (`RenderLimits`: output
+   * size, string and list lengths, steps, wall time…; docs/reliability.md).
+   * Going over one makes `run()` throw `TemplateLimitError`.
+   */
+  renderLimits?: Partial<RenderLimits>;
   /** Provider calls: retries, timeouts. */
   providerOptions?: ProviderCallOptions;
   /**
@@ -218,6 +227,7 @@ export class Promptline {
       now,
       mintRequestId: () => uuidv7(now(), randomIdBytes()),
       strictVariables: options.strictVariables ?? true,
+      ...(options.renderLimits && { renderLimits: resolveRenderLimits(options.renderLimits) }),
       provider: options.providerOptions ?? {},
       // Checked now: a typo in the allow list shows at start-up, not at the first run.
       allowedBaseURLs: [...allowedOrigins(env, options.allowedBaseURLs)],
@@ -324,6 +334,8 @@ export class Promptline {
   run(params: RunParams & { stream?: false }): Promise<RunResult>;
   run(params: RunParams): Promise<RunResult | AsyncIterable<RunChunk>>;
   async run(params: RunParams): Promise<RunResult | AsyncIterable<RunChunk>> {
+    // After close() the log could never be shipped: refuse before anything is sent.
+    if (this.closed) throw new ClientClosedError("run()");
     return this.runner.run(normalizeRunParams(params));
   }
 

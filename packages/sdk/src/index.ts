@@ -30,16 +30,19 @@ export type {
 } from "./api-types.js";
 export type { RunFallback, RunParams } from "./run/run-params.js";
 export type { CircuitBreakerOptions, CircuitSnapshot, CircuitState } from "./run/circuit-breaker.js";
-export type { RunChunk, RunResult } from "./run/run-result.js";
+export type { RunChunk, RunDeltaChunk, RunFinalChunk, RunResult } from "./run/run-result.js";
 export type { ProviderCallOptions } from "./run/runner.js";
 export type { TracingOptions } from "./tracing/run-span.js";
 export type { FlushResult, ShipperStats } from "./logging/log-shipper.js";
 export type { ProviderEnv } from "./transport/index.js";
 export { assertTrustedBaseURL, type BaseURLTrust } from "./transport/trusted-base-urls.js";
 export { ProviderAbortError } from "./transport/provider-abort-error.js";
+export { answerText, answerToolCalls } from "@promptline/core";
 export {
+  ClientClosedError,
   InvalidRequestError,
   InvalidTemplateError,
+  MissingApiKeyError,
   MissingProviderKeyError,
   MissingVariablesError,
   PromptlineError,
@@ -47,10 +50,12 @@ export {
   ProviderError,
   RegistryError,
   ResponseFormatUnsupportedError,
+  TemplateLimitError,
   UnauthorizedError,
   UnsupportedProviderError,
   UntrustedBaseURLError,
 } from "@promptline/core";
+export { defaultRenderLimits, type RenderLimits } from "@promptline/core";
 export type {
   AssistantMessage,
   LogRecordInput,
@@ -62,5 +67,6 @@ export type {
   ProviderErrorType,
   RequestStatus,
   TemplateMetadata,
+  ToolCall,
   Usage,
 } from "@promptline/core";

@@ -34,6 +34,7 @@ describe("startFakeProviders", () => {
       mistral: `${fakes.url}/mistral`,
       bedrock: `${fakes.url}/bedrock`,
       openrouter: `${fakes.url}/openrouter/api/v1`,
+      vertex: `${fakes.url}/vertex`,
     });
     expect(fakes.env).toMatchObject({
       OPENAI_BASE_URL: fakes.baseURLs.openai,
@@ -44,6 +45,8 @@ describe("startFakeProviders", () => {
       BEDROCK_BASE_URL: fakes.baseURLs.bedrock,
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fakes.baseURLs.bedrock,
       OPENROUTER_BASE_URL: fakes.baseURLs.openrouter,
+      GOOGLE_VERTEX_BASE_URL: fakes.baseURLs.vertex,
+      GOOGLE_CLOUD_PROJECT: "fake-project",
     });
   });
 

@@ -14,6 +14,11 @@ import { googleProvider } from "./providers/google.js";
 import { mistralProvider } from "./providers/mistral.js";
 import { openAiProvider } from "./providers/openai.js";
 import { openRouterProvider } from "./providers/openrouter.js";
+import { vertexProvider } from "./providers/vertex.js";
+import { vertexTestPrivateKey } from "./internal/vertex-test-key.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { FakeProvider } from "./providers/provider.js";
 import type { FakeFault, FakeProviderName, FakeReply, RecordedRequest } from "./types.js";
 import { FAKE_PROVIDER_NAMES } from "./types.js";
@@ -26,6 +31,7 @@ const PROVIDERS: Record<FakeProviderName, FakeProvider> = {
   mistral: mistralProvider,
   bedrock: bedrockProvider,
   openrouter: openRouterProvider,
+  vertex: vertexProvider,
 };
 
 /** The Azure OpenAI API version the fakes' `env` advertises (any non-empty version is accepted). */
@@ -108,7 +114,7 @@ function headerRecord(request: FakeRequest): Record<string, string> {
   return headers;
 }
 
-function fakeEnv(baseURLs: Record<FakeProviderName, string>, apiKeys: Partial<Record<FakeProviderName, string>>) {
+function fakeEnv(baseURLs: Record<FakeProviderName, string>, apiKeys: Partial<Record<FakeProviderName, string>>, vertexCredentials: string) {
   const accessKeyId = apiKeys.bedrock ?? "AKIAFAKEBEDROCKKEY00";
   return {
     OPENAI_BASE_URL: baseURLs.openai,
@@ -129,6 +135,10 @@ function fakeEnv(baseURLs: Record<FakeProviderName, string>, apiKeys: Partial<Re
     AWS_REGION: "us-east-1",
     OPENROUTER_BASE_URL: baseURLs.openrouter,
     OPENROUTER_API_KEY: apiKeys.openrouter ?? "sk-or-v1-fake-openrouter-key",
+    GOOGLE_APPLICATION_CREDENTIALS: vertexCredentials,
+    GOOGLE_CLOUD_PROJECT: "fake-project",
+    GOOGLE_CLOUD_LOCATION: "us-central1",
+    GOOGLE_VERTEX_BASE_URL: baseURLs.vertex,
   };
 }
 
@@ -281,13 +291,30 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
     mistral: `${url}/mistral`,
     bedrock: `${url}/bedrock`,
     openrouter: `${url}/openrouter/api/v1`,
+    vertex: `${url}/vertex`,
   };
+  // A service-account key file whose token_uri is the fake's token endpoint (GOOGLE_APPLICATION_CREDENTIALS).
+  const credentialsDir = mkdtempSync(join(tmpdir(), "promptline-fake-vertex-"));
+  const vertexCredentials = join(credentialsDir, "service-account.json");
+  writeFileSync(
+    vertexCredentials,
+    JSON.stringify({
+      type: "service_account",
+      project_id: "fake-project",
+      private_key_id: "fake-key-id",
+      private_key: vertexTestPrivateKey,
+      client_email: "promptline-fake@fake-project.iam.gserviceaccount.com",
+      client_id: "000000000000000000000",
+      token_uri: `${url}/vertex/token`,
+    }),
+    { mode: 0o600 },
+  );
   const script = (provider: FakeProviderName, items: Scripted[]) => scripts.get(provider)?.push(...items);
 
   return {
     url,
     baseURLs,
-    env: fakeEnv(baseURLs, apiKeys),
+    env: fakeEnv(baseURLs, apiKeys, vertexCredentials),
     get requests() {
       return requests;
     },
@@ -303,6 +330,7 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        rmSync(credentialsDir, { recursive: true, force: true });
         server.close((error) => (error ? reject(error) : resolve()));
         for (const socket of sockets) socket.destroy();
       }),

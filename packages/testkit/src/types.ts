@@ -1,5 +1,5 @@
 /** The provider fakes served by {@link startFakeProviders}, one path prefix each (`/openai`, `/azure`, …). */
-export type FakeProviderName = "openai" | "azure" | "anthropic" | "google" | "mistral" | "bedrock" | "openrouter";
+export type FakeProviderName = "openai" | "azure" | "anthropic" | "google" | "mistral" | "bedrock" | "openrouter" | "vertex";
 
 /** Every provider name, in the order the fakes list them. */
 export const FAKE_PROVIDER_NAMES: readonly FakeProviderName[] = [
@@ -10,6 +10,7 @@ export const FAKE_PROVIDER_NAMES: readonly FakeProviderName[] = [
   "mistral",
   "bedrock",
   "openrouter",
+  "vertex",
 ];
 
 /** A tool call the fake model makes. */

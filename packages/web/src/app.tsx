@@ -3,6 +3,7 @@ import { Spinner } from "./components/ui.js";
 import { ApiError, api, type Session } from "./lib/api.js";
 import { PermissionsContext, permissionsOf, roleOf } from "./lib/permissions.js";
 import { Link, match, navigate, useLocation } from "./lib/router.js";
+import { TracePage } from "./pages/trace-page.js";
 import { AdminPage } from "./pages/admin-page.js";
 import { LoginPage } from "./pages/login-page.js";
 import { PlaygroundPage } from "./pages/playground-page.js";
@@ -114,6 +115,7 @@ function Page({ path }: { path: string }) {
   if ((params = match("/prompts/:name", path))) return <PromptPage key={params.name} name={params.name!} />;
   if (path === "/requests") return <RequestsPage />;
   if ((params = match("/requests/:id", path))) return <RequestPage key={params.id} id={params.id!} />;
+  if ((params = match("/traces/:id", path))) return <TracePage key={params.id} traceId={params.id!} />;
   if (path === "/playground") return <PlaygroundPage />;
   if (path === "/admin") return <AdminPage />;
   return (

@@ -2,12 +2,12 @@ import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { PromptlineError } from "@promptline/core";
-import { Promptline, type RunChunk, type RunParams, type RunResult } from "promptline";
+import { Promptline, type RunFinalChunk, type RunParams, type RunResult } from "promptline";
 import { resolveConnection } from "../api-client.js";
 import { eprintln, println, type CliContext } from "../cli-context.js";
 import { CliError, ExitCode, messageOf, usageError } from "../cli-error.js";
 import { createProgressBar } from "../output/progress-bar.js";
-import { answerText, formatSummaryLine, summarizeRun, type RunSummary } from "../output/run-summary.js";
+import { formatSummaryLine, summarizeRun, type RunSummary } from "../output/run-summary.js";
 import { paramValue } from "../option-parsers.js";
 
 export interface RunOptions {
@@ -42,34 +42,33 @@ export interface RunOutcome {
  * `json`, the whole result on stdout instead.
  */
 export async function runAndPrint(context: CliContext, client: Promptline, params: RunParams, options: { stream?: boolean; json?: boolean; summaryToStdout?: boolean } = {}): Promise<RunOutcome> {
-  const started = performance.now();
   let result: RunResult;
   let text = "";
   if (options.stream) {
-    let last: RunChunk | undefined;
+    let last: RunFinalChunk | undefined;
     for await (const chunk of await client.run({ ...params, stream: true })) {
       if (chunk.done) {
         last = chunk;
         break;
       }
-      const delta = answerText(chunk.prompt_blueprint);
+      const delta = chunk.text_delta;
       text += delta;
       if (!options.json && delta) context.stdout.write(delta);
     }
     if (!last) throw new CliError("The provider's stream ended without a final chunk.");
-    const { done: _done, ...rest } = last;
+    const { done: _done, text_delta: _delta, ...rest } = last;
     result = rest;
     if (!options.json) context.stdout.write(text.endsWith("\n") ? "" : "\n");
   } else {
     result = await client.run({ ...params, stream: false });
-    text = answerText(result.prompt_blueprint);
+    text = result.text ?? "";
     if (!options.json) println(context, text);
   }
-  const summary = summarizeRun(result, performance.now() - started);
+  const summary = summarizeRun(result);
   if (options.json) println(context, JSON.stringify({ ...result, ...summary }, null, 2));
   else if (options.summaryToStdout) println(context, formatSummaryLine(summary, context.colors));
   else eprintln(context, formatSummaryLine(summary, context.errColors));
-  return { result, summary, text: options.stream ? text : answerText(result.prompt_blueprint) };
+  return { result, summary, text: options.stream ? text : (result.text ?? "") };
 }
 
 async function readVarsFile(path: string): Promise<Record<string, unknown>> {
@@ -211,11 +210,10 @@ async function runDataset(context: CliContext, params: RunParams, defaults: Reco
         finishRow(index, { ...base, error: { code: "invalid_row", message: row.error } });
         continue;
       }
-      const started = performance.now();
       try {
         const result = await client.run({ ...params, inputVariables: { ...defaults, ...row.variables }, stream: false });
-        const summary = summarizeRun(result, performance.now() - started);
-        finishRow(index, { ...base, ...summary, output: answerText(result.prompt_blueprint), error: null });
+        const summary = summarizeRun(result);
+        finishRow(index, { ...base, ...summary, output: result.text ?? "", error: null });
       } catch (error) {
         const code = PromptlineError.isInstance(error) ? error.code : "error";
         if (fatalCodes.has(code)) {

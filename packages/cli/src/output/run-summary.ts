@@ -1,4 +1,5 @@
-import { codecFor, costUsd, type PromptBlueprint, type Usage } from "@promptline/core";
+import type { Usage } from "@promptline/core";
+import type { RunResult } from "promptline";
 import type { Colors } from "./colors.js";
 
 /** What the CLI reports about one run. */
@@ -12,35 +13,15 @@ export interface RunSummary {
   latency_ms: number;
 }
 
-/** The text of a blueprint's last message (the assistant's answer, or a stream delta). */
-export function answerText(blueprint: PromptBlueprint | null | undefined): string {
-  const template = blueprint?.prompt_template;
-  if (!template) return "";
-  const content = template.type === "chat" ? template.messages.at(-1)?.content : template.content;
-  if (!Array.isArray(content)) return typeof content === "string" ? content : "";
-  return content
-    .map((part) => (typeof part === "object" && part !== null && (part as { type?: unknown }).type === "text" ? String((part as { text?: unknown }).text ?? "") : ""))
-    .join("");
-}
-
-/** Usage and cost read from the provider's response with the same codec the SDK used. */
-export function summarizeRun(result: { request_id: string; raw_response: unknown; prompt_blueprint: PromptBlueprint }, latencyMs: number): RunSummary {
-  const model = result.prompt_blueprint.metadata?.model;
-  let usage: Usage | null = null;
-  if (model) {
-    try {
-      usage = codecFor({ provider: model.provider, apiType: model.api_type, templateType: "chat", modelName: model.name }).usage(result.raw_response);
-    } catch {
-      usage = null;
-    }
-  }
+/** What the CLI prints under an answer: the result's own usage, cost and model. */
+export function summarizeRun(result: RunResult): RunSummary {
   return {
     request_id: result.request_id,
-    provider: model?.provider ?? null,
-    model: model?.name ?? null,
-    usage,
-    cost_usd: model ? costUsd(model.provider, model.name, usage) : null,
-    latency_ms: Math.round(latencyMs),
+    provider: result.provider,
+    model: result.model,
+    usage: result.usage,
+    cost_usd: result.cost_usd,
+    latency_ms: Math.round(result.latency_ms),
   };
 }
 

@@ -1,5 +1,5 @@
 import { UnsupportedProviderError } from "../errors/promptline-error.js";
-import { anthropicBedrockCodec, anthropicCodec } from "./anthropic/index.js";
+import { anthropicBedrockCodec, anthropicCodec, anthropicVertexCodec } from "./anthropic/index.js";
 import { bedrockConverseCodec } from "./bedrock/index.js";
 import type { ProviderCodec } from "./codec.js";
 import { isKnownProvider, knownProviders } from "./known-providers.js";
@@ -64,7 +64,7 @@ export function codecFor(selector: CodecSelector): ProviderCodec {
       return templateType === "completion" ? googleCompletionCodec : googleCodec;
     case "vertexai": {
       const name = selector.modelName ?? "";
-      if (name.startsWith("claude")) return anthropicCodec;
+      if (name.startsWith("claude")) return anthropicVertexCodec;
       if (name.startsWith("gemini")) return templateType === "completion" ? googleCompletionCodec : googleCodec;
       throw new UnsupportedProviderError(provider, `model "${name}" is neither a Gemini nor a Claude model`);
     }

@@ -1,5 +1,6 @@
 export * from "./codec-registry.js";
 export * from "./blueprint.js";
+export { answerText, answerToolCalls } from "./answer.js";
 export { isRecord } from "./shared/content.js";
 export type { KwargsModel, LlmKwargs, ProviderCodec, ProviderHttpRequest, StreamAccumulator } from "./codec.js";
 export { anthropicCodec, ANTHROPIC_DEFAULT_MAX_TOKENS, anthropicStructuredOutput } from "./anthropic/index.js";

@@ -23,6 +23,8 @@ export type PromptlineErrorCode =
   | "untrusted_base_url"
   | "registry_error"
   | "unauthorized"
+  | "missing_api_key"
+  | "client_closed"
   | "conflict"
   | "internal_error";
 
@@ -59,7 +61,7 @@ export class MissingVariablesError extends PromptlineError {
     const names = missing.map((name) => `"${name}"`).join(", ");
     super(
       "missing_variables",
-      `Missing input variable${missing.length === 1 ? "" : "s"} ${names}: pass ${missing.length === 1 ? "it" : "them"} in inputVariables, or render in compatible mode to leave missing variables empty.`,
+      `Missing input variable${missing.length === 1 ? "" : "s"} ${names}: pass ${missing.length === 1 ? "it" : "them"} in inputVariables, or create the client with \`strictVariables: false\` to render missing variables as empty.`,
       options,
     );
     this.name = "MissingVariablesError";
@@ -359,5 +361,24 @@ export class UnauthorizedError extends PromptlineError {
   constructor(message = "Invalid or missing API key: pass it in the X-API-KEY header (or api_key in the body where the route takes it).") {
     super("unauthorized", message);
     this.name = "UnauthorizedError";
+  }
+}
+
+/** The SDK has no API key for the registry: neither the `apiKey` option nor `PROMPTLINE_API_KEY` is set. */
+export class MissingApiKeyError extends PromptlineError {
+  constructor() {
+    super(
+      "missing_api_key",
+      "No Promptline API key: PROMPTLINE_API_KEY is not set (or empty) and no apiKey option was given. Create a key with `promptline keys create` (or in the dashboard) and set PROMPTLINE_API_KEY, or pass new Promptline({ apiKey }).",
+    );
+    this.name = "MissingApiKeyError";
+  }
+}
+
+/** `run()` (or a registry call) on a client whose `close()` was called: nothing is sent, since its log could not be shipped. */
+export class ClientClosedError extends PromptlineError {
+  constructor(operation: string) {
+    super("client_closed", `${operation} was called after close(): this Promptline client is closed and sends nothing. Create a new client (or call close() only when the process is done).`);
+    this.name = "ClientClosedError";
   }
 }

@@ -89,14 +89,14 @@ export class RenderBudget {
   private output = 0;
   private snippetText = 0;
   private builtSinceClock = 0;
-  private readonly deadline: number;
+  /** Set by the first step (an f-string render never reads the clock: it has no steps and is linear in its output). */
+  private deadline = 0;
 
   constructor(
     limits: Partial<RenderLimits> | RenderLimits = defaultRenderLimits,
     private readonly now: () => number = Date.now,
   ) {
     this.limits = limits === defaultRenderLimits ? defaultRenderLimits : resolveRenderLimits(limits);
-    this.deadline = now() + this.limits.maxTimeMs;
   }
 
   exceeded(limit: keyof RenderLimits, detail: string): TemplateLimitError {
@@ -107,7 +107,7 @@ export class RenderBudget {
   step(): void {
     const steps = ++this.steps;
     if (steps > this.limits.maxSteps) throw this.exceeded("maxSteps", `the template took more than ${this.limits.maxSteps} evaluation steps`);
-    if (steps % clockEvery === 0) this.checkTime();
+    if (steps % clockEvery === 0 || this.deadline === 0) this.checkTime();
   }
 
   /** Work of `count` steps done by one operation (e.g. the replacements of a `replace()`). */
@@ -118,7 +118,9 @@ export class RenderBudget {
   }
 
   checkTime(): void {
-    if (this.now() > this.deadline) throw this.exceeded("maxTimeMs", `the render took more than ${this.limits.maxTimeMs} ms`);
+    const now = this.now();
+    if (this.deadline === 0) this.deadline = now + this.limits.maxTimeMs;
+    else if (now > this.deadline) throw this.exceeded("maxTimeMs", `the render took more than ${this.limits.maxTimeMs} ms`);
   }
 
   /** A string about to be built (or just built) of `length` characters. */

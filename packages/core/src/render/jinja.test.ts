@@ -134,7 +134,7 @@ describe("jinja2 render limits", () => {
   });
 
   it("caps evaluation steps (nested loops)", () => {
-    expect(() => limited("{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}", { maxSteps: 20_000 })).toThrow(
+    expect(() => limited("{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}", { maxSteps: 20_000, maxTimeMs: 600_000 })).toThrow(
       /render limit exceeded: the template took more than 20000 evaluation steps/,
     );
   });
@@ -270,7 +270,7 @@ describe("jinja2 parse cache and shared globals", () => {
   it("applies the step limit to every render of a cached template", () => {
     const text = "{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}";
     for (let attempt = 0; attempt < 2; attempt++) {
-      expect(() => limited(text, { maxSteps: 20_000 })).toThrow(/render limit exceeded: the template took more than 20000 evaluation steps/);
+      expect(() => limited(text, { maxSteps: 20_000, maxTimeMs: 600_000 })).toThrow(/render limit exceeded: the template took more than 20000 evaluation steps/);
     }
     // The count is per render: a small loop of the same shape still renders afterwards.
     expect(render("{% for i in range(3) %}{{ i }}{% endfor %}")).toBe("012");

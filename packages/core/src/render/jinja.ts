@@ -515,12 +515,35 @@ type ApplyFilter = (operand: RuntimeValue, filter: FilterNode, environment: Envi
 const valueNodeType = "PromptlineEvaluatedValue";
 const valueNode = (value: RuntimeValue): AstNode => ({ type: valueNodeType, value });
 
-/** Nodes that only look a value up: a big input variable read by them is not a string the template built. */
-const lookupNodes = new Set(["Identifier", "MemberExpression", "StringLiteral", "IntegerLiteral", "FloatLiteral", valueNodeType]);
-/** Statements: their strings are output (checked against `maxOutputLength`), not values an expression built. */
-const outputNodes = new Set(["Program", "If", "For", "Set", "Macro", "CallStatement"]);
-/** Nodes whose results are new values, counted against the growth of the whole render (`maxBuiltLength`). */
-const buildingNodes = new Set(["BinaryExpression", "FilterExpression", "CallExpression", "FilterStatement"]);
+/**
+ * How a node's string or list result is checked, by node type (one lookup per
+ * evaluation: this is the interpreter's hot path):
+ * - `lookup`: only looks a value up (a big input variable read is not a string the template built);
+ * - `output`: a statement, whose string is output (`maxOutputLength`), not a value an expression built;
+ * - `build`: a new value, also counted against the growth of the whole render (`maxBuiltLength`);
+ * - anything else: checked against the string and list limits only.
+ */
+const lookup = 1;
+const output = 2;
+const build = 3;
+const resultChecks: Record<string, number | undefined> = Object.assign(Object.create(null) as Record<string, number>, {
+  Identifier: lookup,
+  MemberExpression: lookup,
+  StringLiteral: lookup,
+  IntegerLiteral: lookup,
+  FloatLiteral: lookup,
+  [valueNodeType]: lookup,
+  Program: output,
+  If: output,
+  For: output,
+  Set: output,
+  Macro: output,
+  CallStatement: output,
+  BinaryExpression: build,
+  FilterExpression: build,
+  CallExpression: build,
+  FilterStatement: build,
+});
 
 const isList = (value: RuntimeValue) => value.type === "ArrayValue" || value.type === "TupleValue";
 const isMapping = (value: RuntimeValue) =>
@@ -605,24 +628,27 @@ class SandboxedInterpreter extends Interpreter {
     if (statement?.type === valueNodeType) return statement.value as RuntimeValue;
     this.budget.step();
     const result = super.evaluate(statement, environment);
-    const type = statement?.type ?? "";
     switch (result.type) {
-      case "StringValue":
-        if (outputNodes.has(type)) this.budget.checkOutput((result.value as string).length);
-        else if (!lookupNodes.has(type)) {
-          const length = (result.value as string).length;
+      case "StringValue": {
+        const check = resultChecks[statement?.type ?? ""];
+        if (check === lookup) break;
+        const length = (result.value as string).length;
+        if (check === output) this.budget.checkOutput(length);
+        else {
           this.budget.string(length);
-          if (buildingNodes.has(type)) this.budget.build(length);
+          if (check === build) this.budget.build(length);
         }
         break;
+      }
       case "ArrayValue":
-      case "TupleValue":
-        if (!lookupNodes.has(type)) {
-          const length = (result.value as unknown[]).length;
-          this.budget.list(length);
-          if (buildingNodes.has(type)) this.budget.build(length);
-        }
+      case "TupleValue": {
+        const check = resultChecks[statement?.type ?? ""];
+        if (check === lookup) break;
+        const length = (result.value as unknown[]).length;
+        this.budget.list(length);
+        if (check === build) this.budget.build(length);
         break;
+      }
       case "FunctionValue":
         hideFunctionSource(result);
         break;

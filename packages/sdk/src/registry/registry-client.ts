@@ -3,6 +3,7 @@ import {
   PromptlineError,
   PromptNotFoundError,
   RegistryError,
+  MissingApiKeyError,
   UnauthorizedError,
   type LogRecordInput,
   type PromptTemplate,
@@ -98,9 +99,10 @@ export class RegistryClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown, notFound?: (body: unknown) => Error, signal?: AbortSignal): Promise<T> {
-    const headers: Record<string, string> = { accept: "application/json" };
+    // Every registry route needs a key: say which setting is missing rather than relay the server's 401.
+    if (!this.options.apiKey) throw new MissingApiKeyError();
+    const headers: Record<string, string> = { accept: "application/json", "x-api-key": this.options.apiKey };
     if (body !== undefined) headers["content-type"] = "application/json";
-    if (this.options.apiKey) headers["x-api-key"] = this.options.apiKey;
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     let response: Response;
     let text: string;

@@ -1,4 +1,6 @@
 import {
+  answerText,
+  answerToolCalls,
   buildBlueprint,
   buildDeltaBlueprint,
   costUsd,
@@ -10,6 +12,7 @@ import {
   type LogRecordInput,
   type PreparedRequest,
   type PromptTemplate,
+  type RenderLimits,
   type RequestStatus,
   type SnippetUse,
   type TemplateMetadata,
@@ -22,7 +25,7 @@ import type { CircuitBreakers } from "./circuit-breaker.js";
 import { fallbackTargets, isFallbackError, type FallbackTarget } from "./fallbacks.js";
 import type { NormalizedRunParams } from "./run-params.js";
 import { servedVersion, type CachedSplit } from "./served-version.js";
-import type { RunChunk, RunResult } from "./run-result.js";
+import type { RunChunk, RunFinalChunk, RunResult } from "./run-result.js";
 import { RunSpan, type TracingOptions } from "../tracing/run-span.js";
 
 /** A prompt version as the cache keeps it. */
@@ -57,6 +60,8 @@ export interface RunnerDependencies {
   now: () => number;
   mintRequestId: () => string;
   strictVariables: boolean;
+  /** Limits of local rendering; core's defaults when absent. */
+  renderLimits?: RenderLimits;
   provider: ProviderCallOptions;
   /** Origins a template's `base_url` may name besides the official and the environment's ones. */
   allowedBaseURLs?: readonly string[];
@@ -101,6 +106,7 @@ export class Runner {
       metadata: prompt.metadata,
       variables: params.inputVariables,
       mode: this.deps.strictVariables ? "strict" : "compatible",
+      limits: this.deps.renderLimits,
       provider: params.provider,
       model: params.model,
       parameterOverrides: params.modelParameterOverrides,
@@ -155,6 +161,7 @@ export class Runner {
       ...(prepared.model.base_url && { baseURL: prepared.model.base_url }),
       ...(prepared.model.api_key_env && { apiKeyEnv: prepared.model.api_key_env }),
       trust: { allowedBaseURLs: this.deps.allowedBaseURLs },
+      fetch: this.deps.fetch,
     });
   }
 
@@ -167,6 +174,7 @@ export class Runner {
       metadata: { ...prompt.metadata, model },
       variables: params.inputVariables,
       mode: this.deps.strictVariables ? "strict" : "compatible",
+      limits: this.deps.renderLimits,
       provider: target.provider,
       model: target.model,
       parameterOverrides: target.parameters,
@@ -235,9 +243,22 @@ export class Runner {
       apiType: prepared.model.api_type,
     });
     const usage = prepared.codec.usage(raw);
-    this.log(context, { status: "SUCCESS", response: raw, blueprint, usage });
+    const record = this.log(context, { status: "SUCCESS", response: raw, blueprint, usage });
     context.span.succeed(raw, usage, blueprint.prompt_template.type === "chat" ? blueprint.prompt_template.messages.at(-1) : undefined);
-    return { request_id: context.requestId, raw_response: raw, prompt_blueprint: blueprint, warnings: [...prepared.warnings] };
+    return {
+      request_id: context.requestId,
+      raw_response: raw,
+      prompt_blueprint: blueprint,
+      warnings: [...prepared.warnings],
+      text: answerText(blueprint),
+      tool_calls: answerToolCalls(blueprint),
+      usage,
+      cost_usd: record.cost_usd ?? null,
+      provider: prepared.model.provider,
+      model: prepared.model.name,
+      prompt_version: context.prompt.version,
+      latency_ms: record.latency_ms ?? 0,
+    };
   }
 
   private async *stream(context: RunContext, events: AsyncIterable<unknown>, endpoint: ProviderEndpoint): AsyncGenerator<RunChunk> {
@@ -246,18 +267,22 @@ export class Runner {
     let finished = false;
     try {
       for await (const event of events) {
-        const delta = accumulator.push(event);
+        const delta = buildDeltaBlueprint(accumulator.push(event), prepared.model);
         yield {
           request_id: context.requestId,
           raw_response: event,
-          prompt_blueprint: buildDeltaBlueprint(delta, prepared.model),
+          prompt_blueprint: delta,
           warnings: [...prepared.warnings],
+          provider: prepared.model.provider,
+          model: prepared.model.name,
+          prompt_version: context.prompt.version,
+          text_delta: answerText(delta) ?? "",
           done: false,
         };
       }
       finished = true;
-      const last = this.complete(context, accumulator.response());
-      yield { ...last, done: true };
+      const last: RunFinalChunk = { ...this.complete(context, accumulator.response()), text_delta: "", done: true };
+      yield last;
     } catch (error) {
       finished = true;
       // Cut after its first chunk: the answer has begun, so no fallback; the attempt and its endpoint failed.
@@ -305,7 +330,7 @@ export class Runner {
       errorType?: LogRecordInput["error_type"];
       errorMessage?: string;
     },
-  ): void {
+  ): LogRecordInput {
     const { params, prompt, prepared, startedAt } = context;
     const endedAt = this.deps.now();
     const model = prepared.model;
@@ -341,6 +366,7 @@ export class Runner {
       ...context.span.traceIds(),
     };
     this.deps.shipper.enqueue(record);
+    return record;
   }
 }
 

@@ -7,6 +7,7 @@
 import { apiKeyEnvPattern, InvalidTemplateError, MissingProviderKeyError, UnsupportedProviderError } from "@promptline/core";
 import { signAwsRequest, type AwsCredentials } from "./aws-sigv4.js";
 import { redactHeaders, secretHeaderValues } from "./secret-redaction.js";
+import { vertexTokenSource } from "./vertex-credentials.js";
 import { assertTrustedBaseURL, type BaseURLTrust } from "./trusted-base-urls.js";
 
 /** The environment to read, e.g. `process.env`. */
@@ -32,6 +33,8 @@ export interface ProviderEndpoint {
   readonly query?: Readonly<Record<string, string>>;
   /** Computes per-request auth headers (Bedrock's SigV4), called before every attempt. */
   readonly sign?: (request: SignableRequest) => Promise<Record<string, string>>;
+  /** Drops cached credentials after a 401, so that the one retry made then gets fresh ones (Vertex's OAuth2 token). */
+  readonly refreshCredentials?: () => void;
   /** Rewrites a codec path for this endpoint (Azure's v1 API: `/openai/deployments/{model}/chat/completions` → `/openai/v1/chat/completions`). */
   readonly routePath?: (path: string) => string;
 }
@@ -56,13 +59,15 @@ export interface ResolveProviderEndpointOptions {
   apiKeyEnv?: string;
   /** The clock for request signing. Default: `() => new Date()`. */
   now?: () => Date;
+  /** The `fetch` for credential exchanges (Vertex's token endpoint). Default: the global one. */
+  fetch?: typeof fetch;
 }
 
 /** Providers whose endpoint may take its key from `api_key_env`: the OpenAI wire format, where a base URL names another service. */
 const apiKeyEnvProviders: ReadonlySet<string> = new Set(["openai", "openrouter"]);
 
 /** The providers `resolveProviderEndpoint` knows. */
-export const supportedProviders = ["openai", "openai.azure", "anthropic", "google", "mistral", "amazon.bedrock", "anthropic.bedrock", "openrouter"] as const;
+export const supportedProviders = ["openai", "openai.azure", "anthropic", "google", "mistral", "amazon.bedrock", "anthropic.bedrock", "openrouter", "vertexai"] as const;
 
 /** OpenRouter's API when `OPENROUTER_BASE_URL` is not set. */
 export const defaultOpenRouterBaseURL = "https://openrouter.ai/api/v1";
@@ -93,6 +98,7 @@ const secretsByEndpoint = new WeakMap<ProviderEndpoint, readonly string[]>();
  * | `mistral` | `MISTRAL_API_KEY` (Bearer) | `MISTRAL_BASE_URL` + `/v1` (`https://api.mistral.ai/v1`) |
  * | `openrouter` | `OPENROUTER_API_KEY` (Bearer); optional `OPENROUTER_SITE_URL` (`HTTP-Referer`) and `OPENROUTER_APP_NAME` (`X-Title`), OpenRouter's app attribution | `options.baseURL`, `OPENROUTER_BASE_URL` (`https://openrouter.ai/api/v1`) |
  * | `anthropic.bedrock` | as `amazon.bedrock` (Claude through InvokeModel) | as `amazon.bedrock` |
+ * | `vertexai` | `GOOGLE_APPLICATION_CREDENTIALS` (a service-account key file: OAuth2 token from its `token_uri`), `GOOGLE_CLOUD_PROJECT`, `GOOGLE_CLOUD_LOCATION` (`us-central1`) | `GOOGLE_VERTEX_BASE_URL` (`https://{location}-aiplatform.googleapis.com`) + `/v1/projects/{p}/locations/{l}` |
  * | `amazon.bedrock` | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` (SigV4), or `AWS_BEARER_TOKEN_BEDROCK` (a Bedrock API key) | `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`, `AWS_ENDPOINT_URL` (`https://bedrock-runtime.{AWS_REGION ‖ AWS_DEFAULT_REGION ‖ us-east-1}.amazonaws.com`) |
  *
  * With `options.apiKeyEnv` (a template's `api_key_env`), `openai` and
@@ -171,6 +177,8 @@ export function resolveProviderEndpoint(
     case "anthropic.bedrock":
       // Claude through InvokeModel signs and authenticates as the Converse API does.
       return bedrockEndpoint(provider, read, templateBase, options.now ?? (() => new Date()));
+    case "vertexai":
+      return vertexEndpoint(read, templateBase, options);
     case "openrouter": {
       const key = requireKey(provider, read, keyNames(["OPENROUTER_API_KEY"]));
       const headers: Record<string, string> = { authorization: `Bearer ${key}` };
@@ -294,6 +302,42 @@ function bedrockEndpoint(provider: string, read: ReadEnv, templateBase: string |
       sign: (request) => signAwsRequest({ ...request, credentials, region, service: "bedrock", date: now() }),
     },
     [secretAccessKey, ...(sessionToken ? [sessionToken] : [])],
+  );
+}
+
+/**
+ * Vertex AI: `{GOOGLE_VERTEX_BASE_URL ‖ https://{location}-aiplatform.googleapis.com}/v1/projects/{project}/locations/{location}`,
+ * Gemini under `/publishers/google`, Claude under `/publishers/anthropic` (the codec's path says which),
+ * with an OAuth2 token from the service-account file, refreshed once on a 401.
+ */
+function vertexEndpoint(read: ReadEnv, templateBase: string | undefined, options: ResolveProviderEndpointOptions): ProviderEndpoint {
+  const provider = "vertexai";
+  const credentialsFile = read("GOOGLE_APPLICATION_CREDENTIALS");
+  if (!credentialsFile) {
+    throw missingSetting(
+      provider,
+      ["GOOGLE_APPLICATION_CREDENTIALS"],
+      "No credentials for vertexai: set GOOGLE_APPLICATION_CREDENTIALS to a service-account JSON key file in the environment.",
+    );
+  }
+  const project = read("GOOGLE_CLOUD_PROJECT");
+  if (!project) throw missingSetting(provider, ["GOOGLE_CLOUD_PROJECT"], "No project for vertexai: set GOOGLE_CLOUD_PROJECT in the environment.");
+  const location = read("GOOGLE_CLOUD_LOCATION") ?? "us-central1";
+  const root = trimSlashes(
+    templateBase ?? read("GOOGLE_VERTEX_BASE_URL") ?? (location === "global" ? "https://aiplatform.googleapis.com" : `https://${location}-aiplatform.googleapis.com`),
+  ).replace(/\/v1$/, "");
+  const tokens = vertexTokenSource(credentialsFile, options.fetch ?? globalThis.fetch.bind(globalThis), () => (options.now ?? (() => new Date()))().getTime());
+  return endpoint(
+    {
+      provider,
+      baseURL: `${root}/v1/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(location)}`,
+      headers: {},
+      sign: async () => ({ authorization: `Bearer ${await tokens.token()}` }),
+      refreshCredentials: () => tokens.invalidate(),
+      // Gemini's codec speaks `/models/{m}:…`, as on the Gemini API; on Vertex that is Google's publisher.
+      routePath: (path) => (path.startsWith("/publishers/") ? path : `/publishers/google${path}`),
+    },
+    [],
   );
 }
 

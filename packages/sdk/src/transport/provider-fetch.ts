@@ -112,11 +112,19 @@ export async function sendProviderRequest(args: SendProviderRequestArgs): Promis
   const request: AttemptRequest = { ...args, url: providerHref(endpoint, path), bodyText: JSON.stringify(args.body), scrub };
 
   let waitedMs = 0;
+  let refreshed = false;
   for (let retryNumber = 0; ; retryNumber++) {
     if (signal?.aborted) throw new ProviderAbortError(provider, signal.reason);
     const outcome = await attempt(request);
     if (outcome.ok) return outcome.response;
     const { error } = outcome;
+    // An expired or revoked OAuth2 token: fetch a fresh one and try once more, whatever the retry count.
+    if (error.status === 401 && endpoint.refreshCredentials && !refreshed) {
+      refreshed = true;
+      endpoint.refreshCredentials();
+      retryNumber--;
+      continue;
+    }
     if (!error.isRetryable || retryNumber >= maxRetries) throw error;
     const delayMs = retryDelayMs(error.retryAfterMs, retryNumber, random);
     if (waitedMs + delayMs > retryBudgetMs) throw error;

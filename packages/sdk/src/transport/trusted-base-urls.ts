@@ -31,6 +31,7 @@ const officialOrigins: Readonly<Record<string, readonly (string | RegExp)[]>> = 
   google: ["https://generativelanguage.googleapis.com"],
   mistral: ["https://api.mistral.ai"],
   openrouter: ["https://openrouter.ai"],
+  vertexai: ["https://aiplatform.googleapis.com", /^https:\/\/[a-z0-9-]+-aiplatform\.googleapis\.com$/],
   "amazon.bedrock": [bedrockRuntime],
   "anthropic.bedrock": [bedrockRuntime],
   // Azure has no one official host: each resource is its own, named by AZURE_OPENAI_ENDPOINT.
@@ -45,6 +46,7 @@ export const baseURLEnvVars: Readonly<Record<string, readonly string[]>> = {
   google: ["GOOGLE_GEMINI_BASE_URL"],
   mistral: ["MISTRAL_BASE_URL"],
   openrouter: ["OPENROUTER_BASE_URL"],
+  vertexai: ["GOOGLE_VERTEX_BASE_URL"],
   "amazon.bedrock": ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
   "anthropic.bedrock": ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
 };

@@ -16,6 +16,9 @@ const statusByCode: Record<PromptlineErrorCode, ContentfulStatusCode> = {
   untrusted_base_url: 400,
   prompt_not_found: 404,
   unauthorized: 401,
+  // Raised by the SDK before any request; never by the server.
+  missing_api_key: 401,
+  client_closed: 500,
   conflict: 409,
   provider_error: 502,
   registry_error: 503,

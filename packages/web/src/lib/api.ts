@@ -106,12 +106,43 @@ export interface PromptListItem extends Prompt {
   request_count: number;
 }
 
+export interface SplitEntry {
+  version: number;
+  weight: number;
+}
+
+export interface LabelSegment {
+  metadata: Record<string, string>;
+  version: number;
+}
+
+/** A label points at one version (`version`), or splits runs between versions (decision 0008). */
 export interface Label {
   id: number;
   name: string;
   prompt_version_number: number;
+  version?: number;
+  split?: SplitEntry[];
+  sticky_by?: string | null;
+  segments?: LabelSegment[];
+  /** The stored routing, as `GET /api/v1/prompts/{name}` returns the record (null for a plain label). */
+  routing?: { split: SplitEntry[]; sticky_by: string | null; segments: LabelSegment[] } | null;
   created_at: string;
   updated_at: string;
+}
+
+/** One version a label served, from the request log. */
+export interface VersionComparison {
+  version: number;
+  requests: number;
+  errors: number;
+  error_rate: number;
+  p50_latency_ms: number | null;
+  p95_latency_ms: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  mean_score: number | null;
 }
 
 export interface LabelMove {
@@ -154,8 +185,35 @@ export interface RequestRow {
   snippets?: { name: string; version: number }[];
   /** Each provider call of a run with fallbacks, in order (absent from servers before migration 0007). */
   attempts?: RequestAttempt[];
+  /** The OpenTelemetry trace and span the request ran in, when known (migration 0009). */
+  trace_id?: string | null;
+  span_id?: string | null;
   created_at: string;
   scores: Record<string, number>;
+}
+
+/** One span of `GET /api/v1/traces/{trace_id}`. */
+export interface TraceSpan {
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  kind: string;
+  start_time: string;
+  end_time: string;
+  start_time_unix_nano: string;
+  end_time_unix_nano: string;
+  duration_ms: number;
+  status: { code: "UNSET" | "OK" | "ERROR"; message: string | null };
+  attributes: Record<string, unknown>;
+  events: { name: string; time_unix_nano: string; attributes: Record<string, unknown> }[];
+  resource: Record<string, unknown>;
+}
+
+export interface TraceView {
+  trace_id: string;
+  spans: TraceSpan[];
+  /** The logged requests that ran in the trace, by the span they ran in. */
+  requests: { id: number; request_id: string; span_id: string | null }[];
 }
 
 export interface RequestAttempt {
@@ -201,6 +259,13 @@ export const api = {
   labelHistory: (name: string) => request<{ items: LabelMove[] }>("GET", `/api/v1/prompts/${encodeURIComponent(name)}/labels/history`),
   setLabel: (name: string, label: string, version: number) =>
     request<Label>("PUT", `/api/v1/prompts/${encodeURIComponent(name)}/labels/${encodeURIComponent(label)}`, { version }),
+  labels: (name: string) => request<{ items: Label[] }>("GET", `/api/v1/prompts/${encodeURIComponent(name)}/labels`),
+  setLabelSplit: (name: string, label: string, body: { split: SplitEntry[]; sticky_by?: string | null; segments?: LabelSegment[] }) =>
+    request<Label>("PUT", `/api/v1/prompts/${encodeURIComponent(name)}/labels/${encodeURIComponent(label)}`, body),
+  rollbackLabel: (name: string, label: string) =>
+    request<Label>("POST", `/api/v1/prompts/${encodeURIComponent(name)}/labels/${encodeURIComponent(label)}/rollback`, {}),
+  compareLabel: (name: string, label: string, range: { from?: string }) =>
+    request<{ items: VersionComparison[] }>("GET", `/api/v1/prompts/${encodeURIComponent(name)}/labels/${encodeURIComponent(label)}/compare${query(range)}`),
   publish: (body: { prompt_name: string; prompt_template: PromptTemplate; metadata: TemplateMetadata; commit_message?: string; release_labels?: string[] }) =>
     request<{ created: boolean; prompt: Prompt; version: Version }>("POST", "/api/v1/prompts", body),
 
@@ -214,6 +279,7 @@ export const api = {
   requests: (filters: RequestFilters & { cursor?: string; limit?: number }) =>
     request<{ items: RequestRow[]; next_cursor: string | null }>("GET", `/api/v1/requests${query({ ...filters })}`),
   requestDetail: (id: string) => request<RequestRow>("GET", `/api/v1/requests/${encodeURIComponent(id)}`),
+  trace: (traceId: string) => request<TraceView>("GET", `/api/v1/traces/${encodeURIComponent(traceId)}`),
   stats: (filters: RequestFilters & { bucket: string }) =>
     request<{ bucket: string; buckets: StatsBucket[] }>("GET", `/api/v1/requests/stats${query({ ...filters })}`),
 };

@@ -7,8 +7,9 @@ import { dateTime, timeAgo } from "../lib/format.js";
 import { usePermissions, type Permissions } from "../lib/permissions.js";
 import { Link, setQuery, useLocation, useTitle } from "../lib/router.js";
 import { templateVariables } from "../lib/variables.js";
+import { RolloutTab } from "./rollout-tab.js";
 
-type Tab = "template" | "compare" | "labels";
+type Tab = "template" | "compare" | "labels" | "rollout";
 
 /** One prompt: versions, a version's template, a diff of two versions, labels and their history. */
 export function PromptPage({ name }: { name: string }) {
@@ -55,18 +56,28 @@ export function PromptPage({ name }: { name: string }) {
         {data.labels.length === 0 ? (
           <span className="muted">No release labels yet: add one in the Labels tab to pin a version for production.</span>
         ) : (
-          data.labels.map((label) => <LabelChip key={label.id} name={label.name} version={label.prompt_version_number} />)
+          data.labels.map((label) => <LabelChip key={label.id} name={label.name} {...(!label.split && !label.routing && { version: label.prompt_version_number })} />)
         )}
       </div>
       <div className="tabs" role="tablist" aria-label="Prompt views">
-        {(["template", "compare", "labels"] as const).map((name) => (
+        {(["template", "compare", "labels", "rollout"] as const).map((name) => (
           <button key={name} role="tab" aria-selected={tab === name} className={`tab ${tab === name ? "active" : ""}`} onClick={() => setQuery({ tab: name === "template" ? undefined : name })}>
-            {name === "template" ? "Versions" : name === "compare" ? "Compare" : "Labels"}
+            {name === "template" ? "Versions" : name === "compare" ? "Compare" : name === "labels" ? "Labels" : "Rollout"}
           </button>
         ))}
       </div>
       {tab === "template" && selected && <VersionsTab versions={versions} selected={selected} labels={data.labels} />}
       {tab === "compare" && <CompareTab versions={versions} from={Number(query.get("from"))} to={Number(query.get("to"))} />}
+      {tab === "rollout" && (
+        <RolloutTab
+          name={name}
+          versions={versions}
+          history={history.data?.items}
+          permissions={permissions}
+          protectedLabels={protectedLabels.data ?? []}
+          onChanged={refresh}
+        />
+      )}
       {tab === "labels" && (
         <LabelsTab
           name={name}

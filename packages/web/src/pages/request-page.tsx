@@ -30,10 +30,15 @@ export function RequestPage({ id }: { id: string }) {
         }
         subtitle={<><code className="small">{row.request_id}</code> · {dateTime(row.created_at)}</>}
         actions={
-          row.prompt_name && (
+          (row.prompt_name || row.trace_id) && (
             <>
-              <Link className="button" to={`/prompts/${encodeURIComponent(row.prompt_name)}${row.prompt_version ? `?v=${row.prompt_version}` : ""}`}>View prompt</Link>
-              <Link className="button" to={`/playground?prompt=${encodeURIComponent(row.prompt_name)}${row.prompt_version ? `&version=${row.prompt_version}` : ""}`}>Open in playground</Link>
+              {row.trace_id && <Link className="button" to={`/traces/${row.trace_id}?span=${row.span_id ?? ""}`}>View trace</Link>}
+              {row.prompt_name && (
+                <>
+                  <Link className="button" to={`/prompts/${encodeURIComponent(row.prompt_name)}${row.prompt_version ? `?v=${row.prompt_version}` : ""}`}>View prompt</Link>
+                  <Link className="button" to={`/playground?prompt=${encodeURIComponent(row.prompt_name)}${row.prompt_version ? `&version=${row.prompt_version}` : ""}`}>Open in playground</Link>
+                </>
+              )}
             </>
           )
         }
