@@ -10,6 +10,7 @@ import { formatReport, type BenchReport, type ScenarioResult } from "./lib/repor
 import { fallbackCostScenario } from "./scenarios/fallback-cost.js";
 import { footprintScenario } from "./scenarios/footprint.js";
 import { growthScenario } from "./scenarios/growth.js";
+import { propagationScenario } from "./scenarios/propagation.js";
 import { runOverheadScenario } from "./scenarios/run-overhead.js";
 import { ingestionScenario, templateFetchScenario } from "./scenarios/server-load.js";
 import { streamingScenario } from "./scenarios/streaming.js";
@@ -21,6 +22,7 @@ const scenarios: Record<string, (context: BenchContext) => Promise<ScenarioResul
   template: templateFetchScenario,
   growth: growthScenario,
   footprint: footprintScenario,
+  propagation: propagationScenario,
   fallback: fallbackCostScenario,
 };
 

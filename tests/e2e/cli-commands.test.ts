@@ -5,7 +5,7 @@ import { startServer, type RunningServer } from "@promptline/server";
 import { startFakeProviders, type FakeProviders } from "@promptline/testkit";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { baseEnv, buildCli, repoRoot, runCli, startCli } from "./cli-harness.js";
+import { baseEnv, buildCli, repoRoot, runCli, runCliIntoClosedPipe, startCli } from "./cli-harness.js";
 
 // Each test starts the built CLI several times; on a loaded machine a Node start alone can take a second.
 vi.setConfig({ testTimeout: 90_000 });
@@ -232,6 +232,21 @@ describe.concurrent("promptline run: bad input", () => {
   });
 });
 
+describe.concurrent("output into a pipe closed early (`| head -1`)", () => {
+  it("--help stops quietly with exit 0 instead of crashing on EPIPE", async () => {
+    const help = await runCliIntoClosedPipe(["--help"], { env });
+    expect(help.stderr).toBe("");
+    expect(help.code).toBe(0);
+  });
+
+  it("logs --json stops quietly with exit 0 instead of crashing on EPIPE", async () => {
+    expect((await runCli(["run", "support-reply", ...vars, "--tag", "pipe-test"], { env })).code).toBe(0);
+    const logs = await runCliIntoClosedPipe(["logs", "--tag", "pipe-test", "--json"], { env });
+    expect(logs.stderr).toBe("");
+    expect(logs.code).toBe(0);
+  });
+});
+
 describe.concurrent("promptline logs", () => {
   it("prints the request log as a table, filtered by prompt, tag and time", async () => {
     const run = await runCli(["run", "support-reply", ...vars, "--tag", "logs-test"], { env });
@@ -304,6 +319,13 @@ describe.concurrent("promptline keys --role", () => {
     expect(push.code).toBe(1);
     expect(push.stderr).toContain("needs the editor role");
     expect(push.stderr).not.toContain("refused the API key");
+
+    // Told in the CLI's terms: which key to use, not which HTTP request to send.
+    const revoke = await runCli(["keys", "revoke", "1", "--api-key", runnerKey], { env });
+    expect(revoke.code).toBe(1);
+    expect(revoke.stderr).toContain("This command needs the admin role; this key is a runner key.");
+    expect(revoke.stderr).toContain("--api-key or PROMPTLINE_API_KEY");
+    expect(revoke.stderr).not.toMatch(/\b(GET|POST|DELETE) \/|\/api\/v1/);
 
     const json = await runCli(["keys", "create", "--name", "ops", "--admin", "--json"], { env });
     expect(JSON.parse(json.stdout)).toMatchObject({ name: "ops", role: "admin" });

@@ -114,3 +114,16 @@ export function startCli(args: string[], options: { env: Record<string, string>;
 export function runCli(args: string[], options: { env: Record<string, string>; cwd?: string }): Promise<CliResult> {
   return startCli(args, options).exited;
 }
+
+/**
+ * Runs `promptline <args>` with its stdout a pipe whose reader has already
+ * gone, as `promptline … | head -1` once head has read its line: every write
+ * to stdout fails with EPIPE.
+ */
+export function runCliIntoClosedPipe(args: string[], options: { env: Record<string, string>; cwd?: string }): Promise<CliResult> {
+  const child = spawn(process.execPath, [cliEntry, ...args], { cwd: options.cwd ?? repoRoot, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.destroy();
+  let stderr = "";
+  child.stderr!.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+  return new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout: "", stderr })));
+}

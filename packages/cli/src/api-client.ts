@@ -36,6 +36,15 @@ function serverMessage(body: unknown, fallback: string): string {
   return fallback;
 }
 
+/** The server's refusal of a key's role (`forbidden` with `required_role`), as a CLI user acts on it. */
+function roleRefusal(body: unknown): string | undefined {
+  const error = (body as { error?: { code?: unknown; required_role?: unknown; role?: unknown } } | undefined)?.error;
+  if (error?.code !== "forbidden" || typeof error.required_role !== "string") return undefined;
+  const needed = error.required_role;
+  const role = typeof error.role === "string" ? `; this key is a ${error.role} key` : "";
+  return `This command needs the ${needed} role${role}. Run it with a ${needed} (or higher) key through --api-key or PROMPTLINE_API_KEY; an admin can make one with \`promptline keys create <name> --role ${needed}\`.`;
+}
+
 /**
  * The CLI's small HTTP client for `/api/v1` (push, pull, logs, keys): the
  * API key header, JSON, and errors that say what to do, each with its exit code.
@@ -82,8 +91,8 @@ export class ApiClient {
     if (response.status === 401) {
       throw new CliError(`The server refused the API key (${message}): set PROMPTLINE_API_KEY or --api-key to a key of ${this.connection.baseURL}.`);
     }
-    // A valid key whose role may not do this: the server's message names the role needed.
-    if (response.status === 403) throw new CliError(message);
+    // A valid key whose role may not do this: said in the CLI's terms, not as the HTTP route refused.
+    if (response.status === 403) throw new CliError(roleRefusal(body) ?? message);
     if (response.status === 404) throw new CliError(message, ExitCode.notFound);
     if (response.status >= 400 && response.status < 500) throw new CliError(message, ExitCode.usage);
     throw new CliError(`The server at ${this.connection.baseURL} answered ${response.status}: ${message}`);

@@ -19,6 +19,15 @@ function untilStopped(): Promise<void> {
   return stopped;
 }
 
+// A reader that stops early (`promptline logs --json | head -1`) closes the pipe:
+// that ends the output the reader wanted, so stop quietly rather than crash on EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+}
+
 const context: CliContext = {
   env: process.env,
   cwd: process.cwd(),

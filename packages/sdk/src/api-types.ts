@@ -1,6 +1,6 @@
 /**
  * The shapes of the client's calls around `run()`: PromptLayer's bodies and
- * answers (contract §3.1, §9), as our server sends them. Answers are open
+ * answers, as our server sends them. Answers are open
  * (`[key: string]: unknown`) because PromptLayer adds fields over time.
  */
 import type {
@@ -19,7 +19,7 @@ export type PromptTemplateInput = z.input<typeof promptTemplateSchema>;
 /** A version's metadata as you write it: `model.parameters` may be left out. */
 export type TemplateMetadataInput = z.input<typeof templateMetadataSchema>;
 
-/** `templates.get(name, params)`: which version, and how to render it (contract §3.1). */
+/** `templates.get(name, params)`: which version, and how to render it. */
 export interface GetTemplateParams {
   version?: number;
   label?: string;
@@ -55,7 +55,7 @@ export interface TemplateResponse {
   [key: string]: unknown;
 }
 
-/** `templates.publish`: PromptLayer's publish body (contract §9). Each call creates a new version. */
+/** `templates.publish`: PromptLayer's publish body (`prompt_name`, `prompt_template`, `metadata`, `commit_message`, `release_labels`). Each call creates a new version. */
 export interface PublishBody {
   prompt_name: string;
   prompt_template: PromptTemplateInput;
@@ -132,7 +132,7 @@ export interface TrackGroupArgs {
   group_id: number;
 }
 
-/** `logRequest`: a request made outside `run()` (PromptLayer's `LogRequest`, contract §9). */
+/** `logRequest`: a request made outside `run()` (PromptLayer's `LogRequest` body). */
 export interface LogRequestBody {
   provider: string;
   model: string;
@@ -179,7 +179,7 @@ export interface LogRequestResponse {
 export interface TemplatesClient {
   /**
    * PromptLayer's template fetch: the version rendered by the server, with
-   * `llm_kwargs` for its provider (contract §3.1). `run()` does not use it: it
+   * `llm_kwargs` for its provider. `run()` does not use it: it
    * renders locally from its cache.
    *
    * @example

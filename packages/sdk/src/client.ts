@@ -340,8 +340,8 @@ export class Promptline {
   }
 
   /**
-   * Logs a request made outside `run()` (PromptLayer's `logRequest`, contract
-   * §9). Sent at once, not queued; resolves to the stored request.
+   * Logs a request made outside `run()` (PromptLayer's `logRequest`). Sent at
+   * once, not queued; resolves to the stored request.
    *
    * @example
    * const logged = await client.logRequest({

@@ -2,8 +2,8 @@ import { promptTemplateSchema, templateMetadataSchema, type PromptTemplate, type
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 
 /**
- * A prompt file: one prompt, the publish body of the contract (§9
- * `templates.publish`). Kept in git and published with `promptline push`.
+ * A prompt file: one prompt, in the shape of the publish body of
+ * `templates.publish`. Kept in git and published with `promptline push`.
  */
 export interface PromptFile {
   prompt_name: string;

@@ -234,7 +234,7 @@ export function isRetryableStatus(status: number | undefined): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
-/** The `error_type` of a failed provider call, by PromptLayer's rules (contract §7). */
+/** The `error_type` of a failed provider call, by PromptLayer's rules. */
 export function classifyProviderError(status: number | undefined, message: string): ProviderErrorType {
   const text = message.toLowerCase();
   if (status === 429) return text.includes("quota") ? "PROVIDER_QUOTA_LIMIT" : "PROVIDER_RATE_LIMIT";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { templateMetadataSchema } from "./metadata.js";
 import { promptTemplateSchema } from "./template.js";
 
-/** A prompt blueprint: the template with its model settings (publish and log shape, contract §4.1). */
+/** A prompt blueprint: the template with its model settings (the shape of publish bodies and log records). */
 export const promptBlueprintSchema = z.looseObject({
   prompt_template: promptTemplateSchema,
   commit_message: z.string().nullish(),

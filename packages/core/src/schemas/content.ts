@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * Content blocks of messages, as in the PromptLayer contract §4.1. Blocks we
+ * Content blocks of messages, in PromptLayer's shapes (`text`, `media`, …). Blocks we
  * interpret have precise schemas; every block keeps unknown fields
  * (`looseObject`) so a newer block shape passes through storage and rendering
  * unchanged.

@@ -65,19 +65,34 @@ export const inputVariablesSchema = z
   .record(z.string().max(inputLimits.inputVariableNameLength), z.unknown())
   .superRefine(keyCount(inputLimits.inputVariables, "input variables"));
 
-/** Nesting deeper than `jsonDepth` anywhere in `text` (a JSON document), found without parsing it: strings are skipped. */
+/**
+ * Nesting deeper than `jsonDepth` anywhere in `text` (a JSON document), found
+ * without parsing it. Strings are skipped with `indexOf` (native), so the
+ * cost is in the structure, not the text: about what `JSON.parse` costs.
+ */
 export function jsonDepthExceeds(text: string, maxDepth: number = inputLimits.jsonDepth): boolean {
   let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index++) {
+  let index = 0;
+  while (index < text.length) {
     const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === 92 /* \ */) index++;
-      else if (code === 34 /* " */) inString = false;
-    } else if (code === 34) inString = true;
-    else if (code === 123 /* { */ || code === 91 /* [ */) {
+    if (code === 34 /* " */) {
+      let end = text.indexOf('"', index + 1);
+      // A quote after an odd number of backslashes is escaped: look further.
+      while (end !== -1 && escapedAt(text, end)) end = text.indexOf('"', end + 1);
+      if (end === -1) return false; // unterminated: the parse refuses it
+      index = end + 1;
+      continue;
+    }
+    if (code === 123 /* { */ || code === 91 /* [ */) {
       if (++depth > maxDepth) return true;
     } else if (code === 125 /* } */ || code === 93 /* ] */) depth--;
+    index++;
   }
   return false;
+}
+
+function escapedAt(text: string, index: number): boolean {
+  let backslashes = 0;
+  for (let at = index - 1; at >= 0 && text.charCodeAt(at) === 92; at--) backslashes++;
+  return backslashes % 2 === 1;
 }

@@ -2,7 +2,7 @@ import { InvalidRequestError } from "@promptline/core";
 import { z } from "zod";
 
 /**
- * The parameters of `run()`: PromptLayer's (contract §2.1), in camelCase or
+ * The parameters of `run()`: PromptLayer's, in camelCase or
  * snake_case, plus our own. Each pair (`promptName` / `prompt_name`…) means
  * the same; give one of the two.
  */

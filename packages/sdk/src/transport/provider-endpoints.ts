@@ -44,7 +44,7 @@ export interface ResolveProviderEndpointOptions {
   /**
    * The template's provider base URL (`provider_base_url`), for OpenAI-compatible
    * endpoints. It wins over the `*_BASE_URL` variables, as in the official SDK,
-   * except for Azure where `AZURE_OPENAI_ENDPOINT` wins (contract §5.2). It
+   * except for Azure where `AZURE_OPENAI_ENDPOINT` wins (as in PromptLayer). It
    * must go to a trusted origin (see `trust`), else `UntrustedBaseURLError`.
    */
   baseURL?: string;

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createSign } from "node:crypto";
+import { AnthropicVertex } from "@anthropic-ai/vertex-sdk";
 import { GoogleGenAI } from "@google/genai";
 import { OAuth2Client } from "google-auth-library";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -60,6 +61,27 @@ describe("vertex fake", () => {
     let streamed = "";
     for await (const chunk of await genai.models.generateContentStream({ model: "gemini-2.0-flash", contents: "count" })) streamed += chunk.text ?? "";
     expect(streamed).toBe("one two three");
+  });
+
+  it("answers @anthropic-ai/vertex-sdk (rawPredict and streamRawPredict) with Anthropic's bodies", async () => {
+    // A ready AuthClient: no default-credentials lookup (which would probe the GCE metadata server).
+    const authClient = new OAuth2Client();
+    authClient.setCredentials({ access_token: token, expiry_date: Date.now() + 3_600_000 });
+    const client = new AnthropicVertex({ region: "us-central1", projectId: "fake-project", authClient, baseURL: `${fakes.baseURLs.vertex}/v1`, maxRetries: 0 });
+    fakes.queue("vertex", { text: "Claude on Vertex.", toolCalls: [{ name: "lookup", arguments: { q: "x" } }], usage: { input_tokens: 7, output_tokens: 5 } });
+    const message = await client.messages.create({ model: "claude-sonnet-4@20250514", max_tokens: 50, messages: [{ role: "user", content: "Hi" }] });
+    expect(message.content[0]).toEqual({ type: "text", text: "Claude on Vertex." });
+    expect(message.content[1]).toMatchObject({ type: "tool_use", name: "lookup", input: { q: "x" } });
+    const request = fakes.lastRequest("vertex");
+    expect(decodeURIComponent(request!.path)).toBe("/v1/projects/fake-project/locations/us-central1/publishers/anthropic/models/claude-sonnet-4@20250514:rawPredict");
+    expect(request!.body).toMatchObject({ anthropic_version: "vertex-2023-10-16" });
+
+    fakes.queue("vertex", { text: "a b c" });
+    let text = "";
+    const stream = await client.messages.create({ model: "claude-sonnet-4@20250514", max_tokens: 50, messages: [{ role: "user", content: "go" }], stream: true });
+    for await (const event of stream) if (event.type === "content_block_delta" && event.delta.type === "text_delta") text += event.delta.text;
+    expect(text).toBe("a b c");
+    expect(decodeURIComponent(fakes.lastRequest("vertex")!.path)).toMatch(/:streamRawPredict$/);
   });
 
   it("refuses a model call without a token it issued", async () => {
