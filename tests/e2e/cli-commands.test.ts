@@ -32,7 +32,7 @@ beforeAll(async () => {
   server = await startServer({ database: "sqlite::memory:", port: 0, apiKey });
   dir = await mkdtemp(join(tmpdir(), "promptline-cli-"));
   env = baseEnv({ PROMPTLINE_BASE_URL: server.url, PROMPTLINE_API_KEY: apiKey, ...fakes.env });
-  const pushed = await runCli(["push", "examples/prompts"], { env });
+  const pushed = await runCli(["push", "examples/prompts", "--move-labels"], { env });
   expect(pushed.stderr).toBe("");
   expect(pushed.code).toBe(0);
 }, 180_000);

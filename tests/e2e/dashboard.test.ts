@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { knownProviders } from "@promptline/core";
 import { startServer, type PlaygroundRunner, type RunningServer } from "@promptline/server";
 import { startFakeProviders, type FakeProviders } from "@promptline/testkit";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -139,6 +140,8 @@ if (!existsSync(chromiumPath)) {
       // ── publish a prompt through the editor, with inline validation ─────
       await page.getByRole("link", { name: "New prompt" }).first().click();
       await page.getByRole("heading", { name: "New prompt", exact: true }).waitFor();
+      // The editor offers exactly the providers publish accepts (core's one list).
+      expect(await page.locator("select[name=provider] option").allTextContents()).toEqual([...knownProviders]);
       await page.locator("textarea[name=parameters]").fill("{ temperature: 1");
       await page.getByRole("button", { name: "Publish" }).click();
       await page.getByText("Give the prompt a name.").waitFor();

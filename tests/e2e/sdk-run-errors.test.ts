@@ -32,7 +32,6 @@ beforeAll(async () => {
     ["hello-bedrock", { provider: "amazon.bedrock", name: "amazon.nova-lite-v1:0", parameters: {} }],
     ["hello-azure", { provider: "openai.azure", name: "gpt-4o", parameters: {} }],
     ["hello-mistral", { provider: "mistral", name: "mistral-small-latest", parameters: {} }],
-    ["hello-cohere", { provider: "cohere", name: "command-r", parameters: {} }],
   ] as const) {
     await h.client.templates.publish({ prompt_name: name, prompt_template: textTemplate("Hi"), metadata: { model } });
   }
@@ -147,8 +146,12 @@ describe("missing provider keys", () => {
     expect(h.fakes.requests).toHaveLength(0);
   });
 
-  it("an unsupported provider is a clear error before any request", async () => {
-    const error = await caught(h.client.run({ promptName: "hello-cohere" }));
+  it("an unsupported provider is a clear error before any request (publish refuses it; an override reaches run)", async () => {
+    const refused = await caught(
+      h.client.templates.publish({ prompt_name: "hello-cohere", prompt_template: textTemplate("Hi"), metadata: { model: { provider: "cohere", name: "command-r", parameters: {} } } }),
+    );
+    expect(refused.message).toContain('"cohere" is not a provider Promptline can call');
+    const error = await caught(h.client.run({ promptName: "hello", provider: "cohere", model: "command-r" }));
     expect(error).toBeInstanceOf(UnsupportedProviderError);
     expect(error.message).toContain('Unsupported provider "cohere"');
     expect(h.fakes.requests).toHaveLength(0);

@@ -76,14 +76,30 @@ ${exitCodesHelp}`,
       .command("push")
       .description("Publish prompt files (YAML or JSON, one prompt each); unchanged files create no version")
       .argument("<paths...>", "prompt files, or folders of .yaml/.yml/.json files")
-      .option("--dry-run", "show what would change (a diff against the newest version) and publish nothing")
+      .option("--dry-run", "show what would change (a diff against the newest version, and every label move) and publish nothing")
+      .option("--move-labels", "also move the files' release_labels to the pushed versions (without it they are reported, not moved)")
       .addHelpText(
         "after",
         `\nA prompt file holds prompt_name, prompt_template, metadata (model settings),
-and optionally tags, commit_message and release_labels (moved to the pushed version).
-${examples("promptline push examples/prompts", "promptline push prompts/support-reply.yaml --dry-run")}`,
+and optionally tags, commit_message and release_labels. release_labels move
+only with --move-labels: \`pull\` writes a prompt's labels into the file, so a
+plain push after an edit would otherwise promote it (e.g. move prod). Without
+the flag, push prints each move it skipped; --dry-run prints each move it would
+make or skip ("would move prod of welcome from v1 to v3").
+${examples("promptline push examples/prompts", "promptline push prompts/support-reply.yaml --dry-run", "promptline push prompts/support-reply.yaml --move-labels")}`,
       ),
   ).action(act(async (paths: string[], options) => (await import("./commands/push.js")).pushCommand(context, paths, options)));
+
+  withServerOptions(
+    program
+      .command("prompts")
+      .description("List prompts: name, newest version, release labels, when the newest version was published (UTC)")
+      .option("--search <text>", "only prompts whose name contains this")
+      .option("--tag <tag>", "only prompts with this tag (repeatable)", collect)
+      .option("--label <label>", "only prompts with this release label")
+      .option("--json", "one JSON object per line: name, latest_version, labels, updated_at, tags")
+      .addHelpText("after", examples("promptline prompts", "promptline prompts --label prod --json")),
+  ).action(act(async (options) => (await import("./commands/prompts.js")).promptsCommand(context, options)));
 
   withServerOptions(
     program

@@ -10,6 +10,8 @@ import { PromptFileError, versionContentYaml, type PromptFile } from "../prompt-
 
 export interface PushOptions {
   dryRun?: boolean;
+  /** Apply the files' `release_labels`; without it they are reported and left alone. */
+  moveLabels?: boolean;
   apiKey?: string;
   baseUrl?: string;
 }
@@ -25,6 +27,34 @@ interface PublishResponse {
   version: { version: number };
   labels: { name: string; prompt_version_number?: number }[];
 }
+
+/** A label as `GET /api/v1/prompts/{name}/labels` shows it: one version, or a split. */
+interface StoredLabel {
+  name: string;
+  version?: number;
+  split?: { version: number; weight: number }[];
+}
+
+/** One `release_labels` entry of a file measured against where the label points now. */
+interface LabelMove {
+  label: string;
+  /** `v1`, `a split`, or undefined for a label that doesn't exist yet. */
+  from: string | undefined;
+}
+
+/** The labels of a file that would move (or be created) if the file's version became `target`. */
+export function labelMoves(fileLabels: readonly string[], stored: readonly StoredLabel[], target: number): LabelMove[] {
+  const moves: LabelMove[] = [];
+  for (const label of fileLabels) {
+    const current = stored.find((candidate) => candidate.name === label);
+    if (current && !current.split && current.version === target) continue;
+    moves.push({ label, from: !current ? undefined : current.split ? "a split" : `v${current.version}` });
+  }
+  return moves;
+}
+
+const describeMove = (move: LabelMove, prompt: string, target: number) =>
+  move.from === undefined ? `create ${move.label} of ${prompt} at v${target}` : `move ${move.label} of ${prompt} from ${move.from} to v${target}`;
 
 function colorDiff(lines: string[], colors: Colors): string[] {
   return lines.map((line) => (line.startsWith("+") ? colors.green(line) : line.startsWith("-") ? colors.red(line) : colors.dim(line)));
@@ -67,56 +97,86 @@ async function readAll(context: CliContext, paths: string[]): Promise<{ path: st
 
 /**
  * `promptline push <file|dir>…`: publishes each prompt file; an unchanged
- * file creates no version. With `--dry-run`, shows what would change.
+ * file creates no version. A file's `release_labels` move only with
+ * `--move-labels` (`pull` writes them into the file, so pull → edit → push
+ * would otherwise promote silently); every skipped or made move is printed.
+ * With `--dry-run`, shows what would change, labels included.
  */
 export async function pushCommand(context: CliContext, paths: string[], options: PushOptions): Promise<number> {
   const files = await readAll(context, paths);
   const api = new ApiClient(resolveConnection(options, context.env));
   const { colors } = context;
   const relative = (path: string) => (path.startsWith(context.cwd + "/") ? path.slice(context.cwd.length + 1) : path);
-  const counts = { created: 0, unchanged: 0, new: 0 };
+  const counts = { created: 0, unchanged: 0, new: 0, skippedLabels: 0 };
+  const moveLabels = options.moveLabels === true;
+  const notFoundAsUndefined = (error: unknown) => {
+    if (error instanceof PromptNotFoundError) return undefined;
+    throw error;
+  };
+  const encoded = (name: string) => encodeURIComponent(name);
 
   for (const { path, file } of files) {
+    const name = file.prompt_name;
+    const fileLabels = file.release_labels ?? [];
+    const stored = await api
+      .request<StoredVersion>("GET", `/api/v1/prompts/${encoded(name)}/template`, { notFound: () => new PromptNotFoundError(name) })
+      .catch(notFoundAsUndefined);
+    const storedLabels =
+      stored && fileLabels.length > 0
+        ? ((await api.request<{ items: StoredLabel[] }>("GET", `/api/v1/prompts/${encoded(name)}/labels`, { notFound: () => new PromptNotFoundError(name) }).catch(notFoundAsUndefined))?.items ?? [])
+        : [];
+    const reportLabels = (target: number, verb: "would" | "did") => {
+      for (const move of labelMoves(fileLabels, storedLabels, target)) {
+        const what = describeMove(move, name, target);
+        if (moveLabels) println(context, `  ${verb === "would" ? `would ${what}` : colors.yellow(`${what.replace(/^create/, "created").replace(/^move/, "moved")}`)}`);
+        else {
+          counts.skippedLabels++;
+          println(context, `  ${colors.yellow(`${verb === "would" ? "would not" : "did not"} ${what}`)} ${colors.dim("(release_labels move only with --move-labels)")}`);
+        }
+      }
+    };
+
     if (options.dryRun) {
-      const stored = await api
-        .request<StoredVersion>("GET", `/api/v1/prompts/${encodeURIComponent(file.prompt_name)}/template`, { notFound: () => new PromptNotFoundError(file.prompt_name) })
-        .catch((error: unknown) => {
-          if (error instanceof PromptNotFoundError) return undefined;
-          throw error;
-        });
       const after = versionContentYaml(file).trimEnd().split("\n");
       if (!stored) {
         counts.new++;
-        println(context, `${colors.green("new")}        ${file.prompt_name}  ${colors.dim(relative(path))}  would become version 1`);
+        println(context, `${colors.green("new")}        ${name}  ${colors.dim(relative(path))}  would publish v1 of ${name}`);
         println(context, colorDiff(formatDiff(diffLines([], after), 0), colors).map((line) => `  ${line}`).join("\n"));
+        reportLabels(1, "would");
         continue;
       }
+      const latest = stored.version.version;
       const before = versionContentYaml(stored.version).trimEnd().split("\n");
       const diff = formatDiff(diffLines(before, after));
-      const labels = (file.release_labels ?? []).filter((label) => !stored.labels.includes(label));
       if (diff.length === 0) {
         counts.unchanged++;
-        println(context, `${colors.dim("unchanged")}  ${file.prompt_name}  ${colors.dim(relative(path))}  = version ${stored.version.version}${labels.length ? `; would move ${labels.join(", ")} to it` : ""}`);
+        println(context, `${colors.dim("unchanged")}  ${name}  ${colors.dim(relative(path))}  = version ${latest}; would publish nothing`);
+        reportLabels(latest, "would");
         continue;
       }
       counts.created++;
-      println(context, `${colors.yellow("changed")}    ${file.prompt_name}  ${colors.dim(relative(path))}  version ${stored.version.version} → ${stored.version.version + 1}`);
+      println(context, `${colors.yellow("changed")}    ${name}  ${colors.dim(relative(path))}  version ${latest} → ${latest + 1}; would publish v${latest + 1} of ${name}`);
       println(context, colorDiff(diff, colors).map((line) => `  ${line}`).join("\n"));
+      reportLabels(latest + 1, "would");
       continue;
     }
-    const published = await api.request<PublishResponse>("POST", "/api/v1/prompts", { body: { ...file, skip_if_unchanged: true } });
-    const labels = file.release_labels?.length ? `  labels: ${file.release_labels.join(", ")}` : "";
+    const { release_labels: _fileLabels, ...content } = file;
+    const body = { ...content, ...(moveLabels && fileLabels.length > 0 && { release_labels: fileLabels }), skip_if_unchanged: true };
+    const published = await api.request<PublishResponse>("POST", "/api/v1/prompts", { body });
+    const version = published.version.version;
     if (published.created) {
       counts.created++;
-      println(context, `${colors.green("published")}  ${file.prompt_name} version ${published.version.version}  ${colors.dim(relative(path))}${labels}`);
+      println(context, `${colors.green("published")}  ${name} version ${version}  ${colors.dim(relative(path))}`);
     } else {
       counts.unchanged++;
-      println(context, `${colors.dim("unchanged")}  ${file.prompt_name} version ${published.version.version}  ${colors.dim(relative(path))}${labels}`);
+      println(context, `${colors.dim("unchanged")}  ${name} version ${version}  ${colors.dim(relative(path))}`);
     }
+    reportLabels(version, "did");
   }
+  const skipped = counts.skippedLabels > 0 ? ` ${counts.skippedLabels} label move(s) skipped: add --move-labels to apply release_labels.` : "";
   const summary = options.dryRun
-    ? `Dry run: ${counts.new} new, ${counts.created} changed, ${counts.unchanged} unchanged. Nothing was published.`
-    : `${counts.created} published, ${counts.unchanged} unchanged.`;
+    ? `Dry run: ${counts.new} new, ${counts.created} changed, ${counts.unchanged} unchanged. Nothing was published.${skipped}`
+    : `${counts.created} published, ${counts.unchanged} unchanged.${skipped}`;
   println(context, colors.bold(summary));
   return ExitCode.ok;
 }

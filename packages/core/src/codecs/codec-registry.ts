@@ -2,6 +2,7 @@ import { UnsupportedProviderError } from "../errors/promptline-error.js";
 import { anthropicBedrockCodec, anthropicCodec, anthropicVertexCodec } from "./anthropic/index.js";
 import { bedrockConverseCodec } from "./bedrock/index.js";
 import type { ProviderCodec } from "./codec.js";
+import { isKnownProvider, knownProviders } from "./known-providers.js";
 import { googleCodec, googleCompletionCodec } from "./google/index.js";
 import { mistralCodec } from "./mistral/index.js";
 import { azureOpenaiChatCodec, openaiChatCodec, openrouterChatCodec } from "./openai-chat/index.js";
@@ -90,4 +91,50 @@ export function functionNameOf(codec: ProviderCodec): string {
   const name = codec.functionNames[0];
   if (name === undefined) throw new UnsupportedProviderError(codec.id, "codec declares no function name");
   return name;
+}
+
+/** The model settings a publish check reads (`metadata.model`, or one of its fallbacks). */
+export interface PublishedModel {
+  provider?: unknown;
+  name?: unknown;
+  api_type?: unknown;
+  fallbacks?: unknown;
+}
+
+function modelReason(model: PublishedModel, templateType: "chat" | "completion", where: string): string | undefined {
+  const provider = typeof model.provider === "string" ? model.provider.trim() : "";
+  if (!provider) return `${where}.provider is missing: use one of ${knownProviders.join(", ")}.`;
+  if (!isKnownProvider(provider)) {
+    return `${where}.provider "${provider}" is not a provider Promptline can call: use one of ${knownProviders.join(", ")} (an OpenAI-compatible endpoint is provider "openai" with a base_url).`;
+  }
+  const name = typeof model.name === "string" ? model.name.trim() : "";
+  if (!name) return `${where}.name is missing: name the model to call, e.g. gpt-4o-mini.`;
+  const apiType = typeof model.api_type === "string" ? model.api_type : undefined;
+  try {
+    codecFor({ provider, apiType, templateType, modelName: name });
+  } catch (error) {
+    if (error instanceof UnsupportedProviderError) return `${where}: provider "${provider}" cannot call model "${name}"${apiType ? ` with api_type "${apiType}"` : ""}: ${error.message}`;
+    throw error;
+  }
+  return undefined;
+}
+
+/**
+ * Why a version with this `metadata.model` could never run (unknown provider,
+ * no model name, a provider/model/api_type the codecs can't build, the same
+ * for each fallback); empty when it can. Publish refuses such versions. A
+ * version without `metadata.model` is allowed: it runs with a model override.
+ */
+export function unrunnableModelReasons(model: PublishedModel | null | undefined, templateType: "chat" | "completion"): string[] {
+  if (model === null || model === undefined) return [];
+  const reasons: string[] = [];
+  const primary = modelReason(model, templateType, "metadata.model");
+  if (primary) reasons.push(primary);
+  if (Array.isArray(model.fallbacks)) {
+    model.fallbacks.forEach((fallback: unknown, index) => {
+      const reason = modelReason(typeof fallback === "object" && fallback !== null ? (fallback as PublishedModel) : {}, templateType, `metadata.model.fallbacks[${index}]`);
+      if (reason) reasons.push(reason);
+    });
+  }
+  return reasons;
 }

@@ -1,3 +1,5 @@
+import { knownProviders } from "../codecs/known-providers.js";
+
 /**
  * The one error family of Promptline. Every error carries a stable `code`
  * (safe to switch on, stable across releases), structured fields, and a
@@ -271,7 +273,7 @@ export class UnsupportedProviderError extends PromptlineError {
   constructor(provider: string, detail?: string, options: PromptlineErrorOptions = {}) {
     super(
       "unsupported_provider",
-      `Unsupported provider "${provider}"${detail ? ` (${detail})` : ""}: use one of openai, openai.azure, anthropic, google, mistral, amazon.bedrock, openrouter, or an OpenAI-compatible endpoint through provider "openai" with a base URL.`,
+      `Unsupported provider "${provider}"${detail ? ` (${detail})` : ""}: use one of ${knownProviders.join(", ")}, or an OpenAI-compatible endpoint through provider "openai" with a base URL.`,
       options,
     );
     this.name = "UnsupportedProviderError";

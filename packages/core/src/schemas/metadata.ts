@@ -1,18 +1,7 @@
 import { z } from "zod";
 
-/** Known provider ids (PromptLayer's names). Others are accepted and rejected at run time with a clear error. */
-export const knownProviders = [
-  "openai",
-  "openai.azure",
-  "anthropic",
-  "anthropic.bedrock",
-  "google",
-  "vertexai",
-  "mistral",
-  "amazon.bedrock",
-  "openrouter",
-] as const;
-export type KnownProvider = (typeof knownProviders)[number];
+/** Known provider ids: the codec registry's list. Others are refused at publish (`unrunnableModelReasons`) and at run time. */
+export { isKnownProvider, knownProviders, type KnownProvider } from "../codecs/known-providers.js";
 
 /** OpenAI's API flavours; `chat-completions` when absent. */
 export const apiTypes = ["chat-completions", "responses", "images", "completions"] as const;

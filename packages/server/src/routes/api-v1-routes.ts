@@ -4,6 +4,7 @@ import type { AppDependencies, AppEnv } from "../app-env.js";
 import { labelActor, type RoutePermissions } from "../http/permissions.js";
 import { NotFoundError } from "../http/route-errors.js";
 import { parseWith, readBody } from "../http/read-json.js";
+import { assertRunnable } from "./publish-checks.js";
 import { requireGroups } from "./require-groups.js";
 import { diffJson } from "../services/json-diff.js";
 import { expandTemplateSnippets } from "../services/template-response.js";
@@ -145,6 +146,7 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
 
   app.post("/prompts", async (c) => {
     const body = await readBody(c, publishPromptBody);
+    assertRunnable(body.prompt_template as PromptTemplate, body.metadata);
     const result = await storage.prompts.publish(c.var.workspaceId, {
       name: body.prompt_name,
       prompt_template: body.prompt_template as PromptTemplate,

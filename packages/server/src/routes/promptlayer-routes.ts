@@ -18,6 +18,7 @@ import { labelActor, type RoutePermissions } from "../http/permissions.js";
 import { NotFoundError } from "../http/route-errors.js";
 import { bodyFieldAsWritten, readBody } from "../http/read-json.js";
 import { promptNameSchema } from "./api-v1-schemas.js";
+import { assertRunnable } from "./publish-checks.js";
 import { requireGroups } from "./require-groups.js";
 import { givenScore, loggedRequestFrom, logRequestBodySchema } from "../services/log-request.js";
 import { buildTemplateResponse, getTemplateBodySchema } from "../services/template-response.js";
@@ -184,6 +185,7 @@ export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDepen
     const head = body.prompt_template;
     const template = body.prompt_version?.prompt_template ?? head.prompt_template;
     if (!template) throw new InvalidRequestError("prompt_version.prompt_template is required: the template to publish.");
+    assertRunnable(template, body.prompt_version?.metadata ?? head.metadata);
     const result = await storage.prompts.publish(c.var.workspaceId, {
       name: head.prompt_name,
       prompt_template: template,

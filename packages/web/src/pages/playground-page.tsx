@@ -5,6 +5,7 @@ import { ApiError, api, type Version } from "../lib/api.js";
 import { Link, setQuery, useLocation, useTitle } from "../lib/router.js";
 import { readEvents } from "../lib/sse.js";
 import { templateVariables } from "../lib/variables.js";
+import { knownProviders } from "@promptline/core/providers";
 
 type RunState =
   | { status: "idle" }
@@ -179,7 +180,7 @@ function Runner({ version, label }: { version: Version; label: string | undefine
             <span className="field-label">Provider</span>
             <select name="provider" value={provider} onChange={(event) => setProvider(event.target.value)}>
               <option value="">as in the template ({version.metadata.model?.provider ?? "none"})</option>
-              {["openai", "anthropic", "google", "mistral", "openai.azure", "amazon.bedrock"].map((name) => <option key={name}>{name}</option>)}
+              {knownProviders.map((name) => <option key={name}>{name}</option>)}
             </select>
           </label>
           <label className="field">

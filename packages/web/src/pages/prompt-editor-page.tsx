@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import type { Message, PromptTemplate, TemplateMetadata } from "@promptline/core";
+// The codec registry's list (no codecs bundled): the editor offers what publish accepts.
+import { knownProviders as providers } from "@promptline/core/providers";
 import { ErrorState, PageHeader, Spinner } from "../components/ui.js";
 import { ApiError, api, type Version } from "../lib/api.js";
 import { Link, navigate, useLocation, useTitle } from "../lib/router.js";
@@ -7,7 +9,6 @@ import { usePermissions } from "../lib/permissions.js";
 import { formatOf, templateVariables } from "../lib/variables.js";
 
 const roles = ["system", "developer", "user", "assistant"] as const;
-const providers = ["openai", "anthropic", "google", "mistral", "openai.azure", "amazon.bedrock", "anthropic.bedrock", "vertexai"];
 
 interface DraftMessage {
   role: string;

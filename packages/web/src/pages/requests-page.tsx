@@ -4,6 +4,7 @@ import { EmptyState, ErrorState, PageHeader, Spinner, Stat, StatusBadge, Tag, us
 import { api, type RequestFilters } from "../lib/api.js";
 import { cost, integer, latency, shortTime } from "../lib/format.js";
 import { Link, navigate, setQuery, useLocation, useTitle } from "../lib/router.js";
+import { knownProviders } from "@promptline/core/providers";
 
 const ranges = {
   "1h": { label: "Last hour", ms: 3_600_000, bucket: "minute" },
@@ -176,7 +177,7 @@ function FilterBar({ values, range }: { values: Record<(typeof filterKeys)[numbe
         <span className="field-label">Provider</span>
         <select name="provider" value={draft.provider} onChange={(event) => setQuery({ provider: event.target.value })}>
           <option value="">any</option>
-          {["openai", "openai.azure", "anthropic", "google", "vertexai", "mistral", "amazon.bedrock", "anthropic.bedrock"].map((provider) => <option key={provider}>{provider}</option>)}
+          {knownProviders.map((provider) => <option key={provider}>{provider}</option>)}
         </select>
       </label>
       <label className="field">

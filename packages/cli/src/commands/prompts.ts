@@ -1,0 +1,81 @@
+import { ApiClient, resolveConnection } from "../api-client.js";
+import { println, type CliContext } from "../cli-context.js";
+import { ExitCode } from "../cli-error.js";
+import { formatTable, type Column } from "../output/table.js";
+
+export interface PromptsOptions {
+  search?: string;
+  tag?: string[];
+  label?: string;
+  json?: boolean;
+  apiKey?: string;
+  baseUrl?: string;
+}
+
+/** A row of `GET /api/v1/prompts` (the fields the table shows). */
+interface PromptRow {
+  name: string;
+  tags: string[];
+  /** The highest version number (with --label, `version` is the labelled one). */
+  latest_version: number;
+  updated_at: string;
+  labels: { name: string; version: number | null }[];
+}
+
+interface PromptPage {
+  items: PromptRow[];
+  page: number;
+  pages: number;
+}
+
+/** `2026-12-05T14:03:55.123Z` → `2026-12-05 14:03:55 UTC`: the zone is always said. */
+export function utcTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+const columns: Column[] = [{ header: "NAME" }, { header: "LATEST" }, { header: "LABELS" }, { header: "UPDATED" }, { header: "TAGS" }];
+
+/** `promptline prompts`: every prompt with its newest version, its labels and when it last changed. */
+export async function promptsCommand(context: CliContext, options: PromptsOptions): Promise<number> {
+  const api = new ApiClient(resolveConnection(options, context.env));
+  const rows: PromptRow[] = [];
+  for (let page = 1; ; page++) {
+    const query = new URLSearchParams({ page: String(page), per_page: "100" });
+    if (options.search) query.set("search", options.search);
+    for (const tag of options.tag ?? []) query.append("tag", tag);
+    if (options.label) query.set("label", options.label);
+    const result = await api.request<PromptPage>("GET", "/api/v1/prompts", { query });
+    rows.push(...result.items);
+    if (page >= result.pages || result.items.length === 0) break;
+  }
+  rows.sort((a, b) => a.name.localeCompare(b.name));
+  if (options.json) {
+    for (const row of rows) {
+      println(
+        context,
+        JSON.stringify({
+          name: row.name,
+          latest_version: row.latest_version,
+          labels: row.labels.map((label) => ({ name: label.name, version: label.version })),
+          updated_at: row.updated_at,
+          tags: row.tags,
+        }),
+      );
+    }
+    return ExitCode.ok;
+  }
+  if (rows.length === 0) {
+    println(context, context.colors.dim("No prompts yet: publish one with `promptline push <file>`."));
+    return ExitCode.ok;
+  }
+  const cells = rows.map((row) => [
+    row.name,
+    `v${row.latest_version}`,
+    row.labels.map((label) => (label.version === null ? label.name : `${label.name}→v${label.version}`)).join(", ") || "–",
+    utcTime(row.updated_at),
+    row.tags.join(",") || "–",
+  ]);
+  println(context, formatTable(columns, cells, context.colors.bold));
+  return ExitCode.ok;
+}
