@@ -278,6 +278,8 @@ describe.concurrent("promptline logs", () => {
     expect(lines[0]).toMatch(/^TIME\s+PROMPT\s+STATUS\s+MODEL\s+TOKENS\s+COST\s+LATENCY\s+TAGS\s+REQUEST ID$/);
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(id);
+    // Times say their zone.
+    expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC /);
     expect(lines[1]).toMatch(/support-reply v1\s+SUCCESS\s+openai\/gpt-4o-mini/);
 
     const json = await runCli(["logs", "--tag", "logs-test", "--json"], { env });

@@ -2,6 +2,7 @@ import { ApiClient, resolveConnection } from "../api-client.js";
 import { eprintln, println, type CliContext } from "../cli-context.js";
 import { CliError, ExitCode } from "../cli-error.js";
 import { formatTable } from "../output/table.js";
+import { formatUtcTime } from "../output/utc-time.js";
 
 export interface KeysOptions {
   apiKey?: string;
@@ -54,8 +55,8 @@ export async function keysListCommand(context: CliContext, options: KeysOptions)
     key.name ?? "",
     `${key.prefix}…`,
     roleOf(key),
-    key.created_at.replace("T", " ").slice(0, 19),
-    key.revoked_at ? context.colors.red(`revoked ${key.revoked_at.replace("T", " ").slice(0, 19)}`) : context.colors.green("active"),
+    formatUtcTime(key.created_at),
+    key.revoked_at ? context.colors.red(`revoked ${formatUtcTime(key.revoked_at)}`) : context.colors.green("active"),
   ]);
   println(context, formatTable([{ header: "ID", align: "right" }, { header: "NAME" }, { header: "PREFIX" }, { header: "ROLE" }, { header: "CREATED" }, { header: "STATUS" }], rows, context.colors.bold));
   return ExitCode.ok;

@@ -2,6 +2,7 @@ import { ApiClient, resolveConnection } from "../api-client.js";
 import { println, type CliContext } from "../cli-context.js";
 import { CliError, ExitCode, usageError } from "../cli-error.js";
 import { formatTable } from "../output/table.js";
+import { formatUtcTime } from "../output/utc-time.js";
 
 export interface LabelOptions {
   apiKey?: string;
@@ -143,7 +144,7 @@ export async function labelHistoryCommand(context: CliContext, name: string, opt
     return ExitCode.ok;
   }
   const rows = items.map((move) => [
-    move.created_at.replace("T", " ").slice(0, 19),
+    formatUtcTime(move.created_at),
     move.label_name,
     move.from_version === null ? "(created)" : describeHistorySide(move.from_version, move.from_routing),
     move.to_version === null ? context.colors.red("(deleted)") : describeHistorySide(move.to_version, move.to_routing),

@@ -2,6 +2,7 @@ import { ApiClient, resolveConnection } from "../api-client.js";
 import { println, type CliContext } from "../cli-context.js";
 import { ExitCode } from "../cli-error.js";
 import { formatCost, formatLatency } from "../output/run-summary.js";
+import { formatUtcTime } from "../output/utc-time.js";
 import { columnWidths, formatRow, type Column } from "../output/table.js";
 
 export interface LogsOptions {
@@ -35,7 +36,7 @@ export interface RequestRow {
 }
 
 const columns: Column[] = [
-  { header: "TIME", width: 19 },
+  { header: "TIME", width: 23 },
   { header: "PROMPT", width: 24 },
   { header: "STATUS", width: 9 },
   { header: "MODEL", width: 28 },
@@ -57,7 +58,7 @@ export function logTableHeader(): string {
 }
 
 export function logTableRow(row: RequestRow, colors: CliContext["colors"]): string {
-  const time = row.created_at.replace("T", " ").slice(0, 19);
+  const time = formatUtcTime(row.created_at);
   const prompt = row.prompt_name ? `${row.prompt_name}${row.prompt_version ? ` v${row.prompt_version}` : ""}` : "–";
   const status = row.status === "SUCCESS" ? colors.green(row.status) : row.status === "ERROR" ? colors.red(row.status) : colors.yellow(row.status);
   const tokens = row.usage ? `${row.usage.input_tokens}/${row.usage.output_tokens}` : "–";
