@@ -232,6 +232,27 @@ describe.concurrent("promptline run: bad input", () => {
   });
 });
 
+describe.concurrent("promptline run: what a failure says", () => {
+  it("--label with --version is a usage error, not a silently dropped --version", async () => {
+    const before = receivedWith("openai", "label-and-version").length;
+    const both = await runCli(["run", "support-reply", ...vars, "--var", "note=label-and-version", "--label", "prod", "--version", "1"], { env });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--label prod and --version 1 each pick a version: pass one of them.");
+    expect(receivedWith("openai", "label-and-version")).toHaveLength(before);
+  });
+
+  it("a failed run prints the request id of the ERROR record it logged", async () => {
+    // The provider answers 404 (a wrong base URL): not retried, logged as ERROR.
+    const failed = await runCli(["run", "support-reply", ...vars], { env: { ...env, OPENAI_BASE_URL: `${env.OPENAI_BASE_URL}/no-such-path` } });
+    expect(failed.code).toBe(1);
+    const id = /request ([0-9a-f-]{36}) logged as ERROR/.exec(failed.stderr)?.[1];
+    expect(id, failed.stderr).toBeDefined();
+    const logged = await api<{ status: string; request_id: string }>(`/api/v1/requests/${id}`);
+    expect(logged.status).toBe(200);
+    expect(logged.body).toMatchObject({ request_id: id, status: "ERROR" });
+  });
+});
+
 describe.concurrent("output into a pipe closed early (`| head -1`)", () => {
   it("--help stops quietly with exit 0 instead of crashing on EPIPE", async () => {
     const help = await runCliIntoClosedPipe(["--help"], { env });

@@ -2,7 +2,7 @@ import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { PromptlineError } from "@promptline/core";
-import { Promptline, type RunFinalChunk, type RunParams, type RunResult } from "promptline";
+import { ProviderAbortError, Promptline, type RunFinalChunk, type RunParams, type RunResult } from "promptline";
 import { resolveConnection } from "../api-client.js";
 import { eprintln, println, type CliContext } from "../cli-context.js";
 import { CliError, ExitCode, messageOf, usageError } from "../cli-error.js";
@@ -91,6 +91,9 @@ async function readVarsFile(path: string): Promise<Record<string, unknown>> {
 /** The parameters shared by every run of the command (all but the variables). */
 function baseParams(name: string, options: RunOptions): RunParams {
   if (options.provider && !options.model) throw usageError(`--provider ${options.provider} needs --model too (e.g. --provider anthropic --model claude-haiku-4-5).`);
+  if (options.label !== undefined && options.version !== undefined) {
+    throw usageError(`--label ${options.label} and --version ${options.version} each pick a version: pass one of them.`);
+  }
   const params: RunParams = { promptName: name };
   if (options.label !== undefined) params.promptReleaseLabel = options.label;
   if (options.version !== undefined) params.promptVersion = options.version;
@@ -131,6 +134,11 @@ export async function runCommand(context: CliContext, name: string, options: Run
   const client = createRunClient(context, options);
   try {
     await runAndPrint(context, client, { ...params, inputVariables: variables }, { stream: options.stream ?? false, json: options.json ?? false });
+  } catch (error) {
+    // The failure is in the request log too: say where to find it.
+    const requestId = PromptlineError.isInstance(error) ? error.requestId : undefined;
+    if (requestId) eprintln(context, context.errColors.dim(`request ${requestId} logged as ${error instanceof ProviderAbortError ? "CANCELLED" : "ERROR"} (see promptline logs, or the dashboard's request page)`));
+    throw error;
   } finally {
     await closeClient(context, client);
   }

@@ -35,6 +35,8 @@ export interface PromptlineErrorOptions {
 export class PromptlineError extends Error {
   readonly [marker] = true;
   readonly code: PromptlineErrorCode;
+  /** Set by `run()` when it logged this failure: the `request_id` of the ERROR (or CANCELLED) record, to look it up. */
+  requestId: string | undefined;
 
   constructor(code: PromptlineErrorCode, message: string, options: PromptlineErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

@@ -6,6 +6,7 @@ import {
   costUsd,
   prepareRequest,
   ProviderError,
+  PromptlineError,
   streamAccumulatorFor,
   stripSecrets,
   type Attempt,
@@ -308,6 +309,8 @@ export class Runner {
   }
 
   private logFailure(context: RunContext, error: unknown, usage: Usage | null, response: unknown = null): void {
+    // The caller can look the logged failure up by the error alone.
+    if (PromptlineError.isInstance(error)) error.requestId = context.requestId;
     if (error instanceof ProviderAbortError) {
       this.log(context, { status: "CANCELLED", response, usage, errorType: "CANCELLED", errorMessage: error.message });
       context.span.fail("CANCELLED", error.message, usage);
