@@ -106,6 +106,9 @@ describe.concurrent("promptline push / pull", () => {
     expect(slash.code).toBe(0);
     expect(JSON.parse(await readFile(join(out, "team_a_b.json"), "utf8"))).toMatchObject({ prompt_name: "team/a b" });
 
+    const both = await runCli(["pull", "support-reply", "--label", "prod", "--version", "1", "--out", out], { env });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--label prod and --version 1 each pick a version: pass one of them.");
     const unknown = await runCli(["pull", "no-such-prompt"], { env });
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toContain('Prompt "no-such-prompt" not found');

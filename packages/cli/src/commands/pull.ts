@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { PromptNotFoundError, type PromptTemplate, type TemplateMetadata } from "@promptline/core";
 import { ApiClient, resolveConnection } from "../api-client.js";
 import { println, type CliContext } from "../cli-context.js";
-import { ExitCode } from "../cli-error.js";
+import { ExitCode, usageError } from "../cli-error.js";
 import { promptFileName, serializePromptFile, type PromptFile } from "../prompt-files/prompt-file.js";
 
 export interface PullOptions {
@@ -23,6 +23,9 @@ interface StoredVersion {
 
 /** `promptline pull <name>`: writes the newest (or the labelled, or the numbered) version as a prompt file. */
 export async function pullCommand(context: CliContext, name: string, options: PullOptions): Promise<number> {
+  if (options.label !== undefined && options.version !== undefined) {
+    throw usageError(`--label ${options.label} and --version ${options.version} each pick a version: pass one of them.`);
+  }
   const api = new ApiClient(resolveConnection(options, context.env));
   const query = new URLSearchParams();
   if (options.version !== undefined) query.set("version", String(options.version));
