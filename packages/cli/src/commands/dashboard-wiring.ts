@@ -32,6 +32,11 @@ export function sdkPlayground({ env }: { env: ProviderEnv }): PlaygroundRunner {
     async run(input, { signal, registry }) {
       const client = new Promptline({
         baseURL: registry.baseURL,
+        // Not a credential: the in-process registry drops this header and signs in with the caller's session;
+        // the SDK only refuses to start without some key.
+        apiKey: "playground-session",
+        // One run per client with no cache: nothing to keep fresh (and the registry origin is not on the network).
+        liveUpdates: false,
         env: providerEnv,
         fetch: (url, init) => (String(url instanceof Request ? url.url : url).startsWith(`${registry.baseURL}/`) ? registry.fetch(url, init) : fetch(url, init)),
         flushOnExit: false,
