@@ -18,6 +18,7 @@ import {
   diffQuery,
   listPromptsQuery,
   listRequestsQuery,
+  listTracesQuery,
   publishPromptBody,
   labelCompareQuery,
   trackGroupBody,
@@ -61,6 +62,9 @@ function storedVersionView(version: PromptVersionRecord) {
 
 /** Nanoseconds since the epoch → ISO-8601 (milliseconds; the exact value is beside it). */
 const isoOfNanos = (nanos: string) => new Date(Number(BigInt(nanos) / 1_000_000n)).toISOString();
+
+/** ISO-8601 → nanoseconds since the epoch (decimal text); instants before 1970 clamp to 0. */
+const nanosOfIso = (iso: string) => (BigInt(Math.max(0, Date.parse(iso))) * 1_000_000n).toString();
 
 /** A span as `GET /api/v1/traces/{trace_id}` shows it (DESIGN.md's fields, then the rest). */
 function spanView(span: StoredSpan) {
@@ -109,6 +113,7 @@ export const apiV1Permissions: RoutePermissions = {
   "POST /requests/:request_id/prompt": "runner",
   "POST /requests/:request_id/group": "runner",
   "POST /groups": "runner",
+  "GET /traces": "runner",
   "GET /traces/:trace_id": "runner",
   "GET /protected-labels": "runner",
   "PUT /protected-labels/:label": "admin",
@@ -310,6 +315,30 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
     const row = await storage.requests.get(c.var.workspaceId, /^\d+$/.test(ref) ? Number(ref) : ref);
     if (!row) throw new NotFoundError(`No request ${ref} in this workspace.`);
     return c.json(row);
+  });
+
+  app.get("/traces", async (c) => {
+    const query = parseWith(listTracesQuery, queryOf(c), "query");
+    const page = await storage.spans.traces(c.var.workspaceId, {
+      ...(query.since && { since_unix_nano: nanosOfIso(query.since) }),
+      ...(query.until && { until_unix_nano: nanosOfIso(query.until) }),
+      ...(query.name !== undefined && { name: query.name }),
+      ...(query.cursor !== undefined && { cursor: query.cursor }),
+      limit: query.limit,
+    });
+    return c.json({
+      traces: page.traces.map(({ start_time_unix_nano, end_time_unix_nano, ...trace }) => ({
+        trace_id: trace.trace_id,
+        root_span_name: trace.root_span_name,
+        start_time: isoOfNanos(start_time_unix_nano),
+        end_time: isoOfNanos(end_time_unix_nano),
+        span_count: trace.span_count,
+        request_count: trace.request_count,
+        start_time_unix_nano,
+        end_time_unix_nano,
+      })),
+      next_cursor: page.next_cursor,
+    });
   });
 
   app.get("/traces/:trace_id", async (c) => {

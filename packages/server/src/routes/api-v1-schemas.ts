@@ -91,6 +91,17 @@ export const listRequestsQuery = z.object({
   limit: z.coerce.number().int().positive().max(500).default(50),
 });
 
+export const listTracesQuery = z.object({
+  /** Traces that started at or after this instant. */
+  since: z.iso.datetime({ offset: true }).optional(),
+  /** Traces that started before this instant. */
+  until: z.iso.datetime({ offset: true }).optional(),
+  /** Substring of any span's name in the trace (case-insensitive, `%` and `_` literal). */
+  name: z.string().min(1).max(200).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().positive().max(500).default(50),
+});
+
 export const labelCompareQuery = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
@@ -178,6 +189,7 @@ export const apiV1Operations: OperationSpec[] = [
   { method: "post", path: "/api/v1/requests/{request_id}/prompt", summary: "Link a request to a prompt version", body: trackPromptBody },
   { method: "post", path: "/api/v1/requests/{request_id}/group", summary: "Put a request in a group", body: trackGroupBody },
   { method: "post", path: "/api/v1/groups", summary: "Create a group", status: 201 },
+  { method: "get", path: "/api/v1/traces", summary: "The workspace's traces, newest first: root span name, start/end, span and request counts; `name` matches any span's name", query: listTracesQuery },
   { method: "get", path: "/api/v1/traces/{trace_id}", summary: "A trace's spans (from /v1/traces and /spans-bulk), by start time, and the logged requests that ran in it" },
   // The dashboard's routes (dashboard-routes.ts validates them with its own schemas).
   { method: "get", path: "/api/v1/requests/stats", summary: "Request counts, errors, tokens and cost per time bucket (the dashboard's charts)" },

@@ -162,6 +162,7 @@ const rows = (): Record<string, Row> => ({
     status: 200,
     call: () => ({ body: { spans: [{ name: "s", context: { trace_id: "4bf92f3577b34da6a3ce929d0e0e4736", span_id: "00f067aa0ba902b8" }, start_time: "1", end_time: "2" }] } }),
   },
+  "GET /api/v1/traces": { least: "runner", status: 200 },
   "GET /api/v1/traces/:trace_id": { least: "runner", status: 200, call: () => ({ params: { trace_id: "4bf92f3577b34da6a3ce929d0e0e4736" } }) },
 
   // Publishing and labels that are not protected: editor.

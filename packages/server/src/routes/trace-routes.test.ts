@@ -299,3 +299,59 @@ describe("GET /api/v1/traces/{trace_id}", () => {
     expect((await h.call("GET", `/api/v1/traces/${traceId}`)).status).toBe(401);
   });
 });
+
+describe("GET /api/v1/traces", () => {
+  /** One span per trace, OTLP JSON; `startSecond` past 2025-01-01. */
+  const otlpSpan = (traceId: string, spanId: string, name: string, startSecond: number, parentSpanId?: string) => ({
+    traceId,
+    spanId,
+    ...(parentSpanId && { parentSpanId }),
+    name,
+    startTimeUnixNano: `${1735689600 + startSecond}000000000`,
+    endTimeUnixNano: `${1735689600 + startSecond + 1}000000000`,
+  });
+  const send = async (key: string, spans: object[]) => {
+    const result = await h.call("POST", "/v1/traces", { key, body: { resourceSpans: [{ scopeSpans: [{ spans }] }] } });
+    expect(result.status).toBe(200);
+  };
+  const list = (query: string, key = h.a.adminKey) => h.call("GET", `/api/v1/traces?${query}`, { key });
+  type Listed = { trace_id: string; root_span_name: string; start_time: string; end_time: string; span_count: number; request_count: number };
+
+  it("lists the caller's workspace's traces only, newest first, filtered by name and time, paged", async () => {
+    const mine = ["1a".repeat(16), "2a".repeat(16)];
+    await send(h.a.adminKey, [
+      otlpSpan(mine[0]!, "1a00000000000001", "listing-probe older", 100),
+      otlpSpan(mine[0]!, "1a00000000000002", "child of older", 101, "1a00000000000001"),
+      otlpSpan(mine[1]!, "2a00000000000001", "listing-probe newer", 200),
+    ]);
+    // The same name in the other workspace, newer still: never listed to workspace a.
+    await send(h.b.adminKey, [otlpSpan("3b".repeat(16), "3b00000000000001", "listing-probe theirs", 300)]);
+
+    const all = await list("name=listing-probe");
+    expect(all.status).toBe(200);
+    expect(all.body.next_cursor).toBeNull();
+    expect(all.body.traces).toEqual([
+      expect.objectContaining({ trace_id: mine[1], root_span_name: "listing-probe newer", start_time: "2025-01-01T00:03:20.000Z", end_time: "2025-01-01T00:03:21.000Z", span_count: 1, request_count: 0 }),
+      expect.objectContaining({ trace_id: mine[0], root_span_name: "listing-probe older", end_time: "2025-01-01T00:01:42.000Z", span_count: 2 }),
+    ]);
+    // A child's name finds its trace; the root's name is what is shown.
+    expect((await list("name=CHILD%20OF")).body.traces.map((trace: Listed) => trace.root_span_name)).toEqual(["listing-probe older"]);
+    expect((await list("name=listing-probe&since=2025-01-01T00:02:00Z")).body.traces.map((trace: Listed) => trace.trace_id)).toEqual([mine[1]]);
+    expect((await list("name=listing-probe&until=2025-01-01T00:02:00Z")).body.traces.map((trace: Listed) => trace.trace_id)).toEqual([mine[0]]);
+    const first = await list("name=listing-probe&limit=1");
+    expect(first.body.traces.map((trace: Listed) => trace.trace_id)).toEqual([mine[1]]);
+    const second = await list(`name=listing-probe&limit=1&cursor=${encodeURIComponent(first.body.next_cursor)}`);
+    expect(second.body).toMatchObject({ traces: [{ trace_id: mine[0] }], next_cursor: null });
+    // Workspace b sees its own trace only; a plain (runner) key may list.
+    expect((await list("name=listing-probe", h.b.userKey)).body.traces.map((trace: Listed) => trace.trace_id)).toEqual(["3b".repeat(16)]);
+  });
+
+  it("answers 400 to bad query values and 401 without a key", async () => {
+    for (const query of ["since=yesterday", "until=2025-13-01", "limit=0", "limit=501", "limit=x", "cursor=bogus", "name="]) {
+      const result = await list(query);
+      expect(result.status, query).toBe(400);
+      expect(result.body.message, query).toEqual(expect.any(String));
+    }
+    expect((await h.call("GET", "/api/v1/traces")).status).toBe(401);
+  });
+});

@@ -232,6 +232,10 @@ const cases = (): Record<string, IsolationCase[]> => ({
     },
   ],
   // A trace only B has (A posts spans into bTraceId below, which makes that one A's too).
+  "GET /api/v1/traces": [
+    { status: 200, check: (body) => expect(body.traces.map((trace: { trace_id: string }) => trace.trace_id)).not.toContain(bOnlyTraceId) },
+    { status: 200, query: "?name=b-secret", check: (body) => expect(body.traces).toEqual([]) },
+  ],
   "GET /api/v1/traces/:trace_id": [{ status: 404, params: { trace_id: bOnlyTraceId } }],
   // Spans with B's trace and span ids are A's own spans: stored in A, B's unchanged (checked after the table).
   "POST /spans-bulk": [

@@ -1063,6 +1063,53 @@ export function storageContract(factory: StorageFactory): void {
         ]);
         expect(await storage.spans.requestsOfTrace(other, traceId)).toEqual([]);
       });
+
+      it("lists a workspace's traces newest first, filtered by time and span name, a page at a time", async () => {
+        const { id: ws } = await newWorkspace();
+        const { id: other } = await newWorkspace();
+        const traceA = "a".repeat(32);
+        const traceB = "b".repeat(32);
+        const traceC = "c".repeat(32);
+        const second = (s: number) => `${1735689600 + s}000000000`;
+        await storage.spans.insertMany(ws, [
+          // A: root arrives with a child; starts at +0.
+          span("a000000000000001", { trace_id: traceA, name: "checkout", start_time_unix_nano: second(0), end_time_unix_nano: second(3) }),
+          span("a000000000000002", { trace_id: traceA, parent_span_id: "a000000000000001", name: "llm 100%_done", start_time_unix_nano: second(1), end_time_unix_nano: second(2) }),
+          // B: starts at +10; its root has not arrived (the earliest span names it).
+          span("b000000000000001", { trace_id: traceB, parent_span_id: "ffffffffffffffff", name: "Search", start_time_unix_nano: second(10), end_time_unix_nano: second(11) }),
+          // C: starts at +20, the newest.
+          span("c000000000000001", { trace_id: traceC, name: "search again", start_time_unix_nano: second(20), end_time_unix_nano: second(25) }),
+        ]);
+        await storage.requests.insert(ws, log({ request_id: "in-a-1", trace_id: traceA, span_id: "a000000000000002" }));
+        await storage.requests.insert(ws, log({ request_id: "in-a-2", trace_id: traceA, span_id: "a000000000000002" }));
+        // Another workspace's trace, newest of all and with the same name, never shows.
+        await storage.spans.insertMany(other, [span("d000000000000001", { trace_id: "d".repeat(32), name: "checkout", start_time_unix_nano: second(30), end_time_unix_nano: second(31) })]);
+
+        const all = await storage.spans.traces(ws, { limit: 50 });
+        expect(all.next_cursor).toBeNull();
+        expect(all.traces).toEqual([
+          { trace_id: traceC, root_span_name: "search again", start_time_unix_nano: second(20), end_time_unix_nano: second(25), span_count: 1, request_count: 0 },
+          { trace_id: traceB, root_span_name: "Search", start_time_unix_nano: second(10), end_time_unix_nano: second(11), span_count: 1, request_count: 0 },
+          { trace_id: traceA, root_span_name: "checkout", start_time_unix_nano: second(0), end_time_unix_nano: second(3), span_count: 2, request_count: 2 },
+        ]);
+        const ids = async (query: Parameters<typeof storage.spans.traces>[1]) => (await storage.spans.traces(ws, query)).traces.map((trace) => trace.trace_id);
+        // Time range on the trace's start: since inclusive, until exclusive.
+        expect(await ids({ limit: 50, since_unix_nano: second(10) })).toEqual([traceC, traceB]);
+        expect(await ids({ limit: 50, until_unix_nano: second(10) })).toEqual([traceA]);
+        expect(await ids({ limit: 50, since_unix_nano: second(1), until_unix_nano: second(20) })).toEqual([traceB]);
+        // Name: any span's name, case-insensitive, LIKE wildcards literal.
+        expect(await ids({ limit: 50, name: "SEARCH" })).toEqual([traceC, traceB]);
+        expect(await ids({ limit: 50, name: "100%_" })).toEqual([traceA]);
+        expect(await ids({ limit: 50, name: "0_d" })).toEqual([]);
+        expect(await ids({ limit: 50, name: "%" })).toEqual([traceA]);
+        // Pages: the cursor goes on where the last page stopped.
+        const first = await storage.spans.traces(ws, { limit: 2 });
+        expect(first.traces.map((trace) => trace.trace_id)).toEqual([traceC, traceB]);
+        const rest = await storage.spans.traces(ws, { limit: 2, cursor: first.next_cursor! });
+        expect(rest).toMatchObject({ traces: [{ trace_id: traceA }], next_cursor: null });
+        await expect(storage.spans.traces(ws, { limit: 2, cursor: "not-a-cursor" })).rejects.toThrow(/Invalid cursor/);
+        expect((await storage.spans.traces(other, { limit: 50 })).traces.map((trace) => trace.trace_id)).toEqual(["d".repeat(32)]);
+      });
     });
   });
 }

@@ -610,4 +610,37 @@ export interface SpanRepository {
   recent(workspaceId: number, limit?: number): Promise<StoredSpan[]>;
   /** The logged requests that ran in the trace: integer id, client id and span id, oldest first. */
   requestsOfTrace(workspaceId: number, traceId: string): Promise<{ id: number; request_id: string; span_id: string | null }[]>;
+  /**
+   * The workspace's traces, newest first (by the trace's earliest span start),
+   * a page at a time; `name` keeps traces with ANY span whose name contains it.
+   */
+  traces(workspaceId: number, query: TraceListQuery): Promise<TracePage>;
+}
+
+export interface TraceListQuery {
+  /** Traces starting at or after this (nanoseconds since the epoch, decimal text). */
+  since_unix_nano?: string;
+  /** Traces starting before this. */
+  until_unix_nano?: string;
+  /** Substring of any span's name, case-insensitive, taken literally (`%` and `_` too). */
+  name?: string;
+  /** 1-500. */
+  limit: number;
+  /** The `next_cursor` of the previous page. */
+  cursor?: string;
+}
+
+export interface TraceSummary {
+  trace_id: string;
+  /** The earliest span without a parent (or the earliest span, when the root has not arrived). */
+  root_span_name: string;
+  start_time_unix_nano: string;
+  end_time_unix_nano: string;
+  span_count: number;
+  request_count: number;
+}
+
+export interface TracePage {
+  traces: TraceSummary[];
+  next_cursor: string | null;
 }
