@@ -151,5 +151,31 @@ if (!existsSync(chromiumPath)) {
       await page.getByRole("link", { name: "View trace" }).waitFor();
       expect(new URL(page.url()).pathname).toBe(`/requests/${requestNumber}`);
     });
+
+    it("lists traces from the sidebar, filters by time and span name, and opens a trace's waterfall", { timeout: 120_000 }, async () => {
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Traces" }).click();
+      await page.getByRole("heading", { name: "Traces", exact: true }).waitFor();
+      // The spans are from 2025-01-01: outside the last 24 hours, in all time.
+      await page.getByText("No traces in this time range").waitFor();
+      await page.locator("select[name=range]").selectOption("all");
+      const row = page.locator(`tr[data-trace-id="${traceId}"]`);
+      await row.waitFor();
+      expect(await row.locator("td").allTextContents()).toEqual([expect.any(String), "POST /answer", "1.20 s", "3", "1", traceId]);
+      // A child span's name finds the trace; a name no span has finds none.
+      await page.locator("input[name=name]").fill("LOOKUP ORD");
+      await page.getByRole("button", { name: "Apply" }).click();
+      await page.waitForURL((url) => url.searchParams.get("name") === "LOOKUP ORD");
+      await row.waitFor();
+      await page.locator("input[name=name]").fill("no such span");
+      await page.getByRole("button", { name: "Apply" }).click();
+      await page.getByText("No trace has a span with this name").waitFor();
+      await page.locator("input[name=name]").fill("chat");
+      await page.getByRole("button", { name: "Apply" }).click();
+      await page.screenshot({ path: join(screenshotDir, "traces-list.png"), fullPage: true });
+      await row.getByRole("link", { name: "POST /answer" }).click();
+      await page.getByRole("heading", { name: "Waterfall" }).waitFor();
+      expect(new URL(page.url()).pathname).toBe(`/traces/${traceId}`);
+      expect(await page.locator(".waterfall-row").count()).toBe(3);
+    });
   });
 }

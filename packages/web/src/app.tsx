@@ -4,6 +4,7 @@ import { ApiError, api, type Session } from "./lib/api.js";
 import { PermissionsContext, permissionsOf, roleOf } from "./lib/permissions.js";
 import { Link, match, navigate, useLocation } from "./lib/router.js";
 import { TracePage } from "./pages/trace-page.js";
+import { TracesPage } from "./pages/traces-page.js";
 import { AdminPage } from "./pages/admin-page.js";
 import { LoginPage } from "./pages/login-page.js";
 import { PlaygroundPage } from "./pages/playground-page.js";
@@ -77,6 +78,7 @@ export function App() {
         <nav aria-label="Main">
           <NavLink to="/prompts" active={path === "/" || path.startsWith("/prompts")} icon="▤">Prompts</NavLink>
           <NavLink to="/requests" active={path.startsWith("/requests")} icon="≡">Requests</NavLink>
+          <NavLink to="/traces" active={path.startsWith("/traces")} icon="≋">Traces</NavLink>
           <NavLink to="/playground" active={path.startsWith("/playground")} icon="▷">Playground</NavLink>
           {permissions.admin && <NavLink to="/admin" active={path.startsWith("/admin")} icon="◎">Access</NavLink>}
         </nav>
@@ -115,6 +117,7 @@ function Page({ path }: { path: string }) {
   if ((params = match("/prompts/:name", path))) return <PromptPage key={params.name} name={params.name!} />;
   if (path === "/requests") return <RequestsPage />;
   if ((params = match("/requests/:id", path))) return <RequestPage key={params.id} id={params.id!} />;
+  if (path === "/traces") return <TracesPage />;
   if ((params = match("/traces/:id", path))) return <TracePage key={params.id} traceId={params.id!} />;
   if (path === "/playground") return <PlaygroundPage />;
   if (path === "/admin") return <AdminPage />;

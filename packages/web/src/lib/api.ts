@@ -216,6 +216,18 @@ export interface TraceView {
   requests: { id: number; request_id: string; span_id: string | null }[];
 }
 
+/** One trace of `GET /api/v1/traces`. */
+export interface TraceSummary {
+  trace_id: string;
+  root_span_name: string;
+  start_time: string;
+  end_time: string;
+  start_time_unix_nano: string;
+  end_time_unix_nano: string;
+  span_count: number;
+  request_count: number;
+}
+
 export interface RequestAttempt {
   provider: string;
   model: string;
@@ -279,6 +291,8 @@ export const api = {
   requests: (filters: RequestFilters & { cursor?: string; limit?: number }) =>
     request<{ items: RequestRow[]; next_cursor: string | null }>("GET", `/api/v1/requests${query({ ...filters })}`),
   requestDetail: (id: string) => request<RequestRow>("GET", `/api/v1/requests/${encodeURIComponent(id)}`),
+  traces: (params: { since?: string; until?: string; name?: string; cursor?: string; limit?: number }) =>
+    request<{ traces: TraceSummary[]; next_cursor: string | null }>("GET", `/api/v1/traces${query(params)}`),
   trace: (traceId: string) => request<TraceView>("GET", `/api/v1/traces/${encodeURIComponent(traceId)}`),
   stats: (filters: RequestFilters & { bucket: string }) =>
     request<{ bucket: string; buckets: StatsBucket[] }>("GET", `/api/v1/requests/stats${query({ ...filters })}`),

@@ -1,0 +1,104 @@
+import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { EmptyState, ErrorState, PageHeader, Spinner, useAsync } from "../components/ui.js";
+import { api } from "../lib/api.js";
+import { integer, latency, shortTime } from "../lib/format.js";
+import { Link, navigate, setQuery, useLocation, useTitle } from "../lib/router.js";
+
+const ranges = {
+  "1h": { label: "Last hour", ms: 3_600_000 },
+  "24h": { label: "Last 24 hours", ms: 86_400_000 },
+  "7d": { label: "Last 7 days", ms: 7 * 86_400_000 },
+  "30d": { label: "Last 30 days", ms: 30 * 86_400_000 },
+  all: { label: "All time", ms: null },
+} as const;
+type Range = keyof typeof ranges;
+const pageSize = 50;
+
+/** The workspace's traces, newest first, each linking to its waterfall (`/traces/{id}`). */
+export function TracesPage() {
+  useTitle("Traces");
+  const { query } = useLocation();
+  const range: Range = query.get("range") && query.get("range")! in ranges ? (query.get("range") as Range) : "24h";
+  const name = query.get("name") ?? "";
+  const filterKey = JSON.stringify([range, name]);
+  // The window is fixed when the filters change, so paging doesn't shift under the reader.
+  const since = useMemo(() => {
+    const ms = ranges[range].ms;
+    return ms === null ? undefined : new Date(Date.now() - ms).toISOString();
+  }, [filterKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [cursors, setCursors] = useState<string[]>([]);
+  useEffect(() => setCursors([]), [filterKey]);
+  const cursor = cursors.at(-1);
+  const page = useAsync(() => api.traces({ ...(since && { since }), ...(name && { name }), limit: pageSize, ...(cursor && { cursor }) }), [filterKey, cursor, since]);
+
+  const [draft, setDraft] = useState(name);
+  useEffect(() => setDraft(name), [name]);
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    setQuery({ name: draft.trim() });
+  };
+
+  return (
+    <div className="page page-wide">
+      <PageHeader title="Traces" subtitle="OpenTelemetry traces sent to /v1/traces or /spans-bulk, newest first." />
+      <form className="filters card" onSubmit={apply} aria-label="Filters">
+        <label className="field">
+          <span className="field-label">Span name</span>
+          <input name="name" value={draft} placeholder="any" data-search onChange={(event) => setDraft(event.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field-label">Time</span>
+          <select name="range" value={range} onChange={(event) => setQuery({ range: event.target.value })}>
+            {Object.entries(ranges).map(([key, value]) => <option key={key} value={key}>{value.label}</option>)}
+          </select>
+        </label>
+        <button className="button button-primary" type="submit">Apply</button>
+      </form>
+      {page.error ? (
+        <ErrorState error={page.error} retry={page.reload} />
+      ) : !page.data ? (
+        <Spinner />
+      ) : page.data.traces.length === 0 && cursors.length === 0 ? (
+        <EmptyState title={name ? "No trace has a span with this name" : "No traces in this time range"}>
+          Traces appear here when an OpenTelemetry exporter sends spans to <code>/v1/traces</code>, or PromptLayer's SDK to <code>/spans-bulk</code>. Try a wider time range.
+        </EmptyState>
+      ) : (
+        <>
+          <div className={`card table-card ${page.loading ? "is-loading" : ""}`}>
+            <table className="table table-traces">
+              <thead>
+                <tr>
+                  <th>Started</th>
+                  <th>Root span</th>
+                  <th className="right">Duration</th>
+                  <th className="right">Spans</th>
+                  <th className="right">Requests</th>
+                  <th>Trace id</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.data.traces.map((trace) => (
+                  <tr key={trace.trace_id} className="clickable" data-trace-id={trace.trace_id} onClick={(event) => !(event.target as HTMLElement).closest("a,button") && navigate(`/traces/${trace.trace_id}`)}>
+                    <td className="nowrap">
+                      <Link to={`/traces/${trace.trace_id}`} className="row-link num" title={trace.start_time}>{shortTime(trace.start_time)}</Link>
+                    </td>
+                    <td><Link to={`/traces/${trace.trace_id}`} className="strong">{trace.root_span_name || "(unnamed)"}</Link></td>
+                    <td className="right num">{latency(Number(BigInt(trace.end_time_unix_nano) - BigInt(trace.start_time_unix_nano)) / 1e6)}</td>
+                    <td className="right num">{integer(trace.span_count)}</td>
+                    <td className="right num">{integer(trace.request_count)}</td>
+                    <td><code className="small">{trace.trace_id}</code></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <nav className="pager" aria-label="Pages">
+            <button className="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>← Newer</button>
+            <span className="muted num">Page {cursors.length + 1}</span>
+            <button className="button" disabled={!page.data.next_cursor} onClick={() => page.data?.next_cursor && setCursors([...cursors, page.data.next_cursor])}>Older →</button>
+          </nav>
+        </>
+      )}
+    </div>
+  );
+}
