@@ -39,7 +39,7 @@ describe("buildLogRecord", () => {
     // A cut between the two halves of an emoji would leave a lone surrogate, which PostgreSQL refuses.
     const emoji = buildLogRecord({ ...base, error_message: "x".repeat(maxErrorMessageLength - 1) + "\u{1F600}" }).error_message ?? "";
     expect(emoji).toHaveLength(maxErrorMessageLength - 1);
-    expect(emoji.isWellFormed()).toBe(true);
+    expect(emoji.endsWith("x")).toBe(true);
   });
 });
 
