@@ -5,8 +5,9 @@ import { createApp } from "./app.js";
 import type { KeyThrottleOptions } from "./http/key-throttle.js";
 import { createTemplateRenderer } from "./render/template-renderer.js";
 import type { DashboardOptions } from "./routes/dashboard-routes.js";
+import { createRetentionSweeper, type RetentionSweeper, type RetentionSweeperOptions } from "./services/retention-sweeper.js";
 import { createRevisionWatcher } from "./services/revision-watcher.js";
-import { createStorage, type Storage } from "./storage/index.js";
+import { checkRetentionDays, createStorage, type Storage } from "./storage/index.js";
 
 export interface StartServerOptions extends DashboardOptions {
   /** `sqlite:./promptline.db` (default), `sqlite::memory:`, a file path, or `postgres://…`. */
@@ -27,6 +28,14 @@ export interface StartServerOptions extends DashboardOptions {
   renderLimits?: Partial<RenderLimits>;
   /** Render worker threads (default: one per core but one, 1–4); 0 renders in the process. */
   renderWorkers?: number;
+  /**
+   * Days a workspace keeps its request log and spans unless it sets its own
+   * retention (`--retention-days`, `PROMPTLINE_RETENTION_DAYS`). Unset: kept
+   * forever. Older records are deleted in the background (decision 0018).
+   */
+  retentionDays?: number;
+  /** How the background sweep paces itself (`services/retention-sweeper.ts`); `false` never sweeps (another instance does). */
+  retentionSweep?: Pick<RetentionSweeperOptions, "batchSize" | "dutyCycle" | "intervalMs" | "startDelayMs"> | false;
 }
 
 /**
@@ -55,6 +64,8 @@ export interface RunningServer {
   storage: Storage;
   /** The admin key created on a first start without `apiKey`: shown once. */
   createdApiKey: string | null;
+  /** The background retention sweep; undefined with `retentionSweep: false`. */
+  retention: RetentionSweeper | undefined;
   /** Stops listening, lets requests in flight finish (up to 2 s), then closes the database. */
   close(): Promise<void>;
 }
@@ -67,6 +78,7 @@ export interface RunningServer {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   // Before the database is opened, so the error can't be mistaken for a database problem.
   if (options.apiKey !== undefined) checkOperatorKey(options.apiKey);
+  if (options.retentionDays !== undefined) checkRetentionDays(options.retentionDays, "retentionDays");
   const storage = await createStorage(options.database ?? "sqlite:./promptline.db", {
     ...(options.schema !== undefined && { schema: options.schema }),
   });
@@ -93,6 +105,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...(options.dashboardDir && { dashboardDir: options.dashboardDir }),
       ...(options.playground && { playground: options.playground }),
       ...(options.sessionSecret && { sessionSecret: options.sessionSecret }),
+      ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
     });
     const host = options.host ?? "127.0.0.1";
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -100,11 +113,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       instance.once("error", reject);
     });
     const port = (server.address() as AddressInfo).port;
+    const retention =
+      options.retentionSweep === false
+        ? undefined
+        : createRetentionSweeper({
+            storage,
+            defaultDays: options.retentionDays ?? null,
+            ...options.retentionSweep,
+            ...(options.logError && { onError: options.logError }),
+          });
     return {
       url: `http://${host}:${port}`,
       port,
       storage,
       createdApiKey,
+      retention,
       async close() {
         // Stop taking connections, let requests in flight finish (up to a grace period, then cut them),
         // then close the storage, which waits for log records still being committed.
@@ -119,6 +142,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           });
           connections.closeIdleConnections?.();
         });
+        await retention?.close();
         await renderer.close();
         await storage.close();
       },
