@@ -2,6 +2,7 @@ import {
   answerText,
   answerToolCalls,
   buildBlueprint,
+  buildLogRecord,
   buildDeltaBlueprint,
   costUsd,
   prepareRequest,
@@ -337,7 +338,7 @@ export class Runner {
     const { params, prompt, prepared, startedAt } = context;
     const endedAt = this.deps.now();
     const model = prepared.model;
-    const record: LogRecordInput = {
+    const record = buildLogRecord({
       request_id: context.requestId,
       prompt_name: prompt.name,
       prompt_version: prompt.version,
@@ -367,7 +368,7 @@ export class Runner {
       attempts: context.attempts,
       // The request inside the caller's trace (our span, or theirs when ours doesn't record).
       ...context.span.traceIds(),
-    };
+    });
     this.deps.shipper.enqueue(record);
     return record;
   }
