@@ -2,6 +2,7 @@ import {
   answerText,
   answerToolCalls,
   buildBlueprint,
+  buildLogRecord,
   buildDeltaBlueprint,
   costUsd,
   prepareRequest,
@@ -405,7 +406,7 @@ export class Runner {
     const { params, prompt, prepared, startedAt } = context;
     const endedAt = this.deps.now();
     const model = prepared.model;
-    const record: LogRecordInput = {
+    const record = buildLogRecord({
       request_id: context.requestId,
       prompt_name: prompt.name,
       prompt_version: prompt.version,
@@ -435,7 +436,7 @@ export class Runner {
       attempts: context.attempts,
       // The request inside the caller's trace (our span, or theirs when ours doesn't record).
       ...context.span.traceIds(),
-    };
+    });
     this.deps.shipper.enqueue(record);
     return record;
   }
