@@ -22,7 +22,7 @@ import {
 } from "@promptline/core";
 import type { LogShipper } from "../logging/log-shipper.js";
 import type { PromptSelector } from "../registry/prompt-cache.js";
-import { ProviderAbortError, resolveProviderEndpoint, sendProviderRequest, type ProviderEndpoint, type ProviderEnv, type ProviderResponse } from "../transport/index.js";
+import { ProviderAbortError, resolveProviderEndpoint, sendProviderRequest, type HttpClient, type ProviderEndpoint, type ProviderEnv, type ProviderResponse } from "../transport/index.js";
 import type { CircuitBreakers } from "./circuit-breaker.js";
 import { fallbackTargets, isFallbackError, type FallbackTarget } from "./fallbacks.js";
 import type { NormalizedRunParams } from "./run-params.js";
@@ -67,7 +67,10 @@ export interface RunnerDependencies {
   getPrompt: (selector: PromptSelector) => Promise<CachedPrompt>;
   shipper: LogShipper;
   env: ProviderEnv;
+  /** For what endpoints fetch themselves (a Vertex token). */
   fetch: typeof fetch;
+  /** How provider requests go out. */
+  http: HttpClient;
   now: () => number;
   mintRequestId: () => string;
   strictVariables: boolean;
@@ -238,7 +241,7 @@ export class Runner {
         body,
         ...(headers && { headers }),
         stream: params.stream,
-        fetch: this.deps.fetch,
+        http: this.deps.http,
         ...(params.signal && { signal: params.signal }),
         ...this.transportOptions,
       });
