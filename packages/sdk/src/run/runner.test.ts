@@ -1,6 +1,7 @@
 import { MissingVariablesError, ProviderError, type LogRecordInput, type PromptTemplate } from "@promptline/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { LogShipper } from "../logging/log-shipper.js";
+import { fetchHttpClient } from "../transport/http-client.js";
 import { ProviderAbortError } from "../transport/provider-abort-error.js";
 import { CircuitBreakers } from "./circuit-breaker.js";
 import { normalizeRunParams, type RunParams } from "./run-params.js";
@@ -70,15 +71,17 @@ function setup(options: { prompt?: CachedPrompt; reply?: (sent: Sent) => Respons
   let clock = 1_000_000;
   const now = () => (clock += 10);
   const reply = options.reply ?? (() => Response.json(chatAnswer("Hello Ada")));
+  const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
+    const entry = { url: String(input), body: JSON.parse(String(init?.body)) as Record<string, unknown>, signal: init?.signal ?? undefined };
+    sent.push(entry);
+    return reply(entry);
+  }) as typeof fetch;
   const runner = new Runner({
     getPrompt: async () => options.prompt ?? prompt(),
     shipper: { enqueue: (record: LogRecordInput) => records.push(record) } as unknown as LogShipper,
     env,
-    fetch: (async (input: string | URL | Request, init?: RequestInit) => {
-      const entry = { url: String(input), body: JSON.parse(String(init?.body)) as Record<string, unknown>, signal: init?.signal ?? undefined };
-      sent.push(entry);
-      return reply(entry);
-    }) as typeof fetch,
+    fetch: fetchImpl,
+    http: fetchHttpClient(fetchImpl),
     now,
     mintRequestId: () => `req-${sent.length}-${records.length}`,
     strictVariables: true,
