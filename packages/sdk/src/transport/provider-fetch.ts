@@ -8,7 +8,7 @@ import { ProviderError } from "@promptline/core";
 import { ProviderAbortError } from "./provider-abort-error.js";
 import { endpointSecrets, type ProviderEndpoint } from "./provider-endpoints.js";
 import { extractProviderMessage, fallbackMessage, parseJsonOrUndefined, retryAfterFromBody } from "./provider-error-body.js";
-import { defaultStreamEnd, readProviderEvents, type StreamEndCheck } from "./provider-stream.js";
+import { defaultStreamEnd, readProviderEvents, streamAcceptOf, type StreamEndCheck } from "./provider-stream.js";
 import { abortableSleep, retryAfterFromHeaders, retryDelayMs, shouldRetryHeader } from "./retry-policy.js";
 import { createSecretScrubber } from "./secret-redaction.js";
 
@@ -206,7 +206,7 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
 
   let response: Response;
   try {
-    const accept = stream ? (provider === "amazon.bedrock" || provider === "anthropic.bedrock" ? "application/vnd.amazon.eventstream" : "text/event-stream") : "application/json";
+    const accept = stream ? streamAcceptOf(provider) : "application/json";
     const headers: Record<string, string> = { "content-type": "application/json", accept, ...request.headers, ...endpoint.headers };
     const signed = endpoint.sign ? await endpoint.sign({ method: "POST", url: request.url, headers, body: request.bodyText }) : {};
     response = await (request.fetch ?? fetch)(request.url, {
