@@ -96,6 +96,8 @@ export interface ProviderEndpointSpec {
   readonly baseURLEnv: readonly string[];
   /** Official origins: exact, or a pattern for regional hosts. */
   readonly officialOrigins: readonly (string | RegExp)[];
+  /** Offer HTTP/2 (the transport negotiates it): Bedrock's runtime speaks it, and needs it for its bidirectional APIs. */
+  readonly http2?: boolean;
   /** Whether a template's `api_key_env` may name the key (an OpenAI-compatible base URL names another service). */
   readonly acceptsApiKeyEnv?: boolean;
   /** False when the environment's endpoint replaces the template's `base_url` entirely (Azure): it is then not checked. Default true. */

@@ -150,6 +150,11 @@ function credentialStrategy(provider: string, plan: EndpointPlan, options: Resol
   }
 }
 
+/** Whether to offer HTTP/2 to the provider (its descriptor's `endpoint.http2`: Bedrock's runtime). */
+export function offersHttp2(provider: string): boolean {
+  return providerDescriptor(provider)?.endpoint.http2 === true;
+}
+
 /** The credential values behind an endpoint, for scrubbing them out of errors. */
 export function endpointSecrets(endpoint: ProviderEndpoint): readonly string[] {
   return [...(secretsByEndpoint.get(endpoint) ?? []), ...secretHeaderValues(endpoint.headers)];

@@ -1,4 +1,4 @@
-import { InvalidRequestError, PromptNotFoundError, versionsOfTarget, type PromptTemplate } from "@promptline/core";
+import { buildLogRecord, InvalidRequestError, PromptNotFoundError, versionsOfTarget, type PromptTemplate } from "@promptline/core";
 import { Hono, type Context } from "hono";
 import type { AppDependencies, AppEnv } from "../app-env.js";
 import { labelActor, type RoutePermissions } from "../http/permissions.js";
@@ -21,6 +21,7 @@ import {
   listRequestsQuery,
   listTracesQuery,
   publishPromptBody,
+  setRetentionBody,
   labelCompareQuery,
   trackGroupBody,
   trackMetadataBody,
@@ -119,13 +120,15 @@ export const apiV1Permissions: RoutePermissions = {
   "GET /protected-labels": "runner",
   "PUT /protected-labels/:label": "admin",
   "DELETE /protected-labels/:label": "admin",
+  "GET /workspace/retention": "runner",
+  "PUT /workspace/retention": "admin",
   "GET /keys": "admin",
   "POST /keys": "admin",
   "DELETE /keys/:id{[0-9]+}": "admin",
 };
 
 /** Our own API for the SDK, the CLI and the dashboard. */
-export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
+export function apiV1Routes({ storage, revisionWatcher, retentionDays }: AppDependencies) {
   const app = new Hono<AppEnv>();
 
   async function promptOr404(c: Context<AppEnv>): Promise<PromptRecord> {
@@ -305,7 +308,7 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
 
   // Google-style custom method; Hono would read a bare `:batch` as a parameter, so match the segment by pattern.
   app.post("/:segment{requests:batch}", async (c) => {
-    const { records } = await readBody(c, batchRequestsBody);
+    const records = (await readBody(c, batchRequestsBody)).records.map(buildLogRecord);
     await requireGroups(storage, c.var.workspaceId, records.map((record) => record.group_id));
     const results = await storage.requests.insertMany(c.var.workspaceId, records);
     return c.json({ results, accepted: results.filter((result) => result.created).length, duplicates: results.filter((result) => !result.created).length });
@@ -402,6 +405,21 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
     const label = parseWith(protectedLabelParam, c.req.param("label"), "label");
     await storage.protectedLabels.unprotect(c.var.workspaceId, label);
     return c.json({ labels: await storage.protectedLabels.list(c.var.workspaceId) });
+  });
+
+  /** The workspace's retention as the sweep applies it: its own setting, else the server's, else none. */
+  async function retentionView(workspaceId: number) {
+    const own = (await storage.retention.get(workspaceId)) ?? null;
+    const days = own ?? retentionDays;
+    return { days, source: own !== null ? "workspace" : retentionDays !== null ? "server" : "none", workspace_days: own, server_days: retentionDays };
+  }
+
+  app.get("/workspace/retention", async (c) => c.json(await retentionView(c.var.workspaceId)));
+
+  app.put("/workspace/retention", async (c) => {
+    const { days } = await readBody(c, setRetentionBody);
+    await storage.retention.set(c.var.workspaceId, days);
+    return c.json(await retentionView(c.var.workspaceId));
   });
 
   app.get("/keys", async (c) => c.json({ items: await storage.apiKeys.list(c.var.workspaceId) }));

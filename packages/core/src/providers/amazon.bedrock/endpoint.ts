@@ -16,6 +16,7 @@ export function bedrockRuntimeEndpoint(): ProviderEndpointSpec {
   return {
     baseURLEnv: ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
     officialOrigins: [bedrockRuntimeOrigin],
+    http2: true,
     resolve({ read, templateBaseURL }): EndpointPlan {
       const region = read("AWS_REGION") ?? read("AWS_DEFAULT_REGION") ?? "us-east-1";
       const baseURL = trimSlashes(templateBaseURL ?? read("AWS_ENDPOINT_URL_BEDROCK_RUNTIME") ?? read("AWS_ENDPOINT_URL") ?? `https://bedrock-runtime.${region}.amazonaws.com`);
