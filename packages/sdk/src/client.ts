@@ -2,6 +2,7 @@ import {
   InvalidRequestError,
   ClientClosedError,
   InvalidTemplateError,
+  PromptArchivedError,
   PromptNotFoundError,
   promptTemplateSchema,
   randomIdBytes,
@@ -227,7 +228,10 @@ export class Promptline {
     };
     this.cache = new PromptCache<CachedPrompt>({
       load: async (selector, signal) => {
-        return cachedPromptOf(await this.registry.getVersion(selector.name, selector, signal));
+        const found = await this.registry.getVersion(selector.name, selector, signal);
+        // Readable (for the dashboard and `promptline pull`), but not to run.
+        if (found.prompt.archived_at) throw new PromptArchivedError(found.prompt.name, found.prompt.archived_at);
+        return cachedPromptOf(found);
       },
       ttlMs: (options.cacheTtlSeconds ?? 60) * 1000,
       fetchTimeoutMs: options.registryTimeoutMs ?? 2000,

@@ -47,6 +47,7 @@ export {
   MissingProviderKeyError,
   MissingVariablesError,
   PromptlineError,
+  PromptArchivedError,
   PromptNotFoundError,
   ProviderError,
   RegistryError,

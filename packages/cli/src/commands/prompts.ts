@@ -1,3 +1,4 @@
+import { PromptNotFoundError } from "@promptline/core";
 import { ApiClient, resolveConnection } from "../api-client.js";
 import { println, type CliContext } from "../cli-context.js";
 import { ExitCode } from "../cli-error.js";
@@ -7,6 +8,7 @@ export interface PromptsOptions {
   search?: string;
   tag?: string[];
   label?: string;
+  archived?: boolean;
   json?: boolean;
   apiKey?: string;
   baseUrl?: string;
@@ -19,6 +21,7 @@ interface PromptRow {
   /** The highest version number (with --label, `version` is the labelled one). */
   latest_version: number;
   updated_at: string;
+  archived_at?: string | null;
   labels: { name: string; version: number | null }[];
 }
 
@@ -45,6 +48,7 @@ export async function promptsCommand(context: CliContext, options: PromptsOption
     if (options.search) query.set("search", options.search);
     for (const tag of options.tag ?? []) query.append("tag", tag);
     if (options.label) query.set("label", options.label);
+    if (options.archived) query.set("archived", "true");
     const result = await api.request<PromptPage>("GET", "/api/v1/prompts", { query });
     rows.push(...result.items);
     if (page >= result.pages || result.items.length === 0) break;
@@ -60,13 +64,14 @@ export async function promptsCommand(context: CliContext, options: PromptsOption
           labels: row.labels.map((label) => ({ name: label.name, version: label.version })),
           updated_at: row.updated_at,
           tags: row.tags,
+          ...(options.archived && { archived_at: row.archived_at ?? null }),
         }),
       );
     }
     return ExitCode.ok;
   }
   if (rows.length === 0) {
-    println(context, context.colors.dim("No prompts yet: publish one with `promptline push <file>`."));
+    println(context, context.colors.dim(options.archived ? "No archived prompts." : "No prompts yet: publish one with `promptline push <file>`."));
     return ExitCode.ok;
   }
   const cells = rows.map((row) => [
@@ -77,5 +82,27 @@ export async function promptsCommand(context: CliContext, options: PromptsOption
     row.tags.join(",") || "–",
   ]);
   println(context, formatTable(columns, cells, context.colors.bold));
+  return ExitCode.ok;
+}
+
+export interface ArchiveOptions {
+  apiKey?: string;
+  baseUrl?: string;
+}
+
+/** `promptline archive <name>` / `promptline unarchive <name>`. */
+export async function archiveCommand(context: CliContext, name: string, archived: boolean, options: ArchiveOptions): Promise<number> {
+  const api = new ApiClient(resolveConnection(options, context.env));
+  const { prompt } = await api.request<{ prompt: { name: string; archived_at: string | null } }>(
+    "POST",
+    `/api/v1/prompts/${encodeURIComponent(name)}/${archived ? "archive" : "unarchive"}`,
+    { notFound: () => new PromptNotFoundError(name) },
+  );
+  println(
+    context,
+    prompt.archived_at
+      ? `Archived ${prompt.name} (${utcTime(prompt.archived_at)}): it can't run until \`promptline unarchive ${prompt.name}\`.`
+      : `${prompt.name} is live again.`,
+  );
   return ExitCode.ok;
 }

@@ -14,6 +14,7 @@ export type PromptlineErrorCode =
   | "invalid_template"
   | "template_limit"
   | "prompt_not_found"
+  | "prompt_archived"
   | "invalid_request"
   | "provider_error"
   | "missing_provider_key"
@@ -160,13 +161,35 @@ function notFoundMessage(promptName: string, selector: { version?: number; label
   if (selector.version === undefined && selector.label !== undefined && selector.existingLabels) {
     const labels = selector.existingLabels.map((label) => `"${label}"`).join(", ");
     return (
-      `Prompt "${promptName}" has no label "${selector.label}": ` +
+      `Label "${selector.label}" of prompt "${promptName}" not found: ` +
       (labels ? `its labels are ${labels}.` : "it has no labels yet.") +
       ` Point one at a version with \`promptline label set ${promptName} ${selector.label} <version>\`, or ask for another label.`
     );
   }
   const which = selector.version !== undefined ? ` version ${selector.version}` : selector.label !== undefined ? ` with label "${selector.label}"` : "";
   return `Prompt "${promptName}"${which} not found: check the name, or publish it first (promptline push, or client.templates.publish).`;
+}
+
+/** The prompt is archived: it can't run or take new versions until it is unarchived. */
+export class PromptArchivedError extends PromptlineError {
+  readonly promptName: string;
+  readonly archivedAt: string | undefined;
+
+  constructor(promptName: string, archivedAt?: string, options: PromptlineErrorOptions = {}) {
+    super(
+      "prompt_archived",
+      `Prompt "${promptName}" is archived${archivedAt ? ` (since ${archivedAt})` : ""}: an archived prompt can't run or take new versions. ` +
+        `Unarchive it to use it again: \`promptline unarchive ${promptName}\`, or Unarchive on its dashboard page.`,
+      options,
+    );
+    this.name = "PromptArchivedError";
+    this.promptName = promptName;
+    this.archivedAt = archivedAt;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), prompt_name: this.promptName, archived_at: this.archivedAt ?? null };
+  }
 }
 
 /** A request the caller got wrong (bad parameter, wrong type). */

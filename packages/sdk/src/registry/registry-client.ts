@@ -21,7 +21,7 @@ export interface RegistryClientOptions {
 
 /** A stored version as our API returns it (`GET /api/v1/prompts/{name}/template`). */
 export interface RegistryVersion {
-  prompt: { id: number; name: string; tags: string[] };
+  prompt: { id: number; name: string; tags: string[]; archived_at?: string | null };
   version: {
     id: number;
     version: number;

@@ -51,6 +51,8 @@ export const listPromptsQuery = z.object({
   search: z.string().max(512).optional(),
   label: z.string().min(1).optional(),
   tag: z.string().min(1).optional(),
+  /** `true`: only archived prompts; default only live ones. */
+  archived: z.enum(["true", "false"]).transform((value) => value === "true").optional(),
   page: z.coerce.number().int().positive().default(1),
   per_page: z.coerce.number().int().positive().max(100).default(30),
 });
@@ -179,6 +181,12 @@ export const apiV1Operations: OperationSpec[] = [
     body: setLabelBodySchema,
   },
   { method: "post", path: "/api/v1/prompts/{name}/labels/{label}/rollback", summary: "Put a label back where it pointed before its last move (version or split)" },
+  {
+    method: "post",
+    path: "/api/v1/prompts/{name}/archive",
+    summary: "Archive a prompt: left out of lists, can't run or take new versions (410 prompt_archived), history kept; a protected label on it needs the deployer role",
+  },
+  { method: "post", path: "/api/v1/prompts/{name}/unarchive", summary: "Restore an archived prompt" },
   { method: "get", path: "/api/v1/prompts/{name}/labels/{label}/compare", summary: "Per version a label served: requests, error rate, p50/p95 latency, tokens, cost, mean score, over a time range", query: labelCompareQuery },
   {
     method: "get",

@@ -11,6 +11,7 @@ import { requestAttemptsMigration } from "./0007-request-attempts.js";
 import { keyLastUsedMigration } from "./0008-key-last-used.js";
 import { retentionMigration } from "./0010-retention.js";
 import { serverSecretMigration } from "./0013-server-secret.js";
+import { promptArchiveMigration } from "./0015-prompt-archive.js";
 
 /**
  * The migrations, in code (no directory scan, so they survive bundling).
@@ -31,6 +32,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
         "0009-spans": spansMigration,
         "0010-retention": retentionMigration,
         "0013-server-secret": serverSecretMigration,
+        "0015-prompt-archive": promptArchiveMigration,
       }),
   };
 }
