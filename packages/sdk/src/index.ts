@@ -52,6 +52,7 @@ export {
   ResponseFormatUnsupportedError,
   TemplateLimitError,
   UnauthorizedError,
+  UnexpectedResponseError,
   UnsupportedProviderError,
   UntrustedBaseURLError,
 } from "@promptline/core";
