@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -54,6 +55,14 @@ describe.concurrent("promptline serve", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("PROMPTLINE_API_KEY is too short: 8 characters, at least 24");
     expect(result.stderr).not.toMatch(/database/i);
+  });
+
+  it("a PROMPTLINE_SESSION_SECRET shorter than 32 characters exits 2 naming the variable (issue 19)", async () => {
+    const database = join(dir, "short-secret.db");
+    const result = await runCli(["serve", "--port", "0", "--database", `sqlite:${database}`], { env: baseEnv({ PROMPTLINE_SESSION_SECRET: "too-short" }) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("PROMPTLINE_SESSION_SECRET is too short: 9 characters, at least 32");
+    expect(existsSync(database)).toBe(false);
   });
 
   it("a port in use exits 1 and says to pick another with --port", async () => {

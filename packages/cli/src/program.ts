@@ -64,6 +64,9 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       "after",
       `\nOn a first start it creates an admin API key and prints it once. With
 PROMPTLINE_API_KEY set, that key is created as an admin key instead (idempotent).
+PROMPTLINE_SESSION_SECRET (32+ characters) signs dashboard sign-ins; without it
+the server keeps a generated one in its database, so restarts and every instance
+on the same database keep users signed in.
 PROMPTLINE_RENDER_LIMITS (a JSON object, e.g. {"maxTimeMs": 5000}) raises the
 template render limits (docs/reliability.md).
 ${examples("promptline serve", "promptline serve --port 9000 --database postgres://postgres@127.0.0.1:5432/promptline", "PROMPTLINE_API_KEY=$(openssl rand -hex 24) promptline serve --host 0.0.0.0")}

@@ -1,5 +1,6 @@
 import { serve } from "@hono/node-server";
 import { InvalidRequestError, type RenderLimits } from "@promptline/core";
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import type { KeyThrottleOptions } from "./http/key-throttle.js";
@@ -27,6 +28,19 @@ export interface StartServerOptions extends DashboardOptions {
   renderLimits?: Partial<RenderLimits>;
   /** Render worker threads (default: one per core but one, 1–4); 0 renders in the process. */
   renderWorkers?: number;
+}
+
+/** Shortest operator-chosen session secret (`PROMPTLINE_SESSION_SECRET`): 32 characters, about 190 bits when random. */
+export const minSessionSecretLength = 32;
+
+/** Refuses an operator-chosen session secret shorter than `minSessionSecretLength`, naming the variable. */
+export function checkSessionSecret(secret: string): void {
+  if (secret.length >= minSessionSecretLength) return;
+  throw new InvalidRequestError(
+    `PROMPTLINE_SESSION_SECRET is too short: ${secret.length} characters, at least ${minSessionSecretLength} are needed. ` +
+      "Choose a long random value (for example `openssl rand -base64 48`), or unset it and the server keeps one in its database.",
+    ["PROMPTLINE_SESSION_SECRET"],
+  );
 }
 
 /**
@@ -67,6 +81,7 @@ export interface RunningServer {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   // Before the database is opened, so the error can't be mistaken for a database problem.
   if (options.apiKey !== undefined) checkOperatorKey(options.apiKey);
+  if (options.sessionSecret !== undefined) checkSessionSecret(options.sessionSecret);
   const storage = await createStorage(options.database ?? "sqlite:./promptline.db", {
     ...(options.schema !== undefined && { schema: options.schema }),
   });
@@ -78,6 +93,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     } else if ((await storage.apiKeys.list(workspace.id)).length === 0) {
       createdApiKey = (await storage.apiKeys.create(workspace.id, { name: "first admin key", admin: true })).plaintext;
     }
+    // Without an operator's secret, the one kept in the database: sign-ins survive restarts and are shared by every instance.
+    const sessionSecret = options.sessionSecret ?? (await storage.sessions.signingSecret(randomBytes(32).toString("base64url")));
     const revisionWatcher = createRevisionWatcher({
       readRevision: (workspaceId) => storage.workspaces.registryRevision(workspaceId),
       ...(options.logError && { onError: options.logError }),
@@ -92,7 +109,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...(options.logError && { logError: options.logError }),
       ...(options.dashboardDir && { dashboardDir: options.dashboardDir }),
       ...(options.playground && { playground: options.playground }),
-      ...(options.sessionSecret && { sessionSecret: options.sessionSecret }),
+      sessionSecret,
     });
     const host = options.host ?? "127.0.0.1";
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { resolveRenderLimits, type RenderLimits } from "@promptline/core";
-import { checkOperatorKey, startServer, type RunningServer, type StartServerOptions } from "@promptline/server";
+import { checkOperatorKey, checkSessionSecret, startServer, type RunningServer, type StartServerOptions } from "@promptline/server";
 import { println, type CliContext } from "../cli-context.js";
 import { CliError, ExitCode } from "../cli-error.js";
 import { findDashboardDir, sdkPlayground } from "./dashboard-wiring.js";
@@ -54,12 +54,12 @@ export async function serveCommand(context: CliContext, options: ServeOptions): 
   const port = options.port ?? (context.env.PROMPTLINE_PORT ? Number(context.env.PROMPTLINE_PORT) : 8600);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`PROMPTLINE_PORT must be a port number, got "${context.env.PROMPTLINE_PORT}".`, ExitCode.usage);
   const apiKey = context.env.PROMPTLINE_API_KEY?.trim() || undefined;
-  if (apiKey) {
-    try {
-      checkOperatorKey(apiKey);
-    } catch (error) {
-      throw new CliError((error as Error).message, ExitCode.usage);
-    }
+  const sessionSecret = context.env.PROMPTLINE_SESSION_SECRET?.trim() || undefined;
+  try {
+    if (apiKey) checkOperatorKey(apiKey);
+    if (sessionSecret) checkSessionSecret(sessionSecret);
+  } catch (error) {
+    throw new CliError((error as Error).message, ExitCode.usage);
   }
   const renderLimits = renderLimitsFromEnv(context.env.PROMPTLINE_RENDER_LIMITS);
   const dashboardDir = findDashboardDir();
@@ -68,6 +68,7 @@ export async function serveCommand(context: CliContext, options: ServeOptions): 
     port,
     ...(options.host && { host: options.host }),
     ...(apiKey && { apiKey }),
+    ...(sessionSecret && { sessionSecret }),
     ...(renderLimits && { renderLimits }),
     ...(dashboardDir && { dashboardDir }),
     // The playground runs through the SDK as the signed-in key, with the provider keys of this environment.

@@ -7,6 +7,7 @@ import { parseWith, readBody } from "../http/read-json.js";
 import { assertRunnable } from "./publish-checks.js";
 import { requireGroups } from "./require-groups.js";
 import { diffJson } from "../services/json-diff.js";
+import { promptNotFound } from "../services/prompt-not-found.js";
 import { expandTemplateSnippets } from "../services/template-response.js";
 import { labelView, readLabelTarget } from "./label-views.js";
 import { registryRevision } from "./registry-revision-route.js";
@@ -189,7 +190,7 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
     // Read first: what follows is at least this new, so the SDK knows whether a revision it hears of later is news (decision 0008).
     const registryRevision = (await storage.workspaces.registryRevision(c.var.workspaceId)) ?? 0;
     const resolved = await storage.prompts.getVersion(c.var.workspaceId, { name }, selector);
-    if (!resolved) throw new PromptNotFoundError(name, selector);
+    if (!resolved) throw await promptNotFound(storage, c.var.workspaceId, { name }, selector, name);
     // The SDK's fetch: snippets expanded as POST /prompt-templates/{name} expands them, with the versions used (decision 0009).
     const versionView = async (version: PromptVersionRecord) => {
       if (expand_snippets !== "true") return storedVersionView(version);

@@ -112,6 +112,12 @@ export interface SessionRepository {
   /** Refuses the session `tokenId` from now until `expiresAt` (ISO 8601), when the token expires anyway. Idempotent. */
   revoke(workspaceId: number, tokenId: string, expiresAt: string): Promise<void>;
   isRevoked(workspaceId: number, tokenId: string): Promise<boolean>;
+  /**
+   * The secret that signs session tokens, shared by every instance on the
+   * database: the stored one, or `candidate`, stored, when there is none yet
+   * (the first instance to start wins a race; the others read its secret).
+   */
+  signingSecret(candidate: string): Promise<string>;
 }
 
 // ── prompts and versions ───────────────────────────────────────────────────
