@@ -2,6 +2,7 @@ import {
   answerText,
   answerToolCalls,
   buildBlueprint,
+  buildLogRecord,
   buildDeltaBlueprint,
   costUsd,
   prepareRequest,
@@ -21,7 +22,7 @@ import {
 } from "@promptline/core";
 import type { LogShipper } from "../logging/log-shipper.js";
 import type { PromptSelector } from "../registry/prompt-cache.js";
-import { ProviderAbortError, resolveProviderEndpoint, sendProviderRequest, type ProviderEndpoint, type ProviderEnv, type ProviderResponse } from "../transport/index.js";
+import { ProviderAbortError, resolveProviderEndpoint, sendProviderRequest, type HttpClient, type ProviderEndpoint, type ProviderEnv, type ProviderResponse } from "../transport/index.js";
 import type { CircuitBreakers } from "./circuit-breaker.js";
 import { fallbackTargets, isFallbackError, type FallbackTarget } from "./fallbacks.js";
 import type { NormalizedRunParams } from "./run-params.js";
@@ -57,7 +58,10 @@ export interface RunnerDependencies {
   getPrompt: (selector: PromptSelector) => Promise<CachedPrompt>;
   shipper: LogShipper;
   env: ProviderEnv;
+  /** For what endpoints fetch themselves (a Vertex token). */
   fetch: typeof fetch;
+  /** How provider requests go out. */
+  http: HttpClient;
   now: () => number;
   mintRequestId: () => string;
   strictVariables: boolean;
@@ -214,7 +218,7 @@ export class Runner {
         body,
         ...(headers && { headers }),
         stream: params.stream,
-        fetch: this.deps.fetch,
+        http: this.deps.http,
         ...(params.signal && { signal: params.signal }),
         ...this.deps.provider,
       });
@@ -337,7 +341,7 @@ export class Runner {
     const { params, prompt, prepared, startedAt } = context;
     const endedAt = this.deps.now();
     const model = prepared.model;
-    const record: LogRecordInput = {
+    const record = buildLogRecord({
       request_id: context.requestId,
       prompt_name: prompt.name,
       prompt_version: prompt.version,
@@ -367,7 +371,7 @@ export class Runner {
       attempts: context.attempts,
       // The request inside the caller's trace (our span, or theirs when ours doesn't record).
       ...context.span.traceIds(),
-    };
+    });
     this.deps.shipper.enqueue(record);
     return record;
   }

@@ -329,6 +329,47 @@ describe("POST /api/v1/requests:batch", () => {
       await local.close();
     }
   });
+  it("builds its records as /track-request and /log-request do (one builder): a long error cut, an untyped error typed, latency and cost derived", async () => {
+    const local = await createRouteHarness();
+    try {
+      const k = local.a.adminKey;
+      const longError = `503 upstream ${"x".repeat(10_000)}`;
+      const record = logRecord("drift-1", {
+        status: "ERROR",
+        error_type: null,
+        error_message: longError,
+        usage: { input_tokens: 1000, output_tokens: 10 },
+        request_start_time: "2026-01-01T00:00:00.000Z",
+        request_end_time: "2026-01-01T00:00:00.250Z",
+      });
+      delete (record as Record<string, unknown>).latency_ms;
+      delete (record as Record<string, unknown>).cost_usd;
+      const batch = await local.call("POST", "/api/v1/requests:batch", { key: k, body: { records: [record] } });
+      expect(batch.status, batch.text).toBe(200);
+      const viaBatch = (await local.call("GET", "/api/v1/requests/drift-1", { key: k })).body;
+      const tracked = await local.call("POST", "/track-request", {
+        key: k,
+        body: {
+          function_name: "openai.chat.completions.create",
+          kwargs: { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] },
+          request_response: {},
+          status: "ERROR",
+          error_message: longError,
+          request_start_time: "2026-01-01T00:00:00.000Z",
+          request_end_time: "2026-01-01T00:00:00.250Z",
+        },
+      });
+      expect(tracked.status, tracked.text).toBe(200);
+      const viaTrack = (await local.call("GET", `/api/v1/requests/${tracked.body.request_id}`, { key: k })).body;
+      for (const stored of [viaBatch, viaTrack]) {
+        expect(stored).toMatchObject({ status: "ERROR", error_type: "UNKNOWN_ERROR", latency_ms: 250 });
+        expect(stored.error_message).toBe(longError.slice(0, 4096));
+      }
+      expect(viaBatch.cost_usd).toBeGreaterThan(0);
+    } finally {
+      await local.close();
+    }
+  });
 });
 
 describe("track helpers on a request", () => {

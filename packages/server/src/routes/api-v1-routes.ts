@@ -1,4 +1,4 @@
-import { InvalidRequestError, PromptNotFoundError, versionsOfTarget, type PromptTemplate } from "@promptline/core";
+import { buildLogRecord, InvalidRequestError, PromptNotFoundError, versionsOfTarget, type PromptTemplate } from "@promptline/core";
 import { Hono, type Context } from "hono";
 import type { AppDependencies, AppEnv } from "../app-env.js";
 import { labelActor, type RoutePermissions } from "../http/permissions.js";
@@ -305,7 +305,7 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
 
   // Google-style custom method; Hono would read a bare `:batch` as a parameter, so match the segment by pattern.
   app.post("/:segment{requests:batch}", async (c) => {
-    const { records } = await readBody(c, batchRequestsBody);
+    const records = (await readBody(c, batchRequestsBody)).records.map(buildLogRecord);
     await requireGroups(storage, c.var.workspaceId, records.map((record) => record.group_id));
     const results = await storage.requests.insertMany(c.var.workspaceId, records);
     return c.json({ results, accepted: results.filter((result) => result.created).length, duplicates: results.filter((result) => !result.created).length });
