@@ -397,6 +397,8 @@ export class Promptline {
    */
   async close(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
     this.closed = true;
+    // A stream not read to its end could never ship its log: cancel it now, so its CANCELLED record goes with the flush.
+    this.runner.cancelStreams("The client was closed before the stream was read to its end.");
     this.watcher?.close();
     if (this.exitHook) process.removeListener("beforeExit", this.exitHook);
     return this.shipper.close(options);

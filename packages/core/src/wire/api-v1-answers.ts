@@ -317,6 +317,16 @@ export type TraceAnswer = z.infer<typeof traceAnswer>;
 /** `GET`, `PUT` and `DELETE /api/v1/protected-labels…`: the names protected now. */
 export const protectedLabelsAnswer = z.looseObject({ labels: z.array(z.string()) });
 
+/** `GET` and `PUT /api/v1/workspace/retention`: the retention the sweep applies, and where it comes from (decision 0018). */
+export const retentionAnswer = z.looseObject({
+  /** Null: kept forever. */
+  days: int.nullable(),
+  source: z.enum(["workspace", "server", "none"]),
+  workspace_days: int.nullable(),
+  server_days: int.nullable(),
+});
+export type RetentionAnswer = z.infer<typeof retentionAnswer>;
+
 /** An API key as `GET /api/v1/keys` lists it (never the key itself). */
 export const apiKeyAnswer = z.looseObject({
   id: int,

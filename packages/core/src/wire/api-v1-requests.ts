@@ -138,7 +138,6 @@ export const trackPromptBody = z.strictObject({
 });
 export const trackGroupBody = z.strictObject({ group_id: z.number().int() });
 
-
 /** `GET /api/v1/requests/stats`: the request log's filters and the bucket width (the dashboard's charts). */
 export const requestStatsQuery = z.object({
   bucket: z.enum(["minute", "hour", "day"]).default("hour"),
@@ -169,3 +168,11 @@ export const playgroundRunBody = z.object({
 
 /** `POST /api/session`: the dashboard signs in with an API key. */
 export const signInBody = z.object({ api_key: z.string().min(1).max(512) });
+
+/** The longest retention a workspace or the server may set, in days (100 years). */
+export const maxRetentionDays = 36_500;
+
+/** `PUT /api/v1/workspace/retention`: a workspace's own retention, whole days, or null to follow the server's default (decision 0018). */
+export const setRetentionBody = z.strictObject({
+  days: z.number().int().min(1).max(maxRetentionDays).nullable(),
+});

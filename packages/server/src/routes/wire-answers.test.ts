@@ -55,6 +55,8 @@ const calls: Record<string, () => { path: string; body?: unknown }> = {
   "PUT /api/v1/protected-labels/{label}": () => ({ path: "/api/v1/protected-labels/stable" }),
   "GET /api/v1/protected-labels": () => ({ path: "/api/v1/protected-labels" }),
   "DELETE /api/v1/protected-labels/{label}": () => ({ path: "/api/v1/protected-labels/stable" }),
+  "PUT /api/v1/workspace/retention": () => ({ path: "/api/v1/workspace/retention", body: { days: 30 } }),
+  "GET /api/v1/workspace/retention": () => ({ path: "/api/v1/workspace/retention" }),
   "POST /api/v1/keys": () => ({ path: "/api/v1/keys", body: { name: "wired", role: "runner" } }),
   "GET /api/v1/keys": () => ({ path: "/api/v1/keys" }),
 };
