@@ -6,7 +6,7 @@
  * that landed in the default partition move into their month when it is made.
  */
 import { logRecordSchema } from "@promptline/core";
-import { Kysely, Migrator, sql } from "kysely";
+import { Kysely, Migrator } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { freshSchemaName, pgQuery, reachablePostgres } from "../testing/postgres-target.js";
 import { createPostgresDialect } from "./dialects/postgres.js";
