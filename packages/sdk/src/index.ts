@@ -54,6 +54,7 @@ export {
   ResponseFormatUnsupportedError,
   TemplateLimitError,
   UnauthorizedError,
+  UnexpectedResponseError,
   UnsupportedProviderError,
   UntrustedBaseURLError,
 } from "@promptline/core";
