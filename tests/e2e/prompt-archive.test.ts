@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer, type RunningServer } from "@promptline/server";
 import { startFakeProviders, type FakeProviders } from "@promptline/testkit";
-import { PromptArchivedError, Promptline } from "promptline";
+import { PromptArchivedError, Promptline, type PromptTemplate } from "promptline";
 import { PromptLayer } from "promptlayer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseEnv, buildCli, runCli } from "./cli-harness.js";
@@ -19,7 +19,7 @@ let server: RunningServer;
 let directory: string;
 const clients: Promptline[] = [];
 
-const template = { type: "chat", messages: [{ role: "user", content: [{ type: "text", text: "Summarise {topic}" }] }] } as const;
+const template: PromptTemplate = { type: "chat", messages: [{ role: "user", content: [{ type: "text", text: "Summarise {topic}" }] }] };
 const metadata = { model: { provider: "openai", name: "gpt-4o-mini", parameters: {} } };
 
 function client(): Promptline {
