@@ -12,6 +12,7 @@ import { footprintScenario } from "./scenarios/footprint.js";
 import { growthScenario } from "./scenarios/growth.js";
 import { propagationScenario } from "./scenarios/propagation.js";
 import { runOverheadScenario } from "./scenarios/run-overhead.js";
+import { sdkImportScenario } from "./scenarios/sdk-import.js";
 import { ingestionScenario, templateFetchScenario } from "./scenarios/server-load.js";
 import { streamingScenario } from "./scenarios/streaming.js";
 
@@ -24,6 +25,7 @@ const scenarios: Record<string, (context: BenchContext) => Promise<ScenarioResul
   footprint: footprintScenario,
   propagation: propagationScenario,
   fallback: fallbackCostScenario,
+  "sdk-import": sdkImportScenario,
 };
 
 const usage = `npm run bench [-- options]
