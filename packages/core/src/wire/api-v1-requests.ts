@@ -1,21 +1,14 @@
-import {
-  inputLimits,
-  inputVariablesSchema,
-  labelNameSchema,
-  labelSplitSchema,
-  logMetadataSchema,
-  logRecordSchema,
-  promptTemplateSchema,
-  requestStatusSchema,
-  setLabelBodySchema,
-  tagsSchema,
-  templateMetadataSchema,
-} from "@promptline/core";
 import { z } from "zod";
+import { labelSplitSchema } from "../rollouts/label-routing.js";
+import { inputLimits, inputVariablesSchema, labelNameSchema, logMetadataSchema, tagsSchema } from "../schemas/input-limits.js";
+import { logRecordSchema, requestStatusSchema } from "../schemas/log-record.js";
+import { templateMetadataSchema } from "../schemas/metadata.js";
+import { promptTemplateSchema } from "../schemas/template.js";
 
 /**
- * The request schemas of `/api/v1`: the routes validate with them and the
- * OpenAPI document is generated from them, so the two cannot drift.
+ * The request schemas of `/api/v1` (decision 0015): the server's routes
+ * validate with them, the OpenAPI document is generated from them, and the
+ * clients type their calls with them, so none of the three can drift.
  * Bodies written by people (publish, labels, keys, track) refuse unknown
  * fields, so a typo (`release_label`) is a 400 rather than silently ignored;
  * log records stay lenient so an older server accepts a newer SDK's batches.
@@ -145,59 +138,41 @@ export const trackPromptBody = z.strictObject({
 });
 export const trackGroupBody = z.strictObject({ group_id: z.number().int() });
 
-export interface OperationSpec {
-  method: "get" | "post" | "put" | "patch" | "delete";
-  /** OpenAPI path template. */
-  path: string;
-  summary: string;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  /** Status of success. */
-  status?: number;
-}
+/** `GET /api/v1/requests/stats`: the request log's filters and the bucket width (the dashboard's charts). */
+export const requestStatsQuery = z.object({
+  bucket: z.enum(["minute", "hour", "day"]).default("hour"),
+  prompt: z.string().min(1).optional(),
+  version: z.coerce.number().int().positive().optional(),
+  label: z.string().min(1).optional(),
+  tag: z.union([z.string(), z.array(z.string())]).optional(),
+  metadata: z.union([z.string(), z.array(z.string())]).optional(),
+  status: requestStatusSchema.optional(),
+  provider: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
 
-export const apiV1Operations: OperationSpec[] = [
-  { method: "get", path: "/api/v1/openapi.json", summary: "This document (no key needed)" },
-  { method: "get", path: "/api/v1/prompts", summary: "List prompts with their latest version, labels, last use and request count", query: listPromptsQuery },
-  { method: "post", path: "/api/v1/prompts", summary: "Publish a new version of a prompt (created when new)", body: publishPromptBody, status: 201 },
-  { method: "get", path: "/api/v1/prompts/{name}", summary: "A prompt with its versions and labels" },
-  { method: "get", path: "/api/v1/prompts/{name}/versions", summary: "A prompt's versions, newest first" },
-  { method: "get", path: "/api/v1/prompts/{name}/template", summary: "One version, unrendered, by number, label or latest (the SDK's cache fetch; with expand_snippets=true, snippets expanded and listed in `snippets`)", query: templateQuery },
-  { method: "get", path: "/api/v1/prompts/{name}/diff", summary: "Two versions side by side with the list of changed fields", query: diffQuery },
-  { method: "get", path: "/api/v1/prompts/{name}/labels", summary: "A prompt's release labels" },
-  { method: "get", path: "/api/v1/prompts/{name}/labels/history", summary: "Every move of a prompt's labels: who moved which label from which version to which, when" },
-  {
-    method: "put",
-    path: "/api/v1/prompts/{name}/labels/{label}",
-    summary: "Create or move a release label to one version, or make it a weighted split (sticky_by a metadata key) with metadata segments tried first (atomic, recorded in history)",
-    body: setLabelBodySchema,
-  },
-  { method: "post", path: "/api/v1/prompts/{name}/labels/{label}/rollback", summary: "Put a label back where it pointed before its last move (version or split)" },
-  { method: "get", path: "/api/v1/prompts/{name}/labels/{label}/compare", summary: "Per version a label served: requests, error rate, p50/p95 latency, tokens, cost, mean score, over a time range", query: labelCompareQuery },
-  {
-    method: "get",
-    path: "/api/v1/registry/revision",
-    summary: "The workspace's registry revision; with after=N, held until it differs from N or timeout_ms passes (long poll: the SDK's cache invalidation)",
-    query: registryRevisionQuery,
-  },
-  { method: "delete", path: "/api/v1/prompts/{name}/labels/{label}", summary: "Delete a release label", status: 204 },
-  { method: "get", path: "/api/v1/requests", summary: "Query the request log, newest first, with cursor pagination", query: listRequestsQuery },
-  { method: "get", path: "/api/v1/requests/{request_id}", summary: "One logged request" },
-  { method: "post", path: "/api/v1/requests:batch", summary: "Ingest log records, idempotent on request_id", body: batchRequestsBody },
-  { method: "post", path: "/api/v1/requests/{request_id}/metadata", summary: "Merge metadata into a request", body: trackMetadataBody },
-  { method: "post", path: "/api/v1/requests/{request_id}/score", summary: "Score a request (0-100)", body: trackScoreBody },
-  { method: "post", path: "/api/v1/requests/{request_id}/prompt", summary: "Link a request to a prompt version", body: trackPromptBody },
-  { method: "post", path: "/api/v1/requests/{request_id}/group", summary: "Put a request in a group", body: trackGroupBody },
-  { method: "post", path: "/api/v1/groups", summary: "Create a group", status: 201 },
-  { method: "get", path: "/api/v1/traces", summary: "The workspace's traces, newest first: root span name, start/end, span and request counts; `name` matches any span's name", query: listTracesQuery },
-  { method: "get", path: "/api/v1/traces/{trace_id}", summary: "A trace's spans (from /v1/traces and /spans-bulk), by start time, and the logged requests that ran in it" },
-  // The dashboard's routes (dashboard-routes.ts validates them with its own schemas).
-  { method: "get", path: "/api/v1/requests/stats", summary: "Request counts, errors, tokens and cost per time bucket (the dashboard's charts)" },
-  { method: "post", path: "/api/v1/playground/run", summary: "Run a prompt from the dashboard's playground, streamed as server-sent events" },
-  { method: "get", path: "/api/v1/protected-labels", summary: "The label names this workspace protects: {labels: [...]}" },
-  { method: "put", path: "/api/v1/protected-labels/{label}", summary: "Protect a label name: moving, deleting or publishing onto it needs a deployer or admin key (admin)" },
-  { method: "delete", path: "/api/v1/protected-labels/{label}", summary: "Stop protecting a label name (admin)" },
-  { method: "get", path: "/api/v1/keys", summary: "List API keys with their roles (admin)" },
-  { method: "post", path: "/api/v1/keys", summary: "Create an API key with a role (runner, editor, deployer, admin); the key is shown once (admin)", body: createKeyBody, status: 201 },
-  { method: "delete", path: "/api/v1/keys/{id}", summary: "Revoke an API key, at once (admin)", status: 204 },
-];
+/** `POST /api/v1/playground/run`: what the dashboard's playground runs. */
+export const playgroundRunBody = z.object({
+  prompt_name: z.string().min(1).max(inputLimits.promptNameLength),
+  version: z.number().int().positive().nullish(),
+  label: labelNameSchema.nullish(),
+  input_variables: inputVariablesSchema.default({}),
+  provider: z.string().min(1).nullish(),
+  model: z.string().min(1).nullish(),
+  parameters: z.record(z.string(), z.unknown()).nullish(),
+  tags: tagsSchema.default(["playground"]),
+  metadata: logMetadataSchema.default({}),
+});
+
+/** `POST /api/session`: the dashboard signs in with an API key. */
+export const signInBody = z.object({ api_key: z.string().min(1).max(512) });
+
+/** The longest retention a workspace or the server may set, in days (100 years). */
+export const maxRetentionDays = 36_500;
+
+/** `PUT /api/v1/workspace/retention`: a workspace's own retention, whole days, or null to follow the server's default (decision 0018). */
+export const setRetentionBody = z.strictObject({
+  days: z.number().int().min(1).max(maxRetentionDays).nullable(),
+});
