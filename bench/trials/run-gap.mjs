@@ -1,4 +1,4 @@
-/* global process, console, Response, AbortController, setTimeout, clearTimeout, performance, fetch, Buffer */
+/* global process, console, Response, AbortController, setTimeout, clearTimeout, performance, fetch, Buffer, URL */
 // Where does the gap between a warm Promptline.run() and a bare fetch come from, on real loopback I/O?
 // Run after `npm run build` (or `npx tsc -b packages/core packages/sdk`):
 //   node bench/trials/run-gap.mjs [--rounds=3000] [--warmup=300] [--only=a,b] [--testkit] [--before=DIR]
