@@ -35,9 +35,8 @@ export type RunState =
       title: string;
       message: string;
       requestId?: string;
-      /** For a missing provider key: the variables that would do, and the server process to set them on. */
+      /** For a missing provider key: the variables that would do (the message names the server process). */
       envVars?: string[];
-      serverPid?: number;
     };
 
 interface EventData {
@@ -47,7 +46,6 @@ interface EventData {
   code?: string;
   error_type?: string;
   env_vars?: string[];
-  server_pid?: number;
   provider?: string;
   model?: string;
   usage?: Usage | null;
@@ -64,7 +62,6 @@ function failed(text: string, data: EventData): RunState {
     message: described.detail,
     ...(data.request_id && { requestId: data.request_id }),
     ...(data.env_vars && { envVars: data.env_vars }),
-    ...(data.server_pid !== undefined && { serverPid: data.server_pid }),
   };
 }
 

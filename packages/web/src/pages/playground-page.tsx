@@ -331,10 +331,9 @@ function Lane({ title, run, main = false, version }: { title: string; run: RunSt
         <div className="callout callout-error" role="alert">
           <strong>{run.title}</strong>
           <p className="field-error">{run.message}</p>
-          {run.envVars && (
+          {run.envVars && run.envVars[0] && (
             <p>
-              Set <code>{run.envVars.join(" or ")}</code> on the server process{run.serverPid !== undefined && <> (pid <span className="num">{run.serverPid}</span>)</>}, e.g.{" "}
-              <code>{run.envVars[0]}=… promptline serve</code>, then run again.
+              For example: <code>{run.envVars[0]}=… promptline serve</code>
             </p>
           )}
         </div>
