@@ -1,19 +1,95 @@
+import { builtinModules } from "node:module";
 import js from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
-// Imports only go down the package graph of docs/architecture.md.
-const layers = {
-  core: ["promptline", "@promptline/server", "@promptline/testkit", "@promptline/cli", "@promptline/web"],
-  testkit: ["promptline", "@promptline/server", "@promptline/cli", "@promptline/web"],
-  sdk: ["@promptline/server", "@promptline/testkit", "@promptline/cli", "@promptline/web"],
-  server: ["promptline", "@promptline/testkit", "@promptline/cli", "@promptline/web"],
+// The package graph of DESIGN.md ("Packages"): who may import which workspace package. Everything
+// reachable downwards is allowed (the CLI reaches core through the SDK, so it may import core too).
+const workspacePackages = {
+  core: "@promptline/core",
+  sdk: "promptline",
+  server: "@promptline/server",
+  testkit: "@promptline/testkit",
+  cli: "@promptline/cli",
+  web: "@promptline/web",
 };
-const forbid = (names) => ({
-  "no-restricted-imports": ["error", { paths: names.map((name) => ({ name, message: "Imports only go down the package graph (docs/architecture.md)." })) }],
-});
+const mayImport = {
+  core: [],
+  sdk: ["core"],
+  server: ["core"],
+  testkit: ["core"],
+  cli: ["sdk", "server", "testkit"],
+  web: ["core"],
+};
+
+// Third-party families a layer must stay free of (DESIGN.md: the SDK loads with no database driver and no React;
+// core is pure, and the dashboard bundles it for the browser, so no Node built-ins either).
+const families = {
+  drivers: ["better-sqlite3", "pg", "kysely"],
+  servers: ["hono", "@hono/[^/]+"],
+  ui: ["react", "react-dom"],
+  nodeBuiltins: ["node:.+", ...builtinModules.filter((name) => !name.startsWith("_"))],
+  testTooling: ["vitest", "fast-check"],
+};
+const banned = {
+  core: ["drivers", "servers", "ui", "nodeBuiltins", "testTooling"],
+  sdk: ["drivers", "servers", "ui", "testTooling"],
+  server: ["ui", "testTooling"],
+  testkit: ["drivers", "servers", "ui", "testTooling"],
+  cli: ["ui", "testTooling"],
+  web: ["drivers", "servers", "nodeBuiltins", "testTooling"],
+};
+// The dashboard may read core's root for types only (DESIGN.md): values come from core's browser-safe subpaths.
+const typeOnlyRoots = { web: ["core"] };
+
+const escape = (name) => name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const closure = (layer) => [...new Set(mayImport[layer].flatMap((below) => [below, ...closure(below)]))];
+/** A module specifier naming the package itself or any of its subpaths (`hono` and `hono/streaming`). */
+const packageOrSubpath = (names) => `^(${names.join("|")})(/.*)?$`;
+
+/** The import patterns a layer may not use, each with the reason it is shown. */
+export function forbiddenImports(layer) {
+  const allowed = new Set([layer, ...closure(layer)]);
+  const above = Object.keys(workspacePackages).filter((other) => !allowed.has(other));
+  const typeOnly = typeOnlyRoots[layer] ?? [];
+  const patterns = [
+    {
+      regex: packageOrSubpath(above.map((other) => escape(workspacePackages[other]))),
+      message: `${layer} may not import this package: imports only go down the package graph (DESIGN.md "Packages").`,
+    },
+    // Reaching into another package's files by relative path skips both the graph and its public exports.
+    {
+      regex: `^(\\.\\./)+(packages/)?(${Object.keys(workspacePackages).join("|")})/src(/|$)`,
+      message: "Import another package by its name and public exports, not by a relative path into its src/.",
+    },
+    ...banned[layer].map((family) => ({
+      regex: packageOrSubpath(families[family]),
+      message: `${layer} stays free of ${family} (DESIGN.md "Packages").`,
+    })),
+    ...typeOnly.map((other) => ({
+      regex: `^${escape(workspacePackages[other])}$`,
+      allowTypeImports: true,
+      message: `${layer} imports ${workspacePackages[other]} for types only; take values from its subpaths.`,
+    })),
+  ];
+  return patterns.map((pattern) => ({ caseSensitive: true, ...pattern }));
+}
+
+/** `no-restricted-imports` does not look at `import("…")`: the same patterns, as selectors on dynamic imports. */
+function forbiddenDynamicImports(patterns) {
+  return patterns
+    .filter((pattern) => !pattern.allowTypeImports)
+    .map((pattern) => ({
+      selector: `ImportExpression[source.value=/${pattern.regex.replaceAll("/", "\\/")}/]`,
+      message: pattern.message,
+    }));
+}
+
+const sources = (layer) => [`packages/${layer}/src/**/*.ts`, `packages/${layer}/src/**/*.tsx`];
+const testFiles = ["**/*.test.ts", "**/*.test.tsx", "**/*.contract.ts"];
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "**/__fixtures__/**", "**/*.d.ts", "packages/web/**"] },
+  { ignores: ["**/dist/**", "**/node_modules/**", "**/__fixtures__/**", "**/*.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -22,26 +98,26 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
     },
   },
-  // Production code may not reach the test helpers or the layers above it.
-  ...Object.entries(layers).map(([dir, names]) => ({
-    files: [`packages/${dir}/src/**/*.ts`],
-    ignores: ["**/*.test.ts"],
-    rules: forbid(names),
-  })),
-  // The SDK must load with no database driver and no React.
+  // The dashboard: the rules of hooks (a hook called conditionally breaks React's state at run time).
   {
-    files: ["packages/sdk/src/**/*.ts", "packages/core/src/**/*.ts"],
-    ignores: ["**/*.test.ts"],
+    files: ["packages/web/src/**/*.tsx", "packages/web/src/**/*.ts"],
+    plugins: { "react-hooks": reactHooks },
     rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          paths: ["better-sqlite3", "pg", "kysely", "react", "hono", "@promptline/server", "@promptline/testkit", "@promptline/cli"].map((name) => ({
-            name,
-            message: "core and the SDK stay free of drivers, servers and UI (DESIGN.md).",
-          })),
-        },
-      ],
+      "react-hooks/rules-of-hooks": "error",
+      "react-hooks/exhaustive-deps": "error",
     },
   },
+  // One import rule per layer: a later block setting the same rule would replace it, so each layer's whole
+  // list (graph, relative escapes, banned families) lives in one block. Tests may reach fakes and helpers.
+  ...Object.keys(workspacePackages).map((layer) => {
+    const patterns = forbiddenImports(layer);
+    return {
+      files: sources(layer),
+      ignores: testFiles,
+      rules: {
+        "no-restricted-imports": ["error", { patterns }],
+        "no-restricted-syntax": ["error", ...forbiddenDynamicImports(patterns)],
+      },
+    };
+  }),
 );

@@ -10,6 +10,7 @@ export * from "./render/index.js";
 export * from "./codecs/index.js";
 export * from "./models/index.js";
 export * from "./usage/index.js";
+export * from "./log-record/index.js";
 export * from "./ids/index.js";
 export * from "./secrets/index.js";
 export * from "./pipeline/index.js";

@@ -35,7 +35,7 @@ import type { TracingOptions } from "./tracing/run-span.js";
 import { cachedPromptOf } from "./run/served-version.js";
 import { RevisionWatcher, type RevisionWatcherStats } from "./registry/revision-watcher.js";
 import { warnOncePerProcess } from "./run/warn-once.js";
-import { allowedOrigins, type ProviderEnv } from "./transport/index.js";
+import { allowedOrigins, defaultHttpClient, fetchHttpClient, type HttpClient, type ProviderEnv } from "./transport/index.js";
 
 /** A template to use when the registry can't be reached (a cold start with the registry down). */
 export interface FallbackPrompt {
@@ -111,8 +111,19 @@ export interface PromptlineOptions {
    * `captureContent` is true. See docs/sdk.md, "Tracing".
    */
   tracing?: TracingOptions;
-  /** The `fetch` used for the registry and the providers. Default: the global one. */
+  /** The `fetch` used for the registry, and for the providers unless `httpClient` is given. Default: the global one. */
   fetch?: typeof fetch;
+  /**
+   * How provider requests go out (decision 0016). Default: undici's
+   * dispatcher, keep-alive connections per origin, shared by the process
+   * (`defaultHttpClient()`); when `fetch` is given, that `fetch`.
+   *
+   * @example
+   * import { fetchHttpClient, undiciHttpClient } from "promptline";
+   * new Promptline({ httpClient: fetchHttpClient() }); // the global fetch, as before 0016
+   * new Promptline({ httpClient: undiciHttpClient({ connectionsPerOrigin: 16 }) });
+   */
+  httpClient?: HttpClient;
   /** The clock, in epoch milliseconds. Default `Date.now`. */
   now?: () => number;
 }
@@ -224,6 +235,7 @@ export class Promptline {
       shipper: this.shipper,
       env,
       fetch: fetchImpl,
+      http: options.httpClient ?? (options.fetch ? fetchHttpClient(options.fetch) : defaultHttpClient()),
       now,
       mintRequestId: () => uuidv7(now(), randomIdBytes()),
       strictVariables: options.strictVariables ?? true,
@@ -385,6 +397,8 @@ export class Promptline {
    */
   async close(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
     this.closed = true;
+    // A stream not read to its end could never ship its log: cancel it now, so its CANCELLED record goes with the flush.
+    this.runner.cancelStreams("The client was closed before the stream was read to its end.");
     this.watcher?.close();
     if (this.exitHook) process.removeListener("beforeExit", this.exitHook);
     return this.shipper.close(options);

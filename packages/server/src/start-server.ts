@@ -1,12 +1,14 @@
 import { serve } from "@hono/node-server";
 import { InvalidRequestError, type RenderLimits } from "@promptline/core";
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import type { KeyThrottleOptions } from "./http/key-throttle.js";
 import { createTemplateRenderer } from "./render/template-renderer.js";
 import type { DashboardOptions } from "./routes/dashboard-routes.js";
+import { createRetentionSweeper, type RetentionSweeper, type RetentionSweeperOptions } from "./services/retention-sweeper.js";
 import { createRevisionWatcher } from "./services/revision-watcher.js";
-import { createStorage, type Storage } from "./storage/index.js";
+import { checkRetentionDays, createStorage, type Storage } from "./storage/index.js";
 
 export interface StartServerOptions extends DashboardOptions {
   /** `sqlite:./promptline.db` (default), `sqlite::memory:`, a file path, or `postgres://…`. */
@@ -27,6 +29,27 @@ export interface StartServerOptions extends DashboardOptions {
   renderLimits?: Partial<RenderLimits>;
   /** Render worker threads (default: one per core but one, 1–4); 0 renders in the process. */
   renderWorkers?: number;
+  /**
+   * Days a workspace keeps its request log and spans unless it sets its own
+   * retention (`--retention-days`, `PROMPTLINE_RETENTION_DAYS`). Unset: kept
+   * forever. Older records are deleted in the background (decision 0018).
+   */
+  retentionDays?: number;
+  /** How the background sweep paces itself (`services/retention-sweeper.ts`); `false` never sweeps (another instance does). */
+  retentionSweep?: Pick<RetentionSweeperOptions, "batchSize" | "dutyCycle" | "intervalMs" | "startDelayMs"> | false;
+}
+
+/** Shortest operator-chosen session secret (`PROMPTLINE_SESSION_SECRET`): 32 characters, about 190 bits when random. */
+export const minSessionSecretLength = 32;
+
+/** Refuses an operator-chosen session secret shorter than `minSessionSecretLength`, naming the variable. */
+export function checkSessionSecret(secret: string): void {
+  if (secret.length >= minSessionSecretLength) return;
+  throw new InvalidRequestError(
+    `PROMPTLINE_SESSION_SECRET is too short: ${secret.length} characters, at least ${minSessionSecretLength} are needed. ` +
+      "Choose a long random value (for example `openssl rand -base64 48`), or unset it and the server keeps one in its database.",
+    ["PROMPTLINE_SESSION_SECRET"],
+  );
 }
 
 /**
@@ -55,6 +78,8 @@ export interface RunningServer {
   storage: Storage;
   /** The admin key created on a first start without `apiKey`: shown once. */
   createdApiKey: string | null;
+  /** The background retention sweep; undefined with `retentionSweep: false`. */
+  retention: RetentionSweeper | undefined;
   /** Stops listening, lets requests in flight finish (up to 2 s), then closes the database. */
   close(): Promise<void>;
 }
@@ -67,6 +92,8 @@ export interface RunningServer {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   // Before the database is opened, so the error can't be mistaken for a database problem.
   if (options.apiKey !== undefined) checkOperatorKey(options.apiKey);
+  if (options.sessionSecret !== undefined) checkSessionSecret(options.sessionSecret);
+  if (options.retentionDays !== undefined) checkRetentionDays(options.retentionDays, "retentionDays");
   const storage = await createStorage(options.database ?? "sqlite:./promptline.db", {
     ...(options.schema !== undefined && { schema: options.schema }),
   });
@@ -78,6 +105,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     } else if ((await storage.apiKeys.list(workspace.id)).length === 0) {
       createdApiKey = (await storage.apiKeys.create(workspace.id, { name: "first admin key", admin: true })).plaintext;
     }
+    // Without an operator's secret, the one kept in the database: sign-ins survive restarts and are shared by every instance.
+    const sessionSecret = options.sessionSecret ?? (await storage.sessions.signingSecret(randomBytes(32).toString("base64url")));
     const revisionWatcher = createRevisionWatcher({
       readRevision: (workspaceId) => storage.workspaces.registryRevision(workspaceId),
       ...(options.logError && { onError: options.logError }),
@@ -92,7 +121,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...(options.logError && { logError: options.logError }),
       ...(options.dashboardDir && { dashboardDir: options.dashboardDir }),
       ...(options.playground && { playground: options.playground }),
-      ...(options.sessionSecret && { sessionSecret: options.sessionSecret }),
+      sessionSecret,
+      ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
     });
     const host = options.host ?? "127.0.0.1";
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -100,11 +130,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       instance.once("error", reject);
     });
     const port = (server.address() as AddressInfo).port;
+    const retention =
+      options.retentionSweep === false
+        ? undefined
+        : createRetentionSweeper({
+            storage,
+            defaultDays: options.retentionDays ?? null,
+            ...options.retentionSweep,
+            ...(options.logError && { onError: options.logError }),
+          });
     return {
       url: `http://${host}:${port}`,
       port,
       storage,
       createdApiKey,
+      retention,
       async close() {
         // Stop taking connections, let requests in flight finish (up to a grace period, then cut them),
         // then close the storage, which waits for log records still being committed.
@@ -119,6 +159,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           });
           connections.closeIdleConnections?.();
         });
+        await retention?.close();
         await renderer.close();
         await storage.close();
       },

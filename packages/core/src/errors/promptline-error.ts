@@ -130,28 +130,44 @@ export class PromptNotFoundError extends PromptlineError {
   readonly promptName: string;
   readonly version: number | undefined;
   readonly label: string | undefined;
+  /** The labels the prompt has, when the prompt exists but the label asked for does not. */
+  readonly existingLabels: readonly string[] | undefined;
 
-  constructor(promptName: string, selector: { version?: number; label?: string } = {}, options: PromptlineErrorOptions = {}) {
-    const which =
-      selector.version !== undefined
-        ? ` version ${selector.version}`
-        : selector.label !== undefined
-          ? ` with label "${selector.label}"`
-          : "";
-    super(
-      "prompt_not_found",
-      `Prompt "${promptName}"${which} not found: check the name, or publish it first (promptline push, or client.templates.publish).`,
-      options,
-    );
+  constructor(
+    promptName: string,
+    selector: { version?: number; label?: string; existingLabels?: readonly string[] } = {},
+    options: PromptlineErrorOptions = {},
+  ) {
+    super("prompt_not_found", notFoundMessage(promptName, selector), options);
     this.name = "PromptNotFoundError";
     this.promptName = promptName;
     this.version = selector.version;
     this.label = selector.label;
+    this.existingLabels = selector.label !== undefined ? selector.existingLabels : undefined;
   }
 
   override toJSON() {
-    return { ...super.toJSON(), prompt_name: this.promptName, version: this.version ?? null, label: this.label ?? null };
+    return {
+      ...super.toJSON(),
+      prompt_name: this.promptName,
+      version: this.version ?? null,
+      label: this.label ?? null,
+      ...(this.existingLabels && { existing_labels: [...this.existingLabels] }),
+    };
   }
+}
+
+function notFoundMessage(promptName: string, selector: { version?: number; label?: string; existingLabels?: readonly string[] }): string {
+  if (selector.version === undefined && selector.label !== undefined && selector.existingLabels) {
+    const labels = selector.existingLabels.map((label) => `"${label}"`).join(", ");
+    return (
+      `Prompt "${promptName}" has no label "${selector.label}": ` +
+      (labels ? `its labels are ${labels}.` : "it has no labels yet.") +
+      ` Point one at a version with \`promptline label set ${promptName} ${selector.label} <version>\`, or ask for another label.`
+    );
+  }
+  const which = selector.version !== undefined ? ` version ${selector.version}` : selector.label !== undefined ? ` with label "${selector.label}"` : "";
+  return `Prompt "${promptName}"${which} not found: check the name, or publish it first (promptline push, or client.templates.publish).`;
 }
 
 /** A request the caller got wrong (bad parameter, wrong type). */

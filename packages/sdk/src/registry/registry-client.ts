@@ -69,6 +69,12 @@ function missingSnippet(body: unknown, asked: string): PromptNotFoundError | und
   });
 }
 
+/** The labels the server says the prompt has (a 404 for a label it lacks), when it says. */
+function existingLabelsOf(body: unknown): { existingLabels?: string[] } {
+  const labels = (body as { error?: { existing_labels?: unknown } } | undefined)?.error?.existing_labels;
+  return Array.isArray(labels) && labels.every((label) => typeof label === "string") ? { existingLabels: labels } : {};
+}
+
 /**
  * Whether a registry failure may pass on its own (network, timeout, 5xx, 429):
  * worth retrying, and a reason to keep serving a stale prompt. A definitive
@@ -155,7 +161,14 @@ export class RegistryClient {
       undefined,
       (body) =>
         missingSnippet(body, name) ??
-        new PromptNotFoundError(name, selector.version !== undefined ? { version: selector.version } : selector.label !== undefined ? { label: selector.label } : {}),
+        new PromptNotFoundError(
+          name,
+          selector.version !== undefined
+            ? { version: selector.version }
+            : selector.label !== undefined
+              ? { label: selector.label, ...existingLabelsOf(body) }
+              : {},
+        ),
       signal,
     );
   }

@@ -21,10 +21,3 @@ export function parseTimestamp(value: unknown, field: string): string | null {
   }
   throw new InvalidRequestError(`${field} must be an ISO-8601 date or epoch seconds/milliseconds, got ${JSON.stringify(value)}.`);
 }
-
-/** Milliseconds between two ISO timestamps, or null when either is missing or they run backwards. */
-export function latencyMs(start: string | null, end: string | null): number | null {
-  if (!start || !end) return null;
-  const ms = Date.parse(end) - Date.parse(start);
-  return ms >= 0 ? ms : null;
-}

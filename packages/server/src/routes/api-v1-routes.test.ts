@@ -329,6 +329,47 @@ describe("POST /api/v1/requests:batch", () => {
       await local.close();
     }
   });
+  it("builds its records as /track-request and /log-request do (one builder): a long error cut, an untyped error typed, latency and cost derived", async () => {
+    const local = await createRouteHarness();
+    try {
+      const k = local.a.adminKey;
+      const longError = `503 upstream ${"x".repeat(10_000)}`;
+      const record = logRecord("drift-1", {
+        status: "ERROR",
+        error_type: null,
+        error_message: longError,
+        usage: { input_tokens: 1000, output_tokens: 10 },
+        request_start_time: "2026-01-01T00:00:00.000Z",
+        request_end_time: "2026-01-01T00:00:00.250Z",
+      });
+      delete (record as Record<string, unknown>).latency_ms;
+      delete (record as Record<string, unknown>).cost_usd;
+      const batch = await local.call("POST", "/api/v1/requests:batch", { key: k, body: { records: [record] } });
+      expect(batch.status, batch.text).toBe(200);
+      const viaBatch = (await local.call("GET", "/api/v1/requests/drift-1", { key: k })).body;
+      const tracked = await local.call("POST", "/track-request", {
+        key: k,
+        body: {
+          function_name: "openai.chat.completions.create",
+          kwargs: { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] },
+          request_response: {},
+          status: "ERROR",
+          error_message: longError,
+          request_start_time: "2026-01-01T00:00:00.000Z",
+          request_end_time: "2026-01-01T00:00:00.250Z",
+        },
+      });
+      expect(tracked.status, tracked.text).toBe(200);
+      const viaTrack = (await local.call("GET", `/api/v1/requests/${tracked.body.request_id}`, { key: k })).body;
+      for (const stored of [viaBatch, viaTrack]) {
+        expect(stored).toMatchObject({ status: "ERROR", error_type: "UNKNOWN_ERROR", latency_ms: 250 });
+        expect(stored.error_message).toBe(longError.slice(0, 4096));
+      }
+      expect(viaBatch.cost_usd).toBeGreaterThan(0);
+    } finally {
+      await local.close();
+    }
+  });
 });
 
 describe("track helpers on a request", () => {
@@ -422,6 +463,43 @@ describe("API keys", () => {
       expect(result.text).not.toContain("pl_");
     }
     expect(results[0]!.body).toEqual(results[1]!.body);
+  });
+});
+
+describe("workspace retention", () => {
+  it("GET shows the server's default, PUT sets the workspace's own (validated), null goes back to the default", async () => {
+    const local = await createRouteHarness({ retentionDays: 90 });
+    try {
+      const admin = local.a.adminKey;
+      const get = () => local.call("GET", "/api/v1/workspace/retention", { key: admin });
+      expect((await get()).body).toEqual({ days: 90, source: "server", workspace_days: null, server_days: 90 });
+      const set = await local.call("PUT", "/api/v1/workspace/retention", { key: admin, body: { days: 14 } });
+      expect(set.status).toBe(200);
+      expect(set.body).toEqual({ days: 14, source: "workspace", workspace_days: 14, server_days: 90 });
+      expect(await local.storage.retention.get(local.a.id)).toBe(14);
+      for (const body of [{ days: 0 }, { days: 36_501 }, { days: 1.5 }, { days: "14" }, {}, { days: 14, keep: "forever" }]) {
+        const refused = await local.call("PUT", "/api/v1/workspace/retention", { key: admin, body });
+        expect(refused.status, JSON.stringify(body)).toBe(400);
+      }
+      expect((await get()).body.days).toBe(14);
+      expect((await local.call("PUT", "/api/v1/workspace/retention", { key: admin, body: { days: null } })).body).toEqual({
+        days: 90,
+        source: "server",
+        workspace_days: null,
+        server_days: 90,
+      });
+    } finally {
+      await local.close();
+    }
+    // Without --retention-days and without a setting of its own, nothing is ever deleted.
+    expect((await h.call("GET", "/api/v1/workspace/retention", { key })).body).toEqual({ days: null, source: "none", workspace_days: null, server_days: null });
+  });
+
+  it("the OpenAPI document describes the PUT body", async () => {
+    const doc = (await h.call("GET", "/api/v1/openapi.json")).body;
+    const schema = doc.paths["/api/v1/workspace/retention"].put.requestBody.content["application/json"].schema;
+    expect(schema.required).toEqual(["days"]);
+    expect(JSON.stringify(schema.properties.days)).toContain("36500");
   });
 });
 

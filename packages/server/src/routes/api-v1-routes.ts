@@ -1,4 +1,4 @@
-import { InvalidRequestError, PromptNotFoundError, versionsOfTarget, type PromptTemplate } from "@promptline/core";
+import { buildLogRecord, InvalidRequestError, PromptNotFoundError, versionsOfTarget, type PromptTemplate } from "@promptline/core";
 import { Hono, type Context } from "hono";
 import type { AppDependencies, AppEnv } from "../app-env.js";
 import { labelActor, type RoutePermissions } from "../http/permissions.js";
@@ -7,6 +7,7 @@ import { parseWith, readBody } from "../http/read-json.js";
 import { assertRunnable } from "./publish-checks.js";
 import { requireGroups } from "./require-groups.js";
 import { diffJson } from "../services/json-diff.js";
+import { promptNotFound } from "../services/prompt-not-found.js";
 import { expandTemplateSnippets } from "../services/template-response.js";
 import { labelView, readLabelTarget } from "./label-views.js";
 import { registryRevision } from "./registry-revision-route.js";
@@ -20,6 +21,7 @@ import {
   listRequestsQuery,
   listTracesQuery,
   publishPromptBody,
+  setRetentionBody,
   labelCompareQuery,
   trackGroupBody,
   trackMetadataBody,
@@ -118,13 +120,15 @@ export const apiV1Permissions: RoutePermissions = {
   "GET /protected-labels": "runner",
   "PUT /protected-labels/:label": "admin",
   "DELETE /protected-labels/:label": "admin",
+  "GET /workspace/retention": "runner",
+  "PUT /workspace/retention": "admin",
   "GET /keys": "admin",
   "POST /keys": "admin",
   "DELETE /keys/:id{[0-9]+}": "admin",
 };
 
 /** Our own API for the SDK, the CLI and the dashboard. */
-export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
+export function apiV1Routes({ storage, revisionWatcher, retentionDays }: AppDependencies) {
   const app = new Hono<AppEnv>();
 
   async function promptOr404(c: Context<AppEnv>): Promise<PromptRecord> {
@@ -189,7 +193,7 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
     // Read first: what follows is at least this new, so the SDK knows whether a revision it hears of later is news (decision 0008).
     const registryRevision = (await storage.workspaces.registryRevision(c.var.workspaceId)) ?? 0;
     const resolved = await storage.prompts.getVersion(c.var.workspaceId, { name }, selector);
-    if (!resolved) throw new PromptNotFoundError(name, selector);
+    if (!resolved) throw await promptNotFound(storage, c.var.workspaceId, { name }, selector, name);
     // The SDK's fetch: snippets expanded as POST /prompt-templates/{name} expands them, with the versions used (decision 0009).
     const versionView = async (version: PromptVersionRecord) => {
       if (expand_snippets !== "true") return storedVersionView(version);
@@ -304,7 +308,7 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
 
   // Google-style custom method; Hono would read a bare `:batch` as a parameter, so match the segment by pattern.
   app.post("/:segment{requests:batch}", async (c) => {
-    const { records } = await readBody(c, batchRequestsBody);
+    const records = (await readBody(c, batchRequestsBody)).records.map(buildLogRecord);
     await requireGroups(storage, c.var.workspaceId, records.map((record) => record.group_id));
     const results = await storage.requests.insertMany(c.var.workspaceId, records);
     return c.json({ results, accepted: results.filter((result) => result.created).length, duplicates: results.filter((result) => !result.created).length });
@@ -401,6 +405,21 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
     const label = parseWith(protectedLabelParam, c.req.param("label"), "label");
     await storage.protectedLabels.unprotect(c.var.workspaceId, label);
     return c.json({ labels: await storage.protectedLabels.list(c.var.workspaceId) });
+  });
+
+  /** The workspace's retention as the sweep applies it: its own setting, else the server's, else none. */
+  async function retentionView(workspaceId: number) {
+    const own = (await storage.retention.get(workspaceId)) ?? null;
+    const days = own ?? retentionDays;
+    return { days, source: own !== null ? "workspace" : retentionDays !== null ? "server" : "none", workspace_days: own, server_days: retentionDays };
+  }
+
+  app.get("/workspace/retention", async (c) => c.json(await retentionView(c.var.workspaceId)));
+
+  app.put("/workspace/retention", async (c) => {
+    const { days } = await readBody(c, setRetentionBody);
+    await storage.retention.set(c.var.workspaceId, days);
+    return c.json(await retentionView(c.var.workspaceId));
   });
 
   app.get("/keys", async (c) => c.json({ items: await storage.apiKeys.list(c.var.workspaceId) }));

@@ -97,7 +97,10 @@ export interface DashboardOptions {
   dashboardDir?: string;
   /** Enables `POST /api/v1/playground/run`. */
   playground?: PlaygroundRunner;
-  /** Signs session cookies; give every instance behind a load balancer the same one. Default: random per process. */
+  /**
+   * Signs session cookies; every instance behind a load balancer needs the same one. `startServer` passes
+   * `PROMPTLINE_SESSION_SECRET` or the secret kept in the database; `createApp` alone defaults to random per process.
+   */
   sessionSecret?: string;
 }
 

@@ -21,6 +21,7 @@ import { promptNameSchema } from "./api-v1-schemas.js";
 import { assertRunnable } from "./publish-checks.js";
 import { requireGroups } from "./require-groups.js";
 import { givenScore, loggedRequestFrom, logRequestBodySchema } from "../services/log-request.js";
+import { promptNotFound } from "../services/prompt-not-found.js";
 import { buildTemplateResponse, getTemplateBodySchema } from "../services/template-response.js";
 import { trackedRequestFrom, trackRequestBodySchema } from "../services/track-request.js";
 import type { PromptSummary, ReleaseLabelRecord, RequestRef } from "../storage/index.js";
@@ -141,12 +142,7 @@ export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDepen
       const { version } = resolveLabelVersion(resolved.label_target, { prompt: resolved.prompt.name, label: body.label, metadata: body.metadata_filters });
       if (version !== resolved.version.version) resolved = await storage.prompts.getVersion(c.var.workspaceId, { id: resolved.prompt.id }, { version });
     }
-    if (!resolved) {
-      throw new PromptNotFoundError(identifier, {
-        ...(body.version != null && { version: body.version }),
-        ...(body.label != null && { label: body.label }),
-      });
-    }
+    if (!resolved) throw await promptNotFound(storage, c.var.workspaceId, { identifier }, selector, identifier);
     // `10.0` from a Python client renders as 10.0, as on PromptLayer's Python server.
     const asWritten = body.input_variables ? bodyFieldAsWritten(c, "input_variables") : undefined;
     const variables = asWritten !== null && typeof asWritten === "object" && !Array.isArray(asWritten) ? (asWritten as Record<string, unknown>) : body.input_variables;

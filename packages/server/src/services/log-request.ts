@@ -3,16 +3,16 @@ import {
   looseMetadataSchema,
   tagsSchema,
   asChatTemplate,
-  costUsd,
+  buildLogRecord,
   promptTemplateSchema,
   providerErrorTypes,
   type PromptBlueprint,
   type Usage,
 } from "@promptline/core";
 import { z } from "zod";
-import { latencyMs, parseTimestamp } from "../http/timestamps.js";
+import { parseTimestamp } from "../http/timestamps.js";
 import type { RequestInsert } from "../storage/index.js";
-import { maxErrorMessageLength, stringMetadata } from "./track-request.js";
+import { stringMetadata } from "./track-request.js";
 
 const timestamp = z.union([z.string(), z.number()]).nullish();
 
@@ -85,31 +85,32 @@ export function loggedRequestFrom(body: LogRequestBody, requestId: string, promp
     body.input_tokens == null && body.output_tokens == null
       ? null
       : { input_tokens: body.input_tokens ?? 0, output_tokens: body.output_tokens ?? 0 };
-  const status = body.status ?? "SUCCESS";
   return {
-    request_id: requestId,
+    ...buildLogRecord({
+      request_id: requestId,
+      prompt_name: promptName ?? body.prompt_name ?? null,
+      prompt_version: body.prompt_version_number ?? null,
+      tags: body.tags ?? [],
+      metadata: stringMetadata(body.metadata),
+      group_id: body.group_id ?? null,
+      input_variables: body.prompt_input_variables ?? {},
+      status: body.status ?? "SUCCESS",
+      provider: body.provider,
+      model: body.model,
+      function_name: body.function_name || null,
+      usage,
+      // Unset: the cost is computed from the tokens.
+      cost_usd: givenPrice(body) ?? undefined,
+      request_start_time: start,
+      request_end_time: end,
+      request: { input: body.input, parameters: body.parameters ?? {} },
+      response: { output: body.output },
+      prompt_blueprint: logRequestBlueprint(body),
+      error_type: body.error_type ?? null,
+      error_message: body.error_message ?? null,
+      // One call made by the client itself: nothing to list.
+      attempts: [],
+    }),
     prompt_id: body.prompt_id ?? null,
-    prompt_name: promptName ?? body.prompt_name ?? null,
-    prompt_version: body.prompt_version_number ?? null,
-    tags: body.tags ?? [],
-    metadata: stringMetadata(body.metadata),
-    group_id: body.group_id ?? null,
-    input_variables: body.prompt_input_variables ?? {},
-    status,
-    provider: body.provider,
-    model: body.model,
-    function_name: body.function_name || null,
-    usage,
-    cost_usd: givenPrice(body) ?? costUsd(body.provider, body.model, usage),
-    latency_ms: latencyMs(start, end),
-    request_start_time: start,
-    request_end_time: end,
-    request: { input: body.input, parameters: body.parameters ?? {} },
-    response: { output: body.output },
-    prompt_blueprint: logRequestBlueprint(body),
-    error_type: body.error_type ?? (status === "ERROR" ? "UNKNOWN_ERROR" : null),
-    error_message: body.error_message ? body.error_message.slice(0, maxErrorMessageLength) : null,
-    // One call made by the client itself: nothing to list.
-    attempts: [],
   };
 }

@@ -3,8 +3,8 @@ import {
   looseMetadataSchema,
   tagsSchema,
   buildBlueprint,
+  buildLogRecord,
   codecForFunctionName,
-  costUsd,
   providerErrorTypes,
   stripSecrets,
   spanIdSchema,
@@ -12,7 +12,7 @@ import {
   type ProviderCodec,
   type Usage, isRecord } from "@promptline/core";
 import { z } from "zod";
-import { latencyMs, parseTimestamp } from "../http/timestamps.js";
+import { parseTimestamp } from "../http/timestamps.js";
 import type { RequestInsert } from "../storage/index.js";
 
 const timestamp = z.union([z.string(), z.number()]).nullish();
@@ -41,9 +41,6 @@ export const trackRequestBodySchema = z.looseObject({
   api_key: z.string().nullish(),
 });
 export type TrackRequestBody = z.infer<typeof trackRequestBodySchema>;
-
-/** Longer error messages are cut, not rejected (contract §10.8). */
-export const maxErrorMessageLength = 4096;
 
 /** Metadata values are strings; other JSON values are kept as their JSON text rather than refused. */
 export function stringMetadata(metadata: Record<string, unknown> | null | undefined): Record<string, string> {
@@ -119,31 +116,31 @@ export function trackedRequestFrom(body: TrackRequestBody, requestId: string, pr
   const start = parseTimestamp(body.request_start_time, "request_start_time");
   const end = parseTimestamp(body.request_end_time, "request_end_time");
   const insert: RequestInsert = {
-    request_id: requestId,
+    ...buildLogRecord({
+      request_id: requestId,
+      prompt_name: promptName,
+      prompt_version: body.prompt_version ?? null,
+      tags: body.tags ?? [],
+      metadata: stringMetadata(body.metadata),
+      group_id: body.group_id ?? null,
+      input_variables: body.prompt_input_variables ?? {},
+      status,
+      provider,
+      model,
+      function_name: body.function_name || null,
+      usage,
+      request_start_time: start,
+      request_end_time: end,
+      request: kwargs,
+      response: response ?? null,
+      prompt_blueprint: blueprint,
+      error_type: body.error_type ?? null,
+      error_message: body.error_message ?? null,
+      span_id: spanIdOf(body.span_id),
+      // One call made by the client itself: nothing to list.
+      attempts: [],
+    }),
     prompt_id: typeof body.prompt_id === "number" ? body.prompt_id : null,
-    prompt_name: promptName,
-    prompt_version: body.prompt_version ?? null,
-    tags: body.tags ?? [],
-    metadata: stringMetadata(body.metadata),
-    group_id: body.group_id ?? null,
-    input_variables: body.prompt_input_variables ?? {},
-    status,
-    provider,
-    model,
-    function_name: body.function_name || null,
-    usage,
-    cost_usd: costUsd(provider, model, usage),
-    latency_ms: latencyMs(start, end),
-    request_start_time: start,
-    request_end_time: end,
-    request: kwargs,
-    response: response ?? null,
-    prompt_blueprint: blueprint,
-    error_type: body.error_type ?? (status === "ERROR" ? "UNKNOWN_ERROR" : null),
-    error_message: body.error_message ? body.error_message.slice(0, maxErrorMessageLength) : null,
-    span_id: spanIdOf(body.span_id),
-    // One call made by the client itself: nothing to list.
-    attempts: [],
   };
   return { insert, blueprint };
 }

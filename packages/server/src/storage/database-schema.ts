@@ -21,6 +21,14 @@ export interface Database {
   request_score: RequestScoreTable;
   span: SpanTable;
   revoked_session: RevokedSessionTable;
+  server_secret: ServerSecretTable;
+}
+
+/** A secret generated once and shared by every instance on the database (the session-signing secret). */
+export interface ServerSecretTable {
+  name: string;
+  value: string;
+  created_at: string;
 }
 
 /** A dashboard session ended by signing out: refused until `expires_at`, when it would have expired anyway. */
@@ -40,6 +48,8 @@ export interface WorkspaceTable {
   registry_revision: Generated<number>;
   /** The last request number handed out in this workspace (`request_log.number`). */
   request_counter: Generated<number>;
+  /** Days the workspace keeps its request log and spans; null follows the server's default (migration 0010). */
+  retention_days: number | null;
 }
 
 export interface ApiKeyTable {

@@ -158,6 +158,13 @@ export function storageContract(factory: StorageFactory): void {
         expect(await storage.sessions.isRevoked(ws, "s-old")).toBe(false);
         expect(await storage.sessions.isRevoked(ws, "s-2")).toBe(true);
       });
+
+      it("keeps one session-signing secret: the first candidate stored wins, later ones read it", async () => {
+        const first = await storage.sessions.signingSecret(`candidate-${Math.random()}`);
+        const racing = await Promise.all(["x", "y", "z"].map((name) => storage.sessions.signingSecret(`${name}-${Math.random()}`)));
+        expect(racing).toEqual([first, first, first]);
+        expect(await storage.sessions.signingSecret("another")).toBe(first);
+      });
     });
 
     describe("prompts", () => {

@@ -1,6 +1,8 @@
 import type { SessionRepository } from "../storage.js";
 import type { RepositoryContext } from "./repository-context.js";
 
+const sessionSecretName = "session-signing";
+
 export function createSessionRepository({ db, timestamp }: RepositoryContext): SessionRepository {
   return {
     async revoke(workspaceId, tokenId, expiresAt) {
@@ -23,6 +25,16 @@ export function createSessionRepository({ db, timestamp }: RepositoryContext): S
         .where("token_id", "=", tokenId)
         .executeTakeFirst();
       return row !== undefined;
+    },
+
+    async signingSecret(candidate) {
+      await db
+        .insertInto("server_secret")
+        .values({ name: sessionSecretName, value: candidate, created_at: timestamp() })
+        .onConflict((conflict) => conflict.column("name").doNothing())
+        .execute();
+      const row = await db.selectFrom("server_secret").select("value").where("name", "=", sessionSecretName).executeTakeFirstOrThrow();
+      return row.value;
     },
   };
 }

@@ -1,0 +1,1 @@
+export { buildLogRecord, latencyBetween, maxErrorMessageLength, type LogRecordFields } from "./build-log-record.js";
