@@ -7,9 +7,9 @@
 import { ProviderError } from "@promptline/core";
 import { ProviderAbortError } from "./provider-abort-error.js";
 import { defaultHttpClient, fetchHttpClient, headerLookup, type HttpClient, type HttpResponse } from "./http-client.js";
-import { endpointSecrets, type ProviderEndpoint } from "./provider-endpoints.js";
+import { endpointSecrets, offersHttp2, type ProviderEndpoint } from "./provider-endpoints.js";
 import { extractProviderMessage, fallbackMessage, parseJsonOrUndefined, retryAfterFromBody } from "./provider-error-body.js";
-import { defaultStreamEnd, readProviderEvents, type StreamEndCheck } from "./provider-stream.js";
+import { defaultStreamEnd, readProviderEvents, streamAcceptOf, type StreamEndCheck } from "./provider-stream.js";
 import { abortableSleep, retryAfterFromHeaders, retryDelayMs, shouldRetryHeader } from "./retry-policy.js";
 import { createSecretScrubber } from "./secret-redaction.js";
 
@@ -211,7 +211,7 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
 
   let response: HttpResponse;
   try {
-    const accept = stream ? (isBedrock(provider) ? "application/vnd.amazon.eventstream" : "text/event-stream") : "application/json";
+    const accept = stream ? streamAcceptOf(provider) : "application/json";
     const headers: Record<string, string> = { "content-type": "application/json", accept, ...request.headers, ...endpoint.headers };
     const signed = endpoint.sign ? await endpoint.sign({ method: "POST", url: request.url, headers, body: request.bodyText }) : {};
     response = await request.http.post({
@@ -219,7 +219,7 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
       headers: { ...headers, ...signed },
       body: request.bodyText,
       signal: controller.signal,
-      ...(isBedrock(provider) && { http2: true }),
+      ...(offersHttp2(provider) && { http2: true }),
     });
   } catch (cause) {
     return failure(cause);
@@ -343,11 +343,6 @@ function errorFromResponse(
     retryAfterMs: retryAfterFromHeaders(headers, now()) ?? retryAfterFromBody(body),
     responseBody: scrub(body ?? text),
   });
-}
-
-/** Bedrock's runtime speaks HTTP/2 (and needs it for its bidirectional APIs): offer it there. */
-function isBedrock(provider: string): boolean {
-  return provider === "amazon.bedrock" || provider === "anthropic.bedrock";
 }
 
 function errorText(error: unknown): string {
