@@ -16,9 +16,15 @@ function newest(path: string): number {
   return Math.max(0, ...readdirSync(path).map((entry) => newest(join(path, entry))));
 }
 
-/** Builds the dashboard unless dist/ is newer than every source file. */
+/** Builds the dashboard unless dist/ is newer than every source file, core's included (the bundle carries its provider list and renderer). */
 export async function buildDashboard(): Promise<void> {
-  const sources = Math.max(newest(join(webDir, "src")), newest(join(webDir, "index.html")), newest(join(webDir, "vite.config.ts")), newest(join(webDir, "public")));
+  const sources = Math.max(
+    newest(join(webDir, "src")),
+    newest(join(webDir, "index.html")),
+    newest(join(webDir, "vite.config.ts")),
+    newest(join(webDir, "public")),
+    newest(join(repoRoot, "packages/core/src")),
+  );
   if (existsSync(join(dashboardDist, "index.html")) && newest(join(dashboardDist, "index.html")) > sources) return;
   const { build } = await import("vite");
   await build({ root: webDir, configFile: join(webDir, "vite.config.ts"), logLevel: "warn" });
