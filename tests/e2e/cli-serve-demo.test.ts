@@ -57,6 +57,34 @@ describe.concurrent("promptline serve", () => {
     expect(result.stderr).not.toMatch(/database/i);
   });
 
+  it("--retention-days N is the server's default retention, shown at start and by the API; a workspace's own setting wins (issue 20)", async () => {
+    const server = startCli(["serve", "--port", "0", "--database", `sqlite:${join(dir, "retention.db")}`, "--retention-days", "30"], {
+      env: baseEnv({ PROMPTLINE_API_KEY: "pl_retention_admin_key_0123456789" }),
+    });
+    const [, url] = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    await server.waitFor(/Ctrl-C/);
+    expect(server.stdout).toContain("Retention: 30 days");
+    const headers = { "x-api-key": "pl_retention_admin_key_0123456789", "content-type": "application/json" };
+    expect(await (await fetch(`${url}/api/v1/workspace/retention`, { headers })).json()).toEqual({ days: 30, source: "server", workspace_days: null, server_days: 30 });
+    const put = await fetch(`${url}/api/v1/workspace/retention`, { method: "PUT", headers, body: JSON.stringify({ days: 7 }) });
+    expect(await put.json()).toEqual({ days: 7, source: "workspace", workspace_days: 7, server_days: 30 });
+    expect((await server.stop()).code).toBe(0);
+
+    const fromEnv = startCli(["serve", "--port", "0", "--database", "sqlite::memory:"], { env: baseEnv({ PROMPTLINE_RETENTION_DAYS: "90" }) });
+    await fromEnv.waitFor(/Ctrl-C/);
+    expect(fromEnv.stdout).toContain("Retention: 90 days");
+    expect((await fromEnv.stop()).code).toBe(0);
+  });
+
+  it("a retention that is not 1 to 36,500 whole days exits 2, naming the flag or the variable", async () => {
+    const flag = await runCli(["serve", "--port", "0", "--database", "sqlite::memory:", "--retention-days", "0"], { env: baseEnv() });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("--retention-days takes a whole number from 1 to 36500");
+    const env = await runCli(["serve", "--port", "0", "--database", "sqlite::memory:"], { env: baseEnv({ PROMPTLINE_RETENTION_DAYS: "a month" }) });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain('PROMPTLINE_RETENTION_DAYS must be a whole number of days from 1 to 36500, got "a month"');
+  });
+
   it("a PROMPTLINE_SESSION_SECRET shorter than 32 characters exits 2 naming the variable (issue 19)", async () => {
     const database = join(dir, "short-secret.db");
     const result = await runCli(["serve", "--port", "0", "--database", `sqlite:${database}`], { env: baseEnv({ PROMPTLINE_SESSION_SECRET: "too-short" }) });

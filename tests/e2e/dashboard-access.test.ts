@@ -176,6 +176,18 @@ if (!existsSync(chromiumPath)) {
       await protectedList.getByRole("button", { name: "Unprotect staging" }).click();
       await expect.poll(async () => (await api("GET", "/api/v1/protected-labels", adminKey)).body.labels).toEqual(["prod"]);
       await expect.poll(() => protectedList.locator("li").count()).toBe(1);
+
+      // Retention (issue 20): the server keeps everything by default; the workspace sets 14 days, then goes back to the default.
+      const retention = page.getByTestId("retention-summary");
+      await retention.getByText("Kept forever").waitFor();
+      await page.locator("input[name=retention_days]").fill("14");
+      await page.getByRole("button", { name: "Keep for this long" }).click();
+      await retention.getByText("older than 14 days are deleted").waitFor();
+      expect((await api("GET", "/api/v1/workspace/retention", adminKey)).body).toMatchObject({ days: 14, source: "workspace" });
+      await screenshot("retention");
+      await page.getByRole("button", { name: "Use the server's default" }).click();
+      await retention.getByText("Kept forever").waitFor();
+      expect((await api("GET", "/api/v1/workspace/retention", adminKey)).body.source).toBe("none");
     });
 
     it("a runner key sees no publish, label or admin controls, and the server refuses the write anyway", { timeout: 120_000 }, async () => {

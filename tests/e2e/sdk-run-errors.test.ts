@@ -107,6 +107,60 @@ describe("cancelling", () => {
     expect(record.usage.input_tokens).toBeGreaterThan(0);
   });
 
+  it("a stream never iterated is aborted and logged CANCELLED once its unread bound passes", async () => {
+    const spy = recordingFetch();
+    const client = h.makeClient({ fetch: spy.fetch, providerOptions: { unreadStreamTimeoutMs: 1 } });
+    h.fakes.queue("anthropic", { text: longText, events: 50, eventDelayMs: 5 });
+    const stream = await client.run({ promptName: "hello-claude", stream: true, tags: ["never-read"] });
+    expect(spy.signals).toHaveLength(1);
+    // No timed assertion: wait for the abort, whenever the bound's timer fires.
+    await vi.waitFor(() => expect(spy.signals[0]!.aborted).toBe(true));
+    await client.flush();
+    const [record] = await h.records("tag=never-read");
+    expect(record).toMatchObject({ status: "CANCELLED", error_type: "CANCELLED", error_message: "The caller did not read the stream for 1 ms: it was cancelled." });
+    expect(record!.attempts).toEqual([expect.objectContaining({ status: "CANCELLED", error_type: "CANCELLED" })]);
+    // Reading it afterwards says why, rather than ending quietly with no chunk.
+    const error = await caught(collect(stream));
+    expect(error).toBeInstanceOf(ProviderAbortError);
+    expect((error.cause as Error).message).toBe("The caller did not read the stream for 1 ms: it was cancelled.");
+  });
+
+  it("close() aborts a stream never iterated and ships its CANCELLED record with the flush", async () => {
+    const spy = recordingFetch();
+    // The default bound (a minute) is far away: close() is what ends it.
+    const client = h.makeClient({ fetch: spy.fetch });
+    h.fakes.queue("anthropic", { text: longText, events: 50, eventDelayMs: 5 });
+    const stream = await client.run({ promptName: "hello-claude", stream: true, tags: ["closed-unread"] });
+    expect(spy.signals[0]!.aborted).toBe(false);
+    const flushed = await client.close();
+    expect(flushed.pending).toBe(0);
+    expect(spy.signals[0]!.aborted).toBe(true);
+    const [record] = await h.records("tag=closed-unread");
+    expect(record).toMatchObject({ status: "CANCELLED", error_type: "CANCELLED", error_message: "The client was closed before the stream was read to its end." });
+    await expect(collect(stream)).rejects.toBeInstanceOf(ProviderAbortError);
+  });
+
+  it("close() during a pending read aborts it: the loop throws an AbortError and the record is CANCELLED", async () => {
+    const client = h.makeClient();
+    h.fakes.queue("anthropic", { text: longText, events: 50, eventDelayMs: 5 });
+    const seen: RunChunk[] = [];
+    let closing: Promise<unknown> | undefined;
+    const error = await caught(
+      (async () => {
+        for await (const chunk of await client.run({ promptName: "hello-claude", stream: true, tags: ["closed-reading"] })) {
+          seen.push(chunk);
+          if (seen.length === 2) closing = client.close();
+        }
+      })(),
+    );
+    expect(error).toBeInstanceOf(ProviderAbortError);
+    expect(seen.length).toBeLessThan(50);
+    await closing;
+    const [record] = await h.records("tag=closed-reading");
+    expect(record).toMatchObject({ status: "CANCELLED", error_type: "CANCELLED" });
+    expect(record!.usage.input_tokens).toBeGreaterThan(0);
+  });
+
   it("aborting a non-streamed run cancels the request and logs CANCELLED", async () => {
     h.fakes.fault("openai", { hang: true });
     const controller = new AbortController();

@@ -60,6 +60,11 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .option("-p, --port <port>", "port to listen on; 0 picks a free one (default: PROMPTLINE_PORT, else 8600)", integer("--port", 0, 65535))
     .option("--host <host>", "interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")
     .option("--database <url>", "sqlite:./promptline.db (default; PROMPTLINE_DATABASE_URL) or postgres://user:pass@host/db")
+    .option(
+      "--retention-days <days>",
+      "delete request logs and spans older than this, in the background; a workspace's own setting wins (default: PROMPTLINE_RETENTION_DAYS, else keep forever)",
+      integer("--retention-days", 1, 36_500),
+    )
     .addHelpText(
       "after",
       `\nOn a first start it creates an admin API key and prints it once. With
@@ -69,7 +74,7 @@ the server keeps a generated one in its database, so restarts and every instance
 on the same database keep users signed in.
 PROMPTLINE_RENDER_LIMITS (a JSON object, e.g. {"maxTimeMs": 5000}) raises the
 template render limits (docs/reliability.md).
-${examples("promptline serve", "promptline serve --port 9000 --database postgres://postgres@127.0.0.1:5432/promptline", "PROMPTLINE_API_KEY=$(openssl rand -hex 24) promptline serve --host 0.0.0.0")}
+${examples("promptline serve", "promptline serve --retention-days 30", "promptline serve --port 9000 --database postgres://postgres@127.0.0.1:5432/promptline", "PROMPTLINE_API_KEY=$(openssl rand -hex 24) promptline serve --host 0.0.0.0")}
 ${exitCodesHelp}`,
     )
     .action(act(async (options) => (await import("./commands/serve.js")).serveCommand(context, options)));

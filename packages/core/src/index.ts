@@ -8,6 +8,7 @@ export * from "./errors/index.js";
 export * from "./schemas/index.js";
 export * from "./render/index.js";
 export * from "./codecs/index.js";
+export * from "./providers/index.js";
 export * from "./models/index.js";
 export * from "./usage/index.js";
 export * from "./log-record/index.js";

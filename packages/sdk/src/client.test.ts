@@ -98,6 +98,57 @@ describe("Promptline options", () => {
   });
 });
 
+describe("Promptline httpClient", () => {
+  it("sends provider requests through the injected client, and the registry through fetch", async () => {
+    const sent: { url: string; headers: Readonly<Record<string, string>>; body: unknown }[] = [];
+    const registryUrls: string[] = [];
+    const httpClient: sdk.HttpClient = {
+      async post(request) {
+        sent.push({ url: request.url, headers: request.headers, body: JSON.parse(request.body) });
+        const text = JSON.stringify({
+          id: "chatcmpl-1",
+          object: "chat.completion",
+          created: 1,
+          model: "gpt-4o-mini",
+          choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "Hi Ada" } }],
+          usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+        });
+        return { status: 200, statusText: "OK", headers: { "content-type": "application/json" }, text: async () => text, body: null };
+      },
+    };
+    const client = new Promptline({
+      ...options,
+      env: { OPENAI_API_KEY: "sk-unit-test-key", OPENAI_BASE_URL: "http://provider.test/v1" },
+      baseURL: "http://registry.test",
+      onError: () => {},
+      fetch: (async (input: string | URL | Request) => {
+        registryUrls.push(String(input));
+        throw new TypeError("fetch failed");
+      }) as typeof fetch,
+      httpClient,
+      fallbackPrompts: [
+        {
+          prompt_name: "welcome",
+          prompt_template: { type: "chat", messages: [{ role: "user", content: [{ type: "text", text: "Greet {name}" }] }] },
+          metadata: { model: { provider: "openai", name: "gpt-4o-mini" } },
+        },
+      ],
+    });
+    const result = await client.run({ promptName: "welcome", inputVariables: { name: "Ada" } });
+    expect(result.text).toBe("Hi Ada");
+    expect(sent).toEqual([
+      {
+        url: "http://provider.test/v1/chat/completions",
+        headers: expect.objectContaining({ authorization: "Bearer sk-unit-test-key", accept: "application/json" }),
+        body: expect.objectContaining({ model: "gpt-4o-mini" }),
+      },
+    ]);
+    expect(registryUrls.every((url) => url.startsWith("http://registry.test"))).toBe(true);
+    expect(registryUrls.length).toBeGreaterThan(0);
+    await client.close({ timeoutMs: 10 });
+  });
+});
+
 describe("Promptline edges a newcomer meets", () => {
   const template = {
     prompt_name: "welcome",

@@ -24,6 +24,7 @@ import type {
   TrackClient,
 } from "./api-types.js";
 import { LogShipper, type FlushResult, type ShipperStats } from "./logging/log-shipper.js";
+import { createFileLogSpool } from "./logging/log-spool.js";
 import { loadPromptFiles } from "./registry/prompt-files.js";
 import { PromptCache, type PromptSelector } from "./registry/prompt-cache.js";
 import { isTransientRegistryError, RegistryClient } from "./registry/registry-client.js";
@@ -35,7 +36,7 @@ import type { TracingOptions } from "./tracing/run-span.js";
 import { cachedPromptOf } from "./run/served-version.js";
 import { RevisionWatcher, type RevisionWatcherStats } from "./registry/revision-watcher.js";
 import { warnOncePerProcess } from "./run/warn-once.js";
-import { allowedOrigins, type ProviderEnv } from "./transport/index.js";
+import { allowedOrigins, defaultHttpClient, fetchHttpClient, type HttpClient, type ProviderEnv } from "./transport/index.js";
 
 /** A template to use when the registry can't be reached (a cold start with the registry down). */
 export interface FallbackPrompt {
@@ -85,8 +86,22 @@ export interface PromptlineOptions {
    * entry of a chain is always tried. State: `stats().circuits`.
    */
   circuitBreaker?: CircuitBreakerOptions;
-  /** Log shipping: batch size, interval, queue bound. */
-  logging?: { batchSize?: number; flushIntervalMs?: number; maxQueueSize?: number; retryBaseDelayMs?: number; maxRetryDelayMs?: number };
+  /** Log shipping: batch size, interval, queue bound, and a spool directory for what `close()` can't deliver. */
+  logging?: {
+    batchSize?: number;
+    flushIntervalMs?: number;
+    maxQueueSize?: number;
+    retryBaseDelayMs?: number;
+    maxRetryDelayMs?: number;
+    /**
+     * A directory where `close()` writes the records it could not deliver (the
+     * registry down, or `timeoutMs` passed) before it resolves; the next client
+     * with the same directory ships them on start. For serverless functions and
+     * short scripts: nothing queued is lost to an outage. Files are 0600 and hold
+     * the requests' inputs and answers.
+     */
+    spoolDir?: string;
+  };
   /** Called with registry and logging failures (a refresh that failed, a batch not delivered yet, a record dropped), which never reach `run()`'s caller. Default: `console.warn`, at most once a minute. */
   onError?: (error: unknown) => void;
   /** Told each warning of each run (also on the result's `warnings` and in the log). Default: `console.warn`, each distinct warning once per process. */
@@ -111,8 +126,19 @@ export interface PromptlineOptions {
    * `captureContent` is true. See docs/sdk.md, "Tracing".
    */
   tracing?: TracingOptions;
-  /** The `fetch` used for the registry and the providers. Default: the global one. */
+  /** The `fetch` used for the registry, and for the providers unless `httpClient` is given. Default: the global one. */
   fetch?: typeof fetch;
+  /**
+   * How provider requests go out (decision 0016). Default: undici's
+   * dispatcher, keep-alive connections per origin, shared by the process
+   * (`defaultHttpClient()`); when `fetch` is given, that `fetch`.
+   *
+   * @example
+   * import { fetchHttpClient, undiciHttpClient } from "promptline";
+   * new Promptline({ httpClient: fetchHttpClient() }); // the global fetch, as before 0016
+   * new Promptline({ httpClient: undiciHttpClient({ connectionsPerOrigin: 16 }) });
+   */
+  httpClient?: HttpClient;
   /** The clock, in epoch milliseconds. Default `Date.now`. */
   now?: () => number;
 }
@@ -214,7 +240,15 @@ export class Promptline {
       this.watcher = new RevisionWatcher({ baseURL, apiKey: this.registry.apiKey, onChange: (revision) => this.cache.refreshTo(revision) });
     }
     this.circuits = new CircuitBreakers(options.circuitBreaker ?? {}, now);
-    this.shipper = new LogShipper({ sendBatch: (records) => this.registry.sendBatch(records), onError, ...options.logging });
+    const { spoolDir, ...logging } = options.logging ?? {};
+    this.shipper = new LogShipper({
+      sendBatch: (records) => this.registry.sendBatch(records),
+      onError,
+      ...logging,
+      ...(spoolDir !== undefined && { spool: createFileLogSpool(spoolDir, onError) }),
+    });
+    // What an earlier process spooled goes out first, in the background.
+    void this.shipper.restoreSpool();
     this.runner = new Runner({
       getPrompt: (selector) => {
         // Started on the first run, not at construction: a client that only logs or publishes opens nothing.
@@ -224,6 +258,7 @@ export class Promptline {
       shipper: this.shipper,
       env,
       fetch: fetchImpl,
+      http: options.httpClient ?? (options.fetch ? fetchHttpClient(options.fetch) : defaultHttpClient()),
       now,
       mintRequestId: () => uuidv7(now(), randomIdBytes()),
       strictVariables: options.strictVariables ?? true,
@@ -385,6 +420,8 @@ export class Promptline {
    */
   async close(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
     this.closed = true;
+    // A stream not read to its end could never ship its log: cancel it now, so its CANCELLED record goes with the flush.
+    this.runner.cancelStreams("The client was closed before the stream was read to its end.");
     this.watcher?.close();
     if (this.exitHook) process.removeListener("beforeExit", this.exitHook);
     return this.shipper.close(options);

@@ -35,6 +35,7 @@ export type { ProviderCallOptions } from "./run/runner.js";
 export type { TracingOptions } from "./tracing/run-span.js";
 export type { FlushResult, ShipperStats } from "./logging/log-shipper.js";
 export type { ProviderEnv } from "./transport/index.js";
+export { defaultHttpClient, fetchHttpClient, undiciHttpClient, type HttpClient, type HttpRequest, type HttpResponse, type UndiciHttpClientOptions } from "./transport/http-client.js";
 export { assertTrustedBaseURL, type BaseURLTrust } from "./transport/trusted-base-urls.js";
 export { ProviderAbortError } from "./transport/provider-abort-error.js";
 export { answerText, answerToolCalls } from "@promptline/core";

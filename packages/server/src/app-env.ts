@@ -17,4 +17,6 @@ export interface AppDependencies {
   revisionWatcher: RevisionWatcher;
   /** Renders templates within the render limits, long ones off the event loop. */
   renderer: TemplateRenderer;
+  /** Days a workspace without its own retention keeps its records (`--retention-days`); null: forever. */
+  retentionDays: number | null;
 }

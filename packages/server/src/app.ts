@@ -46,6 +46,12 @@ export interface CreateAppOptions extends DashboardOptions {
   renderWorkers?: number;
   /** The renderer itself (tests); by default one is made from `renderLimits` and `renderWorkers`; `startServer` closes its own on shutdown. */
   renderer?: TemplateRenderer;
+  /**
+   * Days a workspace without a retention of its own keeps its request log and
+   * spans (`--retention-days`), as `GET /api/v1/workspace/retention` reports it.
+   * Deleting is `startServer`'s background sweep (`services/retention-sweeper.ts`).
+   */
+  retentionDays?: number;
   /** Streams registry revisions to SDK clients (`/api/v1/registry/revision`). Default: one polling `storage`; `startServer` closes its own on shutdown. */
   revisionWatcher?: RevisionWatcher;
 }
@@ -67,7 +73,13 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     });
   const renderer =
     options.renderer ?? createTemplateRenderer({ limits: options.renderLimits, workers: options.renderWorkers });
-  const dependencies = { storage, mintRequestId: options.mintRequestId ?? defaultMintRequestId, revisionWatcher, renderer };
+  const dependencies = {
+    storage,
+    mintRequestId: options.mintRequestId ?? defaultMintRequestId,
+    revisionWatcher,
+    renderer,
+    retentionDays: options.retentionDays ?? null,
+  };
   const app = new Hono<AppEnv>();
 
   app.onError((error, c) => toErrorResponse(error, c, options.logError));

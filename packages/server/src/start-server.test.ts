@@ -1,8 +1,10 @@
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { logRecordSchema } from "@promptline/core";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { minOperatorKeyLength, minSessionSecretLength, startServer } from "./start-server.js";
+import { createStorage } from "./storage/index.js";
 
 const folder = mkdtempSync(join(tmpdir(), "promptline-start-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -36,6 +38,29 @@ describe("startServer", () => {
     const server = await startServer({ database: `sqlite:${database}`, port: 0, apiKey: "pl_existing_file_key_0123456789" });
     await server.close();
     expect((statSync(database).mode & 0o777).toString(8)).toBe("640");
+  });
+
+  it("with retentionDays, sweeps expired records in the background and keeps the rest (issue 20)", async () => {
+    const database = `sqlite:${join(folder, "retention.db")}`;
+    const seeder = await createStorage(database, { now: () => new Date(Date.now() - 45 * 86_400_000) });
+    const { id: workspaceId } = await seeder.workspaces.ensureDefault();
+    const record = (id: string) => logRecordSchema.parse({ request_id: id, status: "SUCCESS", provider: "openai", model: "m", tags: ["t"] });
+    await seeder.requests.insertMany(workspaceId, Array.from({ length: 12 }, (_, index) => record(`old-${index}`)));
+    await seeder.close();
+    await expect(startServer({ database, port: 0, retentionDays: 0 })).rejects.toThrow(/retentionDays must be a whole number of days from 1 to 36500/);
+
+    const server = await startServer({ database, port: 0, apiKey: "pl_retention_start_key_0123456789", retentionDays: 30, retentionSweep: { startDelayMs: 0, batchSize: 5 } });
+    try {
+      await server.storage.requests.insertMany(workspaceId, [record("fresh")]);
+      await vi.waitFor(() => expect(server.retention?.progress()).toEqual({ requests: 12, spans: 0, sweeping: false }));
+      const left = await server.storage.requests.query(workspaceId, { limit: 100 });
+      expect(left.items.map((item) => item.request_id)).toEqual(["fresh"]);
+    } finally {
+      await server.close();
+    }
+    const never = await startServer({ database, port: 0, retentionSweep: false });
+    expect(never.retention).toBeUndefined();
+    await never.close();
   });
 
   describe("dashboard sign-ins", () => {

@@ -6,8 +6,9 @@ import { createApp } from "./app.js";
 import type { KeyThrottleOptions } from "./http/key-throttle.js";
 import { createTemplateRenderer } from "./render/template-renderer.js";
 import type { DashboardOptions } from "./routes/dashboard-routes.js";
+import { createRetentionSweeper, type RetentionSweeper, type RetentionSweeperOptions } from "./services/retention-sweeper.js";
 import { createRevisionWatcher } from "./services/revision-watcher.js";
-import { createStorage, type Storage } from "./storage/index.js";
+import { checkRetentionDays, createStorage, type Storage } from "./storage/index.js";
 
 export interface StartServerOptions extends DashboardOptions {
   /** `sqlite:./promptline.db` (default), `sqlite::memory:`, a file path, or `postgres://…`. */
@@ -28,6 +29,14 @@ export interface StartServerOptions extends DashboardOptions {
   renderLimits?: Partial<RenderLimits>;
   /** Render worker threads (default: one per core but one, 1–4); 0 renders in the process. */
   renderWorkers?: number;
+  /**
+   * Days a workspace keeps its request log and spans unless it sets its own
+   * retention (`--retention-days`, `PROMPTLINE_RETENTION_DAYS`). Unset: kept
+   * forever. Older records are deleted in the background (decision 0018).
+   */
+  retentionDays?: number;
+  /** How the background sweep paces itself (`services/retention-sweeper.ts`); `false` never sweeps (another instance does). */
+  retentionSweep?: Pick<RetentionSweeperOptions, "batchSize" | "dutyCycle" | "intervalMs" | "startDelayMs"> | false;
 }
 
 /** Shortest operator-chosen session secret (`PROMPTLINE_SESSION_SECRET`): 32 characters, about 190 bits when random. */
@@ -69,6 +78,8 @@ export interface RunningServer {
   storage: Storage;
   /** The admin key created on a first start without `apiKey`: shown once. */
   createdApiKey: string | null;
+  /** The background retention sweep; undefined with `retentionSweep: false`. */
+  retention: RetentionSweeper | undefined;
   /** Stops listening, lets requests in flight finish (up to 2 s), then closes the database. */
   close(): Promise<void>;
 }
@@ -82,6 +93,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // Before the database is opened, so the error can't be mistaken for a database problem.
   if (options.apiKey !== undefined) checkOperatorKey(options.apiKey);
   if (options.sessionSecret !== undefined) checkSessionSecret(options.sessionSecret);
+  if (options.retentionDays !== undefined) checkRetentionDays(options.retentionDays, "retentionDays");
   const storage = await createStorage(options.database ?? "sqlite:./promptline.db", {
     ...(options.schema !== undefined && { schema: options.schema }),
   });
@@ -110,6 +122,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...(options.dashboardDir && { dashboardDir: options.dashboardDir }),
       ...(options.playground && { playground: options.playground }),
       sessionSecret,
+      ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
     });
     const host = options.host ?? "127.0.0.1";
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -117,11 +130,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       instance.once("error", reject);
     });
     const port = (server.address() as AddressInfo).port;
+    const retention =
+      options.retentionSweep === false
+        ? undefined
+        : createRetentionSweeper({
+            storage,
+            defaultDays: options.retentionDays ?? null,
+            ...options.retentionSweep,
+            ...(options.logError && { onError: options.logError }),
+          });
     return {
       url: `http://${host}:${port}`,
       port,
       storage,
       createdApiKey,
+      retention,
       async close() {
         // Stop taking connections, let requests in flight finish (up to a grace period, then cut them),
         // then close the storage, which waits for log records still being committed.
@@ -136,6 +159,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           });
           connections.closeIdleConnections?.();
         });
+        await retention?.close();
         await renderer.close();
         await storage.close();
       },

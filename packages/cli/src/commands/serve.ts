@@ -1,5 +1,5 @@
 import { resolveRenderLimits, type RenderLimits } from "@promptline/core";
-import { checkOperatorKey, checkSessionSecret, startServer, type RunningServer, type StartServerOptions } from "@promptline/server";
+import { checkOperatorKey, checkSessionSecret, maxRetentionDays, startServer, type RunningServer, type StartServerOptions } from "@promptline/server";
 import { println, type CliContext } from "../cli-context.js";
 import { CliError, ExitCode } from "../cli-error.js";
 import { findDashboardDir, sdkPlayground } from "./dashboard-wiring.js";
@@ -8,6 +8,7 @@ export interface ServeOptions {
   port?: number;
   host?: string;
   database?: string;
+  retentionDays?: number;
 }
 
 /** The database URL with any password hidden, for printing. */
@@ -29,6 +30,16 @@ export function renderLimitsFromEnv(value: string | undefined): Partial<RenderLi
       ExitCode.usage,
     );
   }
+}
+
+/** `PROMPTLINE_RETENTION_DAYS`: whole days from 1 to 36,500, as `--retention-days` takes them. */
+export function retentionDaysFromEnv(value: string | undefined): number | undefined {
+  if (!value?.trim()) return undefined;
+  const days = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || days < 1 || days > maxRetentionDays) {
+    throw new CliError(`PROMPTLINE_RETENTION_DAYS must be a whole number of days from 1 to ${maxRetentionDays}, got "${value}".`, ExitCode.usage);
+  }
+  return days;
 }
 
 /** `startServer` with the errors a person can act on: a taken port, an unreachable database. */
@@ -62,6 +73,7 @@ export async function serveCommand(context: CliContext, options: ServeOptions): 
     throw new CliError((error as Error).message, ExitCode.usage);
   }
   const renderLimits = renderLimitsFromEnv(context.env.PROMPTLINE_RENDER_LIMITS);
+  const retentionDays = options.retentionDays ?? retentionDaysFromEnv(context.env.PROMPTLINE_RETENTION_DAYS);
   const dashboardDir = findDashboardDir();
   const server = await startServerForCli({
     database,
@@ -70,6 +82,7 @@ export async function serveCommand(context: CliContext, options: ServeOptions): 
     ...(apiKey && { apiKey }),
     ...(sessionSecret && { sessionSecret }),
     ...(renderLimits && { renderLimits }),
+    ...(retentionDays !== undefined && { retentionDays }),
     ...(dashboardDir && { dashboardDir }),
     // The playground runs through the SDK as the signed-in key, with the provider keys of this environment.
     playground: sdkPlayground({ env: context.env }),
@@ -77,6 +90,12 @@ export async function serveCommand(context: CliContext, options: ServeOptions): 
   const { colors } = context;
   println(context, `${colors.bold("Promptline")} listening on ${colors.cyan(server.url)}`);
   println(context, `Database:  ${redactDatabaseUrl(database)}`);
+  println(
+    context,
+    retentionDays === undefined
+      ? "Retention: kept forever, unless a workspace sets its own (--retention-days N deletes older records)"
+      : `Retention: ${retentionDays} days, unless a workspace sets its own; older records are deleted in the background`,
+  );
   println(context, dashboardDir ? `Dashboard: ${server.url}/` : `Dashboard: not built (run \`npm run build\`); the API is at ${server.url}`);
   if (server.createdApiKey) {
     println(context, "");

@@ -1,4 +1,3 @@
-import { knownProviders } from "../codecs/known-providers.js";
 
 /**
  * The one error family of Promptline. Every error carries a stable `code`
@@ -286,11 +285,14 @@ export class MissingProviderKeyError extends PromptlineError {
 export class UnsupportedProviderError extends PromptlineError {
   readonly provider: string;
 
-  constructor(provider: string, detail?: string, options: PromptlineErrorOptions = {}) {
+  /** `options.knownProviders`: the providers to suggest (the registry's `unsupportedProvider` passes them all). */
+  constructor(provider: string, detail?: string, options: PromptlineErrorOptions & { knownProviders?: readonly string[] } = {}) {
+    const { knownProviders = [], ...rest } = options;
+    const choices = knownProviders.length > 0 ? `use one of ${knownProviders.join(", ")}, or` : "use";
     super(
       "unsupported_provider",
-      `Unsupported provider "${provider}"${detail ? ` (${detail})` : ""}: use one of ${knownProviders.join(", ")}, or an OpenAI-compatible endpoint through provider "openai" with a base URL.`,
-      options,
+      `Unsupported provider "${provider}"${detail ? ` (${detail})` : ""}: ${choices} an OpenAI-compatible endpoint through provider "openai" with a base URL.`,
+      rest,
     );
     this.name = "UnsupportedProviderError";
     this.provider = provider;

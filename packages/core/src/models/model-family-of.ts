@@ -1,5 +1,7 @@
-import { UnsupportedProviderError } from "../errors/promptline-error.js";
-import { modelDefaults, openAiResponsesApi, type ModelFamilyRules, type ProviderFamilies, type SupportedProvider } from "./model-defaults.js";
+import { plainModelId } from "../providers/model-ids.js";
+import type { ApiParameterOverlay } from "../providers/provider-descriptor.js";
+import { providerDescriptor, providerList, unsupportedProvider } from "../providers/provider-registry.js";
+import { modelDefaults, type ModelFamilyRules, type ProviderFamilies, type SupportedProvider } from "./model-defaults.js";
 import { companionParameters, companionsOf, parameterNames, type CanonicalParameter } from "./parameter-vocabulary.js";
 
 /** A provider's model family, as `modelFamilyOf` found it. */
@@ -13,20 +15,14 @@ export function isSupportedProvider(provider: string): provider is SupportedProv
   return Object.hasOwn(modelDefaults, provider);
 }
 
-/** Bedrock's cross-region inference profiles put a geography in front of the model id. */
-const bedrockRegionPrefix = /^(?:us|eu|apac|us-gov|global|jp|au|ca)\./;
-
 /**
  * The model id without decorations that don't change what it is: Google's
- * `models/` path prefix, Bedrock's cross-region prefix (`us.anthropic.…`).
+ * `models/` path prefix, and the provider's own (`providers/<id>/models.ts`:
+ * Bedrock's cross-region prefix `us.anthropic.…`).
  */
 export function normalizeModelId(provider: string, model: string): string {
-  let id = model.trim();
-  if (id.startsWith("models/")) id = id.slice("models/".length);
-  if (provider === "amazon.bedrock") id = id.replace(bedrockRegionPrefix, "");
-  // `us.anthropic.claude-3-5-haiku-20241022-v1:0` is Anthropic's `claude-3-5-haiku-20241022`.
-  if (provider === "anthropic.bedrock") id = id.replace(bedrockRegionPrefix, "").replace(/^anthropic\./, "").replace(/-v\d+(?::\d+)?$/, "");
-  return id;
+  const id = plainModelId(model);
+  return providerDescriptor(provider)?.models.normalizeModelId?.(id) ?? id;
 }
 
 /** The key of `table` that is the longest prefix of `model`, or `*`. */
@@ -45,8 +41,8 @@ export function longestPrefixKey(keys: Iterable<string>, model: string): string 
  * a provider the table doesn't know.
  */
 export function modelFamilyOf(provider: string, model: string, apiType?: string | null): ModelFamily {
-  if (!isSupportedProvider(provider)) throw new UnsupportedProviderError(provider);
-  const key = `${provider}\u0000${model}\u0000${apiType === "responses" ? "responses" : ""}`;
+  if (!isSupportedProvider(provider)) throw unsupportedProvider(provider);
+  const key = `${provider}\u0000${model}\u0000${apiType ?? ""}`;
   let family = familyCache.get(key);
   if (family === undefined) {
     family = findModelFamily(provider, model, apiType);
@@ -68,8 +64,9 @@ function findModelFamily(provider: SupportedProvider, model: string, apiType: st
   const pattern = longestPrefixKey(Object.keys(families), id);
   const rules = families[pattern] ?? families["*"];
   const family: ModelFamily = { ...rules, provider, pattern };
-  const onOpenAi = provider === "openai" || provider === "openai.azure";
-  return onOpenAi && apiType === "responses" ? withResponsesApi(family) : family;
+  // An API that renames parameters (OpenAI's Responses API) applies over the family.
+  const overlay = apiType ? providerDescriptor(provider)?.models.apiOverlays?.[apiType] : undefined;
+  return overlay ? withApiOverlay(family, overlay) : family;
 }
 
 /** A copy of the default parameters of `model` at `provider`, in that provider's names. */
@@ -99,7 +96,8 @@ let knownNames: Set<string> | undefined;
 /** Every parameter name some family of the table, or the vocabulary, knows. */
 function knownParameterNames(): Set<string> {
   if (knownNames) return knownNames;
-  const names = new Set<string>([...Object.keys(parameterNames), ...Object.keys(companionParameters), ...openAiResponsesApi.accepts]);
+  const overlayAccepts = providerList.flatMap((descriptor) => Object.values(descriptor.models.apiOverlays ?? {}).flatMap((overlay) => overlay.accepts));
+  const names = new Set<string>([...Object.keys(parameterNames), ...Object.keys(companionParameters), ...overlayAccepts]);
   for (const families of Object.values(modelDefaults)) {
     for (const rules of Object.values(families as ProviderFamilies)) {
       for (const name of [...rules.accepts, ...(rules.rejects ?? [])]) names.add(name);
@@ -109,18 +107,18 @@ function knownParameterNames(): Set<string> {
   return names;
 }
 
-function withResponsesApi(family: ModelFamily): ModelFamily {
+function withApiOverlay(family: ModelFamily, overlay: ApiParameterOverlay): ModelFamily {
   const names: Partial<Record<CanonicalParameter, string>> = {};
   for (const [canonical, name] of Object.entries(family.names) as [CanonicalParameter, string][]) {
-    if ((openAiResponsesApi.unsupported as readonly string[]).includes(canonical)) continue;
-    names[canonical] = (openAiResponsesApi.names as Partial<Record<CanonicalParameter, string>>)[canonical] ?? name;
+    if (overlay.unsupported.includes(canonical)) continue;
+    names[canonical] = overlay.names[canonical] ?? name;
   }
-  const renamed = Object.keys(openAiResponsesApi.names) as CanonicalParameter[];
+  const renamed = Object.keys(overlay.names) as CanonicalParameter[];
   const parameters: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(family.parameters)) {
     // Defaults are written in chat names; `reasoning_effort` becomes `reasoning: {effort}`.
     if (key === "reasoning_effort") parameters.reasoning = { effort: value };
     else if (!renamed.includes(key as CanonicalParameter)) parameters[key] = value;
   }
-  return { ...family, names, parameters, accepts: openAiResponsesApi.accepts };
+  return { ...family, names, parameters, accepts: overlay.accepts };
 }

@@ -1,8 +1,5 @@
 import { z } from "zod";
 
-/** Known provider ids: the codec registry's list. Others are refused at publish (`unrunnableModelReasons`) and at run time. */
-export { isKnownProvider, knownProviders, type KnownProvider } from "../codecs/known-providers.js";
-
 /** OpenAI's API flavours; `chat-completions` when absent. */
 export const apiTypes = ["chat-completions", "responses", "images", "completions"] as const;
 

@@ -7,7 +7,7 @@ import { priceTable } from "./price-for.js";
 describe("costUsd", () => {
   it("prices a call from the table's own numbers", () => {
     const price = priceTable.providers.openai?.["gpt-4o-mini"];
-    if (!price) throw new Error("gpt-4o-mini missing from prices.json");
+    if (!price) throw new Error("gpt-4o-mini missing from the price table");
     const expected = (1234 * price.input + 567 * price.output) / 1_000_000;
     expect(costUsd("openai", "gpt-4o-mini-2024-07-18", { input_tokens: 1234, output_tokens: 567 })).toBeCloseTo(expected, 9);
   });

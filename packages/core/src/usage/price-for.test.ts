@@ -46,7 +46,7 @@ describe("priceFor", () => {
   });
 });
 
-describe("prices.json", () => {
+describe("the price table (providers/<id>/models.ts)", () => {
   it("says where its numbers come from", () => {
     expect(priceTable.source.length).toBeGreaterThan(20);
     expect(priceTable.as_of).toMatch(/^\d{4}-\d{2}/);

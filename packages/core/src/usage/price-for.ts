@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { normalizeModelId } from "../models/model-family-of.js";
-import prices from "./prices.json" with { type: "json" };
+import { providerDescriptor, providerList } from "../providers/provider-registry.js";
 
 /** A model's list price, USD per 1M tokens. */
 export interface ModelPrice {
@@ -28,8 +28,17 @@ const priceTableSchema = z.object({
   providers: z.record(z.string(), z.record(z.string(), priceSchema.nullable())),
 });
 
-/** `prices.json`, checked once when the module loads. */
-export const priceTable = priceTableSchema.parse(prices);
+/**
+ * The list prices of every provider that has its own (`providers/<id>/models.ts`),
+ * checked once when the module loads.
+ */
+export const priceTable = priceTableSchema.parse({
+  source:
+    "Public list prices of each provider's pricing page (named in its providers/<id>/models.ts), standard tier, on-demand, text tokens. Not modelled: batch and flex discounts, long-context tiers (Gemini 2.5 Pro and Claude Sonnet 4/4.5 above 200k input tokens cost more), Anthropic cache writes, audio and image tokens. A null entry is a model we know but can't price from text tokens alone (it blocks its family prefix so it is not priced as its sibling). Model ids match an entry exactly or extend it after '-', '@', ':' or '_' (longest entry wins), so date-suffixed ids and aliases like `-latest` take their family's price; Mistral's `-latest` aliases are priced as the version listed here.",
+  as_of: "2025-11",
+  unit: "USD per 1M tokens",
+  providers: Object.fromEntries(providerList.flatMap((descriptor) => (descriptor.models.prices ? [[descriptor.id, descriptor.models.prices]] : []))),
+});
 
 /** Characters after which a longer model id still belongs to a table entry (`-2024-07-18`, `@20250514`, `-v1:0`). */
 const familyBoundary = new Set(["-", "@", ":", "_"]);
@@ -57,11 +66,14 @@ const priceCache = new Map<string, ModelPrice | null>();
 const priceCacheLimit = 500;
 
 function lookUpPrice(provider: string, model: string): ModelPrice | null {
-  const tableProvider = priceTableProvider(provider, model);
-  if (tableProvider === undefined) return null;
-  const models = priceTable.providers[tableProvider];
+  const descriptor = providerDescriptor(provider);
+  if (descriptor === undefined) return null;
+  // Whose prices apply: its own, or another's (Azure bills OpenAI's, Vertex AI Google's or Anthropic's by model).
+  const billed = descriptor.models.pricedAs ? descriptor.models.pricedAs(model) : { provider, model };
+  if (billed === undefined) return null;
+  const models = priceTable.providers[billed.provider];
   if (models === undefined) return null;
-  const id = normalizeModelId(tableProvider, provider === "openrouter" ? openRouterUpstreamId(model) : model).toLowerCase();
+  const id = normalizeModelId(billed.provider, billed.model).toLowerCase();
 
   let matched: string | undefined;
   for (const key of Object.keys(models)) {
@@ -70,40 +82,5 @@ function lookUpPrice(provider: string, model: string): ModelPrice | null {
   }
   const price = matched === undefined ? null : models[matched];
   if (matched === undefined || price === null || price === undefined) return null;
-  return { provider: tableProvider, model: matched, ...price };
-}
-
-/** OpenRouter's vendor prefixes whose models are in the table. */
-const openRouterVendors: Readonly<Record<string, string>> = { openai: "openai", anthropic: "anthropic", google: "google", mistralai: "mistral" };
-
-/** `anthropic/claude-sonnet-4.5` → `claude-sonnet-4-5`: the vendor's own id (Anthropic's use dashes between version digits). */
-function openRouterUpstreamId(model: string): string {
-  const slash = model.indexOf("/");
-  const id = model.slice(slash + 1).replace(/:(?:beta|nitro|floor|thinking)$/, "");
-  return model.slice(0, slash) === "anthropic" ? id.replace(/(\d)\.(\d)/g, "$1-$2") : id;
-}
-
-/** Which provider's prices apply: Azure bills OpenAI's, Vertex AI Google's or Anthropic's by model. */
-function priceTableProvider(provider: string, model: string): string | undefined {
-  switch (provider) {
-    case "openai":
-    case "openai.azure":
-      return "openai";
-    case "vertexai":
-      return normalizeModelId(provider, model).toLowerCase().startsWith("claude") ? "anthropic" : "google";
-    case "anthropic.bedrock":
-      return "amazon.bedrock";
-    case "openrouter":
-      // OpenRouter passes the upstream list price on: `anthropic/claude-sonnet-4` is priced as Anthropic's.
-      // `:free` variants cost nothing upstream's table could say; `:online` adds web-search fees it can't.
-      if (/:(?:free|online)$/.test(model)) return undefined;
-      return openRouterVendors[model.slice(0, model.indexOf("/"))];
-    case "anthropic":
-    case "google":
-    case "mistral":
-    case "amazon.bedrock":
-      return provider;
-    default:
-      return undefined;
-  }
+  return { provider: billed.provider, model: matched, ...price };
 }

@@ -81,7 +81,8 @@ export interface NormalizedRunParams {
   allowDroppedResponseFormat: boolean;
 }
 
-const schema = z.object({
+/** What `run()` takes (after the snake_case names are merged); exported for the property test of `fastParse`. */
+export const runParamsSchema = z.object({
   promptName: z.string().min(1, "promptName is required"),
   promptVersion: z.number().int().positive().optional(),
   promptReleaseLabel: z.string().min(1).optional(),
@@ -111,7 +112,7 @@ const pairs = [
 ] as const;
 
 /** Every key `run()` takes besides `signal`, built once. */
-const knownKeys: ReadonlySet<string> = new Set([...Object.keys(schema.shape), ...pairs.map(([, snake]) => snake)]);
+const knownKeys: ReadonlySet<string> = new Set([...Object.keys(runParamsSchema.shape), ...pairs.map(([, snake]) => snake)]);
 
 /** The snake_case names of `pairs`. */
 const snakeKeys: ReadonlySet<string> = new Set(pairs.map(([, snake]) => snake));
@@ -172,10 +173,14 @@ function mergeSnakeCase(input: Record<string, unknown>): void {
   }
 }
 
-type ParsedRunParams = z.output<typeof schema>;
+type ParsedRunParams = z.output<typeof runParamsSchema>;
 
-/** The schema's checks and output for the common shapes; undefined when zod must decide (and word the error). */
-function fastParse(input: Record<string, unknown>): ParsedRunParams | undefined {
+/**
+ * The schema's checks and output for the common shapes; undefined when zod
+ * must decide (and word the error). Whatever it accepts, zod accepts with the
+ * same output (`run-params.property.test.ts`).
+ */
+export function fastParse(input: Record<string, unknown>): ParsedRunParams | undefined {
   const { promptName, promptVersion, promptReleaseLabel, inputVariables, tags, metadata, groupId, modelParameterOverrides, stream, provider, model, allowDroppedResponseFormat, fallbacks } = input;
   // Fallbacks are rare enough to leave to zod.
   if (fallbacks !== undefined) return undefined;
@@ -188,7 +193,7 @@ function fastParse(input: Record<string, unknown>): ParsedRunParams | undefined 
   if (inputVariables !== undefined && !isPlainRecord(inputVariables)) return undefined;
   if (modelParameterOverrides !== undefined && !isPlainRecord(modelParameterOverrides)) return undefined;
   if (metadata !== undefined && !(isPlainRecord(metadata) && Object.values(metadata).every((value) => typeof value === "string"))) return undefined;
-  if (tags !== undefined && !(Array.isArray(tags) && tags.every((tag) => typeof tag === "string"))) return undefined;
+  if (tags !== undefined && !isStringList(tags)) return undefined;
   // Copies, as zod makes: a caller changing its objects after run() must not change the logged request.
   return {
     promptName,
@@ -208,7 +213,7 @@ function fastParse(input: Record<string, unknown>): ParsedRunParams | undefined 
 }
 
 function slowParse(input: Record<string, unknown>): ParsedRunParams {
-  const result = schema.safeParse(input);
+  const result = runParamsSchema.safeParse(input);
   if (!result.success) {
     const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "params"}: ${issue.message}`);
     throw new InvalidRequestError(`Invalid run() parameters: ${issues.join("; ")}`, issues);
@@ -216,13 +221,24 @@ function slowParse(input: Record<string, unknown>): ParsedRunParams {
   return result.data;
 }
 
+/** Every index a string: `every()` would skip the holes of a sparse list, which zod reads as `undefined` and refuses. */
+function isStringList(value: unknown): value is string[] {
+  if (!Array.isArray(value)) return false;
+  for (let index = 0; index < value.length; index++) if (typeof value[index] !== "string") return false;
+  return true;
+}
+
 function isOptionalNonEmptyString(value: unknown): boolean {
   return value === undefined || (typeof value === "string" && value.length > 0);
 }
 
-/** What zod's `z.record` takes without question: a plain object with string keys only. */
+/**
+ * What zod's `z.record` takes and copies as a spread does: a plain object
+ * with string keys only, and no own `__proto__` key (a JSON.parse'd one;
+ * zod's copy drops it, a spread would keep it).
+ */
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
   const proto: unknown = Object.getPrototypeOf(value);
-  return (proto === Object.prototype || proto === null) && Object.getOwnPropertySymbols(value).length === 0;
+  return (proto === Object.prototype || proto === null) && Object.getOwnPropertySymbols(value).length === 0 && !Object.hasOwn(value, "__proto__");
 }

@@ -22,12 +22,13 @@ import {
 } from "@promptline/core";
 import type { LogShipper } from "../logging/log-shipper.js";
 import type { PromptSelector } from "../registry/prompt-cache.js";
-import { ProviderAbortError, resolveProviderEndpoint, sendProviderRequest, type ProviderEndpoint, type ProviderEnv, type ProviderResponse } from "../transport/index.js";
+import { ProviderAbortError, resolveProviderEndpoint, sendProviderRequest, type HttpClient, type ProviderEndpoint, type ProviderEnv, type ProviderResponse } from "../transport/index.js";
 import type { CircuitBreakers } from "./circuit-breaker.js";
 import { fallbackTargets, isFallbackError, type FallbackTarget } from "./fallbacks.js";
 import type { NormalizedRunParams } from "./run-params.js";
 import { servedVersion, type CachedSplit } from "./served-version.js";
 import type { RunChunk, RunFinalChunk, RunResult } from "./run-result.js";
+import { OwnedStream, stoppedReadingReason } from "./owned-stream.js";
 import { RunSpan, type TracingOptions } from "../tracing/run-span.js";
 
 /** A prompt version as the cache keeps it. */
@@ -52,13 +53,24 @@ export interface ProviderCallOptions {
   timeoutMs?: number;
   /** Most time spent waiting between retries. Default 30 000 ms. */
   retryBudgetMs?: number;
+  /**
+   * How long a streamed result waits for its caller to read it (the first
+   * chunk, and each next one) before its request is aborted and logged
+   * CANCELLED. Default 60 000 ms; `Infinity` waits forever. Decision 0020.
+   */
+  unreadStreamTimeoutMs?: number;
 }
+
+export const defaultUnreadStreamTimeoutMs = 60_000;
 
 export interface RunnerDependencies {
   getPrompt: (selector: PromptSelector) => Promise<CachedPrompt>;
   shipper: LogShipper;
   env: ProviderEnv;
+  /** For what endpoints fetch themselves (a Vertex token). */
   fetch: typeof fetch;
+  /** How provider requests go out. */
+  http: HttpClient;
   now: () => number;
   mintRequestId: () => string;
   strictVariables: boolean;
@@ -93,7 +105,21 @@ interface RunContext {
  * Nothing here waits for the registry once the template is cached.
  */
 export class Runner {
-  constructor(private readonly deps: RunnerDependencies) {}
+  /** Streams handed to callers and not over yet: `cancelStreams()` (on `client.close()`) ends them. */
+  private readonly openStreams = new Set<OwnedStream<RunChunk>>();
+  private readonly transportOptions: Omit<ProviderCallOptions, "unreadStreamTimeoutMs">;
+  private readonly unreadStreamTimeoutMs: number;
+
+  constructor(private readonly deps: RunnerDependencies) {
+    const { unreadStreamTimeoutMs, ...transportOptions } = deps.provider;
+    this.transportOptions = transportOptions;
+    this.unreadStreamTimeoutMs = unreadStreamTimeoutMs ?? defaultUnreadStreamTimeoutMs;
+  }
+
+  /** Aborts every stream not read to its end yet, each logged CANCELLED with `reason` (a pending read throws). */
+  cancelStreams(reason: string): void {
+    for (const stream of [...this.openStreams]) stream.cancel(reason);
+  }
 
   async run(params: NormalizedRunParams): Promise<RunResult | AsyncIterable<RunChunk>> {
     const cached = await this.deps.getPrompt({
@@ -140,7 +166,7 @@ export class Runner {
             throw error;
           }
         }
-        return this.stream(context, outcome.events ?? outcome.response.events, endpoint);
+        return this.stream(context, outcome.events ?? outcome.response.events, outcome.response.abort, endpoint);
       }
       if (isLast || !outcome.fallBack) {
         this.logFailure(context, outcome.error, null);
@@ -215,9 +241,9 @@ export class Runner {
         body,
         ...(headers && { headers }),
         stream: params.stream,
-        fetch: this.deps.fetch,
+        http: this.deps.http,
         ...(params.signal && { signal: params.signal }),
-        ...this.deps.provider,
+        ...this.transportOptions,
       });
       const events = response.kind === "stream" && !isLast ? await startedStream(response.events) : undefined;
       attempt.latency_ms = this.deps.now() - startedAt;
@@ -263,9 +289,42 @@ export class Runner {
     };
   }
 
-  private async *stream(context: RunContext, events: AsyncIterable<unknown>, endpoint: ProviderEndpoint): AsyncGenerator<RunChunk> {
-    const { prepared } = context;
+  /** The stream handed to the caller: it owns the request, and is cancelled if left unread (decision 0020). */
+  private stream(context: RunContext, events: AsyncIterable<unknown>, abortRequest: () => void, endpoint: ProviderEndpoint): AsyncIterable<RunChunk> {
+    const { prepared, params } = context;
     const accumulator = streamAccumulatorFor(prepared.codec, prepared.kwargs);
+    const outcome = { logged: false };
+    const onAbort = () => owned.cancel("request aborted by the caller");
+    const owned: OwnedStream<RunChunk> = new OwnedStream(this.streamChunks(context, events, endpoint, accumulator, outcome), {
+      unreadTimeoutMs: this.unreadStreamTimeoutMs,
+      onCancel: (reason) => {
+        abortRequest();
+        if (outcome.logged) return;
+        outcome.logged = true;
+        this.logCancelled(context, accumulator, reason);
+      },
+      onSettled: () => {
+        this.openStreams.delete(owned);
+        params.signal?.removeEventListener("abort", onAbort);
+      },
+      cancelledError: (reason) => new ProviderAbortError(prepared.model.provider, new Error(reason)),
+      isLast: (chunk) => chunk.done,
+    });
+    this.openStreams.add(owned);
+    // The caller's signal cancels a stream it never reads too (the transport only hears it while a read is pending).
+    if (params.signal?.aborted) owned.cancel("request aborted by the caller");
+    else params.signal?.addEventListener("abort", onAbort, { once: true });
+    return owned;
+  }
+
+  private async *streamChunks(
+    context: RunContext,
+    events: AsyncIterable<unknown>,
+    endpoint: ProviderEndpoint,
+    accumulator: ReturnType<typeof streamAccumulatorFor>,
+    outcome: { logged: boolean },
+  ): AsyncGenerator<RunChunk> {
+    const { prepared } = context;
     let finished = false;
     try {
       for await (const event of events) {
@@ -284,9 +343,13 @@ export class Runner {
       }
       finished = true;
       const last: RunFinalChunk = { ...this.complete(context, accumulator.response()), text_delta: "", done: true };
+      outcome.logged = true;
       yield last;
     } catch (error) {
       finished = true;
+      // Cancelled (and logged) by its owner: the abort is what broke the read.
+      if (outcome.logged) throw error;
+      outcome.logged = true;
       // Cut after its first chunk: the answer has begun, so no fallback; the attempt and its endpoint failed.
       const attempt = context.attempts.at(-1);
       if (attempt) {
@@ -298,15 +361,23 @@ export class Runner {
       throw error;
     } finally {
       // The caller left the loop early: the events iterator's return() aborted the request.
-      if (!finished) {
-        const attempt = context.attempts.at(-1);
-        if (attempt) attempt.status = "CANCELLED";
-      }
-      if (!finished) {
-        this.log(context, { status: "CANCELLED", response: accumulator.response(), usage: accumulator.usage(), errorType: "CANCELLED", errorMessage: "The caller stopped reading the stream." });
-        context.span.fail("CANCELLED", "The caller stopped reading the stream.", accumulator.usage());
+      if (!finished && !outcome.logged) {
+        outcome.logged = true;
+        this.logCancelled(context, accumulator, stoppedReadingReason);
       }
     }
+  }
+
+  /** A stream the caller stopped reading, or never read: logged CANCELLED with the usage so far. */
+  private logCancelled(context: RunContext, accumulator: ReturnType<typeof streamAccumulatorFor>, reason: string): void {
+    const attempt = context.attempts.at(-1);
+    if (attempt) {
+      attempt.status = "CANCELLED";
+      attempt.error_type = "CANCELLED";
+    }
+    const usage = accumulator.usage();
+    this.log(context, { status: "CANCELLED", response: accumulator.response(), usage, errorType: "CANCELLED", errorMessage: reason });
+    context.span.fail("CANCELLED", reason, usage);
   }
 
   private logFailure(context: RunContext, error: unknown, usage: Usage | null, response: unknown = null): void {

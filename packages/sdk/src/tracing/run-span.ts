@@ -1,6 +1,6 @@
 import type { Attributes, Span } from "@opentelemetry/api";
 import type * as OpenTelemetryApi from "@opentelemetry/api";
-import type { PreparedRequest, Usage } from "@promptline/core";
+import { genAiProviderName, type PreparedRequest, type Usage } from "@promptline/core";
 
 type Api = typeof OpenTelemetryApi;
 
@@ -31,18 +31,6 @@ export interface TraceIds {
   trace_id: string;
   span_id: string;
 }
-
-/** OpenTelemetry's `gen_ai.provider.name` values for our providers; others keep their own name. */
-const genAiProviders: Record<string, string> = {
-  openai: "openai",
-  "openai.azure": "azure.ai.openai",
-  anthropic: "anthropic",
-  google: "gcp.gemini",
-  vertexai: "gcp.vertex_ai",
-  mistral: "mistral_ai",
-  "amazon.bedrock": "aws.bedrock",
-  "anthropic.bedrock": "aws.bedrock",
-};
 
 /** Request parameters with a GenAI attribute, under the names templates use for them. */
 const requestParameters: [string[], string][] = [
@@ -84,7 +72,7 @@ export class RunSpan {
     const span = api.trace.getTracer("promptline").startSpan(`${operation} ${prepared.model.name}`, { kind: api.SpanKind.CLIENT });
     const runSpan = new RunSpan(api, span, options?.captureContent === true);
     if (!span.isRecording()) return runSpan;
-    const provider = genAiProviders[prepared.model.provider] ?? prepared.model.provider;
+    const provider = genAiProviderName(prepared.model.provider);
     const attributes: Attributes = {
       "gen_ai.operation.name": operation,
       "gen_ai.provider.name": provider,

@@ -1,6 +1,7 @@
 /**
  * Provider transports: endpoints and credentials from the environment, and
- * one `fetch`-based sender with retries, timeouts, abort and stream parsing.
+ * one sender with retries, timeouts, abort and stream parsing over an
+ * `HttpClient` (undici by default, any `fetch` on request).
  */
 export {
   resolveProviderEndpoint,
@@ -28,6 +29,16 @@ export {
   type ProviderResponse,
   type ProviderRetryInfo,
 } from "./provider-fetch.js";
+export {
+  defaultHttpClient,
+  fetchHttpClient,
+  undiciHttpClient,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  type HeaderLookup,
+  type UndiciHttpClientOptions,
+} from "./http-client.js";
 export { ProviderAbortError } from "./provider-abort-error.js";
 export { defaultStreamEnd, readProviderEvents, type StreamEndCheck, type StreamFraming, type ReadProviderEventsOptions } from "./provider-stream.js";
 export { readServerSentEvents, type ServerSentEvent } from "./server-sent-events.js";

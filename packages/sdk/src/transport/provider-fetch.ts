@@ -1,14 +1,15 @@
 /**
  * The one owner of provider HTTP (style guide habits 5 and 10): sends a
- * codec's request to a resolved endpoint over an injectable `fetch`, retries
+ * codec's request to a resolved endpoint over an injectable `HttpClient`, retries
  * what is worth retrying, enforces timeouts, maps failures to ProviderError,
  * and turns a streamed body into parsed events.
  */
 import { ProviderError } from "@promptline/core";
 import { ProviderAbortError } from "./provider-abort-error.js";
-import { endpointSecrets, type ProviderEndpoint } from "./provider-endpoints.js";
+import { defaultHttpClient, fetchHttpClient, headerLookup, type HttpClient, type HttpResponse } from "./http-client.js";
+import { endpointSecrets, offersHttp2, type ProviderEndpoint } from "./provider-endpoints.js";
 import { extractProviderMessage, fallbackMessage, parseJsonOrUndefined, retryAfterFromBody } from "./provider-error-body.js";
-import { defaultStreamEnd, readProviderEvents, type StreamEndCheck } from "./provider-stream.js";
+import { defaultStreamEnd, readProviderEvents, streamAcceptOf, type StreamEndCheck } from "./provider-stream.js";
 import { abortableSleep, retryAfterFromHeaders, retryDelayMs, shouldRetryHeader } from "./retry-policy.js";
 import { createSecretScrubber } from "./secret-redaction.js";
 
@@ -32,7 +33,9 @@ export interface SendProviderRequestArgs {
   /** Headers the request itself needs (the codec's, e.g. an `anthropic-beta`), sent with the endpoint's. */
   headers?: Readonly<Record<string, string>>;
   stream: boolean;
-  /** Default: the global `fetch`. */
+  /** How the bytes go out. Default: `fetch` when given, else the shared undici client (`defaultHttpClient`). */
+  http?: HttpClient;
+  /** Sends through this `fetch` (`fetchHttpClient`) when `http` is not given. */
   fetch?: typeof fetch;
   /** Aborting it cancels the request (or the stream) with a ProviderAbortError; never retried. */
   signal?: AbortSignal;
@@ -109,7 +112,8 @@ export async function sendProviderRequest(args: SendProviderRequestArgs): Promis
   let scrubber: (<T>(value: T) => T) | undefined;
   const scrub = <T>(value: T): T => (scrubber ??= createSecretScrubber(endpointSecrets(endpoint)))(value);
   const path = endpoint.routePath ? endpoint.routePath(args.path) : args.path;
-  const request: AttemptRequest = { ...args, url: providerHref(endpoint, path), bodyText: JSON.stringify(args.body), scrub };
+  const http = args.http ?? (args.fetch ? fetchHttpClient(args.fetch) : defaultHttpClient());
+  const request: AttemptRequest = { ...args, http, url: providerHref(endpoint, path), bodyText: JSON.stringify(args.body), scrub };
 
   let waitedMs = 0;
   let refreshed = false;
@@ -164,6 +168,7 @@ function providerHref(endpoint: ProviderEndpoint, path: string): string {
 }
 
 interface AttemptRequest extends SendProviderRequestArgs {
+  http: HttpClient;
   url: string;
   bodyText: string;
   scrub: <T>(value: T) => T;
@@ -204,22 +209,23 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
     return { ok: false, error: new ProviderError({ provider, providerMessage: scrub(`connection error: ${errorText(cause)}`), isRetryable: true, cause }) };
   };
 
-  let response: Response;
+  let response: HttpResponse;
   try {
-    const accept = stream ? (provider === "amazon.bedrock" || provider === "anthropic.bedrock" ? "application/vnd.amazon.eventstream" : "text/event-stream") : "application/json";
+    const accept = stream ? streamAcceptOf(provider) : "application/json";
     const headers: Record<string, string> = { "content-type": "application/json", accept, ...request.headers, ...endpoint.headers };
     const signed = endpoint.sign ? await endpoint.sign({ method: "POST", url: request.url, headers, body: request.bodyText }) : {};
-    response = await (request.fetch ?? fetch)(request.url, {
-      method: "POST",
+    response = await request.http.post({
+      url: request.url,
       headers: { ...headers, ...signed },
       body: request.bodyText,
       signal: controller.signal,
+      ...(offersHttp2(provider) && { http2: true }),
     });
   } catch (cause) {
     return failure(cause);
   }
 
-  if (!response.ok) {
+  if (response.status < 200 || response.status > 299) {
     let text: string;
     try {
       text = await response.text();
@@ -230,7 +236,7 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
     return { ok: false, error: errorFromResponse(provider, response, text, scrub, request.now ?? Date.now) };
   }
 
-  const headers = Object.fromEntries(response.headers);
+  const headers = response.headers;
   if (!stream) {
     let text: string;
     try {
@@ -255,11 +261,11 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
 
   // Stream: wait for the first byte under the timeout, so that anything
   // failing before then is still retried, then stream without a deadline.
-  const reader = response.body?.getReader();
-  let first: ReadableStreamReadResult<Uint8Array> = { done: true, value: undefined };
+  const reader = response.body?.[Symbol.asyncIterator]();
+  let first: IteratorResult<Uint8Array> = { done: true, value: undefined };
   if (reader) {
     try {
-      first = await reader.read();
+      first = await reader.next();
     } catch (cause) {
       return failure(cause);
     }
@@ -270,11 +276,16 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
   const isStreamEnd = request.isStreamEnd === undefined ? defaultStreamEnd(provider) : request.isStreamEnd;
   async function* chunks(): AsyncGenerator<Uint8Array> {
     if (first.done || !reader) return;
-    yield first.value;
-    for (;;) {
-      const next = await reader.read();
-      if (next.done) return;
-      yield next.value;
+    try {
+      yield first.value;
+      for (;;) {
+        const next = await reader.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      // Leaving early: let the client release the body (the request itself is aborted by `events`).
+      await reader.return?.();
     }
   }
   async function* events(): AsyncGenerator<unknown> {
@@ -315,20 +326,21 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
 
 function errorFromResponse(
   provider: string,
-  response: Response,
+  response: HttpResponse,
   text: string,
   scrub: <T>(value: T) => T,
   now: () => number,
 ): ProviderError {
   const body = parseJsonOrUndefined(text);
   const providerMessage = extractProviderMessage(body) ?? fallbackMessage(text, response.status, response.statusText);
-  const shouldRetry = shouldRetryHeader(response.headers);
+  const headers = headerLookup(response.headers);
+  const shouldRetry = shouldRetryHeader(headers);
   return new ProviderError({
     provider,
     status: response.status,
     providerMessage: scrub(providerMessage),
     ...(shouldRetry === undefined ? {} : { isRetryable: shouldRetry }),
-    retryAfterMs: retryAfterFromHeaders(response.headers, now()) ?? retryAfterFromBody(body),
+    retryAfterMs: retryAfterFromHeaders(headers, now()) ?? retryAfterFromBody(body),
     responseBody: scrub(body ?? text),
   });
 }

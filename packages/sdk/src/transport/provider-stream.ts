@@ -3,7 +3,7 @@
  * in the shape the codecs' stream accumulators take (`*.chunks.txt` fixtures):
  * SSE `data:` payloads, or `{ [eventType]: payload }` for Bedrock.
  */
-import { ProviderError, isRecord } from "@promptline/core";
+import { ProviderError, isRecord, providerDescriptor, streamAccept, type StreamFraming } from "@promptline/core";
 import { decodeAwsEventStream } from "./aws-event-stream.js";
 import { streamEventError, extractProviderMessage, parseJsonOrUndefined } from "./provider-error-body.js";
 import { readServerSentEvents } from "./server-sent-events.js";
@@ -14,34 +14,20 @@ import { readServerSentEvents } from "./server-sent-events.js";
  */
 export type StreamEndCheck = (event: unknown) => boolean;
 
-/** How a stream body is framed. */
-export type StreamFraming = "sse" | "aws-event-stream";
-
-const openaiResponsesEnd = new Set(["response.completed", "response.incomplete", "response.failed"]);
+export type { StreamFraming };
 
 /**
- * The end marker each provider always sends, or null when it sends none
- * (Google ends its SSE stream without a marker). OpenAI chat and Mistral end
- * with `data: [DONE]`, which counts for every provider; the checks here add:
- * OpenAI Responses `response.completed`/`incomplete`/`failed`, Anthropic
- * `message_stop`, Bedrock `messageStop` (its `metadata` event may follow).
+ * The end marker a provider always sends (its descriptor's `stream.isEnd`),
+ * or null when it sends none (Google ends its SSE stream without a marker)
+ * or is unknown. `data: [DONE]` ends any stream.
  */
 export function defaultStreamEnd(provider: string): StreamEndCheck | null {
-  switch (provider) {
-    case "openai":
-    case "openai.azure":
-      return (event) => isRecord(event) && typeof event.type === "string" && openaiResponsesEnd.has(event.type);
-    case "mistral":
-    case "openrouter":
-      return () => false;
-    case "anthropic":
-    case "anthropic.bedrock":
-      return (event) => isRecord(event) && event.type === "message_stop";
-    case "amazon.bedrock":
-      return (event) => isRecord(event) && "messageStop" in event;
-    default:
-      return null;
-  }
+  return providerDescriptor(provider)?.stream.isEnd ?? null;
+}
+
+/** The Accept header of a streamed request: its descriptor's framing (Bedrock's event stream, else SSE). */
+export function streamAcceptOf(provider: string): string {
+  return streamAccept[providerDescriptor(provider)?.stream.framing ?? "sse"];
 }
 
 /** Options of `readProviderEvents`. */

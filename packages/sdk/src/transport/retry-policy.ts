@@ -2,6 +2,7 @@
  * The one owner of retry timing for provider calls (style guide habit 10):
  * which delays a provider may ask for, and the backoff used otherwise.
  */
+import type { HeaderLookup } from "./http-client.js";
 
 /** A provider's requested delay is honoured only up to this (longer waits fall back to backoff). */
 export const maxHonouredRetryAfterMs = 60_000;
@@ -12,7 +13,7 @@ const maxBackoffMs = 8_000;
  * The delay a response asks for, in milliseconds: `retry-after-ms`, else
  * `retry-after` as seconds or as an HTTP date. Undefined when absent or unreadable.
  */
-export function retryAfterFromHeaders(headers: Headers, nowMs: number): number | undefined {
+export function retryAfterFromHeaders(headers: HeaderLookup, nowMs: number): number | undefined {
   const milliseconds = Number.parseFloat(headers.get("retry-after-ms") ?? "");
   if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
   const value = headers.get("retry-after")?.trim();
@@ -45,7 +46,7 @@ export function retryDelayMs(retryAfterMs: number | undefined, retryNumber: numb
  * OpenAI and Anthropic send `x-should-retry` to override the status-based
  * rule; undefined when the header is absent.
  */
-export function shouldRetryHeader(headers: Headers): boolean | undefined {
+export function shouldRetryHeader(headers: HeaderLookup): boolean | undefined {
   const value = headers.get("x-should-retry");
   if (value === "true") return true;
   if (value === "false") return false;

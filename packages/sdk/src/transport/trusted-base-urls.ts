@@ -7,7 +7,7 @@
  * is sent. Every provider transport, the playground included, goes through
  * `assertTrustedBaseURL`.
  */
-import { InvalidRequestError, UntrustedBaseURLError } from "@promptline/core";
+import { InvalidRequestError, providerDescriptor, providerList, UntrustedBaseURLError } from "@promptline/core";
 import type { ProviderEnv } from "./provider-endpoints.js";
 
 /** The environment variable that lists extra trusted origins, comma-separated. */
@@ -21,35 +21,10 @@ export interface BaseURLTrust {
   trustedBaseURLs?: readonly string[] | undefined;
 }
 
-/** Bedrock's runtime endpoint in any region (FIPS and China included). */
-const bedrockRuntime = /^https:\/\/bedrock-runtime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/;
-
-/** Official endpoints by provider: an exact origin, or a pattern for regional hosts. */
-const officialOrigins: Readonly<Record<string, readonly (string | RegExp)[]>> = {
-  openai: ["https://api.openai.com"],
-  anthropic: ["https://api.anthropic.com"],
-  google: ["https://generativelanguage.googleapis.com"],
-  mistral: ["https://api.mistral.ai"],
-  openrouter: ["https://openrouter.ai"],
-  vertexai: ["https://aiplatform.googleapis.com", /^https:\/\/[a-z0-9-]+-aiplatform\.googleapis\.com$/],
-  "amazon.bedrock": [bedrockRuntime],
-  "anthropic.bedrock": [bedrockRuntime],
-  // Azure has no one official host: each resource is its own, named by AZURE_OPENAI_ENDPOINT.
-  "openai.azure": [],
-};
-
-/** The environment variables that set each provider's base URL (the official SDKs' names). */
-export const baseURLEnvVars: Readonly<Record<string, readonly string[]>> = {
-  openai: ["OPENAI_BASE_URL"],
-  "openai.azure": ["AZURE_OPENAI_ENDPOINT"],
-  anthropic: ["ANTHROPIC_BASE_URL"],
-  google: ["GOOGLE_GEMINI_BASE_URL"],
-  mistral: ["MISTRAL_BASE_URL"],
-  openrouter: ["OPENROUTER_BASE_URL"],
-  vertexai: ["GOOGLE_VERTEX_BASE_URL"],
-  "amazon.bedrock": ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
-  "anthropic.bedrock": ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
-};
+/** The environment variables that set each provider's base URL (the official SDKs' names), from its descriptor. */
+export const baseURLEnvVars: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  providerList.map((descriptor) => [descriptor.id, descriptor.endpoint.baseURLEnv]),
+);
 
 /** The origin of an http(s) URL, or undefined when it is not one. */
 export function originOf(url: string): string | undefined {
@@ -79,7 +54,7 @@ export function allowedOrigins(env: ProviderEnv, allowed: readonly string[] = []
 
 /** Whether a provider credential may be sent to `origin`. */
 export function isTrustedOrigin(provider: string, origin: string, env: ProviderEnv, trust: BaseURLTrust = {}): boolean {
-  const official = officialOrigins[provider] ?? [];
+  const official = providerDescriptor(provider)?.endpoint.officialOrigins ?? [];
   if (official.some((each) => (typeof each === "string" ? each === origin : each.test(origin)))) return true;
   for (const name of baseURLEnvVars[provider] ?? []) {
     const value = env[name]?.trim();

@@ -29,6 +29,8 @@ export class VertexTokenSource {
     private readonly credentialsFile: string,
     private readonly fetchImpl: typeof fetch,
     private readonly now: () => number,
+    /** The provider named in errors. */
+    private readonly provider: string = "vertexai",
   ) {}
 
   /** A valid access token: the cached one, or a new one from the file's `token_uri`. */
@@ -57,13 +59,13 @@ export class VertexTokenSource {
         body: new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion }).toString(),
       });
     } catch (cause) {
-      throw new ProviderError({ provider: "vertexai", providerMessage: `could not reach the token endpoint ${account.token_uri}`, isRetryable: true, cause });
+      throw new ProviderError({ provider: this.provider, providerMessage: `could not reach the token endpoint ${account.token_uri}`, isRetryable: true, cause });
     }
     const text = await response.text();
     const body = safeJson(text) as { access_token?: unknown; expires_in?: unknown; error_description?: unknown; error?: unknown } | undefined;
     if (!response.ok || typeof body?.access_token !== "string") {
       const reason = typeof body?.error_description === "string" ? body.error_description : typeof body?.error === "string" ? body.error : text.slice(0, 200);
-      throw new ProviderError({ provider: "vertexai", status: response.status, providerMessage: `token endpoint ${account.token_uri} refused the service account ${account.client_email}: ${reason}` });
+      throw new ProviderError({ provider: this.provider, status: response.status, providerMessage: `token endpoint ${account.token_uri} refused the service account ${account.client_email}: ${reason}` });
     }
     const expiresIn = typeof body.expires_in === "number" ? body.expires_in : 3600;
     this.cached = { token: body.access_token, expiresAt: this.now() + expiresIn * 1000 };
@@ -74,10 +76,10 @@ export class VertexTokenSource {
 /** Token sources by credentials file, so every run of every client in the process shares one token per account. */
 const sources = new Map<string, VertexTokenSource>();
 
-export function vertexTokenSource(credentialsFile: string, fetchImpl: typeof fetch, now: () => number): VertexTokenSource {
+export function vertexTokenSource(credentialsFile: string, fetchImpl: typeof fetch, now: () => number, provider = "vertexai"): VertexTokenSource {
   let source = sources.get(credentialsFile);
   if (source === undefined) {
-    source = new VertexTokenSource(credentialsFile, fetchImpl, now);
+    source = new VertexTokenSource(credentialsFile, fetchImpl, now, provider);
     sources.set(credentialsFile, source);
   }
   return source;

@@ -466,6 +466,43 @@ describe("API keys", () => {
   });
 });
 
+describe("workspace retention", () => {
+  it("GET shows the server's default, PUT sets the workspace's own (validated), null goes back to the default", async () => {
+    const local = await createRouteHarness({ retentionDays: 90 });
+    try {
+      const admin = local.a.adminKey;
+      const get = () => local.call("GET", "/api/v1/workspace/retention", { key: admin });
+      expect((await get()).body).toEqual({ days: 90, source: "server", workspace_days: null, server_days: 90 });
+      const set = await local.call("PUT", "/api/v1/workspace/retention", { key: admin, body: { days: 14 } });
+      expect(set.status).toBe(200);
+      expect(set.body).toEqual({ days: 14, source: "workspace", workspace_days: 14, server_days: 90 });
+      expect(await local.storage.retention.get(local.a.id)).toBe(14);
+      for (const body of [{ days: 0 }, { days: 36_501 }, { days: 1.5 }, { days: "14" }, {}, { days: 14, keep: "forever" }]) {
+        const refused = await local.call("PUT", "/api/v1/workspace/retention", { key: admin, body });
+        expect(refused.status, JSON.stringify(body)).toBe(400);
+      }
+      expect((await get()).body.days).toBe(14);
+      expect((await local.call("PUT", "/api/v1/workspace/retention", { key: admin, body: { days: null } })).body).toEqual({
+        days: 90,
+        source: "server",
+        workspace_days: null,
+        server_days: 90,
+      });
+    } finally {
+      await local.close();
+    }
+    // Without --retention-days and without a setting of its own, nothing is ever deleted.
+    expect((await h.call("GET", "/api/v1/workspace/retention", { key })).body).toEqual({ days: null, source: "none", workspace_days: null, server_days: null });
+  });
+
+  it("the OpenAPI document describes the PUT body", async () => {
+    const doc = (await h.call("GET", "/api/v1/openapi.json")).body;
+    const schema = doc.paths["/api/v1/workspace/retention"].put.requestBody.content["application/json"].schema;
+    expect(schema.required).toEqual(["days"]);
+    expect(JSON.stringify(schema.properties.days)).toContain("36500");
+  });
+});
+
 describe("health and OpenAPI", () => {
   it("GET /healthz answers 200 without a key", async () => {
     const result = await h.call("GET", "/healthz");

@@ -21,6 +21,7 @@ import {
   listRequestsQuery,
   listTracesQuery,
   publishPromptBody,
+  setRetentionBody,
   labelCompareQuery,
   trackGroupBody,
   trackMetadataBody,
@@ -119,13 +120,15 @@ export const apiV1Permissions: RoutePermissions = {
   "GET /protected-labels": "runner",
   "PUT /protected-labels/:label": "admin",
   "DELETE /protected-labels/:label": "admin",
+  "GET /workspace/retention": "runner",
+  "PUT /workspace/retention": "admin",
   "GET /keys": "admin",
   "POST /keys": "admin",
   "DELETE /keys/:id{[0-9]+}": "admin",
 };
 
 /** Our own API for the SDK, the CLI and the dashboard. */
-export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
+export function apiV1Routes({ storage, revisionWatcher, retentionDays }: AppDependencies) {
   const app = new Hono<AppEnv>();
 
   async function promptOr404(c: Context<AppEnv>): Promise<PromptRecord> {
@@ -402,6 +405,21 @@ export function apiV1Routes({ storage, revisionWatcher }: AppDependencies) {
     const label = parseWith(protectedLabelParam, c.req.param("label"), "label");
     await storage.protectedLabels.unprotect(c.var.workspaceId, label);
     return c.json({ labels: await storage.protectedLabels.list(c.var.workspaceId) });
+  });
+
+  /** The workspace's retention as the sweep applies it: its own setting, else the server's, else none. */
+  async function retentionView(workspaceId: number) {
+    const own = (await storage.retention.get(workspaceId)) ?? null;
+    const days = own ?? retentionDays;
+    return { days, source: own !== null ? "workspace" : retentionDays !== null ? "server" : "none", workspace_days: own, server_days: retentionDays };
+  }
+
+  app.get("/workspace/retention", async (c) => c.json(await retentionView(c.var.workspaceId)));
+
+  app.put("/workspace/retention", async (c) => {
+    const { days } = await readBody(c, setRetentionBody);
+    await storage.retention.set(c.var.workspaceId, days);
+    return c.json(await retentionView(c.var.workspaceId));
   });
 
   app.get("/keys", async (c) => c.json({ items: await storage.apiKeys.list(c.var.workspaceId) }));

@@ -12,6 +12,7 @@ import {
   templateMetadataSchema,
 } from "@promptline/core";
 import { z } from "zod";
+import { maxRetentionDays } from "../storage/repositories/retention-repository.js";
 
 /**
  * The request schemas of `/api/v1`: the routes validate with them and the
@@ -156,6 +157,11 @@ export interface OperationSpec {
   status?: number;
 }
 
+/** A workspace's own retention: whole days, or null to follow the server's default (decision 0018). */
+export const setRetentionBody = z.strictObject({
+  days: z.number().int().min(1).max(maxRetentionDays).nullable(),
+});
+
 export const apiV1Operations: OperationSpec[] = [
   { method: "get", path: "/api/v1/openapi.json", summary: "This document (no key needed)" },
   { method: "get", path: "/api/v1/prompts", summary: "List prompts with their latest version, labels, last use and request count", query: listPromptsQuery },
@@ -197,6 +203,17 @@ export const apiV1Operations: OperationSpec[] = [
   { method: "get", path: "/api/v1/protected-labels", summary: "The label names this workspace protects: {labels: [...]}" },
   { method: "put", path: "/api/v1/protected-labels/{label}", summary: "Protect a label name: moving, deleting or publishing onto it needs a deployer or admin key (admin)" },
   { method: "delete", path: "/api/v1/protected-labels/{label}", summary: "Stop protecting a label name (admin)" },
+  {
+    method: "get",
+    path: "/api/v1/workspace/retention",
+    summary: "How long the workspace keeps its request log and spans: {days (null: forever), source (workspace, server or none), workspace_days, server_days}",
+  },
+  {
+    method: "put",
+    path: "/api/v1/workspace/retention",
+    summary: "Set the workspace's own retention in days (1-36500), or null to follow the server's --retention-days; older records are deleted in the background (admin)",
+    body: setRetentionBody,
+  },
   { method: "get", path: "/api/v1/keys", summary: "List API keys with their roles (admin)" },
   { method: "post", path: "/api/v1/keys", summary: "Create an API key with a role (runner, editor, deployer, admin); the key is shown once (admin)", body: createKeyBody, status: 201 },
   { method: "delete", path: "/api/v1/keys/{id}", summary: "Revoke an API key, at once (admin)", status: 204 },

@@ -112,6 +112,7 @@ const rows = (): Record<string, Row> => ({
   "GET /prompt-templates/:identifier{.+}/labels": { least: "runner", status: 200, call: () => ({ params: { identifier: shared.prompt } }) },
   "GET /prompt-templates": { least: "runner", status: 200 },
   "GET /api/v1/protected-labels": { least: "runner", status: 200 },
+  "GET /api/v1/workspace/retention": { least: "runner", status: 200 },
 
   // Running, the request log, the track helpers and groups: runner.
   "POST /api/v1/playground/run": { least: "runner", status: 200, call: () => ({ body: { prompt_name: shared.prompt } }) },
@@ -207,6 +208,7 @@ const rows = (): Record<string, Row> => ({
       return { params: { label } };
     },
   },
+  "PUT /api/v1/workspace/retention": { least: "admin", status: 200, call: () => ({ body: { days: 90 } }) },
   "GET /api/v1/keys": { least: "admin", status: 200 },
   "POST /api/v1/keys": { least: "admin", status: 201, call: () => ({ body: { name: unique("key"), role: "runner" } }) },
   "DELETE /api/v1/keys/:id{[0-9]+}": { least: "admin", status: 204, call: async () => ({ params: { id: (await h.storage.apiKeys.create(h.a.id, { role: "runner" })).key.id } }) },

@@ -214,5 +214,6 @@ export async function snapshotWorkspace(storage: Storage, workspaceId: number): 
   const keys = (await storage.apiKeys.list(workspaceId)).map(({ last_used_at: _lastUsed, ...key }) => key);
   const protectedLabels = await storage.protectedLabels.list(workspaceId);
   const spans = await storage.spans.recent(workspaceId, 1000);
-  return JSON.parse(JSON.stringify({ prompts, details, requests, keys, protectedLabels, spans }));
+  const retentionDays = await storage.retention.get(workspaceId);
+  return JSON.parse(JSON.stringify({ prompts, details, requests, keys, protectedLabels, spans, retentionDays }));
 }

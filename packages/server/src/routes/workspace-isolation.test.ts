@@ -60,6 +60,7 @@ beforeAll(async () => {
   b.requestIntId = batch.body.results[100].id;
   await h.call("POST", `/api/v1/requests/${b.requestId}/score`, { key: keyB, body: { score: 5, name: "b-secret-score" } });
   b.keyId = (await h.call("POST", "/api/v1/keys", { key: keyB, body: { name: "b-secret-key" } })).body.id;
+  await h.call("PUT", "/api/v1/workspace/retention", { key: keyB, body: { days: 7 } });
   const spans = await h.call("POST", "/spans-bulk", { key: keyB, body: { spans: [bSpan("b-secret span"), bSpan("b-secret other", bOnlyTraceId)] } });
   if (spans.body.accepted !== 2) throw new Error(`B's span was not stored: ${spans.text}`);
 
@@ -155,6 +156,9 @@ const cases = (): Record<string, IsolationCase[]> => ({
   "GET /api/v1/protected-labels": [{ status: 200, check: (body) => expect(body.labels).toEqual(["prod"]) }],
   "PUT /api/v1/protected-labels/:label": [{ status: 200, check: (body) => expect(body.labels).toEqual([b.labelName, "prod"]) }],
   "DELETE /api/v1/protected-labels/:label": [{ status: 200, check: (body) => expect(body.labels).toEqual(["prod"]) }],
+  // Retention is per workspace: A sees and sets its own, B keeps its 7 days (the snapshot checks).
+  "GET /api/v1/workspace/retention": [{ status: 200, check: (body) => expect(body).toEqual({ days: null, source: "none", workspace_days: null, server_days: null }) }],
+  "PUT /api/v1/workspace/retention": [{ status: 200, options: { body: { days: 30 } }, check: (body) => expect(body).toMatchObject({ days: 30, workspace_days: 30 }) }],
   "GET /api/v1/keys": [{ status: 200, check: (body) => expect(body.items.every((item: { workspace_id: number }) => item.workspace_id === h.a.id)).toBe(true) }],
   "POST /api/v1/keys": [{ status: 201, options: { body: { name: "a-new-key" } } }],
   "DELETE /api/v1/keys/:id{[0-9]+}": [{ status: 404 }],

@@ -5,6 +5,7 @@ import {
   looseMetadataSchema,
   InvalidTemplateError,
   prepareRequest,
+  providerDescriptor,
   PromptNotFoundError,
   type ModelSettings,
   type PromptTemplate,
@@ -83,8 +84,6 @@ function withoutUnrenderedParts(template: PromptTemplate): PromptTemplate {
   };
 }
 
-/** Providers whose official SDKs pick the call from `api_type` ("openai:undefined" fails in promptlayer@1.3.6's `run()`). */
-const providersWithApiType = new Set(["openai", "openai.azure"]);
 
 /**
  * The model settings as the official SDKs need them: `api_type` spelled out
@@ -93,8 +92,10 @@ const providersWithApiType = new Set(["openai", "openai.azure"]);
  * dashboard) runs with PromptLayer's own `run()` too.
  */
 export function withSdkModelDefaults(model: ModelSettings): ModelSettings {
-  if (!providersWithApiType.has(model.provider) || model.api_type) return model;
-  return { ...model, api_type: "chat-completions" };
+  // The official SDKs pick the call from `api_type` ("openai:undefined" fails in promptlayer@1.3.6's `run()`).
+  const defaultApiType = providerDescriptor(model.provider)?.codecs.defaultApiType;
+  if (defaultApiType === undefined || model.api_type) return model;
+  return { ...model, api_type: defaultApiType };
 }
 
 /**

@@ -10,6 +10,8 @@ import {
   spanIdSchema,
   type PromptBlueprint,
   type ProviderCodec,
+  trackedApiTypeOf,
+  trackedProviderOf,
   type Usage, isRecord } from "@promptline/core";
 import { z } from "zod";
 import { parseTimestamp } from "../http/timestamps.js";
@@ -52,20 +54,11 @@ export function stringMetadata(metadata: Record<string, unknown> | null | undefi
   return result;
 }
 
+/** `provider_type` when the client sent one, else what the `function_name` names (the providers' `tracking`). */
 function providerOf(body: TrackRequestBody, codec: ProviderCodec | undefined): string {
   if (body.provider_type) return body.provider_type;
-  const fromName = body.function_name.split(".")[0];
-  if (codec && fromName) return fromName === "boto3" ? "amazon.bedrock" : fromName;
-  return fromName || "unknown";
+  return trackedProviderOf(body.function_name, codec !== undefined);
 }
-
-function apiTypeOf(functionName: string): string | undefined {
-  if (!functionName.startsWith("openai.")) return undefined;
-  if (functionName.includes(".responses.")) return "responses";
-  if (functionName.includes(".images.")) return "images";
-  return "chat-completions";
-}
-
 
 function modelOf(kwargs: Record<string, unknown>, response: unknown): string {
   for (const value of [kwargs.model, kwargs.modelId, isRecord(response) ? response.model : undefined]) {
@@ -108,7 +101,7 @@ export function trackedRequestFrom(body: TrackRequestBody, requestId: string, pr
   const kwargs = stripSecrets(body.kwargs ?? {});
   const response = body.request_response;
   const provider = providerOf(body, codec);
-  const apiType = apiTypeOf(body.function_name);
+  const apiType = trackedApiTypeOf(body.function_name);
   const status = body.status ?? "SUCCESS";
   const blueprint = codec ? safely(() => buildBlueprint({ codec, kwargs, response, provider, apiType })) : null;
   const usage: Usage | null = codec && status !== "ERROR" ? safely(() => codec.usage(response)) : null;

@@ -48,6 +48,8 @@ export interface WorkspaceTable {
   registry_revision: Generated<number>;
   /** The last request number handed out in this workspace (`request_log.number`). */
   request_counter: Generated<number>;
+  /** Days the workspace keeps its request log and spans; null follows the server's default (migration 0010). */
+  retention_days: number | null;
 }
 
 export interface ApiKeyTable {

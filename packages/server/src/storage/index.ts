@@ -13,5 +13,6 @@ export { createPostgresDialect } from "./dialects/postgres.js";
 export type { PostgresDialectOptions } from "./dialects/postgres.js";
 export type { StorageDialect } from "./dialects/storage-dialect.js";
 export { defaultWorkspaceSlug } from "./repositories/workspace-repository.js";
+export { checkRetentionDays, maxRetentionDays } from "./repositories/retention-repository.js";
 export { defaultScoreName } from "./repositories/score-repository.js";
 export { LabelProtectedError } from "./storage-errors.js";

@@ -13,6 +13,7 @@ import { createRequestRepository } from "./repositories/request-repository.js";
 import { createScoreRepository } from "./repositories/score-repository.js";
 import { createSpanRepository } from "./repositories/span-repository.js";
 import { createSessionRepository } from "./repositories/session-repository.js";
+import { createRetentionRepository } from "./repositories/retention-repository.js";
 import { createWorkspaceRepository } from "./repositories/workspace-repository.js";
 import type { Storage } from "./storage.js";
 
@@ -57,6 +58,7 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
     scores: createScoreRepository(context),
     spans: createSpanRepository(context),
     sessions: createSessionRepository(context),
+    retention: createRetentionRepository(context),
     dialect: dialect.name,
 
     async migrate() {

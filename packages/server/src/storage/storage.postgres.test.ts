@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { freshSchemaName, pgQuery, reachablePostgres } from "../testing/postgres-target.js";
 import { createStorage } from "./create-storage.js";
 import { labelRoutingContract } from "./label-routing.contract.js";
+import { retentionContract } from "./retention.contract.js";
 import { storageContract } from "./storage.contract.js";
 
 const reachable = await reachablePostgres();
@@ -16,6 +17,14 @@ if ("url" in reachable) {
 
     storageContract((options) => createStorage(url, { ...options, schema, maxConnections: 20 }));
     labelRoutingContract((options) => createStorage(url, { ...options, schema, maxConnections: 5 }));
+    // A schema of its own: the sweep reaches every workspace of its database.
+    const retentionSchema = `${schema}_retention`;
+    afterAll(() => pgQuery(url, `drop schema if exists "${retentionSchema}" cascade`));
+    retentionContract(
+      (options) => createStorage(url, { ...options, schema: retentionSchema, maxConnections: 5 }),
+      async (table, workspaceId) =>
+        Number((await pgQuery<{ count: string }>(url, `select count(*) as count from "${retentionSchema}".${table} where workspace_id = $1`, [workspaceId]))[0]?.count),
+    );
 
     it("created its tables in the requested schema only", async () => {
       const tables = await pgQuery<{ table_name: string }>(url, "select table_name from information_schema.tables where table_schema = $1 order by table_name", [schema]);

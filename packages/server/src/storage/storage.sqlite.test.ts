@@ -2,12 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
 import { Kysely, sql } from "kysely";
 import { logRecordSchema, randomIdBytes, uuidv7 } from "@promptline/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { createStorage } from "./create-storage.js";
 import { createSqliteDialect } from "./dialects/sqlite.js";
 import { labelRoutingContract } from "./label-routing.contract.js";
+import { retentionContract } from "./retention.contract.js";
 import { storageContract } from "./storage.contract.js";
 
 const directory = mkdtempSync(join(tmpdir(), "promptline-storage-"));
@@ -16,6 +18,20 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 describe("storage on a SQLite file", () => {
   storageContract((options) => createStorage(`sqlite:${join(directory, "nested", "contract.db")}`, options));
   labelRoutingContract((options) => createStorage(`sqlite:${join(directory, "nested", "routing.db")}`, options));
+});
+
+describe("retention on a SQLite file", () => {
+  const file = join(directory, "retention.db");
+  let reader: BetterSqlite3.Database | undefined;
+  afterAll(() => reader?.close());
+  retentionContract(
+    (options) => createStorage(`sqlite:${file}`, options),
+    async (table, workspaceId) => {
+      // A second, read-only connection: WAL lets it read while the storage's connection writes.
+      reader ??= new BetterSqlite3(file, { readonly: true });
+      return (reader.prepare(`select count(*) as count from ${table} where workspace_id = ?`).get(workspaceId) as { count: number }).count;
+    },
+  );
 });
 
 describe("storage on SQLite :memory:", () => {

@@ -20,6 +20,7 @@ export interface Storage {
   readonly scores: ScoreRepository;
   readonly spans: SpanRepository;
   readonly sessions: SessionRepository;
+  readonly retention: RetentionRepository;
   /** Which database answers (for `/healthz` and logs only; behaviour never depends on it). */
   readonly dialect: "sqlite" | "postgres";
   /** Brings the schema up to date (idempotent; `createStorage` already ran it). */
@@ -649,4 +650,40 @@ export interface TraceSummary {
 export interface TracePage {
   traces: TraceSummary[];
   next_cursor: string | null;
+}
+
+// ── retention ──────────────────────────────────────────────────────────────
+
+export interface RetentionSweepOptions {
+  /** Days kept by workspaces without a retention of their own; null keeps their records forever. */
+  defaultDays: number | null;
+  /** At most this many requests, and as many spans, are deleted by one call. */
+  batchSize: number;
+  /** The instant ages are counted from. Default: the storage's clock. */
+  now?: Date;
+}
+
+export interface RetentionSweepResult {
+  /** Requests deleted, with their tags, metadata and scores. */
+  requests: number;
+  spans: number;
+}
+
+/**
+ * How long each workspace keeps its request log and spans (decision 0018).
+ * A workspace's own setting wins over the server's default; a request older
+ * than its workspace's retention is deleted with everything hanging off it
+ * (tags, metadata, scores), and so is a span stored longer ago than that.
+ */
+export interface RetentionRepository {
+  /** The workspace's own retention in days; null when it follows the server's default; undefined when there is no such workspace. */
+  get(workspaceId: number): Promise<number | null | undefined>;
+  /** Sets the workspace's own retention (1 to 36,500 days, `maxRetentionDays`), or clears it (null). False when there is no such workspace. */
+  set(workspaceId: number, days: number | null): Promise<boolean>;
+  /**
+   * Deletes one small batch of expired records, oldest first, each workspace
+   * in a short transaction of its own, so log writes wait for one batch at
+   * most. Call it again until it deletes nothing.
+   */
+  sweepBatch(options: RetentionSweepOptions): Promise<RetentionSweepResult>;
 }

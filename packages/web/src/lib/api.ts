@@ -257,6 +257,15 @@ export interface RequestFilters {
   to?: string;
 }
 
+/** How long the workspace keeps its request log and spans (`/api/v1/workspace/retention`). */
+export interface Retention {
+  /** Null: kept forever. */
+  days: number | null;
+  source: "workspace" | "server" | "none";
+  workspace_days: number | null;
+  server_days: number | null;
+}
+
 export const api = {
   session: () => request<Session>("GET", "/api/session"),
   signIn: (apiKey: string) => request<Session>("POST", "/api/session", { api_key: apiKey }),
@@ -286,6 +295,8 @@ export const api = {
   revokeKey: (id: number) => request<void>("DELETE", `/api/v1/keys/${id}`),
   protectedLabels: () => request<{ labels: string[] }>("GET", "/api/v1/protected-labels"),
   protectLabel: (label: string) => request<{ labels: string[] }>("PUT", `/api/v1/protected-labels/${encodeURIComponent(label)}`),
+  retention: () => request<Retention>("GET", "/api/v1/workspace/retention"),
+  setRetention: (days: number | null) => request<Retention>("PUT", "/api/v1/workspace/retention", { days }),
   unprotectLabel: (label: string) => request<{ labels: string[] }>("DELETE", `/api/v1/protected-labels/${encodeURIComponent(label)}`),
 
   requests: (filters: RequestFilters & { cursor?: string; limit?: number }) =>

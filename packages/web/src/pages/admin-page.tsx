@@ -4,6 +4,7 @@ import { api, type ApiKey, type KeyRole } from "../lib/api.js";
 import { dateTime, timeAgo } from "../lib/format.js";
 import { keyRoles, roleDescriptions, usePermissions } from "../lib/permissions.js";
 import { useTitle } from "../lib/router.js";
+import { RetentionCard } from "./retention-card.js";
 
 /** Access: the workspace's API keys (create with a role, revoke) and its protected labels. Admin keys only. */
 export function AdminPage() {
@@ -29,6 +30,7 @@ export function AdminPage() {
       <div className="stack">
         <KeysCard />
         <ProtectedLabelsCard />
+        <RetentionCard />
       </div>
     </div>
   );

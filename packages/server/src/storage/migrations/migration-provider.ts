@@ -9,6 +9,7 @@ import { requestWarningsSnippetsMigration } from "./0006-request-warnings-snippe
 import { spansMigration } from "./0009-spans.js";
 import { requestAttemptsMigration } from "./0007-request-attempts.js";
 import { keyLastUsedMigration } from "./0008-key-last-used.js";
+import { retentionMigration } from "./0010-retention.js";
 import { serverSecretMigration } from "./0013-server-secret.js";
 
 /**
@@ -28,6 +29,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
         "0007-request-attempts": requestAttemptsMigration,
         "0008-key-last-used": keyLastUsedMigration,
         "0009-spans": spansMigration,
+        "0010-retention": retentionMigration,
         "0013-server-secret": serverSecretMigration,
       }),
   };

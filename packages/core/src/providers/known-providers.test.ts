@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { UnsupportedProviderError } from "../errors/promptline-error.js";
 import { modelDefaults } from "../models/model-defaults.js";
-import { codecFor, unrunnableModelReasons } from "./codec-registry.js";
+import { codecFor, unrunnableModelReasons } from "../codecs/codec-registry.js";
 import { knownProviders } from "./known-providers.js";
+import { unsupportedProvider } from "./provider-registry.js";
 
 describe("knownProviders, the one provider list", () => {
   it("is exactly the providers codecFor builds and the model table knows", () => {
@@ -14,7 +15,7 @@ describe("knownProviders, the one provider list", () => {
   });
 
   it("names every provider in UnsupportedProviderError", () => {
-    const message = new UnsupportedProviderError("openia").message;
+    const message = unsupportedProvider("openia").message;
     for (const provider of knownProviders) expect(message).toContain(provider);
   });
 });

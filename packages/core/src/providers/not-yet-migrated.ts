@@ -1,0 +1,158 @@
+/**
+ * TEMPORARY (decision 0014): the three providers issue 18 added, gathered
+ * here until each moves into its own folder in a commit of its own — the
+ * proof that a provider is one folder plus one line in `provider-list.ts`.
+ */
+import { anthropicBedrockCodec, anthropicVertexCodec } from "../codecs/anthropic/index.js";
+import { googleCodec, googleCompletionCodec } from "../codecs/google/index.js";
+import { openrouterChatCodec } from "../codecs/openai-chat/index.js";
+import type { ProviderFamilies } from "../models/model-defaults.js";
+import { bedrockRegionPrefix } from "./amazon.bedrock/models.js";
+import { bedrockRuntimeEndpoint } from "./amazon.bedrock/endpoint.js";
+import { anthropicStream } from "./anthropic/endpoint.js";
+import { anthropicFamilies } from "./anthropic/models.js";
+import { missingSetting, keyNames, requireKey, trimSlashes } from "./endpoint-helpers.js";
+import { googleFamilies } from "./google/models.js";
+import { plainModelId } from "./model-ids.js";
+import { openAiChat } from "./openai/models.js";
+import { defineProvider, type ModelFamilyRules } from "./provider-descriptor.js";
+
+// ------------------------------------------------------------------ openrouter
+
+/** OpenRouter's API when `OPENROUTER_BASE_URL` is not set. */
+export const defaultOpenRouterBaseURL = "https://openrouter.ai/api/v1";
+
+/**
+ * OpenRouter takes OpenAI's Chat Completions parameters for every model it
+ * routes to (it translates them upstream), plus its own routing knobs.
+ * Model ids carry the vendor (`openai/gpt-4o`), so one family serves all.
+ */
+const openRouterChat: ModelFamilyRules = {
+  ...openAiChat,
+  names: { ...openAiChat.names, top_k: "top_k", reasoning_effort: "reasoning_effort" },
+  accepts: [...openAiChat.accepts, "reasoning", "provider", "models", "transforms", "route", "usage", "min_p", "top_a", "repetition_penalty"],
+  efforts: ["minimal", "low", "medium", "high"],
+};
+
+/** OpenRouter's vendor prefixes whose models have list prices here. */
+const openRouterVendors: Readonly<Record<string, string>> = { openai: "openai", anthropic: "anthropic", google: "google", mistralai: "mistral" };
+
+/** `anthropic/claude-sonnet-4.5` → `claude-sonnet-4-5`: the vendor's own id (Anthropic's use dashes between version digits). */
+function openRouterUpstreamId(model: string): string {
+  const slash = model.indexOf("/");
+  const id = model.slice(slash + 1).replace(/:(?:beta|nitro|floor|thinking)$/, "");
+  return model.slice(0, slash) === "anthropic" ? id.replace(/(\d)\.(\d)/g, "$1-$2") : id;
+}
+
+const openrouterProvider = defineProvider({
+  id: "openrouter",
+  codecs: { select: () => openrouterChatCodec, tracked: [openrouterChatCodec] },
+  endpoint: {
+    baseURLEnv: ["OPENROUTER_BASE_URL"],
+    officialOrigins: ["https://openrouter.ai"],
+    acceptsApiKeyEnv: true,
+    resolve({ read, templateBaseURL, apiKeyEnv }) {
+      const key = requireKey("openrouter", read, keyNames(apiKeyEnv, ["OPENROUTER_API_KEY"]));
+      const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+      const siteURL = read("OPENROUTER_SITE_URL");
+      const appName = read("OPENROUTER_APP_NAME");
+      if (siteURL) headers["http-referer"] = siteURL;
+      if (appName) headers["x-title"] = appName;
+      const baseURL = templateBaseURL ?? read("OPENROUTER_BASE_URL") ?? defaultOpenRouterBaseURL;
+      return { baseURL: trimSlashes(baseURL), headers, secrets: [key], auth: { scheme: "headers" } };
+    },
+  },
+  stream: { framing: "sse", isEnd: () => false },
+  models: {
+    families: { "*": openRouterChat },
+    pricedAs(model) {
+      // OpenRouter passes the upstream list price on: `anthropic/claude-sonnet-4` is priced as Anthropic's.
+      // `:free` variants cost nothing upstream's table could say; `:online` adds web-search fees it can't.
+      if (/:(?:free|online)$/.test(model)) return undefined;
+      const vendor = openRouterVendors[model.slice(0, model.indexOf("/"))];
+      return vendor === undefined ? undefined : { provider: vendor, model: openRouterUpstreamId(model) };
+    },
+  },
+});
+
+// ------------------------------------------------------------------ anthropic.bedrock
+
+const anthropicBedrockProvider = defineProvider({
+  id: "anthropic.bedrock",
+  // Not tracked: `/track-request` reports it as `anthropic.messages.create`, read by the Anthropic codec.
+  codecs: { select: () => anthropicBedrockCodec, tracked: [] },
+  // Claude through InvokeModel signs and authenticates as the Converse API does.
+  endpoint: bedrockRuntimeEndpoint(),
+  // InvokeModelWithResponseStream: event-stream framed `chunk`s carrying Anthropic's own events.
+  stream: { framing: "aws-event-stream", isEnd: anthropicStream.isEnd },
+  models: {
+    // Anthropic's parameters; model ids are normalised to Anthropic's names first.
+    families: anthropicFamilies,
+    // `us.anthropic.claude-3-5-haiku-20241022-v1:0` is Anthropic's `claude-3-5-haiku-20241022`.
+    normalizeModelId: (id) => id.replace(bedrockRegionPrefix, "").replace(/^anthropic\./, "").replace(/-v\d+(?::\d+)?$/, ""),
+    pricedAs: (model) => ({ provider: "amazon.bedrock", model }),
+  },
+  genAiProviderName: "aws.bedrock",
+});
+
+// ------------------------------------------------------------------ vertexai
+
+/** Gemini's families for `gemini*`, Anthropic's for `claude*`. */
+const vertexFamilies: ProviderFamilies = { ...anthropicFamilies, claude: anthropicFamilies["*"], ...googleFamilies };
+
+const vertexaiProvider = defineProvider({
+  id: "vertexai",
+  codecs: {
+    // Vertex hosts several model families: the model name picks the wire format.
+    select({ modelName, templateType }) {
+      if (modelName.startsWith("claude")) return anthropicVertexCodec;
+      if (modelName.startsWith("gemini")) return templateType === "completion" ? googleCompletionCodec : googleCodec;
+      return { unsupported: `model "${modelName}" is neither a Gemini nor a Claude model` };
+    },
+    tracked: [],
+  },
+  endpoint: {
+    baseURLEnv: ["GOOGLE_VERTEX_BASE_URL"],
+    officialOrigins: ["https://aiplatform.googleapis.com", /^https:\/\/[a-z0-9-]+-aiplatform\.googleapis\.com$/],
+    /**
+     * `{GOOGLE_VERTEX_BASE_URL ‖ https://{location}-aiplatform.googleapis.com}/v1/projects/{project}/locations/{location}`,
+     * Gemini under `/publishers/google`, Claude under `/publishers/anthropic` (the codec's path says which),
+     * with an OAuth2 token from the service-account file `GOOGLE_APPLICATION_CREDENTIALS`.
+     */
+    resolve({ read, templateBaseURL }) {
+      const provider = "vertexai";
+      const credentialsFile = read("GOOGLE_APPLICATION_CREDENTIALS");
+      if (!credentialsFile) {
+        throw missingSetting(
+          provider,
+          ["GOOGLE_APPLICATION_CREDENTIALS"],
+          "No credentials for vertexai: set GOOGLE_APPLICATION_CREDENTIALS to a service-account JSON key file in the environment.",
+        );
+      }
+      const project = read("GOOGLE_CLOUD_PROJECT");
+      if (!project) throw missingSetting(provider, ["GOOGLE_CLOUD_PROJECT"], "No project for vertexai: set GOOGLE_CLOUD_PROJECT in the environment.");
+      const location = read("GOOGLE_CLOUD_LOCATION") ?? "us-central1";
+      const root = trimSlashes(
+        templateBaseURL ?? read("GOOGLE_VERTEX_BASE_URL") ?? (location === "global" ? "https://aiplatform.googleapis.com" : `https://${location}-aiplatform.googleapis.com`),
+      ).replace(/\/v1$/, "");
+      return {
+        baseURL: `${root}/v1/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(location)}`,
+        headers: {},
+        secrets: [],
+        auth: { scheme: "google-service-account", credentialsFile },
+        // Gemini's codec speaks `/models/{m}:…`, as on the Gemini API; on Vertex that is Google's publisher.
+        routePath: (path) => (path.startsWith("/publishers/") ? path : `/publishers/google${path}`),
+      };
+    },
+  },
+  // Gemini's stream has no end marker, Claude's ends with `message_stop`: accept any end.
+  stream: { framing: "sse", isEnd: null },
+  models: {
+    families: vertexFamilies,
+    // Vertex AI bills Google's list prices for Gemini, Anthropic's for Claude.
+    pricedAs: (model) => ({ provider: plainModelId(model).toLowerCase().startsWith("claude") ? "anthropic" : "google", model }),
+  },
+  genAiProviderName: "gcp.vertex_ai",
+});
+
+export const notYetMigrated = [openrouterProvider, anthropicBedrockProvider, vertexaiProvider] as const;

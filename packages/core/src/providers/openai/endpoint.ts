@@ -1,0 +1,32 @@
+import { isRecord } from "../../codecs/shared/content.js";
+import { keyNames, requireKey, trimSlashes } from "../endpoint-helpers.js";
+import type { ProviderEndpointSpec, ProviderStreamSpec } from "../provider-descriptor.js";
+
+/**
+ * `OPENAI_API_KEY` (Bearer), or the template's `api_key_env` for an
+ * OpenAI-compatible `base_url`; optional `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`.
+ * Base URL: the template's, `OPENAI_BASE_URL`, else `https://api.openai.com/v1`.
+ */
+export const openaiEndpoint: ProviderEndpointSpec = {
+  baseURLEnv: ["OPENAI_BASE_URL"],
+  officialOrigins: ["https://api.openai.com"],
+  acceptsApiKeyEnv: true,
+  resolve({ read, templateBaseURL, apiKeyEnv }) {
+    const key = requireKey("openai", read, keyNames(apiKeyEnv, ["OPENAI_API_KEY"]));
+    const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+    const organization = read("OPENAI_ORG_ID");
+    const project = read("OPENAI_PROJECT_ID");
+    if (organization) headers["openai-organization"] = organization;
+    if (project) headers["openai-project"] = project;
+    const baseURL = templateBaseURL ?? read("OPENAI_BASE_URL") ?? "https://api.openai.com/v1";
+    return { baseURL: trimSlashes(baseURL), headers, secrets: [key], auth: { scheme: "headers" } };
+  },
+};
+
+const responsesEnd = new Set(["response.completed", "response.incomplete", "response.failed"]);
+
+/** Chat Completions ends with `data: [DONE]`; the Responses API with one of its final events. */
+export const openaiStream: ProviderStreamSpec = {
+  framing: "sse",
+  isEnd: (event) => isRecord(event) && typeof event.type === "string" && responsesEnd.has(event.type),
+};
