@@ -1,4 +1,4 @@
-/* global process, console */
+/* global process, console, performance, setTimeout */
 // Storage-level ingestion alone (no HTTP): batches of 100 bench records through storage.requests.insertMany, 8 in flight,
 // on a fresh database. Prints records/s, this process's CPU per record and, on PostgreSQL, the database's CPU per record
 // (from /proc, the backends' utime+stime). node bench/trials/storage-ingest.mjs [--pg] [seconds]
