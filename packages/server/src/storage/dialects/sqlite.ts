@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { closeSync, constants, mkdirSync, openSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -141,22 +142,13 @@ const statementCacheSize = 500;
  * re-prepares a statement by itself when the schema changed (migrations).
  */
 function withStatementCache(database: BetterSqlite3.Database, onClose: () => void): SqliteDatabase {
-  const cache = new Map<string, SqliteStatement>();
+  const cache = new LRUCache<string, SqliteStatement>({ max: statementCacheSize });
   return {
     prepare(sql: string): SqliteStatement {
       const cached = cache.get(sql);
-      if (cached) {
-        // Map keeps insertion order: re-inserting marks it most recently used.
-        cache.delete(sql);
-        cache.set(sql, cached);
-        return cached;
-      }
+      if (cached) return cached;
       const statement = database.prepare(sql);
       cache.set(sql, statement);
-      if (cache.size > statementCacheSize) {
-        const oldest = cache.keys().next();
-        if (!oldest.done) cache.delete(oldest.value);
-      }
       return statement;
     },
     close() {
