@@ -40,6 +40,7 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
     generateApiKey: options.generateApiKey ?? generateApiKey,
     durableTransaction: (work) => dialect.durableTransaction(db, work),
     bulkInsert: (spec) => dialect.bulkInsert(spec),
+    ...(dialect.requestPartitions && { requestPartitions: dialect.requestPartitions }),
   };
 
   const apiKeys = createApiKeyRepository(context);

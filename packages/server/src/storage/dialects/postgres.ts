@@ -1,6 +1,7 @@
 import { PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { unnestBulkInsert } from "../internal/bulk-insert.js";
+import { createMonthsAhead, dropExpiredMonthsStep } from "./request-partitions.js";
 import type { StorageDialect } from "./storage-dialect.js";
 
 export interface PostgresDialectOptions {
@@ -46,6 +47,7 @@ export function createPostgresDialect(options: PostgresDialectOptions): StorageD
     name: "postgres",
     kyselyDialect: new PostgresDialect({ pool }),
     migrationTableSchema: schema,
+    requestPartitions: { createMonthsAhead, dropExpiredMonthsStep },
     addIdColumn: (table) => table.addColumn("id", "bigint", (column) => column.primaryKey().generatedByDefaultAsIdentity()),
     prepare: async (db) => {
       if (schema === undefined) return;

@@ -2,6 +2,14 @@ import type { CreateTableBuilder, Dialect, Kysely, Transaction } from "kysely";
 import type { Database } from "../database-schema.js";
 import type { BulkInsert, BulkInsertSpec } from "../internal/bulk-insert.js";
 
+/** What the retention sweep does with monthly partitions (`request-partitions.ts`). */
+export interface RequestPartitions {
+  /** Creates the current month's partitions and a few ahead, unless they exist. */
+  createMonthsAhead(db: Kysely<unknown>, now: Date): Promise<void>;
+  /** One step of dropping whole expired months; the requests it removed. */
+  dropExpiredMonthsStep(db: Kysely<unknown>, workspaces: readonly { id: number; cutoff: string | undefined }[], now: Date, keysPerStep: number): Promise<number>;
+}
+
 /**
  * What differs between the databases, and nothing else. The repositories only
  * ever see a `Kysely<Database>` and never ask which dialect they run on; each
@@ -29,4 +37,6 @@ export interface StorageDialect {
   durableTransaction<DB, T>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
   /** The fastest way this database takes many rows of one table (log ingestion): multi-row VALUES, or `unnest` arrays. */
   bulkInsert<Table extends keyof Database & string>(spec: BulkInsertSpec<Table>): BulkInsert;
+  /** PostgreSQL: the monthly partitions of the request tables (migration 0011); absent on SQLite. */
+  readonly requestPartitions?: RequestPartitions;
 }

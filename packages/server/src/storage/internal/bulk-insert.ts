@@ -5,10 +5,15 @@ import { reusableInsert } from "./reusable-insert.js";
 /** What a bulk insert writes: a table, what a conflict on a unique key does (skip the row), what it answers. */
 export interface BulkInsertSpec<Table extends keyof Database & string> {
   table: Table;
-  /** Rows whose key (these columns) is stored already are skipped (`on conflict … do nothing`). */
-  skipConflictsOn?: readonly string[];
+  /**
+   * Rows whose key is stored already are skipped (`on conflict do nothing`, no target: on PostgreSQL
+   * the request key lives in `request_key`, claimed by a trigger that skips a duplicate, migration 0011).
+   */
+  skipConflicts?: boolean;
   /** The columns to answer for each inserted row (in no particular order). */
   returning?: readonly string[];
+  /** Rows per multi-row VALUES statement (SQLite's parameter limit is 32766: rows × columns must stay below). Default 200. */
+  valuesRowsPerStatement?: number;
 }
 
 /** Inserts many rows of one shape (every row has the same keys in the same order), answering `returning` of the rows inserted. */
@@ -19,17 +24,17 @@ export interface BulkInsert {
 }
 
 /** Rows per INSERT of a multi-row VALUES: ~30 parameters a row stays far below SQLite's 32766-parameter limit. */
-const valuesRowsPerStatement = 200;
+const defaultValuesRowsPerStatement = 200;
 
 /** The portable way: one multi-row `insert … values`, its SQL compiled once per row count (`reusableInsert`). */
 export function valuesBulkInsert<Table extends keyof Database & string>(spec: BulkInsertSpec<Table>): BulkInsert {
   const insert = reusableInsert((db, rows: readonly object[]) => {
     // The table and columns are ours (the spec), not a caller's; Kysely's typing can't follow a table chosen at run time.
     let query = db.insertInto(spec.table).values(rows as never);
-    if (spec.skipConflictsOn) query = query.onConflict((conflict) => conflict.columns(spec.skipConflictsOn as never).doNothing());
+    if (spec.skipConflicts) query = query.onConflict((conflict) => conflict.doNothing());
     return spec.returning ? query.returning(spec.returning as never) : query;
   });
-  return Object.assign((db: Kysely<Database>, rows: readonly object[]) => insert(db, rows) as unknown as Promise<Record<string, unknown>[]>, { maxRows: valuesRowsPerStatement });
+  return Object.assign((db: Kysely<Database>, rows: readonly object[]) => insert(db, rows) as unknown as Promise<Record<string, unknown>[]>, { maxRows: spec.valuesRowsPerStatement ?? defaultValuesRowsPerStatement });
 }
 
 /**
@@ -57,7 +62,7 @@ export function unnestBulkInsert<Table extends keyof Database & string>(spec: Bu
       const values = rows.map((row) => (row as Record<string, unknown>)[column] ?? null);
       return sql`${values}::${sql.raw(`${type}[]`)}`;
     });
-    const conflict = spec.skipConflictsOn ? sql` on conflict (${sql.join(spec.skipConflictsOn.map((column) => sql.id(column)))}) do nothing` : sql``;
+    const conflict = spec.skipConflicts ? sql` on conflict do nothing` : sql``;
     const returning = spec.returning ? sql` returning ${sql.join(spec.returning.map((column) => sql.id(column)))}` : sql``;
     const query = sql<Record<string, unknown>>`insert into ${sql.id(spec.table)} (${sql.join(columns.map((column) => sql.id(column)))}) select * from unnest(${sql.join(arrays)})${conflict}${returning}`;
     return (await query.execute(db)).rows;

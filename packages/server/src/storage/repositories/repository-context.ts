@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../database-schema.js";
 import type { BulkInsert, BulkInsertSpec } from "../internal/bulk-insert.js";
+import type { RequestPartitions } from "../dialects/storage-dialect.js";
 
 /** What every repository is built from. */
 export interface RepositoryContext {
@@ -13,4 +14,6 @@ export interface RepositoryContext {
   durableTransaction: <T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
   /** Many rows of one table in few statements, as the database takes them fastest (`StorageDialect.bulkInsert`). */
   bulkInsert: <Table extends keyof Database & string>(spec: BulkInsertSpec<Table>) => BulkInsert;
+  /** PostgreSQL's monthly request partitions (migration 0011); absent on SQLite. */
+  requestPartitions?: RequestPartitions;
 }

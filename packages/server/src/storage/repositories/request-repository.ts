@@ -147,7 +147,8 @@ export function createRequestRepository({ db, timestamp, durableTransaction, bul
           await trx
             .insertInto("request_metadata")
             .values(chunk)
-            .onConflict((conflict) => conflict.columns(["request_log_id", "key"]).doUpdateSet((eb) => ({ value: eb.ref("excluded.value") })))
+            // created_at in the target: PostgreSQL's partitioned primary key holds it (migration 0011).
+            .onConflict((conflict) => conflict.columns(["request_log_id", "key", "created_at"]).doUpdateSet((eb) => ({ value: eb.ref("excluded.value") })))
             .execute();
         }
         return true;
@@ -248,9 +249,10 @@ async function resolveTraceIds(db: Kysely<Database>, workspaceId: number, record
 /** The three inserts of log ingestion, as the database takes them fastest (see `StorageDialect.bulkInsert`). */
 function logInserts(bulkInsert: RepositoryContext["bulkInsert"]) {
   return {
-    requests: bulkInsert({ table: "request_log", skipConflictsOn: ["workspace_id", "request_id"], returning: ["id", "request_id", "number"] }),
-    tags: bulkInsert({ table: "request_tag" }),
-    metadata: bulkInsert({ table: "request_metadata" }),
+    requests: bulkInsert({ table: "request_log", skipConflicts: true, returning: ["id", "request_id", "number"] }),
+    // Five columns a row: 800 rows a statement stay below SQLite's parameter limit.
+    tags: bulkInsert({ table: "request_tag", valuesRowsPerStatement: 800 }),
+    metadata: bulkInsert({ table: "request_metadata", valuesRowsPerStatement: 800 }),
   };
 }
 type LogInserts = ReturnType<typeof logInserts>;
