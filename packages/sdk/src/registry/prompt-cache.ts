@@ -1,4 +1,4 @@
-import { PromptArchivedError, PromptNotFoundError, RegistryError } from "@promptline/core";
+import { PromptArchivedError, PromptNotFoundError, RegistryError } from "@promptline/core/errors";
 import { LRUCache } from "lru-cache";
 import { backoffMs } from "../backoff.js";
 import { isTransientRegistryError } from "./registry-client.js";
