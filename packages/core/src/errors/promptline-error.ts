@@ -161,7 +161,7 @@ function notFoundMessage(promptName: string, selector: { version?: number; label
   if (selector.version === undefined && selector.label !== undefined && selector.existingLabels) {
     const labels = selector.existingLabels.map((label) => `"${label}"`).join(", ");
     return (
-      `Prompt "${promptName}" has no label "${selector.label}": ` +
+      `Label "${selector.label}" of prompt "${promptName}" not found: ` +
       (labels ? `its labels are ${labels}.` : "it has no labels yet.") +
       ` Point one at a version with \`promptline label set ${promptName} ${selector.label} <version>\`, or ask for another label.`
     );
