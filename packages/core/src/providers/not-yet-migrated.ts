@@ -3,9 +3,11 @@
  * here until each moves into its own folder in a commit of its own — the
  * proof that a provider is one folder plus one line in `provider-list.ts`.
  */
-import { anthropicBedrockCodec, anthropicVertexCodec } from "../codecs/anthropic/index.js";
+import type { ProviderCodec } from "../codecs/codec.js";
+import { anthropicCodec } from "../codecs/anthropic/index.js";
 import { googleCodec, googleCompletionCodec } from "../codecs/google/index.js";
-import { openrouterChatCodec } from "../codecs/openai-chat/index.js";
+import { createOpenAIChatCodec } from "../codecs/openai-chat/index.js";
+import { InvalidRequestError } from "../errors/promptline-error.js";
 import type { ProviderFamilies } from "../models/model-defaults.js";
 import { bedrockRegionPrefix } from "./amazon.bedrock/models.js";
 import { bedrockRuntimeEndpoint } from "./amazon.bedrock/endpoint.js";
@@ -18,6 +20,18 @@ import { openAiChat } from "./openai/models.js";
 import { defineProvider, type ModelFamilyRules } from "./provider-descriptor.js";
 
 // ------------------------------------------------------------------ openrouter
+
+/**
+ * OpenRouter: the Chat Completions wire format under its own provider id, so
+ * logs, prices and `/track-request` say which service answered. Model ids
+ * carry the vendor (`anthropic/claude-sonnet-4`); OpenRouter-only parameters
+ * (`provider`, `models`, `transforms`, `reasoning`) pass through as they are.
+ */
+export const openrouterChatCodec: ProviderCodec = createOpenAIChatCodec({
+  id: "openrouter.chat-completions",
+  functionNames: ["openrouter.chat.completions.create"],
+  path: () => "/chat/completions",
+});
 
 /** OpenRouter's API when `OPENROUTER_BASE_URL` is not set. */
 export const defaultOpenRouterBaseURL = "https://openrouter.ai/api/v1";
@@ -77,6 +91,37 @@ const openrouterProvider = defineProvider({
 
 // ------------------------------------------------------------------ anthropic.bedrock
 
+/** The `anthropic_version` Bedrock's InvokeModel takes in a Claude body. */
+export const ANTHROPIC_BEDROCK_VERSION = "bedrock-2023-05-31";
+
+/**
+ * Claude through Amazon Bedrock's InvokeModel (`anthropic.bedrock`): the same
+ * `llm_kwargs` as Anthropic's (PromptLayer's too), sent to
+ * `/model/{modelId}/invoke` (or `/invoke-with-response-stream`) with the model
+ * in the path, `anthropic_version` in the body, and betas as
+ * `anthropic_beta` rather than a header. The stream's `chunk` events carry
+ * Anthropic's own events, which the transport unwraps, so the accumulator,
+ * usage and blueprint are Anthropic's. Not in `allCodecs`: `/track-request`
+ * reports it as `anthropic.messages.create`, read by the Anthropic codec.
+ */
+export const anthropicBedrockCodec: ProviderCodec = {
+  ...anthropicCodec,
+  id: "anthropic.bedrock.messages",
+
+  toHttpRequest(kwargs, { stream }) {
+    if (typeof kwargs.model !== "string" || kwargs.model === "") {
+      throw new InvalidRequestError("Claude on Bedrock needs a model id, e.g. anthropic.claude-3-5-haiku-20241022-v1:0.", ["model"]);
+    }
+    const { body, headers } = anthropicCodec.toHttpRequest(kwargs, { stream: false });
+    const { model: _model, ...rest } = body;
+    const beta = headers?.["anthropic-beta"];
+    return {
+      path: `/model/${encodeURIComponent(kwargs.model)}/${stream ? "invoke-with-response-stream" : "invoke"}`,
+      body: { anthropic_version: ANTHROPIC_BEDROCK_VERSION, ...rest, ...(beta ? { anthropic_beta: beta.split(",") } : {}) },
+    };
+  },
+};
+
 const anthropicBedrockProvider = defineProvider({
   id: "anthropic.bedrock",
   // Not tracked: `/track-request` reports it as `anthropic.messages.create`, read by the Anthropic codec.
@@ -96,6 +141,34 @@ const anthropicBedrockProvider = defineProvider({
 });
 
 // ------------------------------------------------------------------ vertexai
+
+/** The `anthropic_version` Vertex AI's `rawPredict` takes in a Claude body. */
+export const ANTHROPIC_VERTEX_VERSION = "vertex-2023-10-16";
+
+/**
+ * Claude on Vertex AI (`vertexai` with a `claude*` model): Anthropic's
+ * `llm_kwargs`, sent to `…/publishers/anthropic/models/{model}:rawPredict`
+ * (`:streamRawPredict` with `stream: true`, answered in Anthropic's SSE) with
+ * the model in the path and `anthropic_version` in the body. The path is
+ * relative to the Vertex endpoint's location (`…/projects/{p}/locations/{l}`).
+ */
+export const anthropicVertexCodec: ProviderCodec = {
+  ...anthropicCodec,
+  id: "vertexai.anthropic.messages",
+
+  toHttpRequest(kwargs, { stream }) {
+    if (typeof kwargs.model !== "string" || kwargs.model === "") {
+      throw new InvalidRequestError("Claude on Vertex AI needs a model, e.g. claude-sonnet-4@20250514.", ["model"]);
+    }
+    const { body, headers } = anthropicCodec.toHttpRequest(kwargs, { stream });
+    const { model: _model, ...rest } = body;
+    const beta = headers?.["anthropic-beta"];
+    return {
+      path: `/publishers/anthropic/models/${encodeURIComponent(kwargs.model)}:${stream ? "streamRawPredict" : "rawPredict"}`,
+      body: { anthropic_version: ANTHROPIC_VERTEX_VERSION, ...rest, ...(beta ? { anthropic_beta: beta.split(",") } : {}) },
+    };
+  },
+};
 
 /** Gemini's families for `gemini*`, Anthropic's for `claude*`. */
 const vertexFamilies: ProviderFamilies = { ...anthropicFamilies, claude: anthropicFamilies["*"], ...googleFamilies };
