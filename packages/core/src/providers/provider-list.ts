@@ -12,4 +12,12 @@ import { notYetMigrated } from "./not-yet-migrated.js";
 import { openaiProvider } from "./openai/index.js";
 import { azureOpenaiProvider } from "./openai.azure/index.js";
 
-export const providerList = [openaiProvider, azureOpenaiProvider, anthropicProvider, googleProvider, mistralProvider, bedrockProvider, ...notYetMigrated] as const;
+export const providerList = [
+  openaiProvider,
+  azureOpenaiProvider,
+  anthropicProvider,
+  googleProvider,
+  mistralProvider,
+  bedrockProvider,
+  ...notYetMigrated,
+] as const;
