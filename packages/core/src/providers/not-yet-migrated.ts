@@ -6,88 +6,16 @@
 import type { ProviderCodec } from "../codecs/codec.js";
 import { anthropicCodec } from "../codecs/anthropic/index.js";
 import { googleCodec, googleCompletionCodec } from "../codecs/google/index.js";
-import { createOpenAIChatCodec } from "../codecs/openai-chat/index.js";
 import { InvalidRequestError } from "../errors/promptline-error.js";
 import type { ProviderFamilies } from "../models/model-defaults.js";
 import { bedrockRegionPrefix } from "./amazon.bedrock/models.js";
 import { bedrockRuntimeEndpoint } from "./amazon.bedrock/endpoint.js";
 import { anthropicStream } from "./anthropic/endpoint.js";
 import { anthropicFamilies } from "./anthropic/models.js";
-import { missingSetting, keyNames, requireKey, trimSlashes } from "./endpoint-helpers.js";
+import { missingSetting, trimSlashes } from "./endpoint-helpers.js";
 import { googleFamilies } from "./google/models.js";
 import { plainModelId } from "./model-ids.js";
-import { openAiChat } from "./openai/models.js";
-import { defineProvider, type ModelFamilyRules } from "./provider-descriptor.js";
-
-// ------------------------------------------------------------------ openrouter
-
-/**
- * OpenRouter: the Chat Completions wire format under its own provider id, so
- * logs, prices and `/track-request` say which service answered. Model ids
- * carry the vendor (`anthropic/claude-sonnet-4`); OpenRouter-only parameters
- * (`provider`, `models`, `transforms`, `reasoning`) pass through as they are.
- */
-export const openrouterChatCodec: ProviderCodec = createOpenAIChatCodec({
-  id: "openrouter.chat-completions",
-  functionNames: ["openrouter.chat.completions.create"],
-  path: () => "/chat/completions",
-});
-
-/** OpenRouter's API when `OPENROUTER_BASE_URL` is not set. */
-export const defaultOpenRouterBaseURL = "https://openrouter.ai/api/v1";
-
-/**
- * OpenRouter takes OpenAI's Chat Completions parameters for every model it
- * routes to (it translates them upstream), plus its own routing knobs.
- * Model ids carry the vendor (`openai/gpt-4o`), so one family serves all.
- */
-const openRouterChat: ModelFamilyRules = {
-  ...openAiChat,
-  names: { ...openAiChat.names, top_k: "top_k", reasoning_effort: "reasoning_effort" },
-  accepts: [...openAiChat.accepts, "reasoning", "provider", "models", "transforms", "route", "usage", "min_p", "top_a", "repetition_penalty"],
-  efforts: ["minimal", "low", "medium", "high"],
-};
-
-/** OpenRouter's vendor prefixes whose models have list prices here. */
-const openRouterVendors: Readonly<Record<string, string>> = { openai: "openai", anthropic: "anthropic", google: "google", mistralai: "mistral" };
-
-/** `anthropic/claude-sonnet-4.5` → `claude-sonnet-4-5`: the vendor's own id (Anthropic's use dashes between version digits). */
-function openRouterUpstreamId(model: string): string {
-  const slash = model.indexOf("/");
-  const id = model.slice(slash + 1).replace(/:(?:beta|nitro|floor|thinking)$/, "");
-  return model.slice(0, slash) === "anthropic" ? id.replace(/(\d)\.(\d)/g, "$1-$2") : id;
-}
-
-const openrouterProvider = defineProvider({
-  id: "openrouter",
-  codecs: { select: () => openrouterChatCodec, tracked: [openrouterChatCodec] },
-  endpoint: {
-    baseURLEnv: ["OPENROUTER_BASE_URL"],
-    officialOrigins: ["https://openrouter.ai"],
-    acceptsApiKeyEnv: true,
-    resolve({ read, templateBaseURL, apiKeyEnv }) {
-      const key = requireKey("openrouter", read, keyNames(apiKeyEnv, ["OPENROUTER_API_KEY"]));
-      const headers: Record<string, string> = { authorization: `Bearer ${key}` };
-      const siteURL = read("OPENROUTER_SITE_URL");
-      const appName = read("OPENROUTER_APP_NAME");
-      if (siteURL) headers["http-referer"] = siteURL;
-      if (appName) headers["x-title"] = appName;
-      const baseURL = templateBaseURL ?? read("OPENROUTER_BASE_URL") ?? defaultOpenRouterBaseURL;
-      return { baseURL: trimSlashes(baseURL), headers, secrets: [key], auth: { scheme: "headers" } };
-    },
-  },
-  stream: { framing: "sse", isEnd: () => false },
-  models: {
-    families: { "*": openRouterChat },
-    pricedAs(model) {
-      // OpenRouter passes the upstream list price on: `anthropic/claude-sonnet-4` is priced as Anthropic's.
-      // `:free` variants cost nothing upstream's table could say; `:online` adds web-search fees it can't.
-      if (/:(?:free|online)$/.test(model)) return undefined;
-      const vendor = openRouterVendors[model.slice(0, model.indexOf("/"))];
-      return vendor === undefined ? undefined : { provider: vendor, model: openRouterUpstreamId(model) };
-    },
-  },
-});
+import { defineProvider } from "./provider-descriptor.js";
 
 // ------------------------------------------------------------------ anthropic.bedrock
 
@@ -228,4 +156,4 @@ const vertexaiProvider = defineProvider({
   genAiProviderName: "gcp.vertex_ai",
 });
 
-export const notYetMigrated = [openrouterProvider, anthropicBedrockProvider, vertexaiProvider] as const;
+export const notYetMigrated = [anthropicBedrockProvider, vertexaiProvider] as const;

@@ -11,6 +11,7 @@ import { mistralProvider } from "./mistral/index.js";
 import { notYetMigrated } from "./not-yet-migrated.js";
 import { openaiProvider } from "./openai/index.js";
 import { azureOpenaiProvider } from "./openai.azure/index.js";
+import { openrouterProvider } from "./openrouter/index.js";
 
 export const providerList = [
   openaiProvider,
@@ -19,5 +20,6 @@ export const providerList = [
   googleProvider,
   mistralProvider,
   bedrockProvider,
+  openrouterProvider,
   ...notYetMigrated,
 ] as const;
