@@ -8,65 +8,11 @@ import { anthropicCodec } from "../codecs/anthropic/index.js";
 import { googleCodec, googleCompletionCodec } from "../codecs/google/index.js";
 import { InvalidRequestError } from "../errors/promptline-error.js";
 import type { ProviderFamilies } from "../models/model-defaults.js";
-import { bedrockRegionPrefix } from "./amazon.bedrock/models.js";
-import { bedrockRuntimeEndpoint } from "./amazon.bedrock/endpoint.js";
-import { anthropicStream } from "./anthropic/endpoint.js";
 import { anthropicFamilies } from "./anthropic/models.js";
 import { missingSetting, trimSlashes } from "./endpoint-helpers.js";
 import { googleFamilies } from "./google/models.js";
 import { plainModelId } from "./model-ids.js";
 import { defineProvider } from "./provider-descriptor.js";
-
-// ------------------------------------------------------------------ anthropic.bedrock
-
-/** The `anthropic_version` Bedrock's InvokeModel takes in a Claude body. */
-export const ANTHROPIC_BEDROCK_VERSION = "bedrock-2023-05-31";
-
-/**
- * Claude through Amazon Bedrock's InvokeModel (`anthropic.bedrock`): the same
- * `llm_kwargs` as Anthropic's (PromptLayer's too), sent to
- * `/model/{modelId}/invoke` (or `/invoke-with-response-stream`) with the model
- * in the path, `anthropic_version` in the body, and betas as
- * `anthropic_beta` rather than a header. The stream's `chunk` events carry
- * Anthropic's own events, which the transport unwraps, so the accumulator,
- * usage and blueprint are Anthropic's. Not in `allCodecs`: `/track-request`
- * reports it as `anthropic.messages.create`, read by the Anthropic codec.
- */
-export const anthropicBedrockCodec: ProviderCodec = {
-  ...anthropicCodec,
-  id: "anthropic.bedrock.messages",
-
-  toHttpRequest(kwargs, { stream }) {
-    if (typeof kwargs.model !== "string" || kwargs.model === "") {
-      throw new InvalidRequestError("Claude on Bedrock needs a model id, e.g. anthropic.claude-3-5-haiku-20241022-v1:0.", ["model"]);
-    }
-    const { body, headers } = anthropicCodec.toHttpRequest(kwargs, { stream: false });
-    const { model: _model, ...rest } = body;
-    const beta = headers?.["anthropic-beta"];
-    return {
-      path: `/model/${encodeURIComponent(kwargs.model)}/${stream ? "invoke-with-response-stream" : "invoke"}`,
-      body: { anthropic_version: ANTHROPIC_BEDROCK_VERSION, ...rest, ...(beta ? { anthropic_beta: beta.split(",") } : {}) },
-    };
-  },
-};
-
-const anthropicBedrockProvider = defineProvider({
-  id: "anthropic.bedrock",
-  // Not tracked: `/track-request` reports it as `anthropic.messages.create`, read by the Anthropic codec.
-  codecs: { select: () => anthropicBedrockCodec, tracked: [] },
-  // Claude through InvokeModel signs and authenticates as the Converse API does.
-  endpoint: bedrockRuntimeEndpoint(),
-  // InvokeModelWithResponseStream: event-stream framed `chunk`s carrying Anthropic's own events.
-  stream: { framing: "aws-event-stream", isEnd: anthropicStream.isEnd },
-  models: {
-    // Anthropic's parameters; model ids are normalised to Anthropic's names first.
-    families: anthropicFamilies,
-    // `us.anthropic.claude-3-5-haiku-20241022-v1:0` is Anthropic's `claude-3-5-haiku-20241022`.
-    normalizeModelId: (id) => id.replace(bedrockRegionPrefix, "").replace(/^anthropic\./, "").replace(/-v\d+(?::\d+)?$/, ""),
-    pricedAs: (model) => ({ provider: "amazon.bedrock", model }),
-  },
-  genAiProviderName: "aws.bedrock",
-});
 
 // ------------------------------------------------------------------ vertexai
 
@@ -156,4 +102,4 @@ const vertexaiProvider = defineProvider({
   genAiProviderName: "gcp.vertex_ai",
 });
 
-export const notYetMigrated = [anthropicBedrockProvider, vertexaiProvider] as const;
+export const notYetMigrated = [vertexaiProvider] as const;

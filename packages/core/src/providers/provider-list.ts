@@ -6,6 +6,7 @@
  */
 import { bedrockProvider } from "./amazon.bedrock/index.js";
 import { anthropicProvider } from "./anthropic/index.js";
+import { anthropicBedrockProvider } from "./anthropic.bedrock/index.js";
 import { googleProvider } from "./google/index.js";
 import { mistralProvider } from "./mistral/index.js";
 import { notYetMigrated } from "./not-yet-migrated.js";
@@ -17,6 +18,7 @@ export const providerList = [
   openaiProvider,
   azureOpenaiProvider,
   anthropicProvider,
+  anthropicBedrockProvider,
   googleProvider,
   mistralProvider,
   bedrockProvider,
