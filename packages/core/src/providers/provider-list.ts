@@ -13,6 +13,7 @@ import { notYetMigrated } from "./not-yet-migrated.js";
 import { openaiProvider } from "./openai/index.js";
 import { azureOpenaiProvider } from "./openai.azure/index.js";
 import { openrouterProvider } from "./openrouter/index.js";
+import { vertexaiProvider } from "./vertexai/index.js";
 
 export const providerList = [
   openaiProvider,
@@ -20,6 +21,7 @@ export const providerList = [
   anthropicProvider,
   anthropicBedrockProvider,
   googleProvider,
+  vertexaiProvider,
   mistralProvider,
   bedrockProvider,
   openrouterProvider,
