@@ -9,7 +9,6 @@ import { anthropicProvider } from "./anthropic/index.js";
 import { anthropicBedrockProvider } from "./anthropic.bedrock/index.js";
 import { googleProvider } from "./google/index.js";
 import { mistralProvider } from "./mistral/index.js";
-import { notYetMigrated } from "./not-yet-migrated.js";
 import { openaiProvider } from "./openai/index.js";
 import { azureOpenaiProvider } from "./openai.azure/index.js";
 import { openrouterProvider } from "./openrouter/index.js";
@@ -25,5 +24,4 @@ export const providerList = [
   mistralProvider,
   bedrockProvider,
   openrouterProvider,
-  ...notYetMigrated,
 ] as const;
