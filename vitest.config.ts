@@ -9,6 +9,7 @@ export default defineConfig({
     alias: {
       // Before "@promptline/core", which would otherwise take its subpaths as paths under index.ts.
       "@promptline/core/render": source("./packages/core/src/render/standalone.ts"),
+      "@promptline/core/wire": source("./packages/core/src/wire/index.ts"),
       "@promptline/core": source("./packages/core/src/index.ts"),
       "@promptline/testkit": source("./packages/testkit/src/index.ts"),
       "@promptline/server": source("./packages/server/src/index.ts"),

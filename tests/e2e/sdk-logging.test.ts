@@ -1,6 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, rmdir, stat } from "node:fs/promises";
+import { mkdir, rm, rmdir, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -161,6 +161,25 @@ describe("the SDK's log shipper, end to end", () => {
     await expect(sdk.run({ promptName: "echo", inputVariables: { what: "x" } })).resolves.toMatchObject({ request_id: expect.any(String) });
     expect(await sdk.flush({ timeoutMs: 300 })).toMatchObject({ pending: 1 });
     expect(errors.length).toBeGreaterThan(0);
+  });
+
+  it("with logging.spoolDir, close() keeps what the registry could not take, and the next client ships it (issue 19)", async () => {
+    const spoolDir = join(tmpdir(), `promptline-sdk-spool-${process.pid}-${Date.now()}`);
+    const first = client({ logging: { retryBaseDelayMs: 20, maxRetryDelayMs: 200, spoolDir } });
+    await first.run({ promptName: "echo", inputVariables: { what: "warm-up" } });
+    await first.flush();
+    registry.mode = "down";
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await first.run({ promptName: "echo", inputVariables: { what: `spool-${i}` }, tags: ["spooled"] })).request_id);
+    expect(await first.close({ timeoutMs: 300 })).toMatchObject({ pending: 5, spooled: 5 });
+    expect(await storedWithTag("spooled")).toHaveLength(0);
+
+    registry.mode = "up";
+    const next = client({ logging: { spoolDir } });
+    expect(await next.flush({ timeoutMs: 5000 })).toMatchObject({ pending: 0 });
+    const rows = await storedWithTag("spooled");
+    expect(new Set(rows.map((row) => row.request_id))).toEqual(new Set(ids));
+    await rm(spoolDir, { recursive: true, force: true });
   });
 
   describe("in a child process", () => {

@@ -333,12 +333,12 @@ describe("prompts and the registry", () => {
     expect(version).toMatchObject({ code: "prompt_not_found", promptName: "hello", version: 9 });
     const label = await caught(h.client.run({ promptName: "hello", promptReleaseLabel: "nope" }));
     expect(label).toMatchObject({ promptName: "hello", label: "nope", existingLabels: [] });
-    expect(label.message).toContain('Prompt "hello" has no label "nope": it has no labels yet.');
+    expect(label.message).toContain('Label "nope" of prompt "hello" not found: it has no labels yet.');
     // The labels it has, so a typo or a label never set here is obvious (issue 19).
     await h.client.templates.publish({ prompt_name: "labelled", prompt_template: textTemplate("Hi"), metadata: {}, release_labels: ["staging", "canary"] });
     const typo = await caught(h.client.run({ promptName: "labelled", promptReleaseLabel: "stagign" }));
     expect(typo).toMatchObject({ code: "prompt_not_found", promptName: "labelled", label: "stagign", existingLabels: ["canary", "staging"] });
-    expect(typo.message).toContain('Prompt "labelled" has no label "stagign": its labels are "canary", "staging".');
+    expect(typo.message).toContain('Label "stagign" of prompt "labelled" not found: its labels are "canary", "staging".');
     expect(h.fakes.requests).toHaveLength(0);
   });
 

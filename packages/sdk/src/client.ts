@@ -24,6 +24,7 @@ import type {
   TrackClient,
 } from "./api-types.js";
 import { LogShipper, type FlushResult, type ShipperStats } from "./logging/log-shipper.js";
+import { createFileLogSpool } from "./logging/log-spool.js";
 import { loadPromptFiles } from "./registry/prompt-files.js";
 import { PromptCache, type PromptSelector } from "./registry/prompt-cache.js";
 import { isTransientRegistryError, RegistryClient } from "./registry/registry-client.js";
@@ -85,8 +86,22 @@ export interface PromptlineOptions {
    * entry of a chain is always tried. State: `stats().circuits`.
    */
   circuitBreaker?: CircuitBreakerOptions;
-  /** Log shipping: batch size, interval, queue bound. */
-  logging?: { batchSize?: number; flushIntervalMs?: number; maxQueueSize?: number; retryBaseDelayMs?: number; maxRetryDelayMs?: number };
+  /** Log shipping: batch size, interval, queue bound, and a spool directory for what `close()` can't deliver. */
+  logging?: {
+    batchSize?: number;
+    flushIntervalMs?: number;
+    maxQueueSize?: number;
+    retryBaseDelayMs?: number;
+    maxRetryDelayMs?: number;
+    /**
+     * A directory where `close()` writes the records it could not deliver (the
+     * registry down, or `timeoutMs` passed) before it resolves; the next client
+     * with the same directory ships them on start. For serverless functions and
+     * short scripts: nothing queued is lost to an outage. Files are 0600 and hold
+     * the requests' inputs and answers.
+     */
+    spoolDir?: string;
+  };
   /** Called with registry and logging failures (a refresh that failed, a batch not delivered yet, a record dropped), which never reach `run()`'s caller. Default: `console.warn`, at most once a minute. */
   onError?: (error: unknown) => void;
   /** Told each warning of each run (also on the result's `warnings` and in the log). Default: `console.warn`, each distinct warning once per process. */
@@ -225,7 +240,15 @@ export class Promptline {
       this.watcher = new RevisionWatcher({ baseURL, apiKey: this.registry.apiKey, onChange: (revision) => this.cache.refreshTo(revision) });
     }
     this.circuits = new CircuitBreakers(options.circuitBreaker ?? {}, now);
-    this.shipper = new LogShipper({ sendBatch: (records) => this.registry.sendBatch(records), onError, ...options.logging });
+    const { spoolDir, ...logging } = options.logging ?? {};
+    this.shipper = new LogShipper({
+      sendBatch: (records) => this.registry.sendBatch(records),
+      onError,
+      ...logging,
+      ...(spoolDir !== undefined && { spool: createFileLogSpool(spoolDir, onError) }),
+    });
+    // What an earlier process spooled goes out first, in the background.
+    void this.shipper.restoreSpool();
     this.runner = new Runner({
       getPrompt: (selector) => {
         // Started on the first run, not at construction: a client that only logs or publishes opens nothing.

@@ -53,6 +53,7 @@ export {
   ResponseFormatUnsupportedError,
   TemplateLimitError,
   UnauthorizedError,
+  UnexpectedResponseError,
   UnsupportedProviderError,
   UntrustedBaseURLError,
 } from "@promptline/core";

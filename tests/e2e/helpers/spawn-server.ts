@@ -30,6 +30,7 @@ export async function buildServerBundle(): Promise<ServerBundle> {
       alias: {
         // Subpaths before the package itself, which would otherwise take them as paths under index.ts.
         "@promptline/core/render": `${root}packages/core/src/render/standalone.ts`,
+        "@promptline/core/wire": `${root}packages/core/src/wire/index.ts`,
         "@promptline/core": `${root}packages/core/src/index.ts`,
         "@promptline/server": `${root}packages/server/src/index.ts`,
       },

@@ -25,6 +25,7 @@ export type PromptlineErrorCode =
   | "missing_api_key"
   | "client_closed"
   | "conflict"
+  | "unexpected_response"
   | "internal_error";
 
 export interface PromptlineErrorOptions {
@@ -160,7 +161,7 @@ function notFoundMessage(promptName: string, selector: { version?: number; label
   if (selector.version === undefined && selector.label !== undefined && selector.existingLabels) {
     const labels = selector.existingLabels.map((label) => `"${label}"`).join(", ");
     return (
-      `Prompt "${promptName}" has no label "${selector.label}": ` +
+      `Label "${selector.label}" of prompt "${promptName}" not found: ` +
       (labels ? `its labels are ${labels}.` : "it has no labels yet.") +
       ` Point one at a version with \`promptline label set ${promptName} ${selector.label} <version>\`, or ask for another label.`
     );
@@ -400,5 +401,39 @@ export class ClientClosedError extends PromptlineError {
   constructor(operation: string) {
     super("client_closed", `${operation} was called after close(): this Promptline client is closed and sends nothing. Create a new client (or call close() only when the process is done).`);
     this.name = "ClientClosedError";
+  }
+}
+
+/**
+ * A server's answer that does not have the shape of the wire contract
+ * (`@promptline/core/wire`): a field of the wrong type, or a required one
+ * missing. Raised where the answer is read, naming the route and the field,
+ * rather than as a crash later where the value is used. Unknown fields never
+ * raise it. Not retryable: the same server gives the same answer.
+ */
+export class UnexpectedResponseError extends PromptlineError {
+  /** The route read, e.g. `GET /api/v1/prompts/{name}/template`. */
+  readonly route: string;
+  /** The first wrong field's path in the answer, e.g. `version.version` (empty for the whole body). */
+  readonly path: string;
+  /** Every problem, `path: message`. */
+  readonly issues: readonly string[];
+
+  constructor(route: string, issues: readonly { path: string; message: string }[], options: PromptlineErrorOptions = {}) {
+    const first = issues[0] ?? { path: "", message: "not what was expected" };
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+    super(
+      "unexpected_response",
+      `The answer to ${route} is not what this client reads: ${first.path ? `${first.path}: ` : "the body: "}${first.message}${more}. Is the server a Promptline server of a matching version (check the base URL)?`,
+      options,
+    );
+    this.name = "UnexpectedResponseError";
+    this.route = route;
+    this.path = first.path;
+    this.issues = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message));
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), route: this.route, path: this.path, issues: this.issues };
   }
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { plainModelId } from "../providers/model-ids.js";
 import type { ApiParameterOverlay } from "../providers/provider-descriptor.js";
 import { providerDescriptor, providerList, unsupportedProvider } from "../providers/provider-registry.js";
@@ -46,16 +47,14 @@ export function modelFamilyOf(provider: string, model: string, apiType?: string 
   let family = familyCache.get(key);
   if (family === undefined) {
     family = findModelFamily(provider, model, apiType);
-    if (familyCache.size >= familyCacheLimit) familyCache.delete(familyCache.keys().next().value!);
     familyCache.set(key, family);
   }
   // A shallow copy, like an uncached lookup returns (its nested values were always shared with the table).
   return { ...family };
 }
 
-/** Lookups by provider, model and API: resolving a model override asks several times per run. Bounded, oldest out first. */
-const familyCache = new Map<string, ModelFamily>();
-const familyCacheLimit = 500;
+/** Lookups by provider, model and API: resolving a model override asks several times per run. Bounded. */
+const familyCache = new LRUCache<string, ModelFamily>({ max: 500 });
 
 function findModelFamily(provider: SupportedProvider, model: string, apiType: string | null | undefined): ModelFamily {
   const families: ProviderFamilies = modelDefaults[provider];

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { normalizeModelId } from "../models/model-family-of.js";
 import { providerDescriptor, providerList } from "../providers/provider-registry.js";
@@ -51,19 +52,18 @@ const familyBoundary = new Set(["-", "@", ":", "_"]);
  */
 export function priceFor(provider: string, model: string): ModelPrice | null {
   const key = `${provider}\u0000${model}`;
-  let price = priceCache.get(key);
-  if (price === undefined) {
-    price = lookUpPrice(provider, model);
-    if (priceCache.size >= priceCacheLimit) priceCache.delete(priceCache.keys().next().value!);
-    priceCache.set(key, price);
+  let cached = priceCache.get(key);
+  if (cached === undefined) {
+    cached = { price: lookUpPrice(provider, model) };
+    priceCache.set(key, cached);
   }
+  const { price } = cached;
   // A copy: the cached entry must not change under the next caller.
   return price === null ? null : { ...price };
 }
 
-/** Lookups by `provider\0model`: every logged run prices its model, and the table scan is the costly part. Bounded, oldest out first. */
-const priceCache = new Map<string, ModelPrice | null>();
-const priceCacheLimit = 500;
+/** Lookups by `provider\0model`: every logged run prices its model, and the table scan is the costly part. Bounded (boxed: a miss is cached too). */
+const priceCache = new LRUCache<string, { price: ModelPrice | null }>({ max: 500 });
 
 function lookUpPrice(provider: string, model: string): ModelPrice | null {
   const descriptor = providerDescriptor(provider);

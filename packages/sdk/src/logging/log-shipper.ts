@@ -1,5 +1,6 @@
 import { InvalidRequestError, RegistryError, type LogRecordInput } from "@promptline/core";
 import { isTransientRegistryError } from "../registry/registry-client.js";
+import type { LogSpool } from "./log-spool.js";
 
 export interface LogShipperOptions {
   /** Delivers one batch; must be idempotent on `request_id` (the server de-duplicates). */
@@ -17,6 +18,12 @@ export interface LogShipperOptions {
   /** Told about failed deliveries, drops and rejected records. Never thrown into `run()`. */
   onError?: (error: unknown) => void;
   random?: () => number;
+  /**
+   * Keeps what `close()` could not deliver, for the next start: the records
+   * still pending are written there before `close()` resolves, and a new
+   * shipper on the same spool ships them (see `restoreSpool`).
+   */
+  spool?: LogSpool | undefined;
 }
 
 /** What `flush()` found: the truth about what is still waiting. */
@@ -25,6 +32,8 @@ export interface FlushResult {
   pending: number;
   /** Items dropped since the shipper started (queue overflow, rejected by the registry, or logged after `close()`). */
   dropped: number;
+  /** Only from `close()` with a spool: of `pending`, the records written to the spool for the next start (track actions can't be spooled). */
+  spooled?: number;
 }
 
 export interface ShipperStats {
@@ -56,7 +65,7 @@ export class LogShipper {
   /** FIFO; the first `sending` items are in the request now outstanding. */
   private readonly queue: Item[] = [];
   private readonly waiters: { seq: number; resolve: () => void }[] = [];
-  private readonly options: Required<Omit<LogShipperOptions, "onError">> & Pick<LogShipperOptions, "onError">;
+  private readonly options: Required<Omit<LogShipperOptions, "onError" | "spool">> & Pick<LogShipperOptions, "onError" | "spool">;
   private nextSeq = 1;
   /** Every item with a seq up to this one is handled (delivered or dropped). */
   private doneSeq = 0;
@@ -72,6 +81,9 @@ export class LogShipper {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: { timer: ReturnType<typeof setTimeout>; wake: () => void } | undefined;
   private readonly stats = { delivered: 0, dropped: 0, rejected: 0, failures: 0 };
+  /** Spool files read by `restoreSpool` whose records are not all handled yet (`close()` spools those records again). */
+  private readonly restoredFiles = new Set<string>();
+  private restoring: Promise<void> | undefined;
 
   constructor(options: LogShipperOptions) {
     const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as LogShipperOptions;
@@ -106,6 +118,8 @@ export class LogShipper {
    * dropped), or when `timeoutMs` passes; the result says what is still pending.
    */
   async flush(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
+    // Records restored from the spool count as queued before any flush.
+    await this.restoring;
     const target = this.nextSeq - 1;
     if (target > this.doneSeq) {
       const handled = new Promise<void>((resolve) => this.waiters.push({ seq: target, resolve }));
@@ -121,6 +135,33 @@ export class LogShipper {
   }
 
   /**
+   * Queues the records a previous process left in the spool, and deletes each
+   * file once its records are handled. Call once, at start; never throws.
+   */
+  restoreSpool(): Promise<void> {
+    const spool = this.options.spool;
+    if (!spool || this.restoring) return this.restoring ?? Promise.resolve();
+    this.restoring = (async () => {
+      try {
+        for (const file of await spool.load()) {
+          if (this.closed) return;
+          for (const record of file.records) this.enqueue(record);
+          this.restoredFiles.add(file.path);
+          const handled = new Promise<void>((resolve) => this.waiters.push({ seq: this.nextSeq - 1, resolve }));
+          void handled.then(async () => {
+            // After close() the file's pending records were spooled again, and the file removed with them.
+            if (!this.restoredFiles.delete(file.path)) return;
+            await spool.remove([file.path]).catch((error: unknown) => this.report(error));
+          });
+        }
+      } catch (error) {
+        this.report(error);
+      }
+    })();
+    return this.restoring;
+  }
+
+  /**
    * Flushes, then stops: timers cleared, no more retries, later records
    * dropped (and counted). With `timeoutMs`, what was still pending is
    * reported in the result and stays unsent.
@@ -132,7 +173,24 @@ export class LogShipper {
     this.timer = undefined;
     // A worker waiting to retry stops now (it checks `closed`).
     this.retryTimer?.wake();
-    return result;
+    return this.options.spool ? { ...result, spooled: await this.spoolPending() } : result;
+  }
+
+  /** With a spool: writes the records still queued (the batch in flight too: shipping twice is harmless) for the next start. */
+  private async spoolPending(): Promise<number> {
+    const spool = this.options.spool!;
+    const records = this.queue.flatMap((item) => (item.kind === "record" ? [item.record] : []));
+    try {
+      await spool.save(records);
+      // Their records still pending are in the new file; the ones delivered are done.
+      const restored = [...this.restoredFiles];
+      this.restoredFiles.clear();
+      await spool.remove(restored);
+      return records.length;
+    } catch (error) {
+      this.report(error);
+      return 0;
+    }
   }
 
   getStats(): ShipperStats {

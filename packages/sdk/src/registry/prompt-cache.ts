@@ -1,4 +1,5 @@
 import { PromptNotFoundError, RegistryError } from "@promptline/core";
+import { LRUCache } from "lru-cache";
 import { isTransientRegistryError } from "./registry-client.js";
 
 /** Which version of a prompt: a number, a release label, or the newest. */
@@ -78,19 +79,19 @@ export function cacheKey({ name, version, label }: PromptSelector): string {
  * served forever.
  */
 export class PromptCache<T> {
-  private readonly entries = new Map<string, Entry<T>>();
+  /** Least recently used (read or stored) out first, beyond `maxEntries`. */
+  private readonly entries: LRUCache<string, Entry<T>>;
   private readonly inFlight = new Map<string, Promise<T>>();
   /** Bumped by `invalidate(name)`, so a fetch started before it can't store an old value after it. */
   private readonly generations = new Map<string, number>();
   private readonly now: () => number;
-  private readonly maxEntries: number;
   private readonly counters = { fetches: 0, hits: 0, misses: 0, fallbacks: 0 };
   /** The newest registry revision the live channel reported; -1 before any. */
   private minRevision = -1;
 
   constructor(private readonly options: PromptCacheOptions<T>) {
     this.now = options.now ?? Date.now;
-    this.maxEntries = Math.max(1, options.maxEntries ?? 1000);
+    this.entries = new LRUCache({ max: Math.max(1, options.maxEntries ?? 1000) });
   }
 
   /** Registry fetches started. */
@@ -102,9 +103,6 @@ export class PromptCache<T> {
     const key = cacheKey(selector);
     const entry = this.entries.get(key);
     if (entry) {
-      // Re-insert to keep the map in least-recently-used order.
-      this.entries.delete(key);
-      this.entries.set(key, entry);
       this.counters.hits++;
       if (entry.fallback) this.counters.fallbacks++;
       if (this.now() >= entry.refreshAt) {
@@ -147,7 +145,7 @@ export class PromptCache<T> {
    */
   refreshTo(revision: number): void {
     this.minRevision = Math.max(this.minRevision, revision);
-    for (const [key, entry] of [...this.entries]) {
+    for (const [key, entry] of [...this.entries.entries()]) {
       if (!this.isBehind(entry.value)) continue;
       this.fetch(key, selectorOf(key)).catch((error: unknown) => this.reportRefresh(error));
     }
@@ -182,7 +180,8 @@ export class PromptCache<T> {
     const promise = this.load(key, selector).finally(() => {
       if (this.inFlight.get(key) === promise) this.inFlight.delete(key);
       // Read before the registry moved on (the fetch started before the change was known): read again.
-      const entry = this.entries.get(key);
+      // peek: the cache's own bookkeeping is not a use.
+      const entry = this.entries.peek(key);
       if (entry && !entry.fallback && this.isBehind(entry.value)) this.fetch(key, selector).catch((error: unknown) => this.reportRefresh(error));
     });
     this.inFlight.set(key, promise);
@@ -213,7 +212,7 @@ export class PromptCache<T> {
       }
       return value;
     } catch (error) {
-      const entry = this.entries.get(key);
+      const entry = this.entries.peek(key);
       if (error instanceof PromptNotFoundError) {
         // The label was removed or the prompt deleted: stop serving what we had.
         this.entries.delete(key);
@@ -229,9 +228,7 @@ export class PromptCache<T> {
   }
 
   private store(key: string, entry: Entry<T>): void {
-    this.entries.delete(key);
     this.entries.set(key, entry);
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
 
   private backoff(failures: number): number {

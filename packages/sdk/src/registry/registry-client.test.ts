@@ -1,5 +1,7 @@
-import { InvalidRequestError, PromptNotFoundError, RegistryError, UnauthorizedError } from "@promptline/core";
-import { describe, expect, it } from "vitest";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { InvalidRequestError, PromptNotFoundError, RegistryError, UnauthorizedError, UnexpectedResponseError } from "@promptline/core";
+import { afterEach, describe, expect, it } from "vitest";
 import { isTransientRegistryError, RegistryClient } from "./registry-client.js";
 
 function client(fetch: typeof globalThis.fetch, timeoutMs = 5000) {
@@ -7,6 +9,28 @@ function client(fetch: typeof globalThis.fetch, timeoutMs = 5000) {
 }
 
 const answer = (status: number, body: unknown) => async () => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+/** A `GET /api/v1/prompts/{name}/template` answer as the server sends it. */
+function storedAnswer() {
+  const at = "2026-12-05T10:00:00.000Z";
+  return {
+    prompt: { id: 1, workspace_id: 1, name: "a", tags: [], latest_version: 3, created_at: at, updated_at: at },
+    version: {
+      id: 3,
+      prompt_id: 1,
+      prompt_name: "a",
+      version: 3,
+      prompt_template: { type: "chat", messages: [{ role: "user", content: [{ type: "text", text: "Hi" }] }] },
+      metadata: { model: { provider: "openai", name: "gpt-4o-mini", parameters: {} } },
+      commit_message: null,
+      author_key_id: 1,
+      created_at: at,
+      snippets: [],
+    },
+    labels: ["prod"],
+    registry_revision: 7,
+  };
+}
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -22,7 +46,7 @@ describe("RegistryClient", () => {
     const seen: { url: string; headers: Headers }[] = [];
     const registry = client(async (input, init) => {
       seen.push({ url: String(input), headers: new Headers(init?.headers) });
-      return new Response(JSON.stringify({ prompt: { name: "a b" }, version: { version: 3 }, labels: [] }));
+      return new Response(JSON.stringify(storedAnswer()));
     });
     await registry.getVersion("a b/c", { label: "3" });
     await registry.getVersion("a", { version: 3 });
@@ -104,5 +128,42 @@ describe("isTransientRegistryError", () => {
     expect(isTransientRegistryError(new PromptNotFoundError("a"))).toBe(false);
     expect(isTransientRegistryError(new UnauthorizedError())).toBe(false);
     expect(isTransientRegistryError(new InvalidRequestError("bad"))).toBe(false);
+  });
+});
+
+describe("RegistryClient reading answers through the wire contract", () => {
+  let server: Server | undefined;
+  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+  /** A real HTTP server answering every request with `body` (200, JSON). */
+  async function serverAnswering(body: unknown): Promise<RegistryClient> {
+    server = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return new RegistryClient({ baseURL: `http://127.0.0.1:${port}`, apiKey: "pl_key", fetch, timeoutMs: 5000 });
+  }
+
+  it("lets unknown fields through", async () => {
+    const registry = await serverAnswering({ ...storedAnswer(), from_a_newer_server: { x: 1 }, version: { ...storedAnswer().version, shiny: true } });
+    const found = await registry.getVersion("a", { label: "prod" });
+    expect(found.version.version).toBe(3);
+    expect(found).toMatchObject({ from_a_newer_server: { x: 1 }, version: { shiny: true } });
+  });
+
+  it("refuses a malformed answer with one UnexpectedResponseError naming the route and the field, not retryable", async () => {
+    const registry = await serverAnswering({ ...storedAnswer(), version: { ...storedAnswer().version, version: "3" } });
+    const error = await failure(registry.getVersion("a", { label: "prod" }));
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect(error).toMatchObject({ code: "unexpected_response", route: "GET /api/v1/prompts/{name}/template", path: "version.version" });
+    expect((error as Error).message).toMatch(/GET \/api\/v1\/prompts\/\{name\}\/template.*version\.version/);
+    expect(isTransientRegistryError(error)).toBe(false);
+  });
+
+  it("refuses an answer that is not the route's at all (a proxy's page, another service's JSON)", async () => {
+    const error = await failure((await serverAnswering({ ok: true })).sendBatch([]));
+    expect(error).toMatchObject({ code: "unexpected_response", route: "POST /api/v1/requests:batch", path: "results" });
   });
 });

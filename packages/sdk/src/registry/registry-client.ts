@@ -6,10 +6,9 @@ import {
   MissingApiKeyError,
   UnauthorizedError,
   type LogRecordInput,
-  type PromptTemplate,
-  type SnippetUse,
-  type TemplateMetadata,
 } from "@promptline/core";
+import { batchAnswer, readAnswer, templateAnswerBody, type BatchAnswer, type TemplateAnswer, type VersionAnswer } from "@promptline/core/wire";
+import type { z } from "zod";
 
 export interface RegistryClientOptions {
   baseURL: string;
@@ -19,30 +18,29 @@ export interface RegistryClientOptions {
   timeoutMs: number;
 }
 
-/** A stored version as our API returns it (`GET /api/v1/prompts/{name}/template`). */
-export interface RegistryVersion {
-  prompt: { id: number; name: string; tags: string[] };
-  version: {
-    id: number;
-    version: number;
-    /** Snippets expanded by the registry (`expand_snippets=true`), as `POST /prompt-templates/{name}` expands them. */
-    prompt_template: PromptTemplate;
-    metadata: TemplateMetadata;
-    commit_message: string | null;
-    /** The snippet versions used (decision 0009). */
-    snippets?: SnippetUse[];
-  };
-  labels: string[];
-  /** The workspace's registry revision read before the version: the answer is at least this new (decision 0008). */
-  registry_revision?: number;
-  /** Fetched by a split or segmented label: its definition (decision 0008). */
-  label?: { name: string; split: { version: number; weight: number }[]; sticky_by?: string | null; segments?: { metadata: Record<string, string>; version: number }[] | null };
-  /** With `label`: every version it names, so `run()` can pick one per run without asking again. */
-  versions?: RegistryVersion["version"][];
-}
+type VersionEntry = Pick<VersionAnswer, "id" | "version" | "prompt_template" | "metadata" | "commit_message" | "snippets">;
 
-export interface BatchResult {
-  results: { request_id: string; id: number; created: boolean }[];
+/**
+ * What the SDK reads of `GET /api/v1/prompts/{name}/template` (the wire
+ * contract's `TemplateAnswer`, decision 0015): the version, and for a split
+ * label its definition and every version it names (decision 0008).
+ */
+export type RegistryVersion = Pick<TemplateAnswer, "labels" | "registry_revision" | "label"> & {
+  prompt: Pick<TemplateAnswer["prompt"], "id" | "name" | "tags">;
+  version: VersionEntry;
+  versions?: VersionEntry[];
+};
+
+export type BatchResult = BatchAnswer;
+
+/** How one call reads its answer: the wire schema, and the route named when the answer doesn't fit it. */
+export interface RegistryCallOptions<Answer extends z.ZodType> {
+  answer: Answer;
+  /** The documented route, e.g. `GET /api/v1/prompts/{name}/template` (default: the method and path). */
+  route?: string;
+  body?: unknown;
+  notFound?: (body: unknown) => Error;
+  signal?: AbortSignal;
 }
 
 function messageOf(body: unknown, fallback: string): string {
@@ -104,7 +102,21 @@ export class RegistryClient {
     return this.options.apiKey;
   }
 
+  /**
+   * One call whose answer is read through its wire schema: unknown fields
+   * pass, a wrong field is an `UnexpectedResponseError` naming the route.
+   */
+  async call<Answer extends z.ZodType>(method: string, path: string, options: RegistryCallOptions<Answer>): Promise<z.output<Answer>> {
+    const body = await this.send(method, path, options.body, options.notFound, options.signal);
+    return readAnswer(options.answer, options.route ?? `${method} ${path.split("?")[0]}`, body);
+  }
+
+  /** A call whose answer is not read as a whole (PromptLayer's routes, typed by the caller). */
   async request<T>(method: string, path: string, body?: unknown, notFound?: (body: unknown) => Error, signal?: AbortSignal): Promise<T> {
+    return (await this.send(method, path, body, notFound, signal)) as T;
+  }
+
+  private async send(method: string, path: string, body: unknown, notFound: ((body: unknown) => Error) | undefined, signal: AbortSignal | undefined): Promise<unknown> {
     // Every registry route needs a key: say which setting is missing rather than relay the server's 401.
     if (!this.options.apiKey) throw new MissingApiKeyError();
     const headers: Record<string, string> = { accept: "application/json", "x-api-key": this.options.apiKey };
@@ -136,7 +148,7 @@ export class RegistryClient {
     } catch {
       parsed = undefined;
     }
-    if (response.ok) return parsed as T;
+    if (response.ok) return parsed;
     const message = messageOf(parsed, `${response.status} ${response.statusText}`);
     if (response.status === 404 && notFound) throw notFound(parsed);
     if (response.status === 401 || response.status === 403) {
@@ -155,11 +167,10 @@ export class RegistryClient {
     if (selector.label !== undefined) query.set("label", selector.label);
     // Snippets expanded by the registry, with the server's resolver: one expansion for both paths (decision 0009).
     query.set("expand_snippets", "true");
-    return this.request<RegistryVersion>(
-      "GET",
-      `/api/v1/prompts/${encodeURIComponent(name)}/template?${query}`,
-      undefined,
-      (body) =>
+    return this.call("GET", `/api/v1/prompts/${encodeURIComponent(name)}/template?${query}`, {
+      answer: templateAnswerBody,
+      route: "GET /api/v1/prompts/{name}/template",
+      notFound: (body) =>
         missingSnippet(body, name) ??
         new PromptNotFoundError(
           name,
@@ -169,11 +180,11 @@ export class RegistryClient {
               ? { label: selector.label, ...existingLabelsOf(body) }
               : {},
         ),
-      signal,
-    );
+      ...(signal && { signal }),
+    });
   }
 
   sendBatch(records: readonly LogRecordInput[]): Promise<BatchResult> {
-    return this.request<BatchResult>("POST", "/api/v1/requests:batch", { records });
+    return this.call("POST", "/api/v1/requests:batch", { answer: batchAnswer, body: { records } });
   }
 }

@@ -22,6 +22,8 @@ const statusByCode: Record<PromptlineErrorCode, ContentfulStatusCode> = {
   conflict: 409,
   provider_error: 502,
   registry_error: 503,
+  // Raised by clients reading an answer; never by the server.
+  unexpected_response: 502,
   internal_error: 500,
 };
 

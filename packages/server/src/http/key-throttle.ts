@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Context } from "hono";
+import { LRUCache } from "lru-cache";
 import { TooManyAttemptsError } from "./route-errors.js";
 
 /** How failed key attempts are throttled per client address (defaults in `defaultKeyThrottle`). */
@@ -23,7 +24,8 @@ interface AddressState {
   allowance: number;
   at: number;
   /** Hashes of keys that authenticated from this address, most recent last. */
-  known: Map<string, true>;
+  /** Keys that worked from the address, least recently used forgotten first. */
+  known: LRUCache<string, true>;
 }
 
 const hashOf = (plaintext: string) => createHash("sha256").update(plaintext).digest("base64url");
@@ -41,16 +43,15 @@ const hashOf = (plaintext: string) => createHash("sha256").update(plaintext).dig
 export class KeyThrottle {
   readonly #maxFailures: number;
   readonly #refillPerMs: number;
-  readonly #maxAddresses: number;
   readonly #maxKnown: number;
   readonly #now: () => number;
-  /** Insertion order is recency: the first entry is the least recently seen address. */
-  readonly #addresses = new Map<string, AddressState>();
+  /** The least recently seen address is forgotten first. */
+  readonly #addresses: LRUCache<string, AddressState>;
 
   constructor(options: KeyThrottleOptions = {}) {
     this.#maxFailures = options.maxFailures ?? defaultKeyThrottle.maxFailures;
     this.#refillPerMs = this.#maxFailures / ((options.windowSeconds ?? defaultKeyThrottle.windowSeconds) * 1000);
-    this.#maxAddresses = options.maxAddresses ?? defaultKeyThrottle.maxAddresses;
+    this.#addresses = new LRUCache({ max: options.maxAddresses ?? defaultKeyThrottle.maxAddresses });
     this.#maxKnown = options.maxKnownKeysPerAddress ?? defaultKeyThrottle.maxKnownKeysPerAddress;
     this.#now = options.now ?? Date.now;
   }
@@ -81,27 +82,21 @@ export class KeyThrottle {
   /** A key that worked from the address: it stays admitted from there. */
   succeeded(address: string, plaintext: string): void {
     const state = this.#state(address, true)!;
-    const hash = hashOf(plaintext);
-    state.known.delete(hash);
-    state.known.set(hash, true);
-    if (state.known.size > this.#maxKnown) state.known.delete(state.known.keys().next().value!);
+    state.known.set(hashOf(plaintext), true);
   }
 
   #state(address: string, create: boolean): AddressState | undefined {
     const now = this.#now();
+    // Seen again (a get): most recent.
     let state = this.#addresses.get(address);
     if (state) {
       state.allowance = Math.min(this.#maxFailures, state.allowance + (now - state.at) * this.#refillPerMs);
       state.at = now;
-      // Seen again: most recent.
-      this.#addresses.delete(address);
-      this.#addresses.set(address, state);
       return state;
     }
     if (!create) return undefined;
-    state = { allowance: this.#maxFailures, at: now, known: new Map() };
+    state = { allowance: this.#maxFailures, at: now, known: new LRUCache({ max: this.#maxKnown }) };
     this.#addresses.set(address, state);
-    if (this.#addresses.size > this.#maxAddresses) this.#addresses.delete(this.#addresses.keys().next().value!);
     return state;
   }
 }

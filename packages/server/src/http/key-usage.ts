@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { ApiKeyRecord, Storage } from "../storage/index.js";
 
 export interface KeyUsageOptions {
@@ -20,12 +21,11 @@ const maxTrackedKeys = 10_000;
 export function keyUsageRecorder(storage: Storage, options: KeyUsageOptions = {}): (key: ApiKeyRecord) => void {
   const intervalMs = options.intervalMs ?? 60_000;
   const now = options.now ?? Date.now;
-  const lastWrite = new Map<number, number>();
+  const lastWrite = new LRUCache<number, number>({ max: maxTrackedKeys });
   return (key) => {
     const at = now();
     const previous = lastWrite.get(key.id);
     if (previous !== undefined && at - previous < intervalMs) return;
-    if (lastWrite.size >= maxTrackedKeys) lastWrite.clear();
     lastWrite.set(key.id, at);
     storage.apiKeys.markUsed(key.workspace_id, key.id, new Date(at).toISOString()).catch((error: unknown) => (options.logError ?? console.error)(error));
   };

@@ -28,7 +28,7 @@ import {
   trackPromptBody,
   trackScoreBody,
   templateQuery,
-} from "./api-v1-schemas.js";
+} from "@promptline/core/wire";
 
 /** Query strings with repeated keys (`tag=a&tag=b`) kept as lists. */
 function queryOf(c: Context): Record<string, string | string[]> {

@@ -1,20 +1,10 @@
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
-import {
-  inputLimits,
-  inputVariablesSchema,
-  labelNameSchema,
-  logMetadataSchema,
-  PromptlineError,
-  requestStatusSchema,
-  tagsSchema,
-  UnauthorizedError,
-  type PromptBlueprint,
-} from "@promptline/core";
+import { PromptlineError, UnauthorizedError, type PromptBlueprint } from "@promptline/core";
+import { playgroundRunBody, requestStatsQuery, signInBody } from "@promptline/core/wire";
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { streamSSE } from "hono/streaming";
-import { z } from "zod";
 import type { AppEnv } from "../app-env.js";
 import type { RoutePermissions } from "../http/permissions.js";
 import { keyLookUp } from "../http/auth.js";
@@ -95,7 +85,6 @@ export interface DashboardOptions {
   sessionSecret?: string;
 }
 
-const signInBody = z.object({ api_key: z.string().min(1).max(512) });
 const signInMaxBodyBytes = 4096;
 
 const contentTypes: Record<string, string> = {
@@ -217,32 +206,6 @@ export function dashboardRoutes({
   return app;
 }
 
-const statsQuery = z.object({
-  bucket: z.enum(["minute", "hour", "day"]).default("hour"),
-  prompt: z.string().min(1).optional(),
-  version: z.coerce.number().int().positive().optional(),
-  label: z.string().min(1).optional(),
-  tag: z.union([z.string(), z.array(z.string())]).optional(),
-  metadata: z.union([z.string(), z.array(z.string())]).optional(),
-  status: requestStatusSchema.optional(),
-  provider: z.string().min(1).optional(),
-  model: z.string().min(1).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-});
-
-const playgroundBody = z.object({
-  prompt_name: z.string().min(1).max(inputLimits.promptNameLength),
-  version: z.number().int().positive().nullish(),
-  label: labelNameSchema.nullish(),
-  input_variables: inputVariablesSchema.default({}),
-  provider: z.string().min(1).nullish(),
-  model: z.string().min(1).nullish(),
-  parameters: z.record(z.string(), z.unknown()).nullish(),
-  tags: tagsSchema.default(["playground"]),
-  metadata: logMetadataSchema.default({}),
-});
-
 const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /** The text of the assistant message a chunk carries. */
@@ -278,7 +241,7 @@ export function dashboardApiRoutes({
 
   app.get("/requests/stats", async (c) => {
     const all = Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length === 1 ? values[0]! : values]));
-    const query = parseWith(statsQuery, all, "query");
+    const query = parseWith(requestStatsQuery, all, "query");
     const metadata: Record<string, string> = {};
     for (const pair of asList(query.metadata)) {
       const colon = pair.indexOf(":");
@@ -304,7 +267,7 @@ export function dashboardApiRoutes({
     if (!playground || !registryAs) {
       return c.json({ success: false, message: "The playground is not enabled on this server.", error: { code: "not_enabled", message: "The playground is not enabled on this server." } }, 501);
     }
-    const body = await readBody(c, playgroundBody);
+    const body = await readBody(c, playgroundRunBody);
     const abort = new AbortController();
     c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
     // Start the run before the stream so a bad request (missing variables, unknown prompt) is an ordinary JSON error.

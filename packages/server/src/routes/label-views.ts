@@ -2,7 +2,7 @@ import { labelSplitSchema, routingOfBody, type LabelTarget } from "@promptline/c
 import type { Context } from "hono";
 import { parseWith, readJson } from "../http/read-json.js";
 import type { ReleaseLabelRecord } from "../storage/index.js";
-import { setLabelBody } from "./api-v1-schemas.js";
+import { setLabelBody } from "@promptline/core/wire";
 
 /**
  * A label as `/api/v1` shows it: `version` for a label that points at one

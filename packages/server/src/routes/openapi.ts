@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { apiV1Operations } from "./api-v1-schemas.js";
+import { apiV1Operations } from "@promptline/core/wire";
 
 const jsonSchema = (schema: z.ZodType, io: "input" | "output" = "input") =>
   z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
 
-/** The OpenAPI 3.1 document of `/api/v1`, generated from the schemas the routes validate with. */
+/** The OpenAPI 3.1 document of `/api/v1`, generated from the wire contract the routes validate with and the clients read answers through. */
 export function buildOpenApiDocument(version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of apiV1Operations) {
@@ -27,7 +27,10 @@ export function buildOpenApiDocument(version: string) {
       parameters,
       security: [{ apiKey: [] }],
       responses: {
-        [String(op.status ?? 200)]: { description: "Success" },
+        [String(op.status ?? 200)]: {
+          description: "Success",
+          ...(op.answer && { content: { "application/json": { schema: jsonSchema(op.answer, "output") } } }),
+        },
         "4XX": { description: "The caller's mistake", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
       },
     };

@@ -209,7 +209,7 @@ describe("POST /prompt-templates/{identifier}", () => {
     }
     // A label the prompt lacks: the answer lists the labels it has (issue 19).
     const missing = await h.call("POST", "/prompt-templates/poem", { key, body: { label: "staging" } });
-    expect(missing.body.message).toContain('Prompt "poem" has no label "staging": its labels are "prod".');
+    expect(missing.body.message).toContain('Label "staging" of prompt "poem" not found: its labels are "prod".');
     expect(missing.body.error).toMatchObject({ code: "prompt_not_found", existing_labels: ["prod"] });
   });
 });

@@ -17,7 +17,7 @@ import type { AppEnv, AppDependencies } from "../app-env.js";
 import { labelActor, type RoutePermissions } from "../http/permissions.js";
 import { NotFoundError } from "../http/route-errors.js";
 import { bodyFieldAsWritten, readBody } from "../http/read-json.js";
-import { promptNameSchema } from "./api-v1-schemas.js";
+import { promptNameSchema } from "@promptline/core/wire";
 import { assertRunnable } from "./publish-checks.js";
 import { requireGroups } from "./require-groups.js";
 import { givenScore, loggedRequestFrom, logRequestBodySchema } from "../services/log-request.js";

@@ -3,7 +3,7 @@ import type { AppEnv } from "../app-env.js";
 import { errorBody } from "../http/error-handler.js";
 import { parseWith } from "../http/read-json.js";
 import type { RevisionWatcher } from "../services/revision-watcher.js";
-import { registryRevisionQuery } from "./api-v1-schemas.js";
+import { registryRevisionQuery } from "@promptline/core/wire";
 
 /**
  * `GET /api/v1/registry/revision?after=N&timeout_ms=T` (decision 0008): the

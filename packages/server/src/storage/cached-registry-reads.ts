@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { LRUCache } from "lru-cache";
 import type { Database } from "./database-schema.js";
 import { sha256Hex } from "./internal/json.js";
 import { toApiKeyRecord } from "./repositories/api-key-repository.js";
@@ -41,8 +42,9 @@ export function createRegistryReadCache(
 ): RegistryReadCache {
   const maxEntries = options.maxEntries ?? 10_000;
   const revisionOf = registryRevisionReader(db);
-  const keys = new BoundedMap<string, Entry<ApiKeyRecord>>(maxEntries, Number.POSITIVE_INFINITY);
-  const reads = new BoundedMap<string, Entry<unknown>>(maxEntries, options.maxCharacters ?? 64 * 1024 * 1024);
+  // Least recently used out first, beyond `maxEntries` entries (or `maxCharacters` of JSON in all: one heavier alone is not kept).
+  const keys = new LRUCache<string, Entry<ApiKeyRecord>>({ max: maxEntries });
+  const reads = new LRUCache<string, Entry<unknown>>({ max: maxEntries, maxSize: Math.max(1, options.maxCharacters ?? 64 * 1024 * 1024) });
 
   /** `read()` from memory while the workspace's revision is the one it was made at. */
   async function cachedRead<V>(workspaceId: number, cacheKey: string, read: () => Promise<V>): Promise<V | undefined> {
@@ -53,7 +55,7 @@ export function createRegistryReadCache(
     // Read after the revision: if a write lands in between, this entry is merely refreshed once more, never stale.
     const value = deepFreeze(await read());
     // Weighed once per fill (a miss, which has just read the database anyway).
-    reads.set(cacheKey, { revision, value }, value === undefined ? 1 : JSON.stringify(value).length);
+    reads.set(cacheKey, { revision, value }, { size: value === undefined ? 1 : Math.max(1, JSON.stringify(value).length) });
     return value;
   }
 
@@ -87,41 +89,6 @@ export function createRegistryReadCache(
 
     getPrompt: (workspaceId, ref) => cachedRead(workspaceId, JSON.stringify(["prompt", workspaceId, ref]), () => prompts.get(workspaceId, ref)),
   };
-}
-
-/** A Map that forgets its least recently used entries beyond `maxEntries` entries or `maxWeight` in all. */
-class BoundedMap<K, V> {
-  private readonly map = new Map<K, { value: V; weight: number }>();
-  private weight = 0;
-  constructor(
-    private readonly maxEntries: number,
-    private readonly maxWeight: number,
-  ) {}
-
-  get(key: K): V | undefined {
-    const slot = this.map.get(key);
-    if (slot === undefined) return undefined;
-    // Re-inserting moves it to the end: the Map's order is the recency order.
-    this.map.delete(key);
-    this.map.set(key, slot);
-    return slot.value;
-  }
-
-  set(key: K, value: V, weight = 1): void {
-    this.delete(key);
-    // One value heavier than the whole bound is not kept at all.
-    if (weight > this.maxWeight) return;
-    this.map.set(key, { value, weight });
-    this.weight += weight;
-    while (this.map.size > this.maxEntries || this.weight > this.maxWeight) this.delete(this.map.keys().next().value as K);
-  }
-
-  delete(key: K): void {
-    const slot = this.map.get(key);
-    if (slot === undefined) return;
-    this.map.delete(key);
-    this.weight -= slot.weight;
-  }
 }
 
 function deepFreeze<T>(value: T): T {

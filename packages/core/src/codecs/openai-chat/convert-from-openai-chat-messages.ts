@@ -8,13 +8,12 @@ import {
   chatCompletionResponseSchema,
   chatFunctionCallSchema,
   chatToolCallSchema,
-  type ChatContentChunk,
   type ChatResponseMessage,
   type ChatToolCall,
 } from "./openai-chat-api-schemas.js";
 
-/** A message of `llm_kwargs.messages`, as the official SDKs or our codecs send it. */
-const kwargsMessageSchema = z.looseObject({
+/** A message of `llm_kwargs.messages`, as the official SDKs or our codecs send it (exported for the fast path's property test). */
+export const kwargsMessageSchema = z.looseObject({
   role: z.string(),
   content: z.unknown().optional(),
   name: z.string().nullish(),
@@ -136,15 +135,21 @@ function convertFromChatPart(part: Record<string, unknown>): Content | null {
       return { type: "media", media: { title, type: dataUrl.mimeType, url: dataUrl.data, format: "base64" } };
     }
     case "thinking":
-      return convertThinkingChunk(part as ChatContentChunk);
+      return convertThinkingChunk(part);
     default:
       return null;
   }
 }
 
-function convertThinkingChunk(chunk: ChatContentChunk): Content {
-  const thinking = typeof chunk.thinking === "string" ? chunk.thinking : (chunk.thinking ?? []).map((inner) => inner.text ?? "").join("");
-  return chunk.signature ? { type: "thinking", thinking, signature: chunk.signature } : { type: "thinking", thinking };
+/**
+ * A thinking part: its text, or Mistral's list of `{type:"text", text}`.
+ * Read defensively: request content is not schema-checked (an object as
+ * `thinking` threw a TypeError; the fast paths' property test found it).
+ */
+function convertThinkingChunk(chunk: Record<string, unknown>): Content {
+  const { thinking: value, signature } = chunk;
+  const thinking = typeof value === "string" ? value : Array.isArray(value) ? value.map((inner) => (isRecord(inner) && typeof inner.text === "string" ? inner.text : "")).join("") : "";
+  return typeof signature === "string" && signature ? { type: "thinking", thinking, signature } : { type: "thinking", thinking };
 }
 
 export function convertFromChatToolCall(call: ChatToolCall): ToolCall {

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { closeSync, constants, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
@@ -82,22 +83,13 @@ const statementCacheSize = 500;
  * re-prepares a statement by itself when the schema changed (migrations).
  */
 function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
-  const cache = new Map<string, SqliteStatement>();
+  const cache = new LRUCache<string, SqliteStatement>({ max: statementCacheSize });
   return {
     prepare(sql: string): SqliteStatement {
       const cached = cache.get(sql);
-      if (cached) {
-        // Map keeps insertion order: re-inserting marks it most recently used.
-        cache.delete(sql);
-        cache.set(sql, cached);
-        return cached;
-      }
+      if (cached) return cached;
       const statement = database.prepare(sql);
       cache.set(sql, statement);
-      if (cache.size > statementCacheSize) {
-        const oldest = cache.keys().next();
-        if (!oldest.done) cache.delete(oldest.value);
-      }
       return statement;
     },
     close() {

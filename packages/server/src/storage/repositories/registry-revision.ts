@@ -1,4 +1,5 @@
 import type { CompiledQuery, Kysely } from "kysely";
+import { LRUCache } from "lru-cache";
 import type { Database } from "../database-schema.js";
 
 /**
@@ -24,13 +25,12 @@ export async function raiseRegistryRevision(db: Kysely<Database>, workspaceId: n
  * and building it anew would cost more than running it.
  */
 export function registryRevisionReader(db: Kysely<Database>): (workspaceId: number) => Promise<number | undefined> {
-  const compiled = new Map<number, CompiledQuery<{ registry_revision: number }>>();
+  // Workspaces are few; the bound only guards against a caller inventing ids.
+  const compiled = new LRUCache<number, CompiledQuery<{ registry_revision: number }>>({ max: 1000 });
   return async (workspaceId) => {
     let query = compiled.get(workspaceId);
     if (!query) {
       query = db.selectFrom("workspace").select("registry_revision").where("id", "=", workspaceId).compile();
-      // Workspaces are few; the bound only guards against a caller inventing ids.
-      if (compiled.size >= 1000) compiled.clear();
       compiled.set(workspaceId, query);
     }
     const { rows } = await db.executeQuery(query);

@@ -1,4 +1,5 @@
 import { InvalidRequestError } from "@promptline/core";
+import { maxRetentionDays } from "@promptline/core/wire";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../database-schema.js";
 import type { RetentionRepository, RetentionSweepResult } from "../storage.js";
@@ -6,8 +7,8 @@ import type { RepositoryContext } from "./repository-context.js";
 
 const dayMs = 86_400_000;
 
-/** The longest retention a workspace or the server may set, in days (100 years). */
-export const maxRetentionDays = 36_500;
+/** The longest retention a workspace or the server may set, in days (100 years): the wire contract's. */
+export { maxRetentionDays };
 
 /** Throws unless `days` is a whole number of days from 1 to `maxRetentionDays`. */
 export function checkRetentionDays(days: number, field = "retention_days"): void {
