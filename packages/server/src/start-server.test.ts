@@ -52,7 +52,7 @@ describe("startServer", () => {
     const server = await startServer({ database, port: 0, apiKey: "pl_retention_start_key_0123456789", retentionDays: 30, retentionSweep: { startDelayMs: 0, batchSize: 5 } });
     try {
       await server.storage.requests.insertMany(workspaceId, [record("fresh")]);
-      await vi.waitFor(() => expect(server.retention?.progress()).toEqual({ requests: 12, spans: 0, sweeping: false }));
+      await vi.waitFor(() => expect(server.retention?.progress()).toEqual({ requests: 12, spans: 0, sweeping: false }), { timeout: 30_000 });
       const left = await server.storage.requests.query(workspaceId, { limit: 100 });
       expect(left.items.map((item) => item.request_id)).toEqual(["fresh"]);
     } finally {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InvalidTemplateError, MissingVariablesError, TemplateLimitError } from "../errors/promptline-error.js";
 import { defaultRenderLimits, listTextVariables, RenderBudget, renderText, type RenderLimits } from "./index.js";
-import { renderJinja } from "./jinja.js";
+import { renderJinja } from "./jinja/index.js";
 
 const render = (
   text: string,

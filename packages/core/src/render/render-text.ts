@@ -6,7 +6,7 @@ import { MissingVariablesError } from "../errors/promptline-error.js";
 import type { TemplateFormat } from "../schemas/message.js";
 import { RenderBudget, type RenderLimits } from "./budget.js";
 import { fStringVariables, renderFString } from "./fstring.js";
-import { listJinjaVariables, renderJinja } from "./jinja.js";
+import { listJinjaVariables, renderJinja } from "./jinja/index.js";
 import { hasVariable } from "./plain-data.js";
 
 export interface RenderOptions {

@@ -1,1 +1,2 @@
 export * from "./strip-secrets.js";
+export * from "./redact-headers.js";

@@ -1,4 +1,5 @@
 import { InvalidRequestError, RegistryError, type LogRecordInput } from "@promptline/core";
+import { backoffMs } from "../backoff.js";
 import { isTransientRegistryError } from "../registry/registry-client.js";
 import type { LogSpool } from "./log-spool.js";
 
@@ -331,9 +332,13 @@ export class LogShipper {
   }
 
   private backoff(): Promise<void> {
-    const exponent = Math.min(this.stats.failures - 1, 16);
-    const ceiling = Math.min(this.options.maxRetryDelayMs, this.options.retryBaseDelayMs * 2 ** exponent);
-    const delay = ceiling * (0.5 + this.options.random() / 2);
+    // Half to all of the ceiling; `random() === 1` waits all of it.
+    const delay = backoffMs(this.stats.failures - 1, {
+      initialMs: this.options.retryBaseDelayMs,
+      maxMs: this.options.maxRetryDelayMs,
+      jitter: 0.5,
+      random: () => 1 - this.options.random(),
+    });
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);

@@ -1,5 +1,6 @@
 import { PromptNotFoundError, RegistryError } from "@promptline/core";
 import { LRUCache } from "lru-cache";
+import { backoffMs } from "../backoff.js";
 import { isTransientRegistryError } from "./registry-client.js";
 
 /** Which version of a prompt: a number, a release label, or the newest. */
@@ -232,8 +233,7 @@ export class PromptCache<T> {
   }
 
   private backoff(failures: number): number {
-    const base = this.options.errorBackoffMs ?? 1000;
-    return Math.min(this.options.maxErrorBackoffMs ?? 30_000, base * 2 ** Math.min(failures - 1, 20));
+    return backoffMs(failures - 1, { initialMs: this.options.errorBackoffMs ?? 1000, maxMs: this.options.maxErrorBackoffMs ?? 30_000 });
   }
 
   private report(error: unknown): void {

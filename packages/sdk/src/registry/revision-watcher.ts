@@ -1,5 +1,6 @@
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from "node:http";
 import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
+import { backoffMs } from "../backoff.js";
 
 /**
  * One long poll of the registry's revision per client (decision 0008):
@@ -98,10 +99,8 @@ export class RevisionWatcher {
         if (this.closed) return;
         this.connected = false;
         failures++;
-        const base = this.options.minBackoffMs ?? 250;
-        const wait = Math.min(this.options.maxBackoffMs ?? 10_000, base * 2 ** Math.min(failures - 1, 16));
-        // Jitter, so clients of a restarted server don't all come back in the same millisecond.
-        await this.sleep(wait / 2 + Math.random() * (wait / 2));
+        // Jittered, so clients of a restarted server don't all come back in the same millisecond.
+        await this.sleep(backoffMs(failures - 1, { initialMs: this.options.minBackoffMs ?? 250, maxMs: this.options.maxBackoffMs ?? 10_000, jitter: 0.5 }));
       }
     }
   }

@@ -2,6 +2,7 @@
  * The one owner of retry timing for provider calls (style guide habit 10):
  * which delays a provider may ask for, and the backoff used otherwise.
  */
+import { backoffMs } from "../backoff.js";
 import type { HeaderLookup } from "./http-client.js";
 
 /** A provider's requested delay is honoured only up to this (longer waits fall back to backoff). */
@@ -30,8 +31,7 @@ export function retryAfterFromHeaders(headers: HeaderLookup, nowMs: number): num
  * @param retryNumber 0 for the first retry.
  */
 export function backoffDelayMs(retryNumber: number, random: () => number): number {
-  const base = Math.min(initialBackoffMs * 2 ** retryNumber, maxBackoffMs);
-  return Math.round(base * (1 - random() * 0.25));
+  return Math.round(backoffMs(retryNumber, { initialMs: initialBackoffMs, maxMs: maxBackoffMs, jitter: 0.25, random }));
 }
 
 /** The delay before the next try: the provider's request when reasonable, backoff otherwise. */

@@ -4,49 +4,18 @@
  * transport for a human (errors, log records) goes through these helpers.
  */
 
+import { isCredentialHeader } from "@promptline/core";
+
+// One rule for what a credential header is, and one `redactHeaders`: core's (the testkit prints with it too).
+export { redactHeaders } from "@promptline/core";
+
 const redacted = "[redacted]";
-
-/** Header names whose values are credentials (compared in lower case). */
-const sensitiveHeaderNames = new Set([
-  "authorization",
-  "proxy-authorization",
-  "api-key",
-  "x-api-key",
-  "x-goog-api-key",
-  "x-amz-security-token",
-  "cookie",
-]);
-
-function isSensitiveHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return sensitiveHeaderNames.has(lower) || /(key|token|secret|password)/.test(lower);
-}
-
-/**
- * A copy of `headers` safe to log: credential values become `[redacted]`
- * (an `Authorization` keeps its scheme, e.g. `Bearer [redacted]`).
- *
- * @example
- * logger.debug({ headers: redactHeaders(endpoint.headers) });
- */
-export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
-  const safe: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (!isSensitiveHeader(name)) {
-      safe[name] = value;
-      continue;
-    }
-    const scheme = name.toLowerCase() === "authorization" ? /^(\S+)\s+\S/.exec(value)?.[1] : undefined;
-    safe[name] = scheme ? `${scheme} ${redacted}` : redacted;
-  }
-  return safe;
-}
 
 /** The credential values among `headers` (an `Authorization` without its scheme). */
 export function secretHeaderValues(headers: Readonly<Record<string, string>>): string[] {
   const secrets: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
-    if (!isSensitiveHeader(name)) continue;
+    if (!isCredentialHeader(name)) continue;
     secrets.push(value);
     const credential = /^\S+\s+(\S.*)$/.exec(value)?.[1];
     if (credential) secrets.push(credential);

@@ -64,7 +64,7 @@ describe("retention sweeper", () => {
     // A tiny duty cycle: after the first batch the sweeper pauses for far longer than the test runs.
     const sweeper = createRetentionSweeper({ storage, defaultDays: 30, batchSize: 5, dutyCycle: 0.0001, startDelayMs: 3_600_000 });
     const sweeping = sweeper.sweep();
-    await vi.waitFor(() => expect(sweeper.progress().requests).toBe(5));
+    await vi.waitFor(() => expect(sweeper.progress().requests).toBe(5), { timeout: 30_000 });
     await sweeper.close();
     expect(await sweeping).toEqual({ requests: 5, spans: 0 });
     expect((await storage.requests.query(workspaceId, { limit: 100 })).items).toHaveLength(15);
@@ -74,7 +74,7 @@ describe("retention sweeper", () => {
   it("starts its first sweep by itself after the start delay, and reports errors to onError", async () => {
     const { storage } = await seeded("scheduled", 3, 0);
     const sweeper = createRetentionSweeper({ storage, defaultDays: 30, startDelayMs: 0 });
-    await vi.waitFor(() => expect(sweeper.progress()).toEqual({ requests: 3, spans: 0, sweeping: false }));
+    await vi.waitFor(() => expect(sweeper.progress()).toEqual({ requests: 3, spans: 0, sweeping: false }), { timeout: 30_000 });
     await sweeper.close();
 
     const errors: unknown[] = [];
@@ -84,7 +84,7 @@ describe("retention sweeper", () => {
       startDelayMs: 0,
       onError: (error) => errors.push(error),
     });
-    await vi.waitFor(() => expect(errors).toHaveLength(1));
+    await vi.waitFor(() => expect(errors).toHaveLength(1), { timeout: 30_000 });
     expect((errors[0] as Error).message).toBe("database gone");
     await failing.close();
     await storage.close();

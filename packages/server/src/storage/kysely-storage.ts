@@ -38,6 +38,7 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
     db,
     timestamp: () => now().toISOString(),
     generateApiKey: options.generateApiKey ?? generateApiKey,
+    ...(dialect.requestPartitions && { requestPartitions: dialect.requestPartitions }),
   };
 
   const apiKeys = createApiKeyRepository(context);

@@ -57,6 +57,8 @@ describe("writes to the registry's tables", () => {
         "repositories/registry-revision.ts: updateTable workspace",
         // The workspace's request counter (log ingestion): no registry data changes, nothing cached reads it.
         "repositories/request-repository.ts: updateTable workspace",
+        // A workspace's retention (decision 0018): no registry data, nothing cached reads it.
+        "repositories/retention-repository.ts: updateTable workspace",
       ].sort(),
     );
   });

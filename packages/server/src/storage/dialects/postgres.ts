@@ -1,5 +1,6 @@
 import { PostgresDialect, sql } from "kysely";
 import pg from "pg";
+import { createMonthsAhead, dropExpiredMonthsStep } from "./request-partitions.js";
 import type { StorageDialect } from "./storage-dialect.js";
 
 export interface PostgresDialectOptions {
@@ -45,6 +46,7 @@ export function createPostgresDialect(options: PostgresDialectOptions): StorageD
     name: "postgres",
     kyselyDialect: new PostgresDialect({ pool }),
     migrationTableSchema: schema,
+    requestPartitions: { createMonthsAhead, dropExpiredMonthsStep },
     addIdColumn: (table) => table.addColumn("id", "bigint", (column) => column.primaryKey().generatedByDefaultAsIdentity()),
     prepare: async (db) => {
       if (schema === undefined) return;

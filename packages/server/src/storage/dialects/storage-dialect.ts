@@ -1,5 +1,13 @@
 import type { CreateTableBuilder, Dialect, Kysely } from "kysely";
 
+/** What the retention sweep does with monthly partitions (`request-partitions.ts`). */
+export interface RequestPartitions {
+  /** Creates the current month's partitions and a few ahead, unless they exist. */
+  createMonthsAhead(db: Kysely<unknown>, now: Date): Promise<void>;
+  /** One step of dropping whole expired months; the requests it removed. */
+  dropExpiredMonthsStep(db: Kysely<unknown>, workspaces: readonly { id: number; cutoff: string | undefined }[], now: Date, keysPerStep: number): Promise<number>;
+}
+
 /**
  * What differs between the databases, and nothing else. The repositories only
  * ever see a `Kysely<Database>` and never ask which dialect they run on; each
@@ -18,4 +26,6 @@ export interface StorageDialect {
   ): CreateTableBuilder<TableName, ColumnName | "id">;
   /** Runs before the migrations (PostgreSQL: creates the configured schema). */
   prepare(db: Kysely<unknown>): Promise<void>;
+  /** PostgreSQL: the monthly partitions of the request tables (migration 0011); absent on SQLite. */
+  readonly requestPartitions?: RequestPartitions;
 }

@@ -10,6 +10,7 @@ import { spansMigration } from "./0009-spans.js";
 import { requestAttemptsMigration } from "./0007-request-attempts.js";
 import { keyLastUsedMigration } from "./0008-key-last-used.js";
 import { retentionMigration } from "./0010-retention.js";
+import { partitionedRequestsMigration } from "./0011-partitioned-requests.js";
 import { serverSecretMigration } from "./0013-server-secret.js";
 
 /**
@@ -30,6 +31,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
         "0008-key-last-used": keyLastUsedMigration,
         "0009-spans": spansMigration,
         "0010-retention": retentionMigration,
+        "0011-partitioned-requests": partitionedRequestsMigration(dialect),
         "0013-server-secret": serverSecretMigration,
       }),
   };

@@ -152,7 +152,8 @@ export function createRequestRepository({ db, timestamp }: RepositoryContext): R
           await trx
             .insertInto("request_metadata")
             .values(chunk)
-            .onConflict((conflict) => conflict.columns(["request_log_id", "key"]).doUpdateSet((eb) => ({ value: eb.ref("excluded.value") })))
+            // created_at in the target: PostgreSQL's partitioned primary key holds it (migration 0011).
+            .onConflict((conflict) => conflict.columns(["request_log_id", "key", "created_at"]).doUpdateSet((eb) => ({ value: eb.ref("excluded.value") })))
             .execute();
         }
         return true;
@@ -260,7 +261,8 @@ function logInserts() {
       db
         .insertInto("request_log")
         .values(rows)
-        .onConflict((conflict) => conflict.columns(["workspace_id", "request_id"]).doNothing())
+        // No conflict target: on PostgreSQL the key (workspace_id, request_id) is held by `request_key`, whose trigger skips a duplicate (migration 0011).
+        .onConflict((conflict) => conflict.doNothing())
         .returning(["id", "request_id", "number"]),
     ),
     tags: reusableInsert((db, rows: readonly Insertable<RequestTagTable>[]) => db.insertInto("request_tag").values(rows)),

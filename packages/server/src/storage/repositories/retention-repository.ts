@@ -20,7 +20,11 @@ export function checkRetentionDays(days: number, field = "retention_days"): void
 /** The oldest time a record of a workspace keeping `days` days may have been stored at (ISO-8601, as stored). */
 export const retentionCutoff = (now: Date, days: number): string => new Date(now.getTime() - days * dayMs).toISOString();
 
-export function createRetentionRepository({ db, timestamp }: RepositoryContext): RetentionRepository {
+/** How often a sweep makes sure next months' partitions exist (PostgreSQL). */
+const partitionCheckMs = 3_600_000;
+
+export function createRetentionRepository({ db, timestamp, requestPartitions }: RepositoryContext): RetentionRepository {
+  let partitionsCheckedAt = Number.NEGATIVE_INFINITY;
   return {
     async get(workspaceId) {
       const row = await db.selectFrom("workspace").select("retention_days").where("id", "=", workspaceId).executeTakeFirst();
@@ -37,14 +41,24 @@ export function createRetentionRepository({ db, timestamp }: RepositoryContext):
       if (defaultDays !== null) checkRetentionDays(defaultDays, "defaultDays");
       if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InvalidRequestError(`batchSize must be a positive whole number, got ${batchSize}.`, ["batchSize"]);
       const at = now ?? new Date(timestamp());
-      const workspaces = await db.selectFrom("workspace").select(["id", "retention_days"]).orderBy("id").execute();
-      const swept: RetentionSweepResult = { requests: 0, spans: 0 };
-      for (const workspace of workspaces) {
+      const workspaces = (await db.selectFrom("workspace").select(["id", "retention_days"]).orderBy("id").execute()).map((workspace) => {
         const days = workspace.retention_days === null ? defaultDays : Number(workspace.retention_days);
-        if (days === null) continue;
-        const cutoff = retentionCutoff(at, days);
-        if (swept.requests < batchSize) swept.requests += await deleteExpiredRequests(db, workspace.id, cutoff, batchSize - swept.requests);
-        if (swept.spans < batchSize) swept.spans += await deleteExpiredSpans(db, workspace.id, cutoff, batchSize - swept.spans);
+        return { id: workspace.id, cutoff: days === null ? undefined : retentionCutoff(at, days) };
+      });
+      if (requestPartitions) {
+        // PostgreSQL: months that are expired for every workspace with rows in them go whole (migration 0011).
+        if (at.getTime() - partitionsCheckedAt >= partitionCheckMs) {
+          await requestPartitions.createMonthsAhead(db as Kysely<unknown>, at);
+          partitionsCheckedAt = at.getTime();
+        }
+        const dropped = await requestPartitions.dropExpiredMonthsStep(db as Kysely<unknown>, workspaces, at, batchSize);
+        if (dropped > 0) return { requests: dropped, spans: 0 };
+      }
+      const swept: RetentionSweepResult = { requests: 0, spans: 0 };
+      for (const { id, cutoff } of workspaces) {
+        if (cutoff === undefined) continue;
+        if (swept.requests < batchSize) swept.requests += await deleteExpiredRequests(db, id, cutoff, batchSize - swept.requests);
+        if (swept.spans < batchSize) swept.spans += await deleteExpiredSpans(db, id, cutoff, batchSize - swept.spans);
         if (swept.requests >= batchSize && swept.spans >= batchSize) break;
       }
       return swept;
@@ -72,10 +86,17 @@ async function deleteExpiredRequests(db: Kysely<Database>, workspaceId: number, 
       .execute();
     if (rows.length === 0) return 0;
     const ids = rows.map((row) => row.id);
-    for (const table of ["request_tag", "request_metadata", "request_score"] as const) {
-      await trx.deleteFrom(table).where("workspace_id", "=", workspaceId).where("request_log_id", "in", ids).execute();
+    // `created_at < cutoff` too: on PostgreSQL it keeps each delete to the expired months' partitions.
+    for (const table of ["request_tag", "request_metadata"] as const) {
+      await trx.deleteFrom(table).where("workspace_id", "=", workspaceId).where("created_at", "<", cutoff).where("request_log_id", "in", ids).execute();
     }
-    const deleted = await trx.deleteFrom("request_log").where("workspace_id", "=", workspaceId).where("id", "in", ids).executeTakeFirst();
+    await trx.deleteFrom("request_score").where("workspace_id", "=", workspaceId).where("request_log_id", "in", ids).execute();
+    const deleted = await trx
+      .deleteFrom("request_log")
+      .where("workspace_id", "=", workspaceId)
+      .where("created_at", "<", cutoff)
+      .where("id", "in", ids)
+      .executeTakeFirst();
     return Number(deleted.numDeletedRows);
   });
 }
