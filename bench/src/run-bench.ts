@@ -11,6 +11,7 @@ import { fallbackCostScenario } from "./scenarios/fallback-cost.js";
 import { footprintScenario } from "./scenarios/footprint.js";
 import { growthScenario } from "./scenarios/growth.js";
 import { propagationScenario } from "./scenarios/propagation.js";
+import { retentionScenario } from "./scenarios/retention.js";
 import { runOverheadScenario } from "./scenarios/run-overhead.js";
 import { ingestionScenario, templateFetchScenario } from "./scenarios/server-load.js";
 import { streamingScenario } from "./scenarios/streaming.js";
@@ -24,6 +25,7 @@ const scenarios: Record<string, (context: BenchContext) => Promise<ScenarioResul
   footprint: footprintScenario,
   propagation: propagationScenario,
   fallback: fallbackCostScenario,
+  retention: retentionScenario,
 };
 
 const usage = `npm run bench [-- options]

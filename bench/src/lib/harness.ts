@@ -67,9 +67,9 @@ export async function postgresAvailable(): Promise<boolean> {
   }
 }
 
-/** Starts the server in its own process on `database` (extra node flags, such as `--cpu-prof`, in `execArgv`). */
-export async function startBenchServer(database: string, execArgv: string[] = []): Promise<ServerHandle> {
-  const child = await startChild<{ url: string }>("server-child", { database, apiKey }, execArgv);
+/** Starts the server in its own process on `database` (extra node flags, such as `--cpu-prof`, in `execArgv`; more `startServer` options in `options`). */
+export async function startBenchServer(database: string, execArgv: string[] = [], options: Record<string, unknown> = {}): Promise<ServerHandle> {
+  const child = await startChild<{ url: string }>("server-child", { ...options, database, apiKey }, execArgv);
   return { child, url: child.ready.url, database, close: () => child.close() };
 }
 
