@@ -1,12 +1,5 @@
-import {
-  InvalidRequestError,
-  PromptlineError,
-  PromptNotFoundError,
-  RegistryError,
-  MissingApiKeyError,
-  UnauthorizedError,
-  type LogRecordInput,
-} from "@promptline/core";
+import { InvalidRequestError, PromptlineError, PromptNotFoundError, RegistryError, MissingApiKeyError, UnauthorizedError } from "@promptline/core/errors";
+import type { LogRecordInput } from "@promptline/core/schemas";
 import { batchAnswer, readAnswer, templateAnswerBody, type BatchAnswer, type TemplateAnswer, type VersionAnswer } from "@promptline/core/wire";
 import type { z } from "zod";
 

@@ -7,7 +7,9 @@
  * chosen by the descriptor's auth scheme. It takes the environment as an
  * argument so callers (and tests) decide where it comes from.
  */
-import { apiKeyEnvPattern, InvalidTemplateError, knownProviders, providerDescriptor, unsupportedProvider, type EndpointPlan, type ReadEnv } from "@promptline/core";
+import { InvalidTemplateError } from "@promptline/core/errors";
+import { apiKeyEnvPattern } from "@promptline/core/schemas";
+import { knownProviders, providerDescriptor, unsupportedProvider, type EndpointPlan, type ReadEnv } from "@promptline/core/provider-registry";
 import { signAwsRequest } from "./aws-sigv4.js";
 import { redactHeaders, secretHeaderValues } from "./secret-redaction.js";
 import { vertexTokenSource } from "./vertex-credentials.js";
@@ -69,7 +71,7 @@ export interface ResolveProviderEndpointOptions {
 /** The providers `resolveProviderEndpoint` knows: every provider of the list. */
 export const supportedProviders: readonly string[] = knownProviders;
 
-export { anthropicVersion, defaultAzureApiVersion } from "@promptline/core";
+export { anthropicVersion, defaultAzureApiVersion } from "@promptline/core/provider-registry";
 
 const secretsByEndpoint = new WeakMap<ProviderEndpoint, readonly string[]>();
 
