@@ -13,6 +13,7 @@ import { growthScenario } from "./scenarios/growth.js";
 import { propagationScenario } from "./scenarios/propagation.js";
 import { retentionScenario } from "./scenarios/retention.js";
 import { runOverheadScenario } from "./scenarios/run-overhead.js";
+import { sdkImportScenario } from "./scenarios/sdk-import.js";
 import { ingestionScenario, templateFetchScenario } from "./scenarios/server-load.js";
 import { streamingScenario } from "./scenarios/streaming.js";
 
@@ -26,6 +27,7 @@ const scenarios: Record<string, (context: BenchContext) => Promise<ScenarioResul
   propagation: propagationScenario,
   fallback: fallbackCostScenario,
   retention: retentionScenario,
+  "sdk-import": sdkImportScenario,
 };
 
 const usage = `npm run bench [-- options]

@@ -1,4 +1,4 @@
-/* global process, console, Response, AbortController, setTimeout, clearTimeout, performance, fetch, Buffer */
+/* global process, console, Response, AbortController, setTimeout, clearTimeout, performance, fetch, Buffer, URL */
 // Where does the gap between a warm Promptline.run() and a bare fetch come from, on real loopback I/O?
 // Run after `npm run build` (or `npx tsc -b packages/core packages/sdk`):
 //   node bench/trials/run-gap.mjs [--rounds=3000] [--warmup=300] [--only=a,b] [--testkit] [--before=DIR]
@@ -66,7 +66,9 @@ async function parent() {
   const only = arg("only", undefined)?.split(",");
   const server = fork(fileURLToPath(import.meta.url), ["--child", ...(process.argv.includes("--testkit") ? ["--testkit"] : [])], { stdio: "inherit" });
   const ready = await new Promise((resolve) => server.once("message", resolve));
-  const { Promptline } = await import("promptline");
+  const { Promptline, defaultHttpClient } = await import("promptline");
+  const { Agent } = await import("undici");
+  const undici = new Agent();
   const { sendProviderRequest, resolveProviderEndpoint } = await import("../../packages/sdk/dist/transport/index.js");
 
   const env = { OPENAI_API_KEY: "sk-bench-0123456789", OPENAI_BASE_URL: ready.providerBaseURL };
@@ -84,7 +86,8 @@ async function parent() {
     if (target.includes("requests:batch")) return Promise.resolve(new Response('{"results":[]}', { headers: { "content-type": "application/json" } }));
     return Promise.resolve(new Response(stubRegistryText, { headers: { "content-type": "application/json" } }));
   };
-  const stubbed = new Promptline({ apiKey: "k", baseURL: "http://registry", env, fetch: stubFetch, flushOnExit: false, onError });
+  // Providers over the default client (undici, decision 0016), the registry stubbed in-process.
+  const stubbed = new Promptline({ apiKey: "k", baseURL: "http://registry", env, fetch: stubFetch, httpClient: defaultHttpClient(), flushOnExit: false, onError });
   const real = new Promptline({ apiKey: "k", baseURL: ready.registryURL, env, flushOnExit: false, onError });
   // No network at all: the provider answered in-process too (what bench/trials/micro.mjs measures, but interleaved here).
   const completionText = JSON.stringify(completion);
@@ -130,6 +133,11 @@ async function parent() {
       const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json", ...headers }, body: sentBody });
       Object.fromEntries(response.headers);
       JSON.parse(await response.text());
+    },
+    "undici raw": async () => {
+      const { origin, pathname } = new URL(url);
+      const response = await undici.request({ origin, path: pathname, method: "POST", headers, body: sentBody });
+      await response.body.json();
     },
     "sendProviderRequest": async () => { await sendProviderRequest({ endpoint: resolveProviderEndpoint("openai", env), path: "/chat/completions", body: providerBody, stream: false }); },
     "stub fetch (no net)": async () => { const response = await noNetFetch(url); await response.json(); },
@@ -178,5 +186,6 @@ async function parent() {
   const childStats = await new Promise((resolve) => server.once("message", resolve));
   console.log(`process CPU total ${(totalCpu.user + totalCpu.system) / 1000} ms; errors ${errors.length}${errors[0] ? ` (${errors[0].message})` : ""}; pending after flush ${flushed.map((f) => f.pending)}; registry got ${childStats.batches} batches / ${childStats.records} records`);
   for (const client of clients) await client.close({ timeoutMs: 1000 });
+  await undici.close();
   server.kill();
 }

@@ -175,10 +175,11 @@ if (!existsSync(chromiumPath)) {
       // ── diff the two versions ───────────────────────────────────────────
       await page.getByRole("tab", { name: "Compare" }).click();
       await page.getByTestId("diff-summary").waitFor();
-      expect(await page.getByTestId("diff-summary").textContent()).toMatch(/\d+ changed lines?/);
-      expect((await page.locator(".diff-old").allTextContents()).join("\n")).toContain("You are a poet. Answer in one haiku.");
-      expect((await page.locator(".diff-new").allTextContents()).join("\n")).toContain("You are a calm poet. Answer in one short haiku.");
-      expect((await page.locator(".diff-new").allTextContents()).join("\n")).toContain("0.3");
+      expect(await page.getByTestId("diff-summary").textContent()).toBe("1 message changed · 1 setting changed");
+      const changed = page.locator(".diff-message-changed");
+      expect(await changed.locator(".diff-message-text").textContent()).toBe("You are a calm poet. Answer in one short haiku.");
+      expect(await changed.locator("ins").allTextContents()).toEqual(["calm ", "short "]);
+      expect(await page.locator("tr[data-changed] .diff-new").allTextContents()).toEqual(["0.3"]);
       await screenshot("diff");
 
       // ── move the prod label from v1 to v2, with confirmation ───────────
@@ -228,7 +229,7 @@ if (!existsSync(chromiumPath)) {
       await page.getByRole("heading", { name: "Requests", exact: true }).waitFor();
       await expect.poll(() => page.locator(".table-requests tbody tr").count()).toBe(2);
       await page.locator("input[name=tag]").fill("playground");
-      await page.getByRole("button", { name: "Apply" }).click();
+      await page.locator("input[name=tag]").press("Enter");
       await expect.poll(() => page.locator(".table-requests tbody tr").count()).toBe(1);
       const row = page.locator(".table-requests tbody tr").first();
       expect(await row.textContent()).toContain("haiku");

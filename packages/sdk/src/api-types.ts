@@ -3,14 +3,7 @@
  * answers, as our server sends them. Answers are open
  * (`[key: string]: unknown`) because PromptLayer adds fields over time.
  */
-import type {
-  PromptBlueprint,
-  PromptTemplate,
-  RequestStatus,
-  TemplateMetadata,
-  promptTemplateSchema,
-  templateMetadataSchema,
-} from "@promptline/core";
+import type { PromptBlueprint, PromptTemplate, RequestStatus, TemplateMetadata, promptTemplateSchema, templateMetadataSchema } from "@promptline/core/schemas";
 import type { z } from "zod";
 
 /** A template as you write it: fields with defaults (`template_format`, `input_variables`…) may be left out. */

@@ -1,16 +1,7 @@
-import {
-  InvalidRequestError,
-  ClientClosedError,
-  InvalidTemplateError,
-  PromptNotFoundError,
-  promptTemplateSchema,
-  randomIdBytes,
-  resolveRenderLimits,
-  templateMetadataSchema,
-  uuidv7,
-  type LogRecordInput,
-  type RenderLimits,
-} from "@promptline/core";
+import { InvalidRequestError, ClientClosedError, InvalidTemplateError, PromptNotFoundError } from "@promptline/core/errors";
+import { promptTemplateSchema, templateMetadataSchema, type LogRecordInput } from "@promptline/core/schemas";
+import { resolveRenderLimits, type RenderLimits } from "@promptline/core/render";
+import { randomIdBytes, uuidv7 } from "@promptline/core/ids";
 import type {
   GroupClient,
   LogRequestBody,

@@ -8,6 +8,8 @@
  * const { prompt_blueprint } = await client.run({ promptName: "welcome", inputVariables: { name: "Ada" } });
  */
 export { loadPromptFiles } from "./registry/prompt-files.js";
+export { RegistryApi, type RegistryApiOptions } from "./registry/registry-api.js";
+export type { RegistryRefusal } from "./registry/registry-client.js";
 export { Promptline, type FallbackPrompt, type PromptlineOptions } from "./client.js";
 export type {
   GetTemplateParams,
@@ -38,37 +40,8 @@ export type { ProviderEnv } from "./transport/index.js";
 export { defaultHttpClient, fetchHttpClient, undiciHttpClient, type HttpClient, type HttpRequest, type HttpResponse, type UndiciHttpClientOptions } from "./transport/http-client.js";
 export { assertTrustedBaseURL, type BaseURLTrust } from "./transport/trusted-base-urls.js";
 export { ProviderAbortError } from "./transport/provider-abort-error.js";
-export { answerText, answerToolCalls } from "@promptline/core";
-export {
-  ClientClosedError,
-  InvalidRequestError,
-  InvalidTemplateError,
-  MissingApiKeyError,
-  MissingProviderKeyError,
-  MissingVariablesError,
-  PromptlineError,
-  PromptNotFoundError,
-  ProviderError,
-  RegistryError,
-  ResponseFormatUnsupportedError,
-  TemplateLimitError,
-  UnauthorizedError,
-  UnexpectedResponseError,
-  UnsupportedProviderError,
-  UntrustedBaseURLError,
-} from "@promptline/core";
-export { defaultRenderLimits, type RenderLimits } from "@promptline/core";
-export type {
-  AssistantMessage,
-  LogRecordInput,
-  Message,
-  ModelSettings,
-  PromptBlueprint,
-  PromptlineErrorCode,
-  PromptTemplate,
-  ProviderErrorType,
-  RequestStatus,
-  TemplateMetadata,
-  ToolCall,
-  Usage,
-} from "@promptline/core";
+export { answerText, answerToolCalls } from "@promptline/core/codecs";
+export { ClientClosedError, InvalidRequestError, InvalidTemplateError, MissingApiKeyError, MissingProviderKeyError, MissingVariablesError, PromptlineError, PromptNotFoundError, ProviderError, RegistryError, ResponseFormatUnsupportedError, TemplateLimitError, UnauthorizedError, UnexpectedResponseError, UnsupportedProviderError, UntrustedBaseURLError } from "@promptline/core/errors";
+export { defaultRenderLimits, type RenderLimits } from "@promptline/core/render";
+export type { PromptlineErrorCode, ProviderErrorType } from "@promptline/core/errors";
+export type { AssistantMessage, LogRecordInput, Message, ModelSettings, PromptBlueprint, PromptTemplate, RequestStatus, TemplateMetadata, ToolCall, Usage } from "@promptline/core/schemas";

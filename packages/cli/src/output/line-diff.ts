@@ -1,39 +1,16 @@
+import { diffArrays } from "diff";
+
 /** One line of a diff: kept (` `), removed (`-`) or added (`+`). */
 export interface DiffLine {
   kind: " " | "-" | "+";
   text: string;
 }
 
-/**
- * A line diff by longest common subsequence (inputs are prompt files: a few
- * hundred lines at most, so the quadratic table is fine).
- */
+/** A line diff (jsdiff's, the one the dashboard's compare view uses too), removals before additions in each change. */
 export function diffLines(before: readonly string[], after: readonly string[]): DiffLine[] {
-  const n = before.length;
-  const m = after.length;
-  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      lcs[i]![j] = before[i] === after[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-    }
-  }
-  const out: DiffLine[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (before[i] === after[j]) {
-      out.push({ kind: " ", text: before[i]! });
-      i++;
-      j++;
-    } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) {
-      out.push({ kind: "-", text: before[i++]! });
-    } else {
-      out.push({ kind: "+", text: after[j++]! });
-    }
-  }
-  while (i < n) out.push({ kind: "-", text: before[i++]! });
-  while (j < m) out.push({ kind: "+", text: after[j++]! });
-  return out;
+  return diffArrays([...before], [...after]).flatMap((change) =>
+    change.value.map((text): DiffLine => ({ kind: change.added ? "+" : change.removed ? "-" : " ", text })),
+  );
 }
 
 /**

@@ -201,3 +201,18 @@ describe("renderTemplate, rendered again and again", () => {
     }
   });
 });
+
+describe("renderTemplate, jinja2 texts of one template", () => {
+  it("each text sees the variables as given: a `set` in one text stays in that text", () => {
+    const template: ChatTemplate = {
+      type: "chat",
+      messages: [
+        { role: "system", content: [{ type: "text", text: "{% set name = 'Bob' %}{% set items = [] %}{{ name }} {{ items | length }}" }], template_format: "jinja2" },
+        { role: "user", content: [{ type: "text", text: "{{ name }} {{ items | length }} {{ items | sort | join(',') }}" }, { type: "text", text: "{{ items | first }} {{ size }}" }], template_format: "jinja2" },
+      ],
+    };
+    const rendered = renderTemplate(template, { name: "Ada", items: [3, 1, 2], size: 1.5 }) as ChatTemplate;
+    const texts = rendered.messages.flatMap((message) => ("content" in message && Array.isArray(message.content) ? message.content : [])).map((block) => (block as { text: string }).text);
+    expect(texts).toEqual(["Bob 0", "Ada 3 1,2,3", "3 1.5"]);
+  });
+});

@@ -112,6 +112,7 @@ export const batchRequestsBody = z.object({
 });
 
 export const keyRoleSchema = z.enum(["runner", "editor", "deployer", "admin"]);
+export type KeyRole = z.infer<typeof keyRoleSchema>;
 
 /** `role`, or the older `admin: true` (an alias of `role: "admin"`); a key with neither is a deployer. */
 export const createKeyBody = z
@@ -164,6 +165,8 @@ export const playgroundRunBody = z.object({
   parameters: z.record(z.string(), z.unknown()).nullish(),
   tags: tagsSchema.default(["playground"]),
   metadata: logMetadataSchema.default({}),
+  /** Run this template and these settings instead of the stored version's: a draft edited in the playground, not published (decision 0021). */
+  draft: z.strictObject({ prompt_template: promptTemplateSchema, metadata: templateMetadataSchema.nullish() }).nullish(),
 });
 
 /** `POST /api/session`: the dashboard signs in with an API key. */

@@ -1,4 +1,5 @@
-import { InvalidRequestError, RegistryError, type LogRecordInput } from "@promptline/core";
+import { InvalidRequestError, RegistryError } from "@promptline/core/errors";
+import type { LogRecordInput } from "@promptline/core/schemas";
 import { backoffMs } from "../backoff.js";
 import { isTransientRegistryError } from "../registry/registry-client.js";
 import type { LogSpool } from "./log-spool.js";

@@ -1,4 +1,4 @@
-import type { LogRecordInput } from "@promptline/core";
+import type { LogRecordInput } from "@promptline/core/schemas";
 
 /**
  * Where log records that could not be delivered before `close()` wait for the

@@ -1,4 +1,4 @@
-import { PromptNotFoundError, RegistryError } from "@promptline/core";
+import { PromptNotFoundError, RegistryError } from "@promptline/core/errors";
 import { LRUCache } from "lru-cache";
 import { backoffMs } from "../backoff.js";
 import { isTransientRegistryError } from "./registry-client.js";

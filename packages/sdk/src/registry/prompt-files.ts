@@ -1,4 +1,4 @@
-import { InvalidTemplateError } from "@promptline/core";
+import { InvalidTemplateError } from "@promptline/core/errors";
 import type { FallbackPrompt } from "../client.js";
 
 const promptFileExtensions = [".json", ".yaml", ".yml"];

@@ -1,4 +1,5 @@
-import { ProviderError, type ModelSettings } from "@promptline/core";
+import { ProviderError } from "@promptline/core/errors";
+import type { ModelSettings } from "@promptline/core/schemas";
 import type { RunFallback } from "./run-params.js";
 
 /** One entry after the primary: the provider and model to switch to, and parameters merged last. */

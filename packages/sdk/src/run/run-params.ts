@@ -1,4 +1,4 @@
-import { InvalidRequestError } from "@promptline/core";
+import { InvalidRequestError } from "@promptline/core/errors";
 import { z } from "zod";
 
 /**

@@ -1,4 +1,4 @@
-import type { PromptBlueprint, ToolCall, Usage } from "@promptline/core";
+import type { PromptBlueprint, ToolCall, Usage } from "@promptline/core/schemas";
 
 /** What `run()` returns without streaming. */
 export interface RunResult {

@@ -1,25 +1,11 @@
-import {
-  answerText,
-  answerToolCalls,
-  buildBlueprint,
-  buildLogRecord,
-  buildDeltaBlueprint,
-  costUsd,
-  prepareRequest,
-  ProviderError,
-  PromptlineError,
-  streamAccumulatorFor,
-  stripSecrets,
-  type Attempt,
-  type LogRecordInput,
-  type PreparedRequest,
-  type PromptTemplate,
-  type RenderLimits,
-  type RequestStatus,
-  type SnippetUse,
-  type TemplateMetadata,
-  type Usage,
-} from "@promptline/core";
+import { ProviderError, PromptlineError } from "@promptline/core/errors";
+import type { Attempt, LogRecordInput, PromptTemplate, RequestStatus, SnippetUse, TemplateMetadata, Usage } from "@promptline/core/schemas";
+import type { RenderLimits } from "@promptline/core/render";
+import { answerText, answerToolCalls, buildBlueprint, buildDeltaBlueprint, streamAccumulatorFor } from "@promptline/core/codecs";
+import { costUsd } from "@promptline/core/usage";
+import { buildLogRecord } from "@promptline/core/log-record";
+import { stripSecrets } from "@promptline/core/secrets";
+import { prepareRequest, type PreparedRequest } from "@promptline/core/pipeline";
 import type { LogShipper } from "../logging/log-shipper.js";
 import type { PromptSelector } from "../registry/prompt-cache.js";
 import { ProviderAbortError, resolveProviderEndpoint, sendProviderRequest, type HttpClient, type ProviderEndpoint, type ProviderEnv, type ProviderResponse } from "../transport/index.js";

@@ -1,4 +1,4 @@
-import { resolveLabelVersion, type LabelSegment, type SplitEntry } from "@promptline/core";
+import { resolveLabelVersion, type LabelSegment, type SplitEntry } from "@promptline/core/rollouts";
 import type { RegistryVersion } from "../registry/registry-client.js";
 import type { CachedPrompt } from "./runner.js";
 

@@ -1,6 +1,8 @@
 import type { Attributes, Span } from "@opentelemetry/api";
 import type * as OpenTelemetryApi from "@opentelemetry/api";
-import { genAiProviderName, type PreparedRequest, type Usage } from "@promptline/core";
+import type { Usage } from "@promptline/core/schemas";
+import { genAiProviderName } from "@promptline/core/provider-registry";
+import type { PreparedRequest } from "@promptline/core/pipeline";
 
 type Api = typeof OpenTelemetryApi;
 

@@ -8,7 +8,7 @@
  * with big-endian integers; a header is name length u8, name, value type u8,
  * value. Both CRCs are checked.
  */
-import { ProviderError } from "@promptline/core";
+import { ProviderError } from "@promptline/core/errors";
 
 /** A header value by its wire type (0/1 bool, 2 byte, 3 short, 4 int, 5 long, 6 bytes, 7 string, 8 timestamp, 9 uuid). */
 export type AwsEventStreamHeaderValue = boolean | number | bigint | string | Uint8Array | Date;

@@ -1,4 +1,4 @@
-import { ProviderError } from "@promptline/core";
+import { ProviderError } from "@promptline/core/errors";
 
 /**
  * The caller aborted a provider request (its `AbortSignal`, or

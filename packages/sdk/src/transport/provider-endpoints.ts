@@ -7,7 +7,9 @@
  * chosen by the descriptor's auth scheme. It takes the environment as an
  * argument so callers (and tests) decide where it comes from.
  */
-import { apiKeyEnvPattern, InvalidTemplateError, knownProviders, providerDescriptor, unsupportedProvider, type EndpointPlan, type ReadEnv } from "@promptline/core";
+import { InvalidTemplateError } from "@promptline/core/errors";
+import { apiKeyEnvPattern } from "@promptline/core/schemas";
+import { knownProviders, providerDescriptor, unsupportedProvider, type EndpointPlan, type ReadEnv } from "@promptline/core/provider-registry";
 import { signAwsRequest } from "./aws-sigv4.js";
 import { redactHeaders, secretHeaderValues } from "./secret-redaction.js";
 import { vertexTokenSource } from "./vertex-credentials.js";
@@ -69,7 +71,7 @@ export interface ResolveProviderEndpointOptions {
 /** The providers `resolveProviderEndpoint` knows: every provider of the list. */
 export const supportedProviders: readonly string[] = knownProviders;
 
-export { anthropicVersion, defaultAzureApiVersion } from "@promptline/core";
+export { anthropicVersion, defaultAzureApiVersion } from "@promptline/core/provider-registry";
 
 const secretsByEndpoint = new WeakMap<ProviderEndpoint, readonly string[]>();
 
@@ -179,12 +181,20 @@ function checkApiKeyEnv(provider: string, name: string, baseURL: string | undefi
   }
 }
 
+/** An endpoint's view for `JSON.stringify` / `console.log`: its headers redacted. */
+function safeView(this: ProviderEndpoint): ProviderEndpoint {
+  return { ...this, headers: redactHeaders(this.headers) };
+}
+
+/**
+ * What every endpoint inherits. On a prototype, not defined on each endpoint:
+ * `defineProperty` on each fresh endpoint cost a few µs of every run.
+ */
+const endpointPrototype = { toJSON: safeView, [Symbol.for("nodejs.util.inspect.custom")]: safeView };
+
 /** Registers the endpoint's secrets and makes `JSON.stringify` / `console.log` show its headers redacted. */
 function endpoint(fields: ProviderEndpoint, secrets: readonly string[]): ProviderEndpoint {
-  const result: ProviderEndpoint = { ...fields };
-  const safeView = () => ({ ...result, headers: redactHeaders(result.headers) });
-  Object.defineProperty(result, "toJSON", { value: safeView, enumerable: false });
-  Object.defineProperty(result, Symbol.for("nodejs.util.inspect.custom"), { value: safeView, enumerable: false });
+  const result: ProviderEndpoint = Object.assign(Object.create(endpointPrototype) as ProviderEndpoint, fields);
   secretsByEndpoint.set(result, secrets);
   return result;
 }

@@ -1,4 +1,4 @@
-import { isRecord } from "@promptline/core";
+import { isRecord } from "@promptline/core/codecs";
 /**
  * Reads the providers' error bodies: each has its own shape, and a gateway in
  * front of them may answer with an HTML page. Pure: no I/O.

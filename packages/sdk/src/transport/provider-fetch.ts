@@ -4,7 +4,7 @@
  * what is worth retrying, enforces timeouts, maps failures to ProviderError,
  * and turns a streamed body into parsed events.
  */
-import { ProviderError } from "@promptline/core";
+import { ProviderError } from "@promptline/core/errors";
 import { ProviderAbortError } from "./provider-abort-error.js";
 import { defaultHttpClient, fetchHttpClient, headerLookup, type HttpClient, type HttpResponse } from "./http-client.js";
 import { endpointSecrets, offersHttp2, type ProviderEndpoint } from "./provider-endpoints.js";

@@ -3,7 +3,9 @@
  * in the shape the codecs' stream accumulators take (`*.chunks.txt` fixtures):
  * SSE `data:` payloads, or `{ [eventType]: payload }` for Bedrock.
  */
-import { ProviderError, isRecord, providerDescriptor, streamAccept, type StreamFraming } from "@promptline/core";
+import { ProviderError } from "@promptline/core/errors";
+import { isRecord } from "@promptline/core/codecs";
+import { providerDescriptor, streamAccept, type StreamFraming } from "@promptline/core/provider-registry";
 import { decodeAwsEventStream } from "./aws-event-stream.js";
 import { streamEventError, extractProviderMessage, parseJsonOrUndefined } from "./provider-error-body.js";
 import { readServerSentEvents } from "./server-sent-events.js";

@@ -4,10 +4,10 @@
  * transport for a human (errors, log records) goes through these helpers.
  */
 
-import { isCredentialHeader } from "@promptline/core";
+import { isCredentialHeader } from "@promptline/core/secrets";
 
 // One rule for what a credential header is, and one `redactHeaders`: core's (the testkit prints with it too).
-export { redactHeaders } from "@promptline/core";
+export { redactHeaders } from "@promptline/core/secrets";
 
 const redacted = "[redacted]";
 

@@ -7,7 +7,8 @@
  * is sent. Every provider transport, the playground included, goes through
  * `assertTrustedBaseURL`.
  */
-import { InvalidRequestError, providerDescriptor, providerList, UntrustedBaseURLError } from "@promptline/core";
+import { InvalidRequestError, UntrustedBaseURLError } from "@promptline/core/errors";
+import { providerDescriptor, providerList } from "@promptline/core/provider-registry";
 import type { ProviderEnv } from "./provider-endpoints.js";
 
 /** The environment variable that lists extra trusted origins, comma-separated. */

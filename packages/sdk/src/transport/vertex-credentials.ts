@@ -6,7 +6,7 @@
  * provider answers 401 so the next attempt fetches a fresh one. WebCrypto
  * signs (no dependency); `node:fs` loads only when a Vertex call reads the file.
  */
-import { InvalidTemplateError, ProviderError } from "@promptline/core";
+import { InvalidTemplateError, ProviderError } from "@promptline/core/errors";
 
 /** The scope Vertex AI calls need. */
 export const cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";

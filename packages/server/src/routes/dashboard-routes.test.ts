@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { logRecordSchema, type PromptBlueprint } from "@promptline/core";
+import { logRecordSchema, MissingProviderKeyError, type PromptBlueprint, type PromptTemplate } from "@promptline/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../app.js";
 import { createSessions } from "../http/session.js";
@@ -203,6 +203,66 @@ describe("dashboard routes", () => {
       ]);
       expect(runs.at(-1)).toEqual({ prompt_name: "p", label: "prod", input_variables: { topic: "x" }, model: "other", parameters: { temperature: 0 }, tags: ["playground"], metadata: {} });
       expect(flushes).toBeGreaterThan(0);
+    });
+
+    it("runs a draft: the runner's registry serves the draft, the run is logged without a version, and done carries tokens, cost and latency", async () => {
+      const served: PromptTemplate[] = [];
+      const drafting: PlaygroundRunner = {
+        async run(input, { registry }) {
+          const answer = (await (await registry.fetch(`${registry.baseURL}/api/v1/prompts/${input.prompt_name}/template?version=${input.version}&expand_snippets=true`)).json()) as { version: { prompt_template: PromptTemplate; version: number } };
+          served.push(answer.version.prompt_template);
+          const record = { request_id: "draft-1", prompt_name: input.prompt_name, prompt_version: answer.version.version, metadata: input.metadata, tags: input.tags, provider: "openai", model: "gpt-4o-mini", status: "SUCCESS", usage: { input_tokens: 12, output_tokens: 5 }, cost_usd: 0.00002, latency_ms: 321 };
+          const shipped = await registry.fetch(`${registry.baseURL}/api/v1/requests:batch`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ records: [record] }) });
+          expect(shipped.status).toBe(200);
+          return (async function* () {
+            yield { request_id: "draft-1", prompt_blueprint: chat("drafted"), done: true };
+          })();
+        },
+      };
+      const draftApp = createApp({ storage, playground: drafting, sessionSecret: "test-secret" });
+      const headers = { "x-api-key": key, "content-type": "application/json" };
+      const stored = { type: "chat", messages: [{ role: "user", content: [{ type: "text", text: "Stored {topic}" }] }] };
+      const published = await draftApp.request("/api/v1/prompts", { method: "POST", headers, body: JSON.stringify({ prompt_name: "drafted", prompt_template: stored, metadata: { model: { provider: "openai", name: "gpt-4o-mini" } } }) });
+      expect(published.status).toBe(201);
+      const draft: PromptTemplate = { type: "chat", messages: [{ role: "user", content: [{ type: "text", text: "Edited {topic}" }] }] };
+      const response = await draftApp.request("/api/v1/playground/run", {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ prompt_name: "drafted", version: 1, input_variables: { topic: "x" }, draft: { prompt_template: draft, metadata: { model: { provider: "openai", name: "gpt-4o-mini", parameters: { temperature: 0 } } } } }),
+      });
+      expect(response.status).toBe(200);
+      const events = [...(await response.text()).matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((match) => [match[1], JSON.parse(match[2]!)]);
+      expect(served).toEqual([draft]);
+      expect(events).toEqual([["done", expect.objectContaining({ request_id: "draft-1", provider: "openai", model: "gpt-4o-mini", usage: { input_tokens: 12, output_tokens: 5 }, cost_usd: 0.00002, latency_ms: 321, prompt_version: null })]]);
+      expect(await storage.requests.get(workspaceId, "draft-1")).toMatchObject({ prompt_name: "drafted", prompt_version: null, metadata: { playground_draft_of: "v1" } });
+      // The stored version is untouched.
+      const template = (await (await draftApp.request("/api/v1/prompts/drafted/template?version=1", { headers })).json()) as { version: { prompt_template: unknown } };
+      expect(template.version.prompt_template).toEqual(stored);
+    });
+
+    it("refuses a draft that could never run, as publishing would", async () => {
+      const response = await app.request("/api/v1/playground/run", {
+        method: "POST",
+        headers: { "x-api-key": key, "content-type": "application/json" },
+        body: JSON.stringify({ prompt_name: "p", input_variables: {}, draft: { prompt_template: { type: "chat", messages: [] }, metadata: { model: { provider: "openia", name: "gpt-4o" } } } }),
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { message: string }).message).toContain("openia");
+    });
+
+    it("names the missing provider key's variables and the server process", async () => {
+      const keyless: PlaygroundRunner = {
+        run: async () => {
+          throw new MissingProviderKeyError("anthropic", ["ANTHROPIC_API_KEY"]);
+        },
+      };
+      const keylessApp = createApp({ storage, playground: keyless, sessionSecret: "test-secret" });
+      const response = await keylessApp.request("/api/v1/playground/run", { method: "POST", headers: { "x-api-key": key, "content-type": "application/json" }, body: JSON.stringify({ prompt_name: "p" }) });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { message: string; error: Record<string, unknown> };
+      expect(body.message).toContain("Set ANTHROPIC_API_KEY in the environment of the server process");
+      expect(body.message).toContain(`pid ${process.pid}`);
+      expect(body.error).toMatchObject({ code: "missing_provider_key", provider: "anthropic", env_vars: ["ANTHROPIC_API_KEY"], server_pid: process.pid });
     });
 
     it("answers a bad request as JSON, and 501 when no runner is configured", async () => {

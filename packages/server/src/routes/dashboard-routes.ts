@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
-import { PromptlineError, UnauthorizedError, type PromptBlueprint } from "@promptline/core";
+import { PromptlineError, UnauthorizedError, type MissingProviderKeyError, type PromptBlueprint, type ProviderError } from "@promptline/core";
 import { playgroundRunBody, requestStatsQuery, signInBody } from "@promptline/core/wire";
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -12,7 +12,11 @@ import type { KeyThrottle } from "../http/key-throttle.js";
 import { parseWith, readBody } from "../http/read-json.js";
 import { limitBodySize } from "../http/request-body.js";
 import { csrfHeaderName, sessionCookieName, sessionTtlSeconds, type Sessions } from "../http/session.js";
+import { errorBody } from "../http/error-handler.js";
+import { expandTemplateSnippets } from "../services/template-response.js";
 import type { ApiKeyRecord, Storage } from "../storage/index.js";
+import { assertRunnable } from "./publish-checks.js";
+import { registryWithDraft } from "./playground-draft.js";
 
 /** What the playground asks the runner to do. */
 export interface PlaygroundRunInput {
@@ -55,6 +59,7 @@ export interface PlaygroundRunContext {
   /** The caller's workspace. */
   workspaceId: number;
   signal: AbortSignal;
+  /** Where the run's template comes from; for a draft run it serves the draft, so a runner must read the template through it. */
   registry: PlaygroundRegistry;
 }
 
@@ -206,6 +211,33 @@ export function dashboardRoutes({
   return app;
 }
 
+/**
+ * A missing provider key, said so that whoever reads it in the browser knows
+ * where to set it: on the server's process, whose environment the playground
+ * runs with, not in the browser or the shell they are typing in.
+ */
+function missingKeyAnswer(error: Pick<MissingProviderKeyError, "provider" | "envVars">) {
+  const message = `No API key for ${error.provider}: the playground runs prompts on the Promptline server, with the server's environment. Set ${error.envVars.join(" or ")} in the environment of the server process (pid ${process.pid}, the one running \`promptline serve\`) and restart it.`;
+  return errorBody("missing_provider_key", message, { provider: error.provider, env_vars: error.envVars, server_pid: process.pid });
+}
+
+/** A missing provider key, by its code: the runner's copy of core may not be the server's (`instanceof` would miss it). */
+function asMissingKey(error: unknown): MissingProviderKeyError | undefined {
+  return PromptlineError.isInstance(error) && error.code === "missing_provider_key" ? (error as MissingProviderKeyError) : undefined;
+}
+
+/** What the page shows of a failure during the run, with the request id of its logged record. */
+function failureEvent(error: unknown) {
+  const missingKey = asMissingKey(error);
+  if (missingKey) return { ...missingKeyAnswer(missingKey).error, ...(missingKey.requestId && { request_id: missingKey.requestId }) };
+  const message = PromptlineError.isInstance(error) ? error.message : error instanceof Error ? error.message : "The run failed.";
+  return {
+    message,
+    ...(PromptlineError.isInstance(error) && { code: error.code, ...(error.requestId && { request_id: error.requestId }) }),
+    ...(PromptlineError.isInstance(error) && error.code === "provider_error" && { error_type: (error as ProviderError).errorType }),
+  };
+}
+
 const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /** The text of the assistant message a chunk carries. */
@@ -268,23 +300,41 @@ export function dashboardApiRoutes({
       return c.json({ success: false, message: "The playground is not enabled on this server.", error: { code: "not_enabled", message: "The playground is not enabled on this server." } }, 501);
     }
     const body = await readBody(c, playgroundRunBody);
+    const workspaceId = c.var.workspaceId;
+    let registry = registryAs(c.var.apiKey);
+    const metadata = { ...body.metadata };
+    if (body.draft) {
+      // The same refusals as publishing, unless the run names its own provider and model.
+      if (!body.provider && !body.model) assertRunnable(body.draft.prompt_template, body.draft.metadata);
+      const { template, snippets } = await expandTemplateSnippets(storage, workspaceId, body.draft.prompt_template);
+      registry = registryWithDraft(registry, { promptName: body.prompt_name, template, snippets, metadata: body.draft.metadata ?? {} });
+      metadata.playground_draft_of = body.version ? `v${body.version}` : body.label ? body.label : "latest";
+    }
     const abort = new AbortController();
     c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
-    // Start the run before the stream so a bad request (missing variables, unknown prompt) is an ordinary JSON error.
-    const chunks = await playground.run(
-      {
-        prompt_name: body.prompt_name,
-        ...(body.version && { version: body.version }),
-        ...(body.label && { label: body.label }),
-        input_variables: body.input_variables,
-        ...(body.provider && { provider: body.provider }),
-        ...(body.model && { model: body.model }),
-        ...(body.parameters && { parameters: body.parameters }),
-        tags: body.tags,
-        metadata: body.metadata,
-      },
-      { workspaceId: c.var.workspaceId, signal: abort.signal, registry: registryAs(c.var.apiKey) },
-    );
+    // Start the run before the stream so a bad request (missing variables, unknown prompt, no provider key) is an ordinary JSON error.
+    let chunks: AsyncIterable<PlaygroundChunk>;
+    try {
+      chunks = await playground.run(
+        {
+          prompt_name: body.prompt_name,
+          ...(body.version && { version: body.version }),
+          // A draft replaces whatever the label points at: read the template by version (or the newest), never by a split label.
+          ...(body.label && !body.draft && { label: body.label }),
+          input_variables: body.input_variables,
+          ...(body.provider && { provider: body.provider }),
+          ...(body.model && { model: body.model }),
+          ...(body.parameters && { parameters: body.parameters }),
+          tags: body.tags,
+          metadata,
+        },
+        { workspaceId, signal: abort.signal, registry },
+      );
+    } catch (error) {
+      const missingKey = asMissingKey(error);
+      if (missingKey) return c.json(missingKeyAnswer(missingKey), 400);
+      throw error;
+    }
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => abort.abort());
       try {
@@ -295,12 +345,21 @@ export function dashboardApiRoutes({
             continue;
           }
           await playground.flush?.();
-          await stream.writeSSE({ event: "done", data: JSON.stringify({ request_id: chunk.request_id, text: chunkText(chunk), prompt_blueprint: chunk.prompt_blueprint }) });
+          // Tokens, cost and latency as logged (the log reached the registry before the last chunk).
+          const logged = await storage.requests.get(workspaceId, chunk.request_id);
+          await stream.writeSSE({
+            event: "done",
+            data: JSON.stringify({
+              request_id: chunk.request_id,
+              text: chunkText(chunk),
+              prompt_blueprint: chunk.prompt_blueprint,
+              ...(logged && { provider: logged.provider, model: logged.model, usage: logged.usage, cost_usd: logged.cost_usd, latency_ms: logged.latency_ms, prompt_version: logged.prompt_version }),
+            }),
+          });
         }
       } catch (error) {
-        const message = PromptlineError.isInstance(error) ? error.message : error instanceof Error ? error.message : "The run failed.";
         await playground.flush?.();
-        await stream.writeSSE({ event: "error", data: JSON.stringify({ message }) });
+        await stream.writeSSE({ event: "error", data: JSON.stringify(failureEvent(error)) });
       }
     });
   });

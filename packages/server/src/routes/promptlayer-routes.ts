@@ -235,15 +235,15 @@ export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDepen
 
   app.post("/track-request", async (c) => {
     const body = await readBody(c, trackRequestBodySchema);
-    // PromptLayer sends the prompt's numeric id: one lookup by id (a string is a name or an id).
+    // PromptLayer sends the prompt's numeric id: the storage links it (and names it) in the
+    // commit, with one query for the whole group, within this workspace. A string is a name
+    // or an id, looked up here.
     const prompt =
-      body.prompt_id == null
-        ? undefined
-        : await storage.prompts.get(c.var.workspaceId, typeof body.prompt_id === "number" ? { id: body.prompt_id } : { identifier: body.prompt_id });
+      typeof body.prompt_id === "string" ? await storage.prompts.get(c.var.workspaceId, { identifier: body.prompt_id }) : undefined;
     const { insert, blueprint } = trackedRequestFrom(body, mintRequestId(), prompt?.name ?? null);
     // Links only to this workspace's prompt and group. An unknown group is dropped rather than
     // refused: a non-200 here makes PromptLayer's SDK throw away a completed LLM call (§3.2).
-    insert.prompt_id = prompt?.id ?? null;
+    if (typeof body.prompt_id === "string") insert.prompt_id = prompt?.id ?? null;
     if (insert.group_id != null && !(await storage.groups.get(c.var.workspaceId, insert.group_id))) insert.group_id = null;
     // insertMany, not insert: only the id is answered, so the row isn't read back (4 statements fewer).
     // Concurrent requests share one commit (group commit); the answer still waits for it.

@@ -133,7 +133,7 @@ export function trackedRequestFrom(body: TrackRequestBody, requestId: string, pr
       // One call made by the client itself: nothing to list.
       attempts: [],
     }),
-    prompt_id: typeof body.prompt_id === "number" ? body.prompt_id : null,
+    prompt_id: typeof body.prompt_id === "number" && Number.isSafeInteger(body.prompt_id) ? body.prompt_id : null,
   };
   return { insert, blueprint };
 }

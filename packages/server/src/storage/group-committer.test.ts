@@ -49,12 +49,16 @@ describe("GroupCommitter", () => {
     ]);
   });
 
-  it("retries each caller alone when the combined write fails, failing only the bad one", async () => {
+  it("halves a failed group down to the bad caller, failing only it, the others written in few commits", async () => {
     const writer = fakeWriter();
     const committer = new GroupCommitter(writer.write);
     const outcomes = await Promise.allSettled(["first", "x", "bad", "y"].map((id) => committer.insertMany(1, [record(id)])));
     expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
-    expect(writer.calls.map((call) => call.ids)).toEqual([["first", "x", "bad", "y"], ["first"], ["x"], ["bad"], ["y"]]);
+    expect(writer.calls.map((call) => call.ids)).toEqual([["first", "x", "bad", "y"], ["first", "x"], ["bad", "y"], ["bad"], ["y"]]);
+    const many = await Promise.allSettled(Array.from({ length: 16 }, (_, index) => committer.insertMany(1, [record(index === 11 ? "bad-11" : `ok-${index}`)])));
+    expect(many.filter((outcome) => outcome.status === "rejected")).toHaveLength(1);
+    // 1 failed group of 16, then 2·log2(16) halves: far fewer than one commit per caller.
+    expect(writer.calls.length - 6).toBeLessThanOrEqual(1 + 2 * 4);
     // The queue keeps working after a failure.
     await expect(committer.insertMany(1, [record("later")])).resolves.toMatchObject([{ request_id: "later" }]);
   });

@@ -18,17 +18,21 @@ interface WorkspaceQueue {
 const defaultMaxRecordsPerCommit = 5000;
 
 /**
- * Group commit for log records. Each commit costs a disk flush (SQLite with
- * `synchronous=FULL` fsyncs the WAL, synchronously, blocking the event loop),
- * so one transaction per record caps ingestion at the disk's flush rate.
- * Here, per workspace, at most one write is in flight: callers that arrive
- * meanwhile (or in the same turn of the event loop) wait and all go into the
- * next single transaction. Every caller
- * is still answered only after the commit that holds its records, with its
- * own results, so a 2xx still means "on disk".
+ * Group commit for log records. Each commit costs a disk flush, so one
+ * transaction per record caps ingestion at the disk's flush rate. Here, per
+ * workspace, at most one write is in flight: callers that arrive meanwhile
+ * (or in the same turn of the event loop) wait and all go into the next
+ * single transaction. The write flushes off the event loop
+ * (`StorageDialect.durableTransaction`), so requests keep being read while
+ * it runs and the next group fills by itself: a lone caller is written at
+ * once, without waiting for company. Every caller is still answered only
+ * after the commit that holds its records, with its own results, so a 2xx
+ * still means "on disk".
  *
- * When a combined transaction fails, each caller's records are retried on
- * their own, so one bad record fails only its caller.
+ * When a combined transaction fails, the group is split in halves and each
+ * half retried, down to the caller whose records fail: one bad record fails
+ * only its caller, and the others are written in a few commits (about
+ * 2·log2(n)), not one commit each.
  */
 export class GroupCommitter {
   readonly #write: InsertManyWriter;
@@ -67,9 +71,8 @@ export class GroupCommitter {
   async #drain(workspaceId: number, queue: WorkspaceQueue): Promise<void> {
     try {
       while (queue.waiting.length > 0) {
-        // Let the event loop read the requests that arrived meanwhile (a synchronous SQLite commit
-        // blocks it), so they join this commit instead of each waiting for one of their own.
-        await new Promise((resolve) => setImmediate(resolve));
+        // Callers of this same turn join this commit (a microtask, not a wait for the next turn).
+        await Promise.resolve();
         const group = this.#takeGroup(queue);
         await this.#commit(workspaceId, group);
       }
@@ -110,8 +113,10 @@ export class GroupCommitter {
         group.flatMap((waiter) => waiter.records),
       );
     } catch {
-      // Which caller's record broke the transaction is unknown: each retries alone.
-      await Promise.all(group.map((waiter) => this.#write(workspaceId, waiter.records).then(waiter.resolve, waiter.reject)));
+      // Which caller's record broke the transaction is unknown: halve the group until it is found.
+      const half = Math.ceil(group.length / 2);
+      await this.#commit(workspaceId, group.slice(0, half));
+      await this.#commit(workspaceId, group.slice(half));
       return;
     }
     let offset = 0;

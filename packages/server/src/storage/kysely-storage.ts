@@ -38,6 +38,8 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
     db,
     timestamp: () => now().toISOString(),
     generateApiKey: options.generateApiKey ?? generateApiKey,
+    durableTransaction: (work) => dialect.durableTransaction(db, work),
+    bulkInsert: (spec) => dialect.bulkInsert(spec),
     ...(dialect.requestPartitions && { requestPartitions: dialect.requestPartitions }),
   };
 

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
@@ -48,6 +49,44 @@ describe("SQLite dialect", () => {
     await db.destroy();
   });
 
+  it("a durable transaction commits, syncs the WAL file off the event loop, and leaves the connection at synchronous=FULL", async () => {
+    const dialect = createSqliteDialect({ filename: join(directory, "durable.db") });
+    const db = new Kysely<{ t: { v: number } }>({ dialect: dialect.kyselyDialect });
+    const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0];
+    await sql`create table t (v integer)`.execute(db);
+    const syncs: string[] = [];
+    // Every FileHandle's datasync, watched: the sync the dialect makes after the commit.
+    const probe = await open(join(directory, "durable.db"), "r");
+    const FileHandle = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const datasync = FileHandle.datasync;
+    FileHandle.datasync = function (this: { fd: number }) {
+      syncs.push("datasync");
+      return datasync.call(this);
+    };
+    try {
+      // Inside the transaction the commit itself does not fsync (NORMAL): the WAL is synced after it.
+      const inside = await dialect.durableTransaction(db, async (trx) => {
+        await trx.insertInto("t").values({ v: 1 }).execute();
+        return Object.values((await sql.raw("pragma synchronous").execute(trx)).rows[0] as object)[0];
+      });
+      expect(inside).toBe(1); // NORMAL
+      expect(syncs).toEqual(["datasync"]);
+      expect(await pragma("synchronous")).toBe(2); // FULL again for every other write
+      expect((await db.selectFrom("t").select("v").execute()).map((row) => row.v)).toEqual([1]);
+      // A failed transaction rolls back and still restores FULL.
+      await expect(dialect.durableTransaction(db, async (trx) => {
+        await trx.insertInto("t").values({ v: 2 }).execute();
+        throw new Error("boom");
+      })).rejects.toThrow("boom");
+      expect(await pragma("synchronous")).toBe(2);
+      expect((await db.selectFrom("t").select("v").execute()).map((row) => row.v)).toEqual([1]);
+    } finally {
+      FileHandle.datasync = datasync;
+      await db.destroy();
+    }
+  });
+
   it("keeps data across reopening the file, and migrates once", async () => {
     const file = join(directory, "reopen.db");
     const first = await createStorage(file);
@@ -65,7 +104,7 @@ describe("SQLite dialect", () => {
     const workspace = await storage.workspaces.ensureDefault();
     const record = (index: number) =>
       logRecordSchema.parse({ request_id: uuidv7(Date.now(), randomIdBytes()), status: "SUCCESS", provider: "openai", model: "m", tags: [`closing-${index}`] });
-    // Handed to the group committer, not yet written (it waits a turn of the event loop to gather more).
+    // Handed to the group committer, not yet written (it waits for the callers of this turn to gather more).
     const pending = [storage.requests.insertMany(workspace.id, [record(1)]), storage.requests.insertMany(workspace.id, [record(2), record(3)])];
     await storage.close();
     const results = (await Promise.all(pending)).flat();

@@ -38,7 +38,11 @@ export function TrafficChart({ buckets, bucket, from, to }: { buckets: StatsBuck
             </button>
           ))}
         </div>
-        <span className="muted num">max {label(max)} per {bucket}</span>
+        {buckets.some((entry) => valueOf(entry) > 0) ? (
+          <span className="muted num">max {label(max)} per {bucket}</span>
+        ) : (
+          <span className="muted" data-testid="chart-empty">No requests in this time range</span>
+        )}
       </div>
       <svg viewBox={`0 0 ${width} ${height + 18}`} className="chart-svg" role="img" aria-label={`${metric} per ${bucket}`}>
         <line x1="0" x2={width} y1={height} y2={height} className="chart-axis" />

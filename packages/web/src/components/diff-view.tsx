@@ -1,71 +1,93 @@
 import { useMemo } from "react";
 import type { Version } from "../lib/api.js";
-import { lineDiff } from "../lib/line-diff.js";
+import { diffPrompt, type MessageChange, type WordChange } from "../lib/prompt-diff.js";
 
-/** What a diff compares: the template and model settings, pretty-printed, one field per line. */
-export function diffText(version: Version): string {
-  return JSON.stringify({ prompt_template: version.prompt_template, metadata: version.metadata }, null, 2);
+/** How a side of the comparison is named in headings: `v3`, or `prod (v3)` when picked by label. */
+export interface DiffSide {
+  version: Version;
+  label?: string | undefined;
 }
 
-/** Two versions side by side, changed lines marked, unchanged runs folded. */
-export function DiffView({ before, after }: { before: Version; after: Version }) {
-  const rows = useMemo(() => lineDiff(diffText(before), diffText(after)), [before, after]);
-  const changed = rows.filter((row) => row.kind !== "same").length;
-  // Fold unchanged lines more than 3 away from a change.
-  const near = rows.map((_, index) => rows.slice(Math.max(0, index - 3), index + 4).some((row) => row.kind !== "same"));
-  const out: React.ReactNode[] = [];
-  let folded = 0;
-  rows.forEach((row, index) => {
-    if (!near[index]) {
-      folded++;
-      return;
-    }
-    if (folded) {
-      out.push(
-        <tr key={`fold-${index}`} className="diff-fold">
-          <td colSpan={4}>{folded} unchanged lines</td>
-        </tr>,
-      );
-      folded = 0;
-    }
-    out.push(
-      <tr key={index} className={`diff-${row.kind}`}>
-        <td className="diff-number num">{row.left?.number}</td>
-        <td className={`diff-code ${row.left && row.kind !== "same" ? "diff-old" : ""}`}>{row.left?.text}</td>
-        <td className="diff-number num">{row.right?.number}</td>
-        <td className={`diff-code ${row.right && row.kind !== "same" ? "diff-new" : ""}`}>{row.right?.text}</td>
-      </tr>,
-    );
-  });
-  if (folded) {
-    out.push(
-      <tr key="fold-end" className="diff-fold">
-        <td colSpan={4}>{folded} unchanged lines</td>
-      </tr>,
-    );
-  }
+const sideName = (side: DiffSide) => (side.label ? `${side.label} (v${side.version.version})` : `v${side.version.version}`);
+
+function Words({ words }: { words: WordChange[] }) {
+  return (
+    <>
+      {words.map((word, index) =>
+        word.kind === "added" ? (
+          <ins key={index} className="word-added">{word.text}</ins>
+        ) : word.kind === "removed" ? (
+          <del key={index} className="word-removed">{word.text}</del>
+        ) : (
+          <span key={index}>{word.text}</span>
+        ),
+      )}
+    </>
+  );
+}
+
+function MessageRow({ change }: { change: MessageChange }) {
+  const role = change.after?.role ?? change.before?.role ?? "";
+  const where =
+    change.kind === "added" ? `added as message ${change.after!.index}` : change.kind === "removed" ? `removed (was message ${change.before!.index})` : change.before!.index === change.after!.index ? `message ${change.after!.index}` : `message ${change.before!.index} → ${change.after!.index}`;
+  return (
+    <li className={`diff-message diff-message-${change.kind}`} data-kind={change.kind}>
+      <div className="diff-message-head">
+        <span className="message-role">{role}</span>
+        <span className="muted small">{where}</span>
+        {change.kind !== "same" && <span className={`badge ${change.kind === "removed" ? "badge-bad" : change.kind === "added" ? "badge-ok" : "badge-warn"}`}>{change.kind}</span>}
+      </div>
+      <div className="diff-message-text">
+        {change.kind === "changed" ? <Words words={change.words ?? []} /> : change.kind === "added" ? change.after!.text : change.before!.text}
+      </div>
+    </li>
+  );
+}
+
+/** Two versions compared as a prompt: messages (words inside a changed one), then model and parameters as a table. */
+export function DiffView({ before, after }: { before: DiffSide; after: DiffSide }) {
+  const diff = useMemo(() => diffPrompt(before.version, after.version), [before.version, after.version]);
+  const settingsChanged = diff.settings.filter((row) => row.changed).length;
+  const messagesChanged = diff.changes - settingsChanged;
   return (
     <div className="diff">
       <p className="muted diff-summary" data-testid="diff-summary">
-        {changed === 0 ? "These versions are identical." : `${changed} changed ${changed === 1 ? "line" : "lines"}`}
+        {diff.changes === 0
+          ? "These versions are identical."
+          : [
+              messagesChanged > 0 && `${messagesChanged} ${messagesChanged === 1 ? "message" : "messages"} changed`,
+              settingsChanged > 0 && `${settingsChanged} ${settingsChanged === 1 ? "setting" : "settings"} changed`,
+            ]
+              .filter(Boolean)
+              .join(" · ")}
       </p>
-      <div className="diff-scroll">
-        <table className="diff-table">
-          <colgroup>
-            <col className="diff-col-number" />
-            <col />
-            <col className="diff-col-number" />
-            <col />
-          </colgroup>
+      <section aria-label="Messages">
+        <h3>Messages <span className="muted small">{sideName(before)} → {sideName(after)}</span></h3>
+        <ol className="diff-messages">
+          {diff.messages.map((change, index) => <MessageRow key={index} change={change} />)}
+        </ol>
+      </section>
+      <section aria-label="Model and parameters">
+        <h3>Model and parameters</h3>
+        <table className="table diff-settings">
           <thead>
             <tr>
-              <th colSpan={2}>v{before.version} <span className="muted">{before.commit_message}</span></th>
-              <th colSpan={2}>v{after.version} <span className="muted">{after.commit_message}</span></th>
+              <th>Setting</th>
+              <th>{sideName(before)}</th>
+              <th>{sideName(after)}</th>
             </tr>
           </thead>
-          <tbody>{out}</tbody>
+          <tbody>
+            {diff.settings.map((row) => (
+              <tr key={row.name} className={row.changed ? "diff-setting-changed" : ""} data-changed={row.changed || undefined}>
+                <td><code>{row.name}</code></td>
+                <td className={row.changed ? "diff-old" : ""}>{row.before ?? <span className="muted">—</span>}</td>
+                <td className={row.changed ? "diff-new" : ""}>{row.after ?? <span className="muted">—</span>}</td>
+              </tr>
+            ))}
+          </tbody>
         </table>
-      </div>
+      </section>
     </div>
   );
 }

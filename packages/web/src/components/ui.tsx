@@ -29,15 +29,19 @@ export function Spinner({ label = "Loading…" }: { label?: string }) {
   );
 }
 
-export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
-  const signedOut = error instanceof ApiError && error.status === 401;
+/** A failed load: "not found" for a 404 (with a way back), "signed out" for a 401, else the server's message and a retry. */
+export function ErrorState({ error, retry, back }: { error: unknown; retry?: () => void; back?: { to: string; label: string } }) {
+  const status = error instanceof ApiError ? error.status : undefined;
   const message = error instanceof Error ? error.message : String(error);
+  const title = status === 401 ? "You are signed out." : status === 404 ? "Not found." : status === 0 ? "Can't reach the server." : "Something went wrong.";
   return (
-    <div className="callout callout-error" role="alert">
-      <strong>{signedOut ? "You are signed out." : "Something went wrong."}</strong>
+    <div className={`callout ${status === 404 ? "callout-info" : "callout-error"}`} role="alert">
+      <strong>{title}</strong>
       <p>{message}</p>
-      {signedOut ? (
+      {status === 401 ? (
         <Link className="button" to="/login">Sign in again</Link>
+      ) : status === 404 ? (
+        back && <Link className="button" to={back.to}>{back.label}</Link>
       ) : (
         retry && <button className="button" onClick={retry}>Try again</button>
       )}

@@ -17,8 +17,18 @@ export class ApiError extends Error {
   }
 }
 
+/** `fetch` that turns a failure to connect into an `ApiError` with status 0 that says so (the browser's own text is "Failed to fetch"). */
+export async function reach(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, init);
+  } catch (error) {
+    if (init.signal?.aborted) throw error;
+    throw new ApiError(0, "The Promptline server did not answer: the connection was refused or dropped. Is `promptline serve` still running?");
+  }
+}
+
 export async function request<T>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(path, {
+  const response = await reach(path, {
     method,
     credentials: "same-origin",
     headers: {

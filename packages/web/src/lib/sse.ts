@@ -1,30 +1,23 @@
+import { EventSourceParserStream } from "eventsource-parser/stream";
+
 /** A server-sent event as the playground route sends them. */
 export interface ServerEvent {
   event: string;
   data: string;
 }
 
-/** Reads a `text/event-stream` body event by event (LF or CRLF line ends, multi-line data). */
+/** Reads a `text/event-stream` body event by event, parsed by `eventsource-parser` (the SDK's parser too). */
 export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerEvent> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  let event = "message";
-  let data: string[] = [];
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let newline: number;
-    while ((newline = buffer.search(/\r?\n/)) !== -1) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(buffer[newline] === "\r" ? newline + 2 : newline + 1);
-      if (line === "") {
-        if (data.length > 0) yield { event, data: data.join("\n") };
-        event = "message";
-        data = [];
-      } else if (line.startsWith("event:")) event = line.slice(6).trim();
-      else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+  // The DOM typings declare TextDecoderStream's input as BufferSource, which Uint8Array is; TypeScript can't see it through the generic.
+  const decoder = new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>;
+  const reader = body.pipeThrough(decoder).pipeThrough(new EventSourceParserStream()).getReader();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      yield { event: value.event ?? "message", data: value.data };
     }
+  } finally {
+    reader.releaseLock();
   }
 }

@@ -146,7 +146,7 @@ export function PromptEditorPage({ name }: { name?: string }) {
     );
   }
   if (source.loading) return <div className="page"><Spinner /></div>;
-  if (source.error) return <div className="page"><ErrorState error={source.error} /></div>;
+  if (source.error) return <div className="page"><ErrorState error={source.error} back={{ to: "/prompts", label: "All prompts" }} /></div>;
 
   const update = (changes: Partial<Draft>) => setDraft((previous) => ({ ...previous, ...changes }));
   const updateMessage = (index: number, changes: Partial<DraftMessage>) =>

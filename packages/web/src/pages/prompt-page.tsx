@@ -22,7 +22,7 @@ export function PromptPage({ name }: { name: string }) {
   // Which labels only deployers may move; an older server without the route protects none.
   const protectedLabels = useAsync(() => api.protectedLabels().then(({ labels }) => labels, () => [] as string[]), []);
 
-  if (error) return <div className="page"><ErrorState error={error} retry={reload} /></div>;
+  if (error) return <div className="page"><ErrorState error={error} retry={reload} back={{ to: "/prompts", label: "All prompts" }} /></div>;
   if (!data) return <div className="page"><Spinner /></div>;
 
   const versions = data.versions;
@@ -67,7 +67,7 @@ export function PromptPage({ name }: { name: string }) {
         ))}
       </div>
       {tab === "template" && selected && <VersionsTab versions={versions} selected={selected} labels={data.labels} />}
-      {tab === "compare" && <CompareTab versions={versions} from={Number(query.get("from"))} to={Number(query.get("to"))} />}
+      {tab === "compare" && <CompareTab versions={versions} labels={data.labels} from={query.get("from")} to={query.get("to")} />}
       {tab === "rollout" && (
         <RolloutTab
           name={name}
@@ -145,30 +145,51 @@ function VersionsTab({ versions, selected, labels }: { versions: Version[]; sele
   );
 }
 
-function CompareTab({ versions, from, to }: { versions: Version[]; from: number; to: number }) {
+/** A side of the comparison from the URL: a version number (`3`) or a label name (`prod`). */
+function pickSide(versions: Version[], labels: Label[], value: string | null): { version: Version; label?: string } | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) {
+    const version = versions.find((entry) => entry.version === Number(value));
+    return version && { version };
+  }
+  const label = labels.find((entry) => entry.name === value);
+  const version = label && versions.find((entry) => entry.version === label.prompt_version_number);
+  return version && { version, label: value };
+}
+
+function CompareTab({ versions, labels, from, to }: { versions: Version[]; labels: Label[]; from: string | null; to: string | null }) {
   if (versions.length < 2) {
     return <EmptyState title="Only one version">Publish a second version to compare the two.</EmptyState>;
   }
-  const after = versions.find((version) => version.version === to) ?? versions[0]!;
-  const before = versions.find((version) => version.version === from) ?? versions.find((version) => version.version < after.version) ?? versions[1]!;
-  const picker = (label: string, value: number, key: "from" | "to") => (
+  const after = pickSide(versions, labels, to) ?? { version: versions[0]! };
+  const before = pickSide(versions, labels, from) ?? { version: versions.find((version) => version.version < after.version.version) ?? versions[1]! };
+  const picker = (title: string, side: { version: Version; label?: string }, key: "from" | "to") => (
     <label className="field field-inline">
-      <span className="field-label">{label}</span>
-      <select value={value} onChange={(event) => setQuery({ [key]: event.target.value }, { replace: true })} name={key}>
-        {versions.map((version) => (
-          <option key={version.id} value={version.version}>
-            v{version.version} {version.commit_message ? `— ${version.commit_message.slice(0, 40)}` : ""}
-          </option>
-        ))}
+      <span className="field-label">{title}</span>
+      <select value={side.label ?? String(side.version.version)} onChange={(event) => setQuery({ [key]: event.target.value }, { replace: true })} name={key}>
+        {labels.length > 0 && (
+          <optgroup label="Labels">
+            {labels.map((label) => (
+              <option key={label.id} value={label.name}>{label.name} (v{label.prompt_version_number})</option>
+            ))}
+          </optgroup>
+        )}
+        <optgroup label="Versions">
+          {versions.map((version) => (
+            <option key={version.id} value={String(version.version)}>
+              v{version.version} {version.commit_message ? `— ${version.commit_message.slice(0, 40)}` : ""}
+            </option>
+          ))}
+        </optgroup>
       </select>
     </label>
   );
   return (
     <div className="card">
       <div className="compare-pickers">
-        {picker("From", before.version, "from")}
+        {picker("From", before, "from")}
         <span aria-hidden="true" className="muted">→</span>
-        {picker("To", after.version, "to")}
+        {picker("To", after, "to")}
       </div>
       <DiffView before={before} after={after} />
     </div>

@@ -2,6 +2,7 @@ import type { Message } from "@promptline/core";
 import { MessageView } from "../components/template-view.js";
 import { ErrorState, JsonBlock, PageHeader, Spinner, Stat, StatusBadge, Tag, useAsync } from "../components/ui.js";
 import { api } from "../lib/api.js";
+import { describeFailure } from "../lib/failure.js";
 import { cost, dateTime, integer, latency } from "../lib/format.js";
 import { Link, useTitle } from "../lib/router.js";
 
@@ -9,7 +10,7 @@ import { Link, useTitle } from "../lib/router.js";
 export function RequestPage({ id }: { id: string }) {
   useTitle("Request");
   const { data: row, error, reload } = useAsync(() => api.requestDetail(id), [id]);
-  if (error) return <div className="page"><ErrorState error={error} retry={reload} /></div>;
+  if (error) return <div className="page"><ErrorState error={error} retry={reload} back={{ to: "/requests", label: "All requests" }} /></div>;
   if (!row) return <div className="page"><Spinner /></div>;
 
   const template = row.prompt_blueprint?.prompt_template;
@@ -18,6 +19,7 @@ export function RequestPage({ id }: { id: string }) {
   const variables = Object.entries(row.input_variables);
   const metadata = Object.entries(row.metadata);
   const scores = Object.entries(row.scores);
+  const failure = describeFailure(row.error_type, row.error_message);
 
   return (
     <div className="page">
@@ -51,8 +53,8 @@ export function RequestPage({ id }: { id: string }) {
       </div>
       {row.status === "ERROR" && (
         <div className="callout callout-error" role="alert">
-          <strong>{row.error_type ?? "Error"}</strong>
-          <p>{row.error_message ?? "The provider call failed."}</p>
+          <strong>{failure.title}</strong>
+          <p>{failure.detail}</p>
         </div>
       )}
       {row.warnings && row.warnings.length > 0 && (

@@ -49,7 +49,7 @@ export function RequestsPage() {
 
   return (
     <div className="page page-wide">
-      <PageHeader title="Requests" subtitle="Every run and tracked request of the workspace." actions={<Link className="button" to="/playground">Run in playground</Link>} />
+      <PageHeader title="Requests" subtitle="Every run and tracked request of the workspace." actions={<><RequestIdSearch /><Link className="button" to="/playground">Run in playground</Link></>} />
       <FilterBar values={values} range={range} />
       {active.length > 0 && (
         <div className="chips active-filters" aria-label="Active filters">
@@ -145,12 +145,23 @@ export function RequestsPage() {
   );
 }
 
+/** How long typing pauses before a text filter applies (Enter applies at once). */
+const typingPauseMs = 350;
+
 function FilterBar({ values, range }: { values: Record<(typeof filterKeys)[number], string>; range: Range }) {
   const [draft, setDraft] = useState(values);
   useEffect(() => setDraft(values), [JSON.stringify(values)]); // eslint-disable-line react-hooks/exhaustive-deps
+  const changes = () => Object.fromEntries(filterKeys.map((key) => [key, draft[key].trim()]));
+  const pending = filterKeys.some((key) => draft[key].trim() !== values[key]);
+  // Filters apply as you type, once typing pauses; the URL is replaced, not pushed, so Back skips the keystrokes.
+  useEffect(() => {
+    if (!pending) return;
+    const timer = setTimeout(() => setQuery(changes(), { replace: true }), typingPauseMs);
+    return () => clearTimeout(timer);
+  }, [JSON.stringify(draft), pending]); // eslint-disable-line react-hooks/exhaustive-deps
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    setQuery(Object.fromEntries(filterKeys.map((key) => [key, draft[key].trim()])));
+    setQuery(changes());
   };
   const text = (key: (typeof filterKeys)[number], label: string, placeholder: string, extra: Record<string, unknown> = {}) => (
     <label className="field">
@@ -159,7 +170,8 @@ function FilterBar({ values, range }: { values: Record<(typeof filterKeys)[numbe
     </label>
   );
   return (
-    <form className="filters card" onSubmit={apply} aria-label="Filters">
+    // Enter in a text field applies the filters at once (the form has no button to submit it by).
+    <form className="filters card" onSubmit={apply} onKeyDown={(event) => event.key === "Enter" && (event.target as HTMLElement).tagName === "INPUT" && apply(event)} aria-label="Filters">
       {text("prompt", "Prompt", "any", { "data-search": true })}
       {text("label", "Label", "any")}
       {text("tag", "Tag", "any")}
@@ -186,7 +198,26 @@ function FilterBar({ values, range }: { values: Record<(typeof filterKeys)[numbe
           {Object.entries(ranges).map(([key, value]) => <option key={key} value={key}>{value.label}</option>)}
         </select>
       </label>
-      <button className="button button-primary" type="submit">Apply</button>
+    </form>
+  );
+}
+
+/** Opens a request by its id (as `run()` returns it, or an error message prints it). */
+function RequestIdSearch() {
+  const [id, setId] = useState("");
+  return (
+    <form
+      className="inline-form request-id-search"
+      role="search"
+      aria-label="Find a request by id"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const wanted = id.trim();
+        if (wanted) navigate(`/requests/${encodeURIComponent(wanted)}`);
+      }}
+    >
+      <input name="request_id" type="search" value={id} placeholder="Request id" aria-label="Request id" onChange={(event) => setId(event.target.value)} />
+      <button className="button" type="submit">Open</button>
     </form>
   );
 }

@@ -36,7 +36,7 @@ export function TracePage({ traceId }: { traceId: string }) {
   const { query } = useLocation();
   const { data: trace, error, reload } = useAsync(() => api.trace(traceId), [traceId]);
   const [selected, setSelected] = useState<string | null>(query.get("span"));
-  if (error) return <div className="page"><ErrorState error={error} retry={reload} /></div>;
+  if (error) return <div className="page"><ErrorState error={error} retry={reload} back={{ to: "/traces", label: "All traces" }} /></div>;
   if (!trace) return <div className="page"><Spinner /></div>;
 
   const rows = treeOrder(trace.spans);

@@ -1,5 +1,6 @@
 import { PostgresDialect, sql } from "kysely";
 import pg from "pg";
+import { unnestBulkInsert } from "../internal/bulk-insert.js";
 import { createMonthsAhead, dropExpiredMonthsStep } from "./request-partitions.js";
 import type { StorageDialect } from "./storage-dialect.js";
 
@@ -59,5 +60,8 @@ export function createPostgresDialect(options: PostgresDialectOptions): StorageD
         if (code !== "23505" && code !== "42P06") throw error;
       }
     },
+    // The commit is a network round trip: the event loop serves other requests meanwhile.
+    durableTransaction: (db, work) => db.transaction().execute(work),
+    bulkInsert: unnestBulkInsert,
   };
 }

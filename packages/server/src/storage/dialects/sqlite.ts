@@ -1,9 +1,11 @@
 import { LRUCache } from "lru-cache";
 import { closeSync, constants, mkdirSync, openSync } from "node:fs";
-import { dirname } from "node:path";
+import { open, type FileHandle } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { CompiledQuery, SqliteDialect, SqliteDriver } from "kysely";
+import { CompiledQuery, SqliteDialect, SqliteDriver, sql } from "kysely";
 import type { DatabaseConnection, Driver, SqliteDatabase, SqliteDialectConfig, SqliteStatement } from "kysely";
+import { valuesBulkInsert } from "../internal/bulk-insert.js";
 import type { StorageDialect } from "./storage-dialect.js";
 
 export interface SqliteDialectOptions {
@@ -24,6 +26,14 @@ export interface SqliteDialectOptions {
  * cost of FULL is one fsync per commit, which the batched log endpoint
  * amortises over many records.
  *
+ * Log ingestion keeps that promise without stopping the server for the
+ * flush (`durableTransaction`, decision 0017): better-sqlite3 runs on the
+ * event loop, so FULL's fsync blocks every other request for as long as the
+ * disk takes. Its log transactions run with `synchronous=NORMAL` (no fsync
+ * in the commit), then sync the WAL file from a libuv thread, and only then
+ * are their callers answered: the same bytes are on disk before the 2xx, and
+ * meanwhile the server reads the next requests, which join the next commit.
+ *
  * Transactions begin IMMEDIATE: a transaction that reads and then writes
  * (publishing a version reads the newest one) takes the write lock up front,
  * so a second process on the same file waits (`busy_timeout`) instead of
@@ -32,8 +42,13 @@ export interface SqliteDialectOptions {
  */
 export function createSqliteDialect(options: SqliteDialectOptions): StorageDialect {
   const { filename, busyTimeoutMs = 5000 } = options;
+  let wal: WalFile | undefined;
   const config: SqliteDialectConfig = {
-    database: () => Promise.resolve(withStatementCache(openDatabase(filename, busyTimeoutMs))),
+    database: () => {
+      const database = openDatabase(filename, busyTimeoutMs);
+      if (database.pragma("journal_mode", { simple: true }) === "wal") wal = new WalFile(`${resolve(filename)}-wal`);
+      return Promise.resolve(withStatementCache(database, () => wal?.close()));
+    },
   };
   return {
     name: "sqlite",
@@ -41,7 +56,51 @@ export function createSqliteDialect(options: SqliteDialectOptions): StorageDiale
     migrationTableSchema: undefined,
     addIdColumn: (table) => table.addColumn("id", "integer", (column) => column.primaryKey().autoIncrement()),
     prepare: () => Promise.resolve(),
+    bulkInsert: valuesBulkInsert,
+    async durableTransaction(db, work) {
+      // In memory, or not in WAL mode (some file systems): the ordinary transaction, synced as configured.
+      if (!wal) return db.transaction().execute(work);
+      const walFile = wal;
+      // One connection throughout, so no other statement runs while `synchronous` is NORMAL.
+      const result = await db.connection().execute(async (connection) => {
+        await sql`pragma synchronous = NORMAL`.execute(connection);
+        try {
+          return await connection.transaction().execute(work);
+        } finally {
+          await sql`pragma synchronous = FULL`.execute(connection);
+        }
+      });
+      await walFile.sync();
+      return result;
+    },
   };
+}
+
+/**
+ * The WAL file, synced from a libuv thread (`fdatasync`, as SQLite's own FULL
+ * sync does on Linux). Opened on the first sync, after a commit has created
+ * it; it lives as long as the connection (SQLite deletes it only when the last
+ * connection closes).
+ */
+class WalFile {
+  #handle: Promise<FileHandle> | undefined;
+  constructor(readonly path: string) {}
+
+  async sync(): Promise<void> {
+    this.#handle ??= open(this.path, "r");
+    try {
+      await (await this.#handle).datasync();
+    } catch (error) {
+      this.#handle = undefined;
+      throw error;
+    }
+  }
+
+  close(): void {
+    const handle = this.#handle;
+    this.#handle = undefined;
+    void handle?.then((file) => file.close()).catch(() => undefined);
+  }
 }
 
 function openDatabase(filename: string, busyTimeoutMs: number): BetterSqlite3.Database {
@@ -82,7 +141,7 @@ const statementCacheSize = 500;
  * `iterate`, one query at a time over the single connection, and SQLite
  * re-prepares a statement by itself when the schema changed (migrations).
  */
-function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+function withStatementCache(database: BetterSqlite3.Database, onClose: () => void): SqliteDatabase {
   const cache = new LRUCache<string, SqliteStatement>({ max: statementCacheSize });
   return {
     prepare(sql: string): SqliteStatement {
@@ -94,6 +153,7 @@ function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
     },
     close() {
       cache.clear();
+      onClose();
       database.close();
     },
   };

@@ -1,4 +1,6 @@
-import type { CreateTableBuilder, Dialect, Kysely } from "kysely";
+import type { CreateTableBuilder, Dialect, Kysely, Transaction } from "kysely";
+import type { Database } from "../database-schema.js";
+import type { BulkInsert, BulkInsertSpec } from "../internal/bulk-insert.js";
 
 /** What the retention sweep does with monthly partitions (`request-partitions.ts`). */
 export interface RequestPartitions {
@@ -26,6 +28,15 @@ export interface StorageDialect {
   ): CreateTableBuilder<TableName, ColumnName | "id">;
   /** Runs before the migrations (PostgreSQL: creates the configured schema). */
   prepare(db: Kysely<unknown>): Promise<void>;
+  /**
+   * A write transaction that resolves only once it is on disk, without
+   * holding the event loop while the disk flushes (log ingestion, see
+   * `GroupCommitter`): SQLite syncs its WAL on a libuv thread; PostgreSQL's
+   * commit is asynchronous already.
+   */
+  durableTransaction<DB, T>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
+  /** The fastest way this database takes many rows of one table (log ingestion): multi-row VALUES, or `unnest` arrays. */
+  bulkInsert<Table extends keyof Database & string>(spec: BulkInsertSpec<Table>): BulkInsert;
   /** PostgreSQL: the monthly partitions of the request tables (migration 0011); absent on SQLite. */
   readonly requestPartitions?: RequestPartitions;
 }

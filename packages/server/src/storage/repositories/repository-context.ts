@@ -1,5 +1,6 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../database-schema.js";
+import type { BulkInsert, BulkInsertSpec } from "../internal/bulk-insert.js";
 import type { RequestPartitions } from "../dialects/storage-dialect.js";
 
 /** What every repository is built from. */
@@ -9,6 +10,10 @@ export interface RepositoryContext {
   timestamp: () => string;
   /** A fresh API key plaintext. */
   generateApiKey: () => string;
+  /** A write transaction that resolves once on disk, the flush off the event loop (`StorageDialect.durableTransaction`). */
+  durableTransaction: <T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
+  /** Many rows of one table in few statements, as the database takes them fastest (`StorageDialect.bulkInsert`). */
+  bulkInsert: <Table extends keyof Database & string>(spec: BulkInsertSpec<Table>) => BulkInsert;
   /** PostgreSQL's monthly request partitions (migration 0011); absent on SQLite. */
   requestPartitions?: RequestPartitions;
 }

@@ -1,9 +1,8 @@
 import { InvalidRequestError } from "@promptline/core";
-import type { Insertable, Kysely } from "kysely";
-import type { Database, RequestLogTable, RequestMetadataTable, RequestTagTable } from "../database-schema.js";
+import type { Kysely } from "kysely";
+import type { Database } from "../database-schema.js";
 import { GroupCommitter } from "../group-committer.js";
 import { decodeCursor, encodeCursor } from "../internal/cursor.js";
-import { reusableInsert } from "../internal/reusable-insert.js";
 import { toJson } from "../internal/json.js";
 import type { InsertResult, RequestInsert, RequestRef, RequestRepository } from "../storage.js";
 import { requirePrompt, requireVersion } from "./prompt-queries.js";
@@ -15,21 +14,20 @@ import type { RepositoryContext } from "./repository-context.js";
 
 const defaultLimit = 50;
 const maxLimit = 500;
-/** Rows per INSERT statement: ~30 parameters a row stays far below SQLite's 32766-parameter limit. */
+/** Ids per `in (…)` list, and metadata rows per upsert: far below SQLite's 32766-parameter limit. */
 const rowsPerStatement = 200;
 
 /** The repository, and what closing the storage must wait for: log records still being committed. */
-export function createRequestRepository({ db, timestamp }: RepositoryContext): RequestRepository & { idle(): Promise<void> } {
-  const inserts = logInserts();
+export function createRequestRepository({ db, timestamp, durableTransaction, bulkInsert }: RepositoryContext): RequestRepository & { idle(): Promise<void> } {
+  const inserts = logInserts(bulkInsert);
   const insertManyNow = async (workspaceId: number, records: readonly RequestInsert[]): Promise<InsertResult[]> => {
     if (records.length === 0) return [];
-    for (const record of records) validateRecord(record);
     // A batch may repeat a record (a retry racing its original): the first copy counts.
     // Inserted in request_id order: PostgreSQL locks each conflicting key until commit, so
     // two overlapping batches taking their keys in different orders would deadlock.
     const firstCopies = dedupeFirst(records).sort((a, b) => (a.request_id < b.request_id ? -1 : a.request_id > b.request_id ? 1 : 0));
 
-    const { created, existing } = await db.transaction().execute(async (trx) => {
+    const { created, existing } = await durableTransaction(async (trx) => {
       const links = await resolvePromptLinks(trx, workspaceId, firstCopies);
       const traceOfSpan = await resolveTraceIds(trx, workspaceId, firstCopies);
       const createdAt = timestamp();
@@ -37,17 +35,14 @@ export function createRequestRepository({ db, timestamp }: RepositoryContext): R
       const firstNumber = await reserveRequestNumbers(trx, workspaceId, firstCopies.length);
       const created = new Map<string, number>();
       const internalIds = new Map<string, number>();
-      for (const [index, chunk] of chunks(firstCopies, rowsPerStatement).entries()) {
-        const inserted = await inserts.requests(
-          trx,
-          chunk.map((record, offset) => ({
-            ...toRequestColumns(workspaceId, record, { ...links(record), traceId: traceOfSpan(record) }, createdAt),
-            number: firstNumber + index * rowsPerStatement + offset,
-          })),
-        );
-        for (const row of inserted) {
+      const rows = firstCopies.map((record, index) => ({
+        ...toRequestColumns(workspaceId, record, { ...links(record), traceId: traceOfSpan(record) }, createdAt),
+        number: firstNumber + index,
+      }));
+      for (const chunk of chunks(rows, inserts.requests.maxRows)) {
+        for (const row of (await inserts.requests(trx, chunk)) as Array<{ id: number; request_id: string; number: number | string }>) {
           created.set(row.request_id, Number(row.number));
-          internalIds.set(row.request_id, row.id);
+          internalIds.set(row.request_id, Number(row.id));
         }
       }
       const fresh = firstCopies.filter((record) => created.has(record.request_id));
@@ -217,7 +212,7 @@ async function reserveRequestNumbers(db: Kysely<Database>, workspaceId: number, 
  * the workspace doesn't know leaves the request unlinked but keeps the name.
  */
 async function resolvePromptLinks(db: Kysely<Database>, workspaceId: number, records: readonly RequestInsert[]) {
-  const ids = [...new Set(records.flatMap((record) => (typeof record.prompt_id === "number" ? [record.prompt_id] : [])))];
+  const ids = [...new Set(records.flatMap((record) => (Number.isSafeInteger(record.prompt_id) ? [record.prompt_id as number] : [])))];
   const names = [...new Set(records.flatMap((record) => (record.prompt_name ? [record.prompt_name] : [])))];
   const prompts =
     ids.length === 0 && names.length === 0
@@ -251,22 +246,13 @@ async function resolveTraceIds(db: Kysely<Database>, workspaceId: number, record
   return (record: RequestInsert) => (record.span_id ? traceBySpan.get(record.span_id) : undefined) ?? null;
 }
 
-/**
- * The three inserts of log ingestion, compiled once per row count (see
- * reusableInsert). One set per storage: the SQL differs by database and schema.
- */
-function logInserts() {
+/** The three inserts of log ingestion, as the database takes them fastest (see `StorageDialect.bulkInsert`). */
+function logInserts(bulkInsert: RepositoryContext["bulkInsert"]) {
   return {
-    requests: reusableInsert((db, rows: readonly Insertable<RequestLogTable>[]) =>
-      db
-        .insertInto("request_log")
-        .values(rows)
-        // No conflict target: on PostgreSQL the key (workspace_id, request_id) is held by `request_key`, whose trigger skips a duplicate (migration 0011).
-        .onConflict((conflict) => conflict.doNothing())
-        .returning(["id", "request_id", "number"]),
-    ),
-    tags: reusableInsert((db, rows: readonly Insertable<RequestTagTable>[]) => db.insertInto("request_tag").values(rows)),
-    metadata: reusableInsert((db, rows: readonly Insertable<RequestMetadataTable>[]) => db.insertInto("request_metadata").values(rows)),
+    requests: bulkInsert({ table: "request_log", skipConflicts: true, returning: ["id", "request_id", "number"] }),
+    // Five columns a row: 800 rows a statement stay below SQLite's parameter limit.
+    tags: bulkInsert({ table: "request_tag", valuesRowsPerStatement: 800 }),
+    metadata: bulkInsert({ table: "request_metadata", valuesRowsPerStatement: 800 }),
   };
 }
 type LogInserts = ReturnType<typeof logInserts>;
@@ -287,8 +273,8 @@ async function insertTagsAndMetadata(
     const requestLogId = ids.get(record.request_id) ?? -1;
     return Object.entries(record.metadata ?? {}).map(([key, value]) => ({ request_log_id: requestLogId, workspace_id: workspaceId, key, value, created_at: createdAt }));
   });
-  for (const chunk of chunks(tagRows, rowsPerStatement * 4)) await inserts.tags(db, chunk);
-  for (const chunk of chunks(metadataRows, rowsPerStatement * 4)) await inserts.metadata(db, chunk);
+  for (const chunk of chunks(tagRows, inserts.tags.maxRows)) await inserts.tags(db, chunk);
+  for (const chunk of chunks(metadataRows, inserts.metadata.maxRows)) await inserts.metadata(db, chunk);
 }
 
 function dedupeFirst(records: readonly RequestInsert[]): RequestInsert[] {
