@@ -128,11 +128,16 @@ export const api = {
   signIn: (apiKey: string) => request("POST", "/api/session", { schema: wire.sessionAnswer, route: "POST /api/session" }, { api_key: apiKey }),
   signOut: () => request("DELETE", "/api/session", undefined),
 
-  prompts: (params: { search?: string; page?: number; per_page?: number }) =>
-    request("GET", `/api/v1/prompts${query(params)}`, { schema: wire.promptListAnswer, route: "GET /api/v1/prompts" }),
+  prompts: (params: { search?: string; page?: number; per_page?: number; archived?: boolean }) =>
+    request("GET", `/api/v1/prompts${query({ ...params, archived: params.archived ? "true" : undefined })}`, { schema: wire.promptListAnswer, route: "GET /api/v1/prompts" }),
   prompt: (name: string) => request("GET", promptPath(name), { schema: wire.promptDetailAnswer, route: "GET /api/v1/prompts/{name}" }),
   template: (name: string, selector: { version?: number; label?: string }) =>
     request("GET", `${promptPath(name)}/template${query(selector)}`, { schema: wire.templateAnswerBody, route: "GET /api/v1/prompts/{name}/template" }),
+  setArchived: (name: string, archived: boolean) =>
+    request("POST", `${promptPath(name)}/${archived ? "archive" : "unarchive"}`, {
+      schema: wire.archiveAnswer,
+      route: `POST /api/v1/prompts/{name}/${archived ? "archive" : "unarchive"}`,
+    }),
   labelHistory: (name: string) => request("GET", `${promptPath(name)}/labels/history`, { schema: wire.labelHistoryAnswer, route: "GET /api/v1/prompts/{name}/labels/history" }),
   setLabel: (name: string, label: string, version: number) =>
     request("PUT", labelPath(name, label), { schema: wire.labelAnswer, route: "PUT /api/v1/prompts/{name}/labels/{label}" }, { version }),
