@@ -8,6 +8,8 @@
  * const { prompt_blueprint } = await client.run({ promptName: "welcome", inputVariables: { name: "Ada" } });
  */
 export { loadPromptFiles } from "./registry/prompt-files.js";
+export { RegistryApi, type RegistryApiOptions } from "./registry/registry-api.js";
+export type { RegistryRefusal } from "./registry/registry-client.js";
 export { Promptline, type FallbackPrompt, type PromptlineOptions } from "./client.js";
 export type {
   GetTemplateParams,

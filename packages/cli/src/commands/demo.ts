@@ -5,12 +5,12 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeProviders } from "@promptline/testkit";
 import { Promptline } from "promptline";
-import { ApiClient } from "../api-client.js";
+import { connectRegistry } from "../registry-connection.js";
 import { println, type CliContext } from "../cli-context.js";
 import { CliError, ExitCode } from "../cli-error.js";
 import type { PromptFile } from "../prompt-files/prompt-file.js";
 import { readPromptFile } from "../prompt-files/prompt-file-io.js";
-import { logTableHeader, logTableRow, type RequestRow } from "./logs.js";
+import { logTableHeader, logTableRow } from "./logs.js";
 import { closeClient, runAndPrint } from "./run.js";
 import { findDashboardDir, sdkPlayground } from "./dashboard-wiring.js";
 import { startServerForCli } from "./serve.js";
@@ -84,8 +84,8 @@ export async function demoCommand(context: CliContext, options: DemoOptions): Pr
     const examplePath = findExamplePrompt();
     const prompt = examplePath ? await readPromptFile(examplePath) : builtInDemoPrompt;
     const shownPath = examplePath ? relative(context.cwd, examplePath) || examplePath : "the built-in example";
-    const api = new ApiClient({ baseURL: server.url, apiKey });
-    const published = await api.request<{ version: { version: number } }>("POST", "/api/v1/prompts", { body: { ...prompt, skip_if_unchanged: true } });
+    const registry = connectRegistry({ baseURL: server.url, apiKey });
+    const published = await registry.publish({ ...prompt, skip_if_unchanged: true });
     const model = prompt.metadata?.model;
     step(1, `Publish ${shownPath}`);
     println(context, `   ${prompt.prompt_name} version ${published.version.version}${prompt.release_labels?.length ? `, label ${prompt.release_labels.join(", ")}` : ""} · ${model?.provider}/${model?.name}`);
@@ -105,7 +105,7 @@ export async function demoCommand(context: CliContext, options: DemoOptions): Pr
 
     await client.flush({ timeoutMs: 10_000 });
     step(5, "The request log (promptline logs)");
-    const { items } = await api.request<{ items: RequestRow[] }>("GET", "/api/v1/requests", { query: new URLSearchParams({ limit: "20" }) });
+    const { items } = await registry.requests({ limit: 20 });
     println(context, colors.bold(logTableHeader()));
     for (const row of [...items].reverse()) println(context, logTableRow(row, colors));
 

@@ -1,4 +1,5 @@
-import { ApiClient, resolveConnection } from "../api-client.js";
+import type { ApiKeyAnswer, KeyRole } from "@promptline/core/wire";
+import { connectRegistry, resolveConnection } from "../registry-connection.js";
 import { eprintln, println, type CliContext } from "../cli-context.js";
 import { CliError, ExitCode } from "../cli-error.js";
 import { formatTable } from "../output/table.js";
@@ -10,29 +11,17 @@ export interface KeysOptions {
   json?: boolean;
 }
 
-type KeyRole = "runner" | "editor" | "deployer" | "admin";
-
-interface ApiKey {
-  id: number;
-  name: string | null;
-  prefix: string;
-  /** Absent from servers older than roles, whose keys are admin or deployer. */
-  role?: KeyRole;
-  admin: boolean;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-const roleOf = (key: ApiKey): KeyRole => key.role ?? (key.admin ? "admin" : "deployer");
+/** `role` is absent from servers older than roles, whose keys are admin or deployer. */
+const roleOf = (key: Pick<ApiKeyAnswer, "role" | "admin">): KeyRole => key.role ?? (key.admin ? "admin" : "deployer");
 
 /** `promptline keys create [name] --role <role>`: prints the new key once. */
 export async function keysCreateCommand(context: CliContext, options: KeysOptions & { name?: string; role?: KeyRole; admin?: boolean }): Promise<number> {
   if (options.admin && options.role !== undefined && options.role !== "admin") {
     throw new CliError(`--admin is --role admin: pass one of them, not --admin with --role ${options.role}.`, ExitCode.usage);
   }
-  const api = new ApiClient(resolveConnection(options, context.env));
+  const registry = connectRegistry(resolveConnection(options, context.env));
   const role = options.role ?? (options.admin ? "admin" : undefined);
-  const created = await api.request<ApiKey & { key: string }>("POST", "/api/v1/keys", { body: { name: options.name ?? null, ...(role && { role }) } });
+  const created = await registry.createKey({ name: options.name ?? null, ...(role && { role }) });
   if (options.json) {
     println(context, JSON.stringify(created, null, 2));
     return ExitCode.ok;
@@ -44,8 +33,8 @@ export async function keysCreateCommand(context: CliContext, options: KeysOption
 
 /** `promptline keys list`. */
 export async function keysListCommand(context: CliContext, options: KeysOptions): Promise<number> {
-  const api = new ApiClient(resolveConnection(options, context.env));
-  const { items } = await api.request<{ items: ApiKey[] }>("GET", "/api/v1/keys");
+  const registry = connectRegistry(resolveConnection(options, context.env));
+  const items = await registry.keys();
   if (options.json) {
     println(context, JSON.stringify(items, null, 2));
     return ExitCode.ok;
@@ -64,11 +53,11 @@ export async function keysListCommand(context: CliContext, options: KeysOptions)
 
 /** `promptline keys revoke <id>`: takes effect at once. */
 export async function keysRevokeCommand(context: CliContext, id: number, options: KeysOptions): Promise<number> {
-  const api = new ApiClient(resolveConnection(options, context.env));
-  const { items } = await api.request<{ items: ApiKey[] }>("GET", "/api/v1/keys");
+  const registry = connectRegistry(resolveConnection(options, context.env));
+  const items = await registry.keys();
   const key = items.find((candidate) => candidate.id === id && candidate.revoked_at === null);
   if (!key) throw new CliError(`No active API key with id ${id}: see \`promptline keys list\`.`, ExitCode.notFound);
-  await api.request("DELETE", `/api/v1/keys/${id}`);
+  await registry.revokeKey(id);
   println(context, `Revoked key ${id}${key.name ? ` "${key.name}"` : ""} (${key.prefix}…).`);
   return ExitCode.ok;
 }

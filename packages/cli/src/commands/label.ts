@@ -1,4 +1,7 @@
-import { ApiClient, resolveConnection } from "../api-client.js";
+import type { SetLabelBody } from "@promptline/core";
+import type { LabelAnswer, LabelMoveAnswer, LabelRoutingAnswer } from "@promptline/core/wire";
+import type { RegistryApi } from "promptline";
+import { connectRegistry, resolveConnection } from "../registry-connection.js";
 import { println, type CliContext } from "../cli-context.js";
 import { CliError, ExitCode, usageError } from "../cli-error.js";
 import { formatTable } from "../output/table.js";
@@ -10,40 +13,8 @@ export interface LabelOptions {
   json?: boolean;
 }
 
-interface SplitEntry {
-  version: number;
-  weight: number;
-}
-
-interface Segment {
-  metadata: Record<string, string>;
-  version: number;
-}
-
-/** A label as `GET /api/v1/prompts/{name}/labels` shows it: `version`, or a split. */
-interface LabelView {
-  name: string;
-  version?: number;
-  split?: SplitEntry[];
-  sticky_by?: string | null;
-  segments?: Segment[];
-}
-
-interface Routing {
-  split: SplitEntry[];
-  sticky_by: string | null;
-  segments: Segment[];
-}
-
-interface HistoryRow {
-  label_name: string;
-  from_version: number | null;
-  to_version: number | null;
-  from_routing: Routing | null;
-  to_routing: Routing | null;
-  actor_key_id: number | null;
-  created_at: string;
-}
+type SplitEntry = LabelRoutingAnswer["split"][number];
+type Segment = LabelRoutingAnswer["segments"][number];
 
 /** `--split 1:90,2:10` → split entries (the server checks that the versions exist). */
 export function parseSplit(text: string): SplitEntry[] {
@@ -71,13 +42,10 @@ export function describeTarget(target: { version?: number | null | undefined; sp
 
 const formatShare = (share: number) => (Number.isInteger(share) ? String(share) : share.toFixed(1));
 
-const describeHistorySide = (version: number | null, routing: Routing | null) => (routing ? describeTarget(routing) : describeTarget({ version }));
+const describeHistorySide = (version: number | null, routing: LabelMoveAnswer["from_routing"]) => (routing ? describeTarget(routing) : describeTarget({ version }));
 
-const labelsPath = (name: string) => `/api/v1/prompts/${encodeURIComponent(name)}/labels`;
-
-async function currentLabel(api: ApiClient, name: string, label: string): Promise<LabelView | undefined> {
-  const { items } = await api.request<{ items: LabelView[] }>("GET", labelsPath(name));
-  return items.find((item) => item.name === label);
+async function currentLabel(registry: RegistryApi, name: string, label: string): Promise<LabelAnswer | undefined> {
+  return (await registry.labels(name)).find((item) => item.name === label);
 }
 
 /** `promptline label set <name> <label> <version>` or `--split 1:90,2:10 [--sticky-by key]`. */
@@ -93,16 +61,16 @@ export async function labelSetCommand(
     throw usageError(`Which version? promptline label set ${name} ${label} <version>, or --split 1:90,2:10.`);
   }
   if (options.stickyBy !== undefined && options.split === undefined) throw usageError("--sticky-by goes with --split.");
-  let body: Record<string, unknown>;
+  let body: SetLabelBody;
   if (options.split !== undefined) {
     body = { split: parseSplit(options.split), ...(options.stickyBy !== undefined && { sticky_by: options.stickyBy }) };
   } else {
     if (!/^\d+$/.test(version!) || Number(version) < 1) throw usageError(`The version is a whole number from 1, got "${version}".`);
     body = { version: Number(version) };
   }
-  const api = new ApiClient(resolveConnection(options, context.env));
-  const before = await currentLabel(api, name, label);
-  const after = await api.request<LabelView>("PUT", `${labelsPath(name)}/${encodeURIComponent(label)}`, { body });
+  const registry = connectRegistry(resolveConnection(options, context.env));
+  const before = await currentLabel(registry, name, label);
+  const after = await registry.setLabel(name, label, body);
   if (options.json) {
     println(context, JSON.stringify(after, null, 2));
     return ExitCode.ok;
@@ -114,12 +82,13 @@ export async function labelSetCommand(
 
 /** `promptline label rollback <name> <label>`: back to where it pointed before its last move. */
 export async function labelRollbackCommand(context: CliContext, name: string, label: string, options: LabelOptions): Promise<number> {
-  const api = new ApiClient(resolveConnection(options, context.env));
-  const before = await currentLabel(api, name, label);
-  const after = await api.request<LabelView>("POST", `${labelsPath(name)}/${encodeURIComponent(label)}/rollback`, {
-    body: {},
-    notFound: () => new CliError(`Prompt "${name}" has no label "${label}" and no history for it: see \`promptline label history ${name}\`.`, ExitCode.notFound),
-  });
+  const registry = connectRegistry(resolveConnection(options, context.env));
+  const before = await currentLabel(registry, name, label);
+  const after = await registry.rollbackLabel(
+    name,
+    label,
+    () => new CliError(`Prompt "${name}" has no label "${label}" and no history for it: see \`promptline label history ${name}\`.`, ExitCode.notFound),
+  );
   if (options.json) {
     println(context, JSON.stringify(after, null, 2));
     return ExitCode.ok;
@@ -130,11 +99,10 @@ export async function labelRollbackCommand(context: CliContext, name: string, la
 
 /** `promptline label history <name> [--label <label>]`: every move, oldest first. */
 export async function labelHistoryCommand(context: CliContext, name: string, options: LabelOptions & { label?: string }): Promise<number> {
-  const api = new ApiClient(resolveConnection(options, context.env));
+  const registry = connectRegistry(resolveConnection(options, context.env));
   // The history of an unknown prompt is empty on the server; say it's unknown instead.
-  await api.request("GET", `/api/v1/prompts/${encodeURIComponent(name)}/versions`);
-  const query = new URLSearchParams(options.label ? { label: options.label } : {});
-  const { items } = await api.request<{ items: HistoryRow[] }>("GET", `${labelsPath(name)}/history`, { query });
+  await registry.versions(name);
+  const items = await registry.labelHistory(name, options.label);
   if (options.json) {
     println(context, JSON.stringify(items, null, 2));
     return ExitCode.ok;

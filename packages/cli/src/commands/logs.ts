@@ -1,4 +1,5 @@
-import { ApiClient, resolveConnection } from "../api-client.js";
+import type { RequestRowAnswer } from "@promptline/core/wire";
+import { connectRegistry, resolveConnection } from "../registry-connection.js";
 import { println, type CliContext } from "../cli-context.js";
 import { ExitCode } from "../cli-error.js";
 import { formatCost, formatLatency } from "../output/run-summary.js";
@@ -19,21 +20,11 @@ export interface LogsOptions {
   baseUrl?: string;
 }
 
-/** A row of `GET /api/v1/requests` (the fields the table shows). */
-export interface RequestRow {
-  id: number;
-  request_id: string;
-  created_at: string;
-  prompt_name: string | null;
-  prompt_version: number | null;
-  status: string;
-  provider: string;
-  model: string;
-  usage: { input_tokens: number; output_tokens: number } | null;
-  cost_usd: number | null;
-  latency_ms: number | null;
-  tags: string[];
-}
+/** The fields of a `GET /api/v1/requests` row the table shows. */
+export type RequestRow = Pick<
+  RequestRowAnswer,
+  "id" | "request_id" | "created_at" | "prompt_name" | "prompt_version" | "status" | "provider" | "model" | "usage" | "cost_usd" | "latency_ms" | "tags"
+>;
 
 const columns: Column[] = [
   { header: "TIME", width: 23 },
@@ -71,18 +62,17 @@ export function logTableRow(row: RequestRow, colors: CliContext["colors"]): stri
 
 /** `promptline logs`: the newest requests, oldest first (like `tail`), then new ones as they come with `--follow`. */
 export async function logsCommand(context: CliContext, options: LogsOptions): Promise<number> {
-  const api = new ApiClient(resolveConnection(options, context.env));
-  const query = (from: string | undefined, limit: number) => {
-    const params = new URLSearchParams();
-    if (options.prompt) params.set("prompt", options.prompt);
-    for (const tag of options.tag ?? []) params.append("tag", tag);
-    if (options.status) params.set("status", options.status.toUpperCase());
-    if (from) params.set("from", from);
-    params.set("limit", String(limit));
-    return params;
-  };
+  const registry = connectRegistry(resolveConnection(options, context.env));
   const fetchPage = async (from: string | undefined, limit: number) =>
-    (await api.request<{ items: RequestRow[] }>("GET", "/api/v1/requests", { query: query(from, limit) })).items;
+    (
+      await registry.requests({
+        ...(options.prompt && { prompt: options.prompt }),
+        tag: options.tag ?? [],
+        ...(options.status && { status: options.status.toUpperCase() }),
+        ...(from && { from }),
+        limit,
+      })
+    ).items;
 
   const first = await fetchPage(options.since, options.limit ?? 20);
   const seen = new Set(first.map((row) => row.id));

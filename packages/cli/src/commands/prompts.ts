@@ -1,4 +1,5 @@
-import { ApiClient, resolveConnection } from "../api-client.js";
+import type { PromptListItemAnswer } from "@promptline/core/wire";
+import { connectRegistry, resolveConnection } from "../registry-connection.js";
 import { println, type CliContext } from "../cli-context.js";
 import { ExitCode } from "../cli-error.js";
 import { formatTable, type Column } from "../output/table.js";
@@ -12,21 +13,8 @@ export interface PromptsOptions {
   baseUrl?: string;
 }
 
-/** A row of `GET /api/v1/prompts` (the fields the table shows). */
-interface PromptRow {
-  name: string;
-  tags: string[];
-  /** The highest version number (with --label, `version` is the labelled one). */
-  latest_version: number;
-  updated_at: string;
-  labels: { name: string; version: number | null }[];
-}
-
-interface PromptPage {
-  items: PromptRow[];
-  page: number;
-  pages: number;
-}
+/** The fields of a `GET /api/v1/prompts` row the table shows (`latest_version`: the highest; with --label, `version` is the labelled one). */
+type PromptRow = Pick<PromptListItemAnswer, "name" | "tags" | "latest_version" | "updated_at" | "labels">;
 
 /** `2026-12-05T14:03:55.123Z` → `2026-12-05 14:03:55 UTC`: the zone is always said. */
 export function utcTime(iso: string): string {
@@ -38,14 +26,16 @@ const columns: Column[] = [{ header: "NAME" }, { header: "LATEST" }, { header: "
 
 /** `promptline prompts`: every prompt with its newest version, its labels and when it last changed. */
 export async function promptsCommand(context: CliContext, options: PromptsOptions): Promise<number> {
-  const api = new ApiClient(resolveConnection(options, context.env));
+  const registry = connectRegistry(resolveConnection(options, context.env));
   const rows: PromptRow[] = [];
   for (let page = 1; ; page++) {
-    const query = new URLSearchParams({ page: String(page), per_page: "100" });
-    if (options.search) query.set("search", options.search);
-    for (const tag of options.tag ?? []) query.append("tag", tag);
-    if (options.label) query.set("label", options.label);
-    const result = await api.request<PromptPage>("GET", "/api/v1/prompts", { query });
+    const result = await registry.prompts({
+      page,
+      per_page: 100,
+      ...(options.search && { search: options.search }),
+      tag: options.tag ?? [],
+      ...(options.label && { label: options.label }),
+    });
     rows.push(...result.items);
     if (page >= result.pages || result.items.length === 0) break;
   }

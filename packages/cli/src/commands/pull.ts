@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { PromptNotFoundError, type PromptTemplate, type TemplateMetadata } from "@promptline/core";
-import { ApiClient, resolveConnection } from "../api-client.js";
+import { PromptNotFoundError } from "@promptline/core";
+import { connectRegistry, resolveConnection } from "../registry-connection.js";
 import { println, type CliContext } from "../cli-context.js";
 import { ExitCode, usageError } from "../cli-error.js";
 import { promptFileName, serializePromptFile, type PromptFile } from "../prompt-files/prompt-file.js";
@@ -15,26 +15,14 @@ export interface PullOptions {
   baseUrl?: string;
 }
 
-interface StoredVersion {
-  prompt: { name: string; tags: string[] };
-  version: { version: number; prompt_template: PromptTemplate; metadata: TemplateMetadata | null; commit_message: string | null };
-  labels: string[];
-}
-
 /** `promptline pull <name>`: writes the newest (or the labelled, or the numbered) version as a prompt file. */
 export async function pullCommand(context: CliContext, name: string, options: PullOptions): Promise<number> {
   if (options.label !== undefined && options.version !== undefined) {
     throw usageError(`--label ${options.label} and --version ${options.version} each pick a version: pass one of them.`);
   }
-  const api = new ApiClient(resolveConnection(options, context.env));
-  const query = new URLSearchParams();
-  if (options.version !== undefined) query.set("version", String(options.version));
-  if (options.label !== undefined) query.set("label", options.label);
+  const registry = connectRegistry(resolveConnection(options, context.env));
   const selector = options.version !== undefined ? { version: options.version } : options.label !== undefined ? { label: options.label } : {};
-  const stored = await api.request<StoredVersion>("GET", `/api/v1/prompts/${encodeURIComponent(name)}/template`, {
-    query,
-    notFound: () => new PromptNotFoundError(name, selector),
-  });
+  const stored = await registry.template(name, selector, () => new PromptNotFoundError(name, selector));
   const file: PromptFile = { prompt_name: stored.prompt.name, prompt_template: stored.version.prompt_template };
   if (stored.version.metadata && Object.keys(stored.version.metadata).length > 0) file.metadata = stored.version.metadata;
   if (stored.prompt.tags.length > 0) file.tags = stored.prompt.tags;

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { PromptNotFoundError } from "@promptline/core";
-import { ApiClient, resolveConnection } from "../api-client.js";
+import type { LabelAnswer } from "@promptline/core/wire";
+import { connectRegistry, resolveConnection } from "../registry-connection.js";
 import { println, type CliContext } from "../cli-context.js";
 import { ExitCode } from "../cli-error.js";
 import type { Colors } from "../output/colors.js";
@@ -16,24 +17,8 @@ export interface PushOptions {
   baseUrl?: string;
 }
 
-interface StoredVersion {
-  prompt: { name: string; tags: string[] };
-  version: { version: number; prompt_template: unknown; metadata: unknown };
-  labels: string[];
-}
-
-interface PublishResponse {
-  created: boolean;
-  version: { version: number };
-  labels: { name: string; prompt_version_number?: number }[];
-}
-
-/** A label as `GET /api/v1/prompts/{name}/labels` shows it: one version, or a split. */
-interface StoredLabel {
-  name: string;
-  version?: number;
-  split?: { version: number; weight: number }[];
-}
+/** What `labelMoves` reads of a label (`LabelAnswer`): one version, or a split. */
+type StoredLabel = Pick<LabelAnswer, "name" | "version" | "split">;
 
 /** One `release_labels` entry of a file measured against where the label points now. */
 interface LabelMove {
@@ -104,7 +89,7 @@ async function readAll(context: CliContext, paths: string[]): Promise<{ path: st
  */
 export async function pushCommand(context: CliContext, paths: string[], options: PushOptions): Promise<number> {
   const files = await readAll(context, paths);
-  const api = new ApiClient(resolveConnection(options, context.env));
+  const registry = connectRegistry(resolveConnection(options, context.env));
   const { colors } = context;
   const relative = (path: string) => (path.startsWith(context.cwd + "/") ? path.slice(context.cwd.length + 1) : path);
   const counts = { created: 0, unchanged: 0, new: 0, skippedLabels: 0 };
@@ -113,18 +98,13 @@ export async function pushCommand(context: CliContext, paths: string[], options:
     if (error instanceof PromptNotFoundError) return undefined;
     throw error;
   };
-  const encoded = (name: string) => encodeURIComponent(name);
 
   for (const { path, file } of files) {
     const name = file.prompt_name;
     const fileLabels = file.release_labels ?? [];
-    const stored = await api
-      .request<StoredVersion>("GET", `/api/v1/prompts/${encoded(name)}/template`, { notFound: () => new PromptNotFoundError(name) })
-      .catch(notFoundAsUndefined);
-    const storedLabels =
-      stored && fileLabels.length > 0
-        ? ((await api.request<{ items: StoredLabel[] }>("GET", `/api/v1/prompts/${encoded(name)}/labels`, { notFound: () => new PromptNotFoundError(name) }).catch(notFoundAsUndefined))?.items ?? [])
-        : [];
+    const stored = await registry.template(name, {}, () => new PromptNotFoundError(name)).catch(notFoundAsUndefined);
+    const storedLabels: StoredLabel[] =
+      stored && fileLabels.length > 0 ? ((await registry.labels(name, () => new PromptNotFoundError(name)).catch(notFoundAsUndefined)) ?? []) : [];
     const reportLabels = (target: number, verb: "would" | "did") => {
       for (const move of labelMoves(fileLabels, storedLabels, target)) {
         const what = describeMove(move, name, target);
@@ -162,7 +142,7 @@ export async function pushCommand(context: CliContext, paths: string[], options:
     }
     const { release_labels: _fileLabels, ...content } = file;
     const body = { ...content, ...(moveLabels && fileLabels.length > 0 && { release_labels: fileLabels }), skip_if_unchanged: true };
-    const published = await api.request<PublishResponse>("POST", "/api/v1/prompts", { body });
+    const published = await registry.publish(body);
     const version = published.version.version;
     if (published.created) {
       counts.created++;

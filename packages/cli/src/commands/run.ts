@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { PromptlineError } from "@promptline/core";
 import { ProviderAbortError, Promptline, type RunFinalChunk, type RunParams, type RunResult } from "promptline";
-import { resolveConnection } from "../api-client.js";
+import { resolveConnection } from "../registry-connection.js";
 import { eprintln, println, type CliContext } from "../cli-context.js";
 import { CliError, ExitCode, messageOf, usageError } from "../cli-error.js";
 import { createProgressBar } from "../output/progress-bar.js";

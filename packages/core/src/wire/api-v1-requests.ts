@@ -112,6 +112,7 @@ export const batchRequestsBody = z.object({
 });
 
 export const keyRoleSchema = z.enum(["runner", "editor", "deployer", "admin"]);
+export type KeyRole = z.infer<typeof keyRoleSchema>;
 
 /** `role`, or the older `admin: true` (an alias of `role: "admin"`); a key with neither is a deployer. */
 export const createKeyBody = z

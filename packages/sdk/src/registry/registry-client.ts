@@ -9,6 +9,22 @@ export interface RegistryClientOptions {
   fetch: typeof fetch;
   /** Per-request timeout for registry calls. */
   timeoutMs: number;
+  /**
+   * How a failure is shown to the caller's user: given the error this client
+   * mapped (and, when the server answered, its status, body and message),
+   * returns the error to throw. The CLI words failures for a terminal and
+   * picks exit codes with it; the SDK throws its own errors unchanged.
+   */
+  present?: (error: Error, answer: RegistryRefusal | undefined) => Error;
+}
+
+/** A non-2xx answer of the registry. */
+export interface RegistryRefusal {
+  status: number;
+  /** The body as JSON, or undefined when it was empty or not JSON. */
+  body: unknown;
+  /** The server's message (`message`, `error.message`…), or the status line. */
+  message: string;
 }
 
 type VersionEntry = Pick<VersionAnswer, "id" | "version" | "prompt_template" | "metadata" | "commit_message" | "snippets">;
@@ -28,7 +44,8 @@ export type BatchResult = BatchAnswer;
 
 /** How one call reads its answer: the wire schema, and the route named when the answer doesn't fit it. */
 export interface RegistryCallOptions<Answer extends z.ZodType> {
-  answer: Answer;
+  /** Omitted for a route that answers nothing to read (204). */
+  answer?: Answer;
   /** The documented route, e.g. `GET /api/v1/prompts/{name}/template` (default: the method and path). */
   route?: string;
   body?: unknown;
@@ -101,6 +118,7 @@ export class RegistryClient {
    */
   async call<Answer extends z.ZodType>(method: string, path: string, options: RegistryCallOptions<Answer>): Promise<z.output<Answer>> {
     const body = await this.send(method, path, options.body, options.notFound, options.signal);
+    if (!options.answer) return undefined as z.output<Answer>;
     return readAnswer(options.answer, options.route ?? `${method} ${path.split("?")[0]}`, body);
   }
 
@@ -110,6 +128,23 @@ export class RegistryClient {
   }
 
   private async send(method: string, path: string, body: unknown, notFound: ((body: unknown) => Error) | undefined, signal: AbortSignal | undefined): Promise<unknown> {
+    let refusal: RegistryRefusal | undefined;
+    try {
+      return await this.exchange(method, path, body, notFound, signal, (answer) => (refusal = answer));
+    } catch (error) {
+      const present = this.options.present;
+      throw present && error instanceof Error ? present(error, refusal) : error;
+    }
+  }
+
+  private async exchange(
+    method: string,
+    path: string,
+    body: unknown,
+    notFound: ((body: unknown) => Error) | undefined,
+    signal: AbortSignal | undefined,
+    refused: (answer: RegistryRefusal) => void,
+  ): Promise<unknown> {
     // Every registry route needs a key: say which setting is missing rather than relay the server's 401.
     if (!this.options.apiKey) throw new MissingApiKeyError();
     const headers: Record<string, string> = { accept: "application/json", "x-api-key": this.options.apiKey };
@@ -143,6 +178,7 @@ export class RegistryClient {
     }
     if (response.ok) return parsed;
     const message = messageOf(parsed, `${response.status} ${response.statusText}`);
+    refused({ status: response.status, body: parsed, message });
     if (response.status === 404 && notFound) throw notFound(parsed);
     if (response.status === 401 || response.status === 403) {
       throw new UnauthorizedError(`The registry refused the API key (${message}): set PROMPTLINE_API_KEY or pass apiKey.`);
