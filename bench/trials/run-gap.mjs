@@ -32,7 +32,7 @@ else await parent();
 async function child() {
   const readBody = (request) => new Promise((resolve) => { const parts = []; request.on("data", (part) => parts.push(part)); request.on("end", () => resolve(Buffer.concat(parts).toString())); });
   const completionText = JSON.stringify(completion);
-  const templateText = JSON.stringify({ prompt: { id: 1, name: "bench-summary", tags: [] }, version: { id: 1, version: 1, prompt_template: template, metadata, commit_message: null }, labels: ["prod"] });
+  const templateText = JSON.stringify({ prompt: { id: 1, name: "bench-summary", tags: [], latest_version: 1, created_at: "2026-01-01T00:00:00.000Z", updated_at: "2026-01-01T00:00:00.000Z" }, version: { id: 1, prompt_id: 1, prompt_name: "bench-summary", version: 1, prompt_template: template, metadata, commit_message: null, author_key_id: 1, created_at: "2026-01-01T00:00:00.000Z" }, labels: ["prod"] });
   let batches = 0, records = 0;
   const send = (response, status, text) => { response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) }); response.end(text); };
   const provider = createServer(async (request, response) => { await readBody(request); send(response, 200, completionText); });
@@ -78,7 +78,7 @@ async function parent() {
   const errors = [];
   const onError = (error) => errors.push(error);
   // Registry answered in-process (no network for logs), provider over real fetch.
-  const stubRegistryText = JSON.stringify({ prompt: { id: 1, name: "bench-summary", tags: [] }, version: { id: 1, version: 1, prompt_template: template, metadata, commit_message: null }, labels: ["prod"] });
+  const stubRegistryText = JSON.stringify({ prompt: { id: 1, name: "bench-summary", tags: [], latest_version: 1, created_at: "2026-01-01T00:00:00.000Z", updated_at: "2026-01-01T00:00:00.000Z" }, version: { id: 1, prompt_id: 1, prompt_name: "bench-summary", version: 1, prompt_template: template, metadata, commit_message: null, author_key_id: 1, created_at: "2026-01-01T00:00:00.000Z" }, labels: ["prod"] });
   const stubFetch = (input, init) => {
     const target = String(input);
     if (!target.startsWith("http://registry")) return fetch(input, init);

@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { sdkPlayground } from "@promptline/cli";
 import { startServer, type RunningServer } from "@promptline/server";
 import { startFakeProviders, type FakeProviders } from "@promptline/testkit";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildDashboard, chromiumPath, dashboardDist, launchChromium, repoRoot } from "./helpers/dashboard-browser.js";
 
 /**
  * The dashboard's access page and role-aware pages in a real browser
@@ -17,27 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * to test-results/screenshots/access/.
  */
 
-const chromiumPath = process.env.PROMPTLINE_CHROMIUM ?? "/usr/bin/chromium";
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const webDir = join(root, "packages/web");
-const distDir = join(webDir, "dist");
-const screenshotDir = join(root, "test-results/screenshots/access");
+const screenshotDir = join(repoRoot, "test-results/screenshots/access");
 const adminKey = "pl_access_test_admin_key_0123456789ab";
-
-/** Newest modification time under a path (files only). */
-function newest(path: string): number {
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((entry) => newest(join(path, entry))));
-}
-
-/** Builds the dashboard unless dist/ is newer than every source file. */
-async function buildDashboard(): Promise<void> {
-  const sources = Math.max(newest(join(webDir, "src")), newest(join(webDir, "index.html")), newest(join(webDir, "vite.config.ts")), newest(join(webDir, "public")));
-  if (existsSync(join(distDir, "index.html")) && newest(join(distDir, "index.html")) > sources) return;
-  const { build } = await import("vite");
-  await build({ root: webDir, configFile: join(webDir, "vite.config.ts"), logLevel: "warn" });
-}
 
 if (!existsSync(chromiumPath)) {
   if (process.env.CI) {
@@ -94,7 +75,7 @@ if (!existsSync(chromiumPath)) {
         database: `sqlite:${join(dataDir, "promptline.db")}`,
         port: 0,
         apiKey: adminKey,
-        dashboardDir: distDir,
+        dashboardDir: dashboardDist,
         playground: sdkPlayground({ env: fakes.env }),
       });
       const model = { provider: "openai", name: "gpt-4o-mini", parameters: {} };
@@ -104,10 +85,7 @@ if (!existsSync(chromiumPath)) {
       // A template that would send the server's OpenAI key to a local address (the playground must refuse it).
       const leaky = { prompt_name: "leaky", prompt_template: template("Hello"), metadata: { model: { ...model, base_url: "http://127.0.0.1:9/v1" } } };
       expect((await api("POST", "/api/v1/prompts", adminKey, leaky)).status).toBe(201);
-      browser = await chromium.launch({
-        executablePath: chromiumPath,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-      });
+      browser = await launchChromium();
       context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
       page = await context.newPage();
       page.on("pageerror", (error) => console.error("[browser]", error));

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startServer, type RunningServer } from "@promptline/server";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildDashboard, chromiumPath, dashboardDist, launchChromium, repoRoot } from "./helpers/dashboard-browser.js";
 
 /**
  * The dashboard's Rollout tab (issue 17) in Debian's Chromium: split a label
@@ -14,26 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * test-results/screenshots/rollout-*.png.
  */
 
-const chromiumPath = process.env.PROMPTLINE_CHROMIUM ?? "/usr/bin/chromium";
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const webDir = join(root, "packages/web");
-const distDir = join(webDir, "dist");
-const screenshotDir = join(root, "test-results/screenshots");
+const screenshotDir = join(repoRoot, "test-results/screenshots");
 const apiKey = "pl_dashboard_rollout_key_0123456789ab";
-
-function newest(path: string): number {
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((entry) => newest(join(path, entry))));
-}
-
-/** Builds the dashboard unless dist/ is newer than every source file. */
-async function buildDashboard(): Promise<void> {
-  const sources = Math.max(newest(join(webDir, "src")), newest(join(webDir, "index.html")), newest(join(webDir, "vite.config.ts")), newest(join(webDir, "public")));
-  if (existsSync(join(distDir, "index.html")) && newest(join(distDir, "index.html")) > sources) return;
-  const { build } = await import("vite");
-  await build({ root: webDir, configFile: join(webDir, "vite.config.ts"), logLevel: "warn" });
-}
 
 if (!existsSync(chromiumPath)) {
   if (process.env.CI) {
@@ -72,7 +54,7 @@ if (!existsSync(chromiumPath)) {
       mkdirSync(screenshotDir, { recursive: true });
       await buildDashboard();
       dataDir = mkdtempSync(join(tmpdir(), "promptline-rollout-dashboard-"));
-      server = await startServer({ database: `sqlite:${join(dataDir, "promptline.db")}`, port: 0, apiKey, dashboardDir: distDir });
+      server = await startServer({ database: `sqlite:${join(dataDir, "promptline.db")}`, port: 0, apiKey, dashboardDir: dashboardDist });
       for (const [index, text] of ["Hello {name}", "Hi {name}!", "Hey {name}, welcome"].entries()) {
         await call("POST", "/api/v1/prompts", {
           prompt_name: "welcome",
@@ -102,10 +84,7 @@ if (!existsSync(chromiumPath)) {
       await call("POST", "/api/v1/requests:batch", { records });
       await call("POST", "/api/v1/requests/rollout-0/score", { score: 80 });
       await call("POST", "/api/v1/requests/rollout-20/score", { score: 40 });
-      browser = await chromium.launch({
-        executablePath: chromiumPath,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-      });
+      browser = await launchChromium();
       page = await (await browser.newContext({ viewport: { width: 1366, height: 860 } })).newPage();
       page.on("pageerror", (error) => console.error("[browser]", error));
     }, 120_000);

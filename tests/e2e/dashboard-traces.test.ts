@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startServer, type RunningServer } from "@promptline/server";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildDashboard, chromiumPath, dashboardDist, launchChromium, repoRoot } from "./helpers/dashboard-browser.js";
 
 /**
  * The trace view in a real browser (Debian's Chromium): a request's page
@@ -13,25 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * trace links back. Screenshot: test-results/screenshots/traces-waterfall.png.
  */
 
-const chromiumPath = process.env.PROMPTLINE_CHROMIUM ?? "/usr/bin/chromium";
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const webDir = join(root, "packages/web");
-const distDir = join(webDir, "dist");
-const screenshotDir = join(root, "test-results/screenshots");
+const screenshotDir = join(repoRoot, "test-results/screenshots");
 const apiKey = "pl_dashboard_traces_key_0123456789abcdef";
-
-function newest(path: string): number {
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((entry) => newest(join(path, entry))));
-}
-
-async function buildDashboard(): Promise<void> {
-  const sources = Math.max(newest(join(webDir, "src")), newest(join(webDir, "index.html")), newest(join(webDir, "vite.config.ts")), newest(join(webDir, "public")));
-  if (existsSync(join(distDir, "index.html")) && newest(join(distDir, "index.html")) > sources) return;
-  const { build } = await import("vite");
-  await build({ root: webDir, configFile: join(webDir, "vite.config.ts"), logLevel: "warn" });
-}
 
 const traceId = "7a3f5c2e9b1d4f60a8c7e5d3b1f2a4c6";
 const ids = { root: "a1a1a1a1a1a1a1a1", run: "b2b2b2b2b2b2b2b2", tool: "c3c3c3c3c3c3c3c3" };
@@ -73,7 +56,7 @@ if (!existsSync(chromiumPath)) {
       mkdirSync(screenshotDir, { recursive: true });
       await buildDashboard();
       dataDir = mkdtempSync(join(tmpdir(), "promptline-traces-ui-"));
-      server = await startServer({ database: `sqlite:${join(dataDir, "promptline.db")}`, port: 0, apiKey, dashboardDir: distDir });
+      server = await startServer({ database: `sqlite:${join(dataDir, "promptline.db")}`, port: 0, apiKey, dashboardDir: dashboardDist });
       const headers = { "content-type": "application/json", "x-api-key": apiKey };
       const exported = await fetch(`${server.url}/v1/traces`, {
         method: "POST",
@@ -108,7 +91,7 @@ if (!existsSync(chromiumPath)) {
         body: JSON.stringify({ function_name: "openai.chat.completions.create", kwargs: { model: "gpt-4o-mini", messages: [{ role: "user", content: "Where is my order?" }] }, request_response: {}, span_id: ids.run }),
       });
       requestNumber = ((await tracked.json()) as { request_id: number }).request_id;
-      browser = await chromium.launch({ executablePath: chromiumPath, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+      browser = await launchChromium();
       page = await (await browser.newContext({ viewport: { width: 1366, height: 860 } })).newPage();
       page.on("pageerror", (error) => console.error("[browser]", error));
     }, 120_000);

@@ -1,13 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { knownProviders } from "@promptline/core";
 import { startServer, type PlaygroundRunner, type RunningServer } from "@promptline/server";
 import { startFakeProviders, type FakeProviders } from "@promptline/testkit";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { Promptline } from "promptline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildDashboard, chromiumPath, dashboardDist, launchChromium, repoRoot } from "./helpers/dashboard-browser.js";
 
 /**
  * The dashboard in a real browser: Debian's Chromium driven by
@@ -16,27 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * test-results/screenshots/.
  */
 
-const chromiumPath = process.env.PROMPTLINE_CHROMIUM ?? "/usr/bin/chromium";
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const webDir = join(root, "packages/web");
-const distDir = join(webDir, "dist");
-const screenshotDir = join(root, "test-results/screenshots");
+const screenshotDir = join(repoRoot, "test-results/screenshots");
 const apiKey = "pl_dashboard_test_key_0123456789abcdef";
-
-/** Newest modification time under a path (files only). */
-function newest(path: string): number {
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((entry) => newest(join(path, entry))));
-}
-
-/** Builds the dashboard unless dist/ is newer than every source file. */
-async function buildDashboard(): Promise<void> {
-  const sources = Math.max(newest(join(webDir, "src")), newest(join(webDir, "index.html")), newest(join(webDir, "vite.config.ts")), newest(join(webDir, "public")));
-  if (existsSync(join(distDir, "index.html")) && newest(join(distDir, "index.html")) > sources) return;
-  const { build } = await import("vite");
-  await build({ root: webDir, configFile: join(webDir, "vite.config.ts"), logLevel: "warn" });
-}
 
 if (!existsSync(chromiumPath)) {
   if (process.env.CI) {
@@ -93,12 +74,9 @@ if (!existsSync(chromiumPath)) {
           }),
         flush: () => client.flush(),
       };
-      server = await startServer({ database: `sqlite:${join(dataDir, "promptline.db")}`, port: 0, apiKey, dashboardDir: distDir, playground });
+      server = await startServer({ database: `sqlite:${join(dataDir, "promptline.db")}`, port: 0, apiKey, dashboardDir: dashboardDist, playground });
       client = new Promptline({ apiKey, baseURL: server.url, env: fakes.env, flushOnExit: false, cacheTtlSeconds: 0 });
-      browser = await chromium.launch({
-        executablePath: chromiumPath,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-      });
+      browser = await launchChromium();
       // A laptop's viewport.
       context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
       page = await context.newPage();

@@ -20,6 +20,7 @@ let listener: Server;
 let listenerURL: string;
 let received = 0;
 let teamKey: string;
+let teamRunnerKey: string;
 
 /** The fields of the answers these tests read. */
 interface Answer {
@@ -81,6 +82,7 @@ beforeAll(async () => {
   });
   const team = await server.storage.workspaces.create({ slug: "team-b" });
   teamKey = (await server.storage.apiKeys.create(team.id, { name: "team-b" })).plaintext;
+  teamRunnerKey = (await server.storage.apiKeys.create(team.id, { name: "team-b-runner", role: "runner" })).plaintext;
 });
 afterAll(async () => {
   await new Promise((resolve) => listener.close(resolve));
@@ -148,6 +150,40 @@ describe("the playground follows a template's base_url only to a trusted origin 
     expect(fakes.requests.length).toBe(fakeRequests);
     // Nothing was logged either: the run never started.
     expect((await call("GET", `/api/v1/requests?prompt=${name}`, teamKey)).json().items).toEqual([]);
+  });
+});
+
+describe("a draft run by a runner key is held to the same rules (decision 0021)", () => {
+  const openai = { provider: "openai", name: "gpt-4o-mini", parameters: {} };
+
+  it("a draft's base_url at a local listener is refused with 400 untrusted_base_url; the listener receives nothing", async () => {
+    await publish(teamKey, "draftable", "Hi", openai);
+    const fakeRequests = fakes.requests.length;
+    const result = await runSignedIn(teamRunnerKey, {
+      prompt_name: "draftable",
+      version: 1,
+      draft: { prompt_template: textTemplate("Hi from a draft"), metadata: { model: { ...openai, base_url: `${listenerURL}/v1` } } },
+    });
+    expect(result.status, result.text).toBe(400);
+    expect(JSON.parse(result.text).error.code).toBe("untrusted_base_url");
+    expect(received, "requests the listener received").toBe(0);
+    expect(fakes.requests.length).toBe(fakeRequests);
+  });
+
+  it("a draft runs in the signed-in key's workspace only: another workspace's prompt is a 404", async () => {
+    const result = await runSignedIn(teamRunnerKey, { prompt_name: "admin-only", version: 1, draft: { prompt_template: textTemplate("Hi"), metadata: { model: openai } } });
+    expect(result.status, result.text).toBe(404);
+    expect(result.text).not.toContain("secret admin prompt");
+  });
+
+  it("a runner's draft runs and is logged without a version; publishing it is refused", async () => {
+    const result = await runSignedIn(teamRunnerKey, { prompt_name: "draftable", version: 1, draft: { prompt_template: textTemplate("Hi from a runner's draft"), metadata: { model: openai } } });
+    expect(result.status, result.text).toBe(200);
+    expect(JSON.stringify(fakes.lastRequest("openai")!.body)).toContain("Hi from a runner's draft");
+    const requestId = /"request_id":"([^"]+)"/.exec(result.text)![1]!;
+    expect((await call("GET", `/api/v1/requests/${requestId}`, teamKey)).json()).toMatchObject({ prompt_name: "draftable", prompt_version: null, metadata: { playground_draft_of: "v1" } });
+    const publish = await call("POST", "/api/v1/prompts", teamRunnerKey, { prompt_name: "draftable", prompt_template: textTemplate("Hi from a runner's draft"), metadata: { model: openai } });
+    expect(publish.status).toBe(403);
   });
 });
 

@@ -105,9 +105,28 @@ ${examples("promptline push examples/prompts", "promptline push prompts/support-
       .option("--search <text>", "only prompts whose name contains this")
       .option("--tag <tag>", "only prompts with this tag (repeatable)", collect)
       .option("--label <label>", "only prompts with this release label")
-      .option("--json", "one JSON object per line: name, latest_version, labels, updated_at, tags")
-      .addHelpText("after", examples("promptline prompts", "promptline prompts --label prod --json")),
+      .option("--archived", "the archived prompts instead (see `promptline archive`)")
+      .option("--json", "one JSON object per line: name, latest_version, labels, updated_at, tags (and archived_at)")
+      .addHelpText("after", examples("promptline prompts", "promptline prompts --label prod --json", "promptline prompts --archived")),
   ).action(act(async (options) => (await import("./commands/prompts.js")).promptsCommand(context, options)));
+
+  for (const [action, description] of [
+    ["archive", "Archive a prompt: it leaves the lists and can't run or take versions until unarchived (history and logs stay)"],
+    ["unarchive", "Restore an archived prompt"],
+  ] as const) {
+    withServerOptions(
+      program
+        .command(action)
+        .description(description)
+        .argument("<name>", "the prompt's name")
+        .addHelpText(
+          "after",
+          action === "archive"
+            ? `\nA prompt with a protected label (prod) needs a deployer or admin key to archive.\n${examples("promptline archive old-support-reply")}`
+            : examples("promptline unarchive old-support-reply"),
+        ),
+    ).action(act(async (name: string, options) => (await import("./commands/prompts.js")).archiveCommand(context, name, action === "archive", options)));
+  }
 
   withServerOptions(
     program

@@ -29,6 +29,7 @@ describe("Promptline types", () => {
       "MissingVariablesError",
       "InvalidTemplateError",
       "PromptNotFoundError",
+      "PromptArchivedError",
       "InvalidRequestError",
       "ProviderError",
       "ProviderAbortError",

@@ -1,4 +1,4 @@
-import { InvalidRequestError, ClientClosedError, InvalidTemplateError, PromptNotFoundError } from "@promptline/core/errors";
+import { InvalidRequestError, ClientClosedError, InvalidTemplateError, PromptArchivedError, PromptNotFoundError } from "@promptline/core/errors";
 import { promptTemplateSchema, templateMetadataSchema, type LogRecordInput } from "@promptline/core/schemas";
 import { resolveRenderLimits, type RenderLimits } from "@promptline/core/render";
 import { randomIdBytes, uuidv7 } from "@promptline/core/ids";
@@ -218,7 +218,10 @@ export class Promptline {
     };
     this.cache = new PromptCache<CachedPrompt>({
       load: async (selector, signal) => {
-        return cachedPromptOf(await this.registry.getVersion(selector.name, selector, signal));
+        const found = await this.registry.getVersion(selector.name, selector, signal);
+        // Readable (for the dashboard and `promptline pull`), but not to run.
+        if (found.prompt.archived_at) throw new PromptArchivedError(found.prompt.name, found.prompt.archived_at);
+        return cachedPromptOf(found);
       },
       ttlMs: (options.cacheTtlSeconds ?? 60) * 1000,
       fetchTimeoutMs: options.registryTimeoutMs ?? 2000,

@@ -41,7 +41,7 @@ export { defaultHttpClient, fetchHttpClient, undiciHttpClient, type HttpClient, 
 export { assertTrustedBaseURL, type BaseURLTrust } from "./transport/trusted-base-urls.js";
 export { ProviderAbortError } from "./transport/provider-abort-error.js";
 export { answerText, answerToolCalls } from "@promptline/core/codecs";
-export { ClientClosedError, InvalidRequestError, InvalidTemplateError, MissingApiKeyError, MissingProviderKeyError, MissingVariablesError, PromptlineError, PromptNotFoundError, ProviderError, RegistryError, ResponseFormatUnsupportedError, TemplateLimitError, UnauthorizedError, UnexpectedResponseError, UnsupportedProviderError, UntrustedBaseURLError } from "@promptline/core/errors";
+export { ClientClosedError, InvalidRequestError, InvalidTemplateError, MissingApiKeyError, MissingProviderKeyError, MissingVariablesError, PromptlineError, PromptArchivedError, PromptNotFoundError, ProviderError, RegistryError, ResponseFormatUnsupportedError, TemplateLimitError, UnauthorizedError, UnexpectedResponseError, UnsupportedProviderError, UntrustedBaseURLError } from "@promptline/core/errors";
 export { defaultRenderLimits, type RenderLimits } from "@promptline/core/render";
 export type { PromptlineErrorCode, ProviderErrorType } from "@promptline/core/errors";
 export type { AssistantMessage, LogRecordInput, Message, ModelSettings, PromptBlueprint, PromptTemplate, RequestStatus, TemplateMetadata, ToolCall, Usage } from "@promptline/core/schemas";

@@ -14,6 +14,7 @@ export type PromptlineErrorCode =
   | "invalid_template"
   | "template_limit"
   | "prompt_not_found"
+  | "prompt_archived"
   | "invalid_request"
   | "provider_error"
   | "missing_provider_key"
@@ -168,6 +169,28 @@ function notFoundMessage(promptName: string, selector: { version?: number; label
   }
   const which = selector.version !== undefined ? ` version ${selector.version}` : selector.label !== undefined ? ` with label "${selector.label}"` : "";
   return `Prompt "${promptName}"${which} not found: check the name, or publish it first (promptline push, or client.templates.publish).`;
+}
+
+/** The prompt is archived: it can't run or take new versions until it is unarchived. */
+export class PromptArchivedError extends PromptlineError {
+  readonly promptName: string;
+  readonly archivedAt: string | undefined;
+
+  constructor(promptName: string, archivedAt?: string, options: PromptlineErrorOptions = {}) {
+    super(
+      "prompt_archived",
+      `Prompt "${promptName}" is archived${archivedAt ? ` (since ${archivedAt})` : ""}: an archived prompt can't run or take new versions. ` +
+        `Unarchive it to use it again: \`promptline unarchive ${promptName}\`, or Unarchive on its dashboard page.`,
+      options,
+    );
+    this.name = "PromptArchivedError";
+    this.promptName = promptName;
+    this.archivedAt = archivedAt;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), prompt_name: this.promptName, archived_at: this.archivedAt ?? null };
+  }
 }
 
 /** A request the caller got wrong (bad parameter, wrong type). */

@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { notYetMigrated } from "./not-yet-migrated.js";
 import { providerList } from "./provider-list.js";
 
 /** Every provider folder has exactly these files (tests beside them are free). */
@@ -24,9 +23,7 @@ describe("the provider folders (decision 0014)", () => {
   });
 
   it("are each in the provider list, named by the provider's id", () => {
-    // TEMPORARY: the providers still in not-yet-migrated.ts have no folder yet.
-    const pending = new Set<string>(notYetMigrated.map((descriptor) => descriptor.id));
-    expect(providerList.map((descriptor) => descriptor.id).filter((id) => !pending.has(id)).sort()).toEqual(folders);
+    expect(providerList.map((descriptor) => descriptor.id).sort()).toEqual(folders);
   });
 
   it("each export the descriptor from index.ts and nothing else there", () => {

@@ -6,10 +6,22 @@
  */
 import { bedrockProvider } from "./amazon.bedrock/index.js";
 import { anthropicProvider } from "./anthropic/index.js";
+import { anthropicBedrockProvider } from "./anthropic.bedrock/index.js";
 import { googleProvider } from "./google/index.js";
 import { mistralProvider } from "./mistral/index.js";
-import { notYetMigrated } from "./not-yet-migrated.js";
 import { openaiProvider } from "./openai/index.js";
 import { azureOpenaiProvider } from "./openai.azure/index.js";
+import { openrouterProvider } from "./openrouter/index.js";
+import { vertexaiProvider } from "./vertexai/index.js";
 
-export const providerList = [openaiProvider, azureOpenaiProvider, anthropicProvider, googleProvider, mistralProvider, bedrockProvider, ...notYetMigrated] as const;
+export const providerList = [
+  openaiProvider,
+  azureOpenaiProvider,
+  anthropicProvider,
+  anthropicBedrockProvider,
+  googleProvider,
+  vertexaiProvider,
+  mistralProvider,
+  bedrockProvider,
+  openrouterProvider,
+] as const;

@@ -40,6 +40,8 @@ export const promptAnswer = z.looseObject({
   latest_version: int,
   created_at: timestamp,
   updated_at: timestamp,
+  /** Set while archived: it can't run or take versions (older servers leave it out). */
+  archived_at: timestamp.nullable().optional(),
 });
 export type PromptAnswer = z.infer<typeof promptAnswer>;
 
@@ -131,6 +133,10 @@ export const promptDetailAnswer = z.looseObject({
   labels: z.array(labelRecordAnswer),
 });
 export type PromptDetailAnswer = z.infer<typeof promptDetailAnswer>;
+
+/** `POST /api/v1/prompts/{name}/archive` and `…/unarchive`. */
+export const archiveAnswer = z.looseObject({ prompt: promptAnswer });
+export type ArchiveAnswer = z.infer<typeof archiveAnswer>;
 
 /** `GET /api/v1/prompts/{name}/versions`. */
 export const versionListAnswer = z.looseObject({ items: z.array(versionAnswer) });

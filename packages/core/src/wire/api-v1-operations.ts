@@ -56,6 +56,13 @@ export const apiV1Operations: OperationSpec[] = [
     answer: answer.labelAnswer,
   },
   { method: "post", path: "/api/v1/prompts/{name}/labels/{label}/rollback", summary: "Put a label back where it pointed before its last move (version or split)", answer: answer.labelAnswer },
+  {
+    method: "post",
+    path: "/api/v1/prompts/{name}/archive",
+    summary: "Archive a prompt: left out of lists, can't run or take new versions (410 prompt_archived), history kept; a protected label on it needs the deployer role",
+    answer: answer.archiveAnswer,
+  },
+  { method: "post", path: "/api/v1/prompts/{name}/unarchive", summary: "Restore an archived prompt", answer: answer.archiveAnswer },
   { method: "get", path: "/api/v1/prompts/{name}/labels/{label}/compare", summary: "Per version a label served: requests, error rate, p50/p95 latency, tokens, cost, mean score, over a time range", query: labelCompareQuery, answer: answer.labelCompareAnswer },
   {
     method: "get",

@@ -43,6 +43,8 @@ export const listPromptsQuery = z.object({
   search: z.string().max(512).optional(),
   label: z.string().min(1).optional(),
   tag: z.string().min(1).optional(),
+  /** `true`: only archived prompts; default only live ones. */
+  archived: z.enum(["true", "false"]).transform((value) => value === "true").optional(),
   page: z.coerce.number().int().positive().default(1),
   per_page: z.coerce.number().int().positive().max(100).default(30),
 });

@@ -1,4 +1,4 @@
-import { PromptNotFoundError, RegistryError } from "@promptline/core/errors";
+import { PromptArchivedError, PromptNotFoundError, RegistryError } from "@promptline/core/errors";
 import { LRUCache } from "lru-cache";
 import { backoffMs } from "../backoff.js";
 import { isTransientRegistryError } from "./registry-client.js";
@@ -214,8 +214,8 @@ export class PromptCache<T> {
       return value;
     } catch (error) {
       const entry = this.entries.peek(key);
-      if (error instanceof PromptNotFoundError) {
-        // The label was removed or the prompt deleted: stop serving what we had.
+      if (error instanceof PromptNotFoundError || error instanceof PromptArchivedError) {
+        // The label was removed or the prompt archived: stop serving what we had.
         this.entries.delete(key);
       } else if (entry) {
         // Stale-if-error: keep serving it, and don't ask a failing registry again on every call.

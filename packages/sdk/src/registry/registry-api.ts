@@ -1,6 +1,7 @@
 import { PromptNotFoundError } from "@promptline/core/errors";
 import {
   apiKeyListAnswer,
+  archiveAnswer,
   createdKeyAnswer,
   labelAnswer,
   labelHistoryAnswer,
@@ -11,6 +12,7 @@ import {
   templateAnswerBody,
   versionListAnswer,
   type ApiKeyAnswer,
+  type ArchiveAnswer,
   type createKeyBody,
   type CreatedKeyAnswer,
   type LabelAnswer,
@@ -71,8 +73,20 @@ export class RegistryApi {
   }
 
   /** A page of prompts, each with its newest (or labelled) version. */
-  prompts(query: { search?: string; tag?: readonly string[]; label?: string; page?: number; per_page?: number } = {}): Promise<PromptListAnswer> {
+  prompts(
+    query: { search?: string; tag?: readonly string[]; label?: string; archived?: "true"; page?: number; per_page?: number } = {},
+  ): Promise<PromptListAnswer> {
     return this.client.call("GET", `/api/v1/prompts${queryString(query)}`, { answer: promptListAnswer, route: "GET /api/v1/prompts" });
+  }
+
+  /** Archives a prompt (it can't run or take versions, lists leave it out), or with `archived: false` restores it. */
+  setArchived(name: string, archived: boolean): Promise<ArchiveAnswer> {
+    const action = archived ? "archive" : "unarchive";
+    return this.client.call("POST", `${promptPath(name)}/${action}`, {
+      answer: archiveAnswer,
+      route: `POST /api/v1/prompts/{name}/${action}`,
+      notFound: () => new PromptNotFoundError(name),
+    });
   }
 
   /** One version as stored (snippets not expanded); by default a `PromptNotFoundError` naming the selector when there is none. */

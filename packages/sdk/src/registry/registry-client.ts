@@ -35,7 +35,7 @@ type VersionEntry = Pick<VersionAnswer, "id" | "version" | "prompt_template" | "
  * label its definition and every version it names (decision 0008).
  */
 export type RegistryVersion = Pick<TemplateAnswer, "labels" | "registry_revision" | "label"> & {
-  prompt: Pick<TemplateAnswer["prompt"], "id" | "name" | "tags">;
+  prompt: Pick<TemplateAnswer["prompt"], "id" | "name" | "tags" | "archived_at">;
   version: VersionEntry;
   versions?: VersionEntry[];
 };

@@ -15,6 +15,8 @@ const statusByCode: Record<PromptlineErrorCode, ContentfulStatusCode> = {
   missing_provider_key: 400,
   untrusted_base_url: 400,
   prompt_not_found: 404,
+  // Gone until unarchived: the official SDKs surface the message.
+  prompt_archived: 410,
   unauthorized: 401,
   // Raised by the SDK before any request; never by the server.
   missing_api_key: 401,

@@ -106,6 +106,9 @@ export const apiV1Permissions: RoutePermissions = {
   "DELETE /prompts/:name/labels/:label": "editor",
   "POST /prompts/:name/labels/:label/rollback": "editor",
   "GET /prompts/:name/labels/:label/compare": "runner",
+  // Archiving a prompt with a protected label also needs the deployer role (checked by the storage).
+  "POST /prompts/:name/archive": "editor",
+  "POST /prompts/:name/unarchive": "editor",
   "GET /registry/revision": "runner",
   "GET /requests": "runner",
   "POST /:segment{requests:batch}": "runner",
@@ -171,6 +174,15 @@ export function apiV1Routes({ storage, revisionWatcher, retentionDays }: AppDepe
       result.created ? 201 : 200,
     );
   });
+
+  for (const [action, archived] of [["archive", true], ["unarchive", false]] as const) {
+    app.post(`/prompts/:name/${action}`, async (c) => {
+      const name = c.req.param("name");
+      const prompt = await storage.prompts.setArchived(c.var.workspaceId, { name }, archived, labelActor(c.var.apiKey));
+      if (!prompt) throw new PromptNotFoundError(name);
+      return c.json({ prompt });
+    });
+  }
 
   app.get("/prompts/:name", async (c) => {
     const prompt = await promptOr404(c);

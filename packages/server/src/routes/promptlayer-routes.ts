@@ -5,6 +5,7 @@ import {
   labelNameSchema,
   logMetadataSchema,
   promptTemplateSchema,
+  PromptArchivedError,
   PromptNotFoundError,
   resolveLabelVersion,
   tagsSchema,
@@ -143,6 +144,8 @@ export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDepen
       if (version !== resolved.version.version) resolved = await storage.prompts.getVersion(c.var.workspaceId, { id: resolved.prompt.id }, { version });
     }
     if (!resolved) throw await promptNotFound(storage, c.var.workspaceId, { identifier }, selector, identifier);
+    // The official SDKs run what this answers: an archived prompt answers 410 with the reason.
+    if (resolved.prompt.archived_at) throw new PromptArchivedError(resolved.prompt.name, resolved.prompt.archived_at);
     // `10.0` from a Python client renders as 10.0, as on PromptLayer's Python server.
     const asWritten = body.input_variables ? bodyFieldAsWritten(c, "input_variables") : undefined;
     const variables = asWritten !== null && typeof asWritten === "object" && !Array.isArray(asWritten) ? (asWritten as Record<string, unknown>) : body.input_variables;

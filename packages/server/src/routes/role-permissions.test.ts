@@ -187,6 +187,16 @@ const rows = (): Record<string, Row> => ({
     },
   },
   "GET /api/v1/prompts/:name/labels/:label/compare": { least: "runner", status: 200, call: () => ({ params: { name: shared.prompt, label: "staging" } }) },
+  "POST /api/v1/prompts/:name/archive": { least: "editor", status: 200, call: async () => ({ params: { name: (await freshPrompt()).name } }) },
+  "POST /api/v1/prompts/:name/unarchive": {
+    least: "editor",
+    status: 200,
+    call: async () => {
+      const { name } = await freshPrompt();
+      await h.storage.prompts.setArchived(h.a.id, { name }, true);
+      return { params: { name } };
+    },
+  },
   "GET /api/v1/registry/revision": { least: "runner", status: 200 },
   "DELETE /api/v1/prompts/:name/labels/:label": { least: "editor", status: 204, call: async () => ({ params: { name: (await freshPrompt()).name, label: "staging" } }) },
   "POST /prompts/:promptId{[0-9]+}/label": {

@@ -37,6 +37,8 @@ const calls: Record<string, () => { path: string; body?: unknown }> = {
   "GET /api/v1/prompts/{name}/labels/history": () => ({ path: "/api/v1/prompts/wired/labels/history" }),
   "POST /api/v1/prompts/{name}/labels/{label}/rollback": () => ({ path: "/api/v1/prompts/wired/labels/prod/rollback", body: {} }),
   "GET /api/v1/prompts/{name}/labels/{label}/compare": () => ({ path: "/api/v1/prompts/wired/labels/prod/compare" }),
+  "POST /api/v1/prompts/{name}/archive": () => ({ path: "/api/v1/prompts/wired/archive" }),
+  "POST /api/v1/prompts/{name}/unarchive": () => ({ path: "/api/v1/prompts/wired/unarchive" }),
   "GET /api/v1/registry/revision": () => ({ path: "/api/v1/registry/revision" }),
   "POST /api/v1/requests:batch": () => ({
     path: "/api/v1/requests:batch",

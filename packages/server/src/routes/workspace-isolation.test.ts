@@ -126,6 +126,8 @@ const cases = (): Record<string, IsolationCase[]> => ({
   "DELETE /api/v1/prompts/:name/labels/:label": [{ status: 404 }],
   "POST /api/v1/prompts/:name/labels/:label/rollback": [{ status: 404 }],
   "GET /api/v1/prompts/:name/labels/:label/compare": [{ status: 404 }],
+  "POST /api/v1/prompts/:name/archive": [{ status: 404 }],
+  "POST /api/v1/prompts/:name/unarchive": [{ status: 404 }],
   "GET /api/v1/registry/revision": [
     { status: 200, check: async (body) => expect(body.revision).toBe(await h.storage.workspaces.registryRevision(h.a.id)) },
   ],

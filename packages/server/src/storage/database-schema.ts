@@ -82,6 +82,8 @@ export interface PromptTable {
   latest_version: number;
   created_at: string;
   updated_at: string;
+  /** When the prompt was archived; null while it is live. */
+  archived_at: string | null;
 }
 
 export interface PromptVersionTable {

@@ -167,6 +167,40 @@ export function storageContract(factory: StorageFactory): void {
       });
     });
 
+    describe("archived prompts", () => {
+      it("leave the list (and come back with archived: true), keep their versions, refuse new ones, and raise the registry revision", async () => {
+        const { id: ws } = await newWorkspace();
+        await storage.prompts.publish(ws, { name: "kept", prompt_template: chat("Hi") });
+        await storage.prompts.publish(ws, { name: "retired", prompt_template: chat("Bye"), release_labels: ["staging"] });
+        const before = await storage.workspaces.registryRevision(ws);
+        const archived = await storage.prompts.setArchived(ws, { name: "retired" }, true);
+        expect(archived?.archived_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+        expect(await storage.workspaces.registryRevision(ws)).toBeGreaterThan(before!);
+        expect((await storage.prompts.list(ws)).items.map((item) => item.prompt.name)).toEqual(["kept"]);
+        expect((await storage.prompts.list(ws, { archived: true })).items.map((item) => item.prompt.name)).toEqual(["retired"]);
+        // Readable as before (its history stays), but no new version.
+        expect((await storage.prompts.getVersion(ws, { name: "retired" }, { label: "staging" }))?.prompt.archived_at).toBe(archived?.archived_at);
+        await expect(storage.prompts.publish(ws, { name: "retired", prompt_template: chat("Again") })).rejects.toMatchObject({ code: "prompt_archived" });
+        // Idempotent: archiving again keeps the first time.
+        expect((await storage.prompts.setArchived(ws, { name: "retired" }, true))?.archived_at).toBe(archived?.archived_at);
+        const restored = await storage.prompts.setArchived(ws, { name: "retired" }, false);
+        expect(restored?.archived_at).toBeNull();
+        expect((await storage.prompts.publish(ws, { name: "retired", prompt_template: chat("Again") })).version.version).toBe(2);
+        expect(await storage.prompts.setArchived(ws, { name: "missing" }, true)).toBeUndefined();
+        const other = await newWorkspace();
+        expect(await storage.prompts.setArchived(other.id, { name: "kept" }, true)).toBeUndefined();
+      });
+
+      it("archiving a prompt that has a protected label needs an actor who may change protected labels", async () => {
+        const { id: ws } = await newWorkspace();
+        await storage.protectedLabels.protect(ws, "prod");
+        await storage.prompts.publish(ws, { name: "live", prompt_template: chat("Hi"), release_labels: ["prod"] });
+        await expect(storage.prompts.setArchived(ws, { name: "live" }, true, { may_change_protected: false })).rejects.toMatchObject({ label: "prod" });
+        expect((await storage.prompts.get(ws, { name: "live" }))?.archived_at).toBeNull();
+        expect((await storage.prompts.setArchived(ws, { name: "live" }, true, { may_change_protected: true }))?.archived_at).not.toBeNull();
+      });
+    });
+
     describe("prompts", () => {
       it("publishes consecutive versions and resolves them by number, label and newest", async () => {
         const { id: ws } = await newWorkspace();

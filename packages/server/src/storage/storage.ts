@@ -132,6 +132,8 @@ export interface PromptRecord {
   latest_version: number;
   created_at: string;
   updated_at: string;
+  /** When it was archived (it can't run or take versions, and lists leave it out); null while live. */
+  archived_at: string | null;
 }
 
 export interface PromptVersionRecord {
@@ -218,6 +220,8 @@ export interface PromptListQuery {
   label?: string;
   /** Only prompts with this tag. */
   tag?: string;
+  /** True: only archived prompts. Default: only live ones. */
+  archived?: boolean;
 }
 
 export interface PromptSummary {
@@ -247,6 +251,13 @@ export interface PromptRepository {
   listVersions(workspaceId: number, ref: PromptRef): Promise<PromptVersionRecord[]>;
   /** Ordered by name. */
   list(workspaceId: number, query?: PromptListQuery): Promise<PromptListPage>;
+  /**
+   * Archives (or, with `archived: false`, restores) a prompt; undefined when
+   * there is none. Archiving a prompt with a protected label stops what it
+   * serves, so it needs an actor who may change protected labels
+   * (`LabelProtectedError` otherwise). Idempotent; raises the registry revision.
+   */
+  setArchived(workspaceId: number, ref: PromptRef, archived: boolean, actor?: LabelActor): Promise<PromptRecord | undefined>;
 }
 
 // ── release labels ─────────────────────────────────────────────────────────

@@ -107,6 +107,8 @@ export interface Prompt {
   latest_version: number;
   created_at: string;
   updated_at: string;
+  /** Set while archived: it can't run or take versions. */
+  archived_at?: string | null;
 }
 
 export interface PromptListItem extends Prompt {
@@ -281,12 +283,17 @@ export const api = {
   signIn: (apiKey: string) => request<Session>("POST", "/api/session", { api_key: apiKey }),
   signOut: () => request<void>("DELETE", "/api/session"),
 
-  prompts: (params: { search?: string; page?: number; per_page?: number }) =>
-    request<{ items: PromptListItem[]; total: number; page: number; pages: number }>("GET", `/api/v1/prompts${query(params)}`),
+  prompts: (params: { search?: string; page?: number; per_page?: number; archived?: boolean }) =>
+    request<{ items: PromptListItem[]; total: number; page: number; pages: number }>(
+      "GET",
+      `/api/v1/prompts${query({ ...params, archived: params.archived ? "true" : undefined })}`,
+    ),
   prompt: (name: string) =>
     request<{ prompt: Prompt; versions: Version[]; labels: Label[] }>("GET", `/api/v1/prompts/${encodeURIComponent(name)}`),
   template: (name: string, selector: { version?: number; label?: string }) =>
     request<{ prompt: Prompt; version: Version; labels: string[] }>("GET", `/api/v1/prompts/${encodeURIComponent(name)}/template${query(selector)}`),
+  setArchived: (name: string, archived: boolean) =>
+    request<{ prompt: Prompt }>("POST", `/api/v1/prompts/${encodeURIComponent(name)}/${archived ? "archive" : "unarchive"}`),
   labelHistory: (name: string) => request<{ items: LabelMove[] }>("GET", `/api/v1/prompts/${encodeURIComponent(name)}/labels/history`),
   setLabel: (name: string, label: string, version: number) =>
     request<Label>("PUT", `/api/v1/prompts/${encodeURIComponent(name)}/labels/${encodeURIComponent(label)}`, { version }),

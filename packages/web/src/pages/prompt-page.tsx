@@ -48,10 +48,18 @@ export function PromptPage({ name }: { name: string }) {
           <>
             <Link className="button" to={`/playground?prompt=${encodeURIComponent(name)}${selected ? `&version=${selected.version}` : ""}`}>Open in playground</Link>
             <Link className="button" to={`/requests?prompt=${encodeURIComponent(name)}`}>Requests</Link>
-            {permissions.publish && <Link className="button button-primary" to={`${base}/edit${selected ? `?from=${selected.version}` : ""}`}>New version</Link>}
+            {permissions.publish && <ArchiveButton name={name} archived={Boolean(data.prompt.archived_at)} onChanged={refresh} />}
+            {permissions.publish && !data.prompt.archived_at && (
+              <Link className="button button-primary" to={`${base}/edit${selected ? `?from=${selected.version}` : ""}`}>New version</Link>
+            )}
           </>
         }
       />
+      {data.prompt.archived_at && (
+        <div className="callout callout-warning" role="status" data-archived>
+          Archived {dateTime(data.prompt.archived_at)}: it can't run and takes no new versions. Its versions, labels and requests are kept; unarchive it to use it again.
+        </div>
+      )}
       <div className="label-strip" aria-label="Release labels">
         {data.labels.length === 0 ? (
           <span className="muted">No release labels yet: add one in the Labels tab to pin a version for production.</span>
@@ -383,5 +391,52 @@ function LabelRow(props: { label: Label; versions: Version[]; isProtected: boole
         </td>
       )}
     </tr>
+  );
+}
+
+/** Archive (with a confirmation: runs of it start failing) or unarchive the prompt. */
+function ArchiveButton({ name, archived, onChanged }: { name: string; archived: boolean; onChanged: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const change = async (to: boolean) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.setArchived(name, to);
+      setConfirming(false);
+      onChanged();
+    } catch (failure) {
+      setError((failure as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (archived) {
+    return (
+      <button className="button" disabled={busy} onClick={() => void change(false)} title={error}>
+        {busy ? "Working…" : "Unarchive"}
+      </button>
+    );
+  }
+  return (
+    <>
+      <button className="button" onClick={() => setConfirming(true)}>Archive</button>
+      {confirming && (
+        <ConfirmDialog
+          title={`Archive “${name}”?`}
+          confirmLabel="Archive"
+          busy={busy}
+          error={error}
+          onConfirm={() => void change(true)}
+          onCancel={() => {
+            setConfirming(false);
+            setError(undefined);
+          }}
+        >
+          <p>Every run of it fails from now on (clients hear of it within seconds), and it leaves the prompt list. Its versions, labels and logged requests stay, and you can unarchive it at any time.</p>
+        </ConfirmDialog>
+      )}
+    </>
   );
 }

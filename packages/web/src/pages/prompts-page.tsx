@@ -12,6 +12,7 @@ export function PromptsPage() {
   const { query } = useLocation();
   const search = query.get("search") ?? "";
   const page = Number(query.get("page") ?? 1) || 1;
+  const archived = query.get("archived") === "1";
   const [draft, setDraft] = useState(search);
   useEffect(() => setDraft(search), [search]);
   // Search as you type, a moment after the last key.
@@ -21,7 +22,7 @@ export function PromptsPage() {
     return () => clearTimeout(timer);
   }, [draft, search]);
 
-  const { data, error, loading, reload } = useAsync(() => api.prompts({ search: search || undefined, page, per_page: 30 }), [search, page]);
+  const { data, error, loading, reload } = useAsync(() => api.prompts({ search: search || undefined, page, per_page: 30, archived }), [search, page, archived]);
 
   return (
     <div className="page">
@@ -41,14 +42,19 @@ export function PromptsPage() {
             onChange={(event) => setDraft(event.target.value)}
           />
         </label>
-        {data && <span className="muted num">{integer(data.total)} {data.total === 1 ? "prompt" : "prompts"}</span>}
+        {data && <span className="muted num">{integer(data.total)} {archived ? "archived " : ""}{data.total === 1 ? "prompt" : "prompts"}</span>}
+        <button className="button push" aria-pressed={archived} onClick={() => setQuery({ archived: archived ? undefined : "1", page: undefined })}>
+          {archived ? "Show live prompts" : "Show archived"}
+        </button>
       </div>
       {error ? (
         <ErrorState error={error} retry={reload} />
       ) : !data ? (
         <Spinner />
       ) : data.items.length === 0 ? (
-        search ? (
+        archived ? (
+          <EmptyState title="No archived prompts">Archive a prompt from its page (or with <code>promptline archive &lt;name&gt;</code>) to retire it without losing its history.</EmptyState>
+        ) : search ? (
           <EmptyState title={`No prompt matches “${search}”`} action={<button className="button" onClick={() => setQuery({ search: undefined })}>Clear search</button>}>
             Names are matched anywhere, ignoring case.
           </EmptyState>

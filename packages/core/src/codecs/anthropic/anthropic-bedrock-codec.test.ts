@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { PromptTemplate } from "../../schemas/template.js";
 import { codecFor } from "../codec-registry.js";
-import { ANTHROPIC_BEDROCK_VERSION, anthropicBedrockCodec } from "./anthropic-bedrock-codec.js";
 import { anthropicCodec } from "./anthropic-codec.js";
+
+/** The `anthropic_version` Bedrock's InvokeModel takes in a Claude body. */
+const ANTHROPIC_BEDROCK_VERSION = "bedrock-2023-05-31";
+/** Anthropic's wire format as `anthropic.bedrock` sends it (providers/anthropic.bedrock/codecs.ts). */
+const anthropicBedrockCodec = codecFor({ provider: "anthropic.bedrock", templateType: "chat" });
 
 const template: PromptTemplate = {
   type: "chat",
@@ -15,7 +19,7 @@ const model = { provider: "anthropic.bedrock", name: "us.anthropic.claude-3-5-ha
 
 describe("anthropic.bedrock codec (InvokeModel)", () => {
   it("is the codec of anthropic.bedrock, with Anthropic's llm_kwargs", () => {
-    expect(codecFor({ provider: "anthropic.bedrock", templateType: "chat" })).toBe(anthropicBedrockCodec);
+    expect(anthropicBedrockCodec.id).toBe("anthropic.bedrock.messages");
     expect(anthropicBedrockCodec.toLlmKwargs(template, model)).toEqual(anthropicCodec.toLlmKwargs(template, model));
   });
 

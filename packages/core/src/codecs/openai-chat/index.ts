@@ -1,2 +1,2 @@
-export { azureOpenaiChatCodec, createOpenAIChatCodec, openaiChatCodec, openrouterChatCodec } from "./openai-chat-codec.js";
+export { azureOpenaiChatCodec, createOpenAIChatCodec, openaiChatCodec } from "./openai-chat-codec.js";
 export type { OpenAICodecOptions } from "./openai-chat-codec.js";

@@ -102,18 +102,6 @@ export const openaiChatCodec: ProviderCodec = createOpenAIChatCodec({
   path: () => "/chat/completions",
 });
 
-/**
- * OpenRouter: the Chat Completions wire format under its own provider id, so
- * logs, prices and `/track-request` say which service answered. Model ids
- * carry the vendor (`anthropic/claude-sonnet-4`); OpenRouter-only parameters
- * (`provider`, `models`, `transforms`, `reasoning`) pass through as they are.
- */
-export const openrouterChatCodec: ProviderCodec = createOpenAIChatCodec({
-  id: "openrouter.chat-completions",
-  functionNames: ["openrouter.chat.completions.create"],
-  path: () => "/chat/completions",
-});
-
 /** Azure OpenAI Chat Completions: the model is the deployment name; the transport appends `?api-version=`. */
 export const azureOpenaiChatCodec: ProviderCodec = createOpenAIChatCodec({
   id: "openai.azure.chat-completions",

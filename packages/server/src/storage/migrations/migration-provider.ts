@@ -12,6 +12,7 @@ import { keyLastUsedMigration } from "./0008-key-last-used.js";
 import { retentionMigration } from "./0010-retention.js";
 import { partitionedRequestsMigration } from "./0011-partitioned-requests.js";
 import { serverSecretMigration } from "./0013-server-secret.js";
+import { promptArchiveMigration } from "./0015-prompt-archive.js";
 
 /**
  * The migrations, in code (no directory scan, so they survive bundling).
@@ -33,6 +34,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
         "0010-retention": retentionMigration,
         "0011-partitioned-requests": partitionedRequestsMigration(dialect),
         "0013-server-secret": serverSecretMigration,
+        "0015-prompt-archive": promptArchiveMigration,
       }),
   };
 }

@@ -161,6 +161,7 @@ export function toPromptRecord(row: PromptRow): PromptRecord {
     latest_version: row.latest_version,
     created_at: row.created_at,
     updated_at: row.updated_at,
+    archived_at: row.archived_at ?? null,
   };
 }
 

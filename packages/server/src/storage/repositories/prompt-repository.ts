@@ -1,4 +1,4 @@
-import { InvalidRequestError, inputLimits, type LabelRouting } from "@promptline/core";
+import { InvalidRequestError, inputLimits, PromptArchivedError, type LabelRouting } from "@promptline/core";
 import { sql } from "kysely";
 import { canonicalJson, fromJson, sha256Hex, toJson } from "../internal/json.js";
 import { containsPattern } from "../internal/like-pattern.js";
@@ -15,6 +15,7 @@ import {
   toVersionRecord,
 } from "./prompt-queries.js";
 import type { PromptRow, PromptVersionRow } from "./prompt-queries.js";
+import { requireLabelWritable } from "./protected-label-repository.js";
 import type { RepositoryContext } from "./repository-context.js";
 
 const defaultPerPage = 30;
@@ -46,6 +47,7 @@ export function createPromptRepository({ db, timestamp }: RepositoryContext): Pr
         const found = await requirePrompt(trx, workspaceId, { name });
         // From here on no other publish or label move of this prompt runs.
         let prompt = await lockPrompt(trx, workspaceId, found.id);
+        if (prompt.archived_at) throw new PromptArchivedError(prompt.name, prompt.archived_at);
 
         let version: PromptVersionRow | undefined;
         if (input.skip_if_unchanged && prompt.latest_version > 0) {
@@ -122,6 +124,28 @@ export function createPromptRepository({ db, timestamp }: RepositoryContext): Pr
       return { ...resolved, label_target: { version: version.version, routing: label?.routing ? fromJson<LabelRouting>(label.routing) : null } };
     },
 
+    async setArchived(workspaceId, ref, archived, actor = {}) {
+      return db.transaction().execute(async (trx) => {
+        const found = await findPrompt(trx, workspaceId, ref);
+        if (!found) return undefined;
+        const prompt = await lockPrompt(trx, workspaceId, found.id);
+        if (Boolean(prompt.archived_at) === archived) return toPromptRecord(prompt);
+        if (archived) {
+          // What a protected label serves stops with the prompt: the same right as moving that label.
+          const labels = await trx.selectFrom("release_label").select("name").where("prompt_id", "=", prompt.id).orderBy("name").execute();
+          for (const label of labels) await requireLabelWritable(trx, workspaceId, label.name, actor);
+        }
+        const now = timestamp();
+        const updated = await trx
+          .updateTable("prompt")
+          .set({ archived_at: archived ? now : null, updated_at: now })
+          .where("id", "=", prompt.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return toPromptRecord(updated);
+      });
+    },
+
     async listVersions(workspaceId, ref) {
       const prompt = await findPrompt(db, workspaceId, ref);
       if (!prompt) return [];
@@ -131,7 +155,10 @@ export function createPromptRepository({ db, timestamp }: RepositoryContext): Pr
 
     async list(workspaceId, query = {}) {
       const { page, perPage } = validatePaging(query);
-      let prompts = db.selectFrom("prompt").where("prompt.workspace_id", "=", workspaceId);
+      let prompts = db
+        .selectFrom("prompt")
+        .where("prompt.workspace_id", "=", workspaceId)
+        .where("prompt.archived_at", query.archived ? "is not" : "is", null);
       if (query.search) {
         prompts = prompts.where(sql<boolean>`${sql.ref("prompt.search_name")} like ${containsPattern(query.search.toLowerCase())} escape '\\'`);
       }

@@ -1,6 +1,7 @@
+import type { ProviderCodec } from "../../codecs/codec.js";
+import { anthropicCodec } from "../../codecs/anthropic/index.js";
 import { InvalidRequestError } from "../../errors/promptline-error.js";
-import type { ProviderCodec } from "../codec.js";
-import { anthropicCodec } from "./anthropic-codec.js";
+import type { ProviderCodecs } from "../provider-descriptor.js";
 
 /** The `anthropic_version` Bedrock's InvokeModel takes in a Claude body. */
 export const ANTHROPIC_BEDROCK_VERSION = "bedrock-2023-05-31";
@@ -12,8 +13,7 @@ export const ANTHROPIC_BEDROCK_VERSION = "bedrock-2023-05-31";
  * in the path, `anthropic_version` in the body, and betas as
  * `anthropic_beta` rather than a header. The stream's `chunk` events carry
  * Anthropic's own events, which the transport unwraps, so the accumulator,
- * usage and blueprint are Anthropic's. Not in `allCodecs`: `/track-request`
- * reports it as `anthropic.messages.create`, read by the Anthropic codec.
+ * usage and blueprint are Anthropic's.
  */
 export const anthropicBedrockCodec: ProviderCodec = {
   ...anthropicCodec,
@@ -31,4 +31,10 @@ export const anthropicBedrockCodec: ProviderCodec = {
       body: { anthropic_version: ANTHROPIC_BEDROCK_VERSION, ...rest, ...(beta ? { anthropic_beta: beta.split(",") } : {}) },
     };
   },
+};
+
+export const anthropicBedrockCodecs: ProviderCodecs = {
+  select: () => anthropicBedrockCodec,
+  // Not tracked: `/track-request` reports it as `anthropic.messages.create`, read by the Anthropic codec.
+  tracked: [],
 };

@@ -1,6 +1,8 @@
+import type { ProviderCodec } from "../../codecs/codec.js";
+import { anthropicCodec } from "../../codecs/anthropic/index.js";
+import { googleCodec, googleCompletionCodec } from "../../codecs/google/index.js";
 import { InvalidRequestError } from "../../errors/promptline-error.js";
-import type { ProviderCodec } from "../codec.js";
-import { anthropicCodec } from "./anthropic-codec.js";
+import type { ProviderCodecs } from "../provider-descriptor.js";
 
 /** The `anthropic_version` Vertex AI's `rawPredict` takes in a Claude body. */
 export const ANTHROPIC_VERTEX_VERSION = "vertex-2023-10-16";
@@ -28,4 +30,15 @@ export const anthropicVertexCodec: ProviderCodec = {
       body: { anthropic_version: ANTHROPIC_VERTEX_VERSION, ...rest, ...(beta ? { anthropic_beta: beta.split(",") } : {}) },
     };
   },
+};
+
+export const vertexaiCodecs: ProviderCodecs = {
+  // Vertex hosts several model families: the model name picks the wire format.
+  select({ modelName, templateType }) {
+    if (modelName.startsWith("claude")) return anthropicVertexCodec;
+    if (modelName.startsWith("gemini")) return templateType === "completion" ? googleCompletionCodec : googleCodec;
+    return { unsupported: `model "${modelName}" is neither a Gemini nor a Claude model` };
+  },
+  // Not tracked: the official SDKs report Vertex calls under Google's and Anthropic's function names.
+  tracked: [],
 };
