@@ -6,7 +6,8 @@ import { startChild, type BenchChild } from "./child-process.js";
 
 export const apiKey = "pl_bench_key_0123456789abcdef0123";
 export const postgresAdminUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const benchDatabase = "promptline_bench";
+// One per benchmark process: two runs on one machine (several worktrees) must not drop each other's database.
+const benchDatabase = `promptline_bench_${process.pid}`;
 
 /** The chat template every scenario runs: two variables, one release label. */
 export const benchPrompt = {

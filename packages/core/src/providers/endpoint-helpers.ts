@@ -3,7 +3,7 @@
  * naming what is missing, tidying a base URL.
  */
 import { MissingProviderKeyError } from "../errors/promptline-error.js";
-import type { ReadEnv } from "./provider-descriptor.js";
+import type { ProviderEndpointSpec, ReadEnv } from "./provider-descriptor.js";
 
 /** The first of `names` that is set, else MissingProviderKeyError naming them all. */
 export function requireKey(provider: string, read: ReadEnv, names: readonly string[]): string {
@@ -34,4 +34,35 @@ export function trimSlashes(url: string): string {
 export function withVersion(url: string, version: string): string {
   const base = trimSlashes(url);
   return base.endsWith(version) ? base : `${base}${version}`;
+}
+
+/** An endpoint that authenticates with an API key in a header. */
+export interface ApiKeyEndpointOptions {
+  provider: string;
+  /** Variables holding the key, in order of preference (a template's `api_key_env` replaces them where allowed). */
+  keyEnv: readonly string[];
+  /** The variable that sets the base URL (the official SDK's name). */
+  baseURLEnv: string;
+  officialOrigin: string;
+  defaultBaseURL: string;
+  /** A version segment (`/v1`) appended unless the base URL ends with it. */
+  version?: string;
+  acceptsApiKeyEnv?: boolean;
+  /** The headers: the key's, and any the environment adds. */
+  headers: (key: string, read: ReadEnv) => Record<string, string>;
+}
+
+/** Base URL: the template's, the variable's, else the default; the key from the environment, sent in `headers`. */
+export function apiKeyEndpoint(options: ApiKeyEndpointOptions): ProviderEndpointSpec {
+  return {
+    baseURLEnv: [options.baseURLEnv],
+    officialOrigins: [options.officialOrigin],
+    ...(options.acceptsApiKeyEnv && { acceptsApiKeyEnv: true }),
+    resolve({ read, templateBaseURL, apiKeyEnv }) {
+      const key = requireKey(options.provider, read, keyNames(apiKeyEnv, options.keyEnv));
+      const base = templateBaseURL ?? read(options.baseURLEnv) ?? options.defaultBaseURL;
+      const baseURL = options.version ? withVersion(base, options.version) : trimSlashes(base);
+      return { baseURL, headers: options.headers(key, read), secrets: [key], auth: { scheme: "headers" } };
+    },
+  };
 }

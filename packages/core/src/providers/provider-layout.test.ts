@@ -40,3 +40,21 @@ describe("the provider folders (decision 0014)", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 });
+
+const codecsRoot = join(here, "..", "codecs");
+/** Wire-format folders; `shared/` holds what they share. */
+const codecFolders = readdirSync(codecsRoot, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name !== "shared")
+  .map((entry) => entry.name);
+
+describe("the wire-format codec folders", () => {
+  it("each have the core layout: index.ts, <api>-codec.ts, <api>-stream-accumulator.ts, convert-to-* and convert-from-*", () => {
+    expect(codecFolders.length).toBeGreaterThan(0);
+    for (const folder of codecFolders) {
+      const files = readdirSync(join(codecsRoot, folder));
+      for (const name of ["index.ts", `${folder}-codec.ts`, `${folder}-stream-accumulator.ts`]) expect(files, `codecs/${folder}/`).toContain(name);
+      expect(files.some((name) => /^convert-to-.+\.ts$/.test(name)), `codecs/${folder}/ convert-to-*`).toBe(true);
+      expect(files.some((name) => /^convert-from-.+\.ts$/.test(name)), `codecs/${folder}/ convert-from-*`).toBe(true);
+    }
+  });
+});

@@ -1,37 +1,19 @@
-import type { ProviderCodec } from "../../codecs/codec.js";
-import { anthropicCodec } from "../../codecs/anthropic/index.js";
-import { InvalidRequestError } from "../../errors/promptline-error.js";
+import { createAnthropicHostedCodec } from "../../codecs/anthropic/index.js";
 import type { ProviderCodecs } from "../provider-descriptor.js";
 
-/** The `anthropic_version` Bedrock's InvokeModel takes in a Claude body. */
-export const ANTHROPIC_BEDROCK_VERSION = "bedrock-2023-05-31";
-
 /**
- * Claude through Amazon Bedrock's InvokeModel (`anthropic.bedrock`): the same
- * `llm_kwargs` as Anthropic's (PromptLayer's too), sent to
- * `/model/{modelId}/invoke` (or `/invoke-with-response-stream`) with the model
- * in the path, `anthropic_version` in the body, and betas as
- * `anthropic_beta` rather than a header. The stream's `chunk` events carry
- * Anthropic's own events, which the transport unwraps, so the accumulator,
- * usage and blueprint are Anthropic's.
+ * Claude through Amazon Bedrock's InvokeModel: Anthropic's `llm_kwargs`, sent
+ * to `/model/{modelId}/invoke` (or `/invoke-with-response-stream`) with
+ * `anthropic_version: "bedrock-2023-05-31"`. The stream's `chunk` events carry
+ * Anthropic's own events, which the transport unwraps.
  */
-export const anthropicBedrockCodec: ProviderCodec = {
-  ...anthropicCodec,
+export const anthropicBedrockCodec = createAnthropicHostedCodec({
   id: "anthropic.bedrock.messages",
-
-  toHttpRequest(kwargs, { stream }) {
-    if (typeof kwargs.model !== "string" || kwargs.model === "") {
-      throw new InvalidRequestError("Claude on Bedrock needs a model id, e.g. anthropic.claude-3-5-haiku-20241022-v1:0.", ["model"]);
-    }
-    const { body, headers } = anthropicCodec.toHttpRequest(kwargs, { stream: false });
-    const { model: _model, ...rest } = body;
-    const beta = headers?.["anthropic-beta"];
-    return {
-      path: `/model/${encodeURIComponent(kwargs.model)}/${stream ? "invoke-with-response-stream" : "invoke"}`,
-      body: { anthropic_version: ANTHROPIC_BEDROCK_VERSION, ...rest, ...(beta ? { anthropic_beta: beta.split(",") } : {}) },
-    };
-  },
-};
+  version: "bedrock-2023-05-31",
+  path: (model, stream) => `/model/${encodeURIComponent(model)}/${stream ? "invoke-with-response-stream" : "invoke"}`,
+  streamFlagInBody: false,
+  missingModel: "Claude on Bedrock needs a model id, e.g. anthropic.claude-3-5-haiku-20241022-v1:0.",
+});
 
 export const anthropicBedrockCodecs: ProviderCodecs = {
   select: () => anthropicBedrockCodec,

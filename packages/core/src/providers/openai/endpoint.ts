@@ -1,5 +1,5 @@
 import { isRecord } from "../../codecs/shared/content.js";
-import { keyNames, requireKey, trimSlashes } from "../endpoint-helpers.js";
+import { apiKeyEndpoint } from "../endpoint-helpers.js";
 import type { ProviderEndpointSpec, ProviderStreamSpec } from "../provider-descriptor.js";
 
 /**
@@ -7,21 +7,22 @@ import type { ProviderEndpointSpec, ProviderStreamSpec } from "../provider-descr
  * OpenAI-compatible `base_url`; optional `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`.
  * Base URL: the template's, `OPENAI_BASE_URL`, else `https://api.openai.com/v1`.
  */
-export const openaiEndpoint: ProviderEndpointSpec = {
-  baseURLEnv: ["OPENAI_BASE_URL"],
-  officialOrigins: ["https://api.openai.com"],
+export const openaiEndpoint: ProviderEndpointSpec = apiKeyEndpoint({
+  provider: "openai",
+  keyEnv: ["OPENAI_API_KEY"],
+  baseURLEnv: "OPENAI_BASE_URL",
+  officialOrigin: "https://api.openai.com",
+  defaultBaseURL: "https://api.openai.com/v1",
   acceptsApiKeyEnv: true,
-  resolve({ read, templateBaseURL, apiKeyEnv }) {
-    const key = requireKey("openai", read, keyNames(apiKeyEnv, ["OPENAI_API_KEY"]));
+  headers(key, read) {
     const headers: Record<string, string> = { authorization: `Bearer ${key}` };
     const organization = read("OPENAI_ORG_ID");
     const project = read("OPENAI_PROJECT_ID");
     if (organization) headers["openai-organization"] = organization;
     if (project) headers["openai-project"] = project;
-    const baseURL = templateBaseURL ?? read("OPENAI_BASE_URL") ?? "https://api.openai.com/v1";
-    return { baseURL: trimSlashes(baseURL), headers, secrets: [key], auth: { scheme: "headers" } };
+    return headers;
   },
-};
+});
 
 const responsesEnd = new Set(["response.completed", "response.incomplete", "response.failed"]);
 

@@ -1,4 +1,4 @@
-import { keyNames, requireKey, trimSlashes } from "../endpoint-helpers.js";
+import { apiKeyEndpoint } from "../endpoint-helpers.js";
 import type { ProviderEndpointSpec, ProviderStreamSpec } from "../provider-descriptor.js";
 
 /** OpenRouter's API when `OPENROUTER_BASE_URL` is not set. */
@@ -10,21 +10,22 @@ export const defaultOpenRouterBaseURL = "https://openrouter.ai/api/v1";
  * (`X-Title`), OpenRouter's app attribution. Base URL: the template's,
  * `OPENROUTER_BASE_URL`, else `https://openrouter.ai/api/v1`.
  */
-export const openrouterEndpoint: ProviderEndpointSpec = {
-  baseURLEnv: ["OPENROUTER_BASE_URL"],
-  officialOrigins: ["https://openrouter.ai"],
+export const openrouterEndpoint: ProviderEndpointSpec = apiKeyEndpoint({
+  provider: "openrouter",
+  keyEnv: ["OPENROUTER_API_KEY"],
+  baseURLEnv: "OPENROUTER_BASE_URL",
+  officialOrigin: "https://openrouter.ai",
+  defaultBaseURL: defaultOpenRouterBaseURL,
   acceptsApiKeyEnv: true,
-  resolve({ read, templateBaseURL, apiKeyEnv }) {
-    const key = requireKey("openrouter", read, keyNames(apiKeyEnv, ["OPENROUTER_API_KEY"]));
+  headers(key, read) {
     const headers: Record<string, string> = { authorization: `Bearer ${key}` };
     const siteURL = read("OPENROUTER_SITE_URL");
     const appName = read("OPENROUTER_APP_NAME");
     if (siteURL) headers["http-referer"] = siteURL;
     if (appName) headers["x-title"] = appName;
-    const baseURL = templateBaseURL ?? read("OPENROUTER_BASE_URL") ?? defaultOpenRouterBaseURL;
-    return { baseURL: trimSlashes(baseURL), headers, secrets: [key], auth: { scheme: "headers" } };
+    return headers;
   },
-};
+});
 
 /** OpenRouter always ends with `data: [DONE]`: no other event counts as the end. */
 export const openrouterStream: ProviderStreamSpec = { framing: "sse", isEnd: () => false };
