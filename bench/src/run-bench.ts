@@ -16,6 +16,7 @@ import { runOverheadScenario } from "./scenarios/run-overhead.js";
 import { sdkImportScenario } from "./scenarios/sdk-import.js";
 import { ingestionScenario, templateFetchScenario } from "./scenarios/server-load.js";
 import { streamingScenario } from "./scenarios/streaming.js";
+import { tracingCostScenario } from "./scenarios/tracing-cost.js";
 
 const scenarios: Record<string, (context: BenchContext) => Promise<ScenarioResult>> = {
   run: runOverheadScenario,
@@ -28,6 +29,7 @@ const scenarios: Record<string, (context: BenchContext) => Promise<ScenarioResul
   fallback: fallbackCostScenario,
   retention: retentionScenario,
   "sdk-import": sdkImportScenario,
+  tracing: tracingCostScenario,
 };
 
 const usage = `npm run bench [-- options]
