@@ -44,11 +44,11 @@ export const minSessionSecretLength = 32;
 
 /** Refuses an operator-chosen session secret shorter than `minSessionSecretLength`, naming the variable. */
 export function checkSessionSecret(secret: string): void {
-  if (secret.length >= minSessionSecretLength) return;
-  throw new InvalidRequestError(
-    `PROMPTLINE_SESSION_SECRET is too short: ${secret.length} characters, at least ${minSessionSecretLength} are needed. ` +
-      "Choose a long random value (for example `openssl rand -base64 48`), or unset it and the server keeps one in its database.",
-    ["PROMPTLINE_SESSION_SECRET"],
+  requireLength(
+    "PROMPTLINE_SESSION_SECRET",
+    secret,
+    minSessionSecretLength,
+    "Choose a long random value (for example `openssl rand -base64 48`), or unset it and the server keeps one in its database.",
   );
 }
 
@@ -61,12 +61,18 @@ export const minOperatorKeyLength = 24;
 
 /** Refuses an operator-chosen key shorter than `minOperatorKeyLength`, naming the variable. */
 export function checkOperatorKey(apiKey: string): void {
-  if (apiKey.length >= minOperatorKeyLength) return;
-  throw new InvalidRequestError(
-    `PROMPTLINE_API_KEY is too short: ${apiKey.length} characters, at least ${minOperatorKeyLength} are needed. ` +
-      "Choose a longer random key (for example `openssl rand -base64 32`), or unset it and a key is generated on the first start.",
-    ["PROMPTLINE_API_KEY"],
+  requireLength(
+    "PROMPTLINE_API_KEY",
+    apiKey,
+    minOperatorKeyLength,
+    "Choose a longer random key (for example `openssl rand -base64 32`), or unset it and a key is generated on the first start.",
   );
+}
+
+/** Refuses an operator-chosen secret in `variable` shorter than `minLength`, naming the variable and saying what to do. */
+function requireLength(variable: string, value: string, minLength: number, advice: string): void {
+  if (value.length >= minLength) return;
+  throw new InvalidRequestError(`${variable} is too short: ${value.length} characters, at least ${minLength} are needed. ${advice}`, [variable]);
 }
 
 /** How long `close()` lets requests in flight finish before cutting their connections. */

@@ -17,23 +17,18 @@ const messageBase = {
   dataset_examples: z.array(z.unknown()).optional(),
 };
 
-export const systemMessageSchema = z.looseObject({
-  ...messageBase,
-  role: z.literal("system"),
-  content: z.array(contentSchema),
-});
+/** A message of `role` whose content is required and nothing else: system, user and developer messages. */
+function contentMessageSchema<Role extends string>(role: Role) {
+  return z.looseObject({
+    ...messageBase,
+    role: z.literal(role),
+    content: z.array(contentSchema),
+  });
+}
 
-export const userMessageSchema = z.looseObject({
-  ...messageBase,
-  role: z.literal("user"),
-  content: z.array(contentSchema),
-});
-
-export const developerMessageSchema = z.looseObject({
-  ...messageBase,
-  role: z.literal("developer"),
-  content: z.array(contentSchema),
-});
+export const systemMessageSchema = contentMessageSchema("system");
+export const userMessageSchema = contentMessageSchema("user");
+export const developerMessageSchema = contentMessageSchema("developer");
 
 export const assistantMessageSchema = z.looseObject({
   ...messageBase,

@@ -68,7 +68,8 @@ export const setLabelBody = z.strictObject({ version: z.number().int().positive(
 /** A split or segmented label (decision 0008): chosen when the body has `split`, so a mistake names its field. */
 export const setLabelSplitBody = labelSplitSchema;
 
-export const listRequestsQuery = z.object({
+/** The request log's filters, shared by the list and the stats (the dashboard's charts filter as its table does). */
+const requestFilterShape = {
   prompt: z.string().min(1).optional(),
   version: z.coerce.number().int().positive().optional(),
   label: z.string().min(1).optional(),
@@ -79,9 +80,18 @@ export const listRequestsQuery = z.object({
   status: requestStatusSchema.optional(),
   provider: z.string().min(1).optional(),
   model: z.string().min(1).optional(),
-  group_id: z.coerce.number().int().optional(),
+};
+
+/** The request log's time range. */
+const requestTimeRangeShape = {
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+};
+
+export const listRequestsQuery = z.object({
+  ...requestFilterShape,
+  group_id: z.coerce.number().int().optional(),
+  ...requestTimeRangeShape,
   cursor: z.string().optional(),
   limit: z.coerce.number().int().positive().max(500).default(50),
 });
@@ -144,16 +154,8 @@ export const trackGroupBody = z.strictObject({ group_id: z.number().int() });
 /** `GET /api/v1/requests/stats`: the request log's filters and the bucket width (the dashboard's charts). */
 export const requestStatsQuery = z.object({
   bucket: z.enum(["minute", "hour", "day"]).default("hour"),
-  prompt: z.string().min(1).optional(),
-  version: z.coerce.number().int().positive().optional(),
-  label: z.string().min(1).optional(),
-  tag: z.union([z.string(), z.array(z.string())]).optional(),
-  metadata: z.union([z.string(), z.array(z.string())]).optional(),
-  status: requestStatusSchema.optional(),
-  provider: z.string().min(1).optional(),
-  model: z.string().min(1).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  ...requestFilterShape,
+  ...requestTimeRangeShape,
 });
 
 /** `POST /api/v1/playground/run`: what the dashboard's playground runs. */

@@ -1,6 +1,6 @@
 import { InvalidRequestError, logRecordSchema, PromptNotFoundError, promptTemplateSchema, type PromptTemplate } from "@promptline/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StorageFactory } from "./storage.contract.js";
+import { describe, expect, it } from "vitest";
+import { suiteStorage, type StorageFactory } from "./storage.contract.js";
 import type { RequestInsert, Storage } from "./storage.js";
 
 /**
@@ -10,16 +10,9 @@ import type { RequestInsert, Storage } from "./storage.js";
  */
 export function labelRoutingContract(factory: StorageFactory): void {
   describe("split labels (storage)", () => {
-    let time = Date.parse("2025-03-01T00:00:00.000Z");
-    const now = () => new Date((time += 1000));
     let storage: Storage;
     let count = 0;
-    beforeAll(async () => {
-      storage = await factory({ now });
-    });
-    afterAll(async () => {
-      await storage?.close();
-    });
+    suiteStorage(factory, "2025-03-01T00:00:00.000Z", (opened) => (storage = opened));
 
     const workspaceWith = async (versions: number) => {
       const { id } = await storage.workspaces.create({ slug: `routing-${++count}-${Math.random().toString(36).slice(2, 8)}` });

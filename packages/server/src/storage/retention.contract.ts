@@ -1,6 +1,6 @@
 import { InvalidRequestError, logRecordSchema } from "@promptline/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StorageFactory } from "./storage.contract.js";
+import { describe, expect, it } from "vitest";
+import { suiteStorage, type StorageFactory } from "./storage.contract.js";
 import type { RequestInsert, RetentionSweepOptions, RetentionSweepResult, SpanRecord, Storage } from "./storage.js";
 
 /** Rows of `table` that belong to the workspace, read straight from the database (side tables have no API of their own). */
@@ -16,16 +16,9 @@ const dayMs = 86_400_000;
  */
 export function retentionContract(factory: StorageFactory, countRows: CountRows): void {
   describe("retention", () => {
-    let time = Date.parse("2025-03-01T00:00:00.000Z");
-    const now = () => new Date((time += 1000));
     let storage: Storage;
     let workspaceCount = 0;
-    beforeAll(async () => {
-      storage = await factory({ now });
-    });
-    afterAll(async () => {
-      await storage?.close();
-    });
+    const clock = suiteStorage(factory, "2025-03-01T00:00:00.000Z", (opened) => (storage = opened));
 
     const newWorkspace = async () => (await storage.workspaces.create({ slug: `retention-${++workspaceCount}` })).id;
     let requestCount = 0;
@@ -52,7 +45,7 @@ export function retentionContract(factory: StorageFactory, countRows: CountRows)
     async function sweepAll(options: Omit<RetentionSweepOptions, "now">): Promise<RetentionSweepResult[]> {
       const batches: RetentionSweepResult[] = [];
       for (;;) {
-        const result = await storage.retention.sweepBatch({ ...options, now: new Date(time) });
+        const result = await storage.retention.sweepBatch({ ...options, now: clock.current() });
         if (result.requests === 0 && result.spans === 0) return batches;
         batches.push(result);
         if (batches.length > 1000) throw new Error("the sweep never ends");
@@ -87,7 +80,7 @@ export function retentionContract(factory: StorageFactory, countRows: CountRows)
       await storage.scores.add(ws, { request: old[1]!.request_id, score: 20, name: "other" });
       await storage.spans.insertMany(ws, [span(oldTrace), span(oldTrace), span(oldTrace)]);
 
-      time += 31 * dayMs;
+      clock.advance(31 * dayMs);
       const recentTrace = "b".repeat(32);
       const recent = [record({ tags: ["shared"], metadata: { batch: "new" } }), record({ tags: ["shared"] })];
       await storage.requests.insertMany(ws, recent);
@@ -123,7 +116,7 @@ export function retentionContract(factory: StorageFactory, countRows: CountRows)
       await storage.retention.set(keepsLonger, 365);
       await storage.retention.set(keepsShorter, 10);
       for (const ws of [followsDefault, keepsLonger, keepsShorter]) await storage.requests.insertMany(ws, [record({ tags: ["aged"] }), record()]);
-      time += 20 * dayMs;
+      clock.advance(20 * dayMs);
       for (const ws of [followsDefault, keepsLonger, keepsShorter]) await storage.requests.insertMany(ws, [record()]);
 
       // Without a default only the workspace with a short retention of its own loses anything.
@@ -132,7 +125,7 @@ export function retentionContract(factory: StorageFactory, countRows: CountRows)
       expect(await countRows("request_log", keepsShorter)).toBe(1);
 
       // 40 and 20 days on: the default (30) takes the oldest two; the short retention (10) takes its last one too.
-      time += 20 * dayMs;
+      clock.advance(20 * dayMs);
       await sweepAll({ defaultDays: 30, batchSize: 100 });
       expect(await countRows("request_log", followsDefault)).toBe(1);
       expect(await countRows("request_tag", followsDefault)).toBe(0);
@@ -148,13 +141,13 @@ export function retentionContract(factory: StorageFactory, countRows: CountRows)
       const ws = await newWorkspace();
       await storage.retention.set(ws, 1);
       await storage.requests.insertMany(ws, Array.from({ length: 30 }, () => record({ tags: ["early"] })));
-      time += 2 * dayMs;
+      clock.advance(2 * dayMs);
       const fresh: RequestInsert[] = [];
       let deleted = 0;
       for (;;) {
         const next = record({ tags: ["late"] });
         fresh.push(next);
-        const [swept] = await Promise.all([storage.retention.sweepBatch({ defaultDays: null, batchSize: 4, now: new Date(time) }), storage.requests.insertMany(ws, [next])]);
+        const [swept] = await Promise.all([storage.retention.sweepBatch({ defaultDays: null, batchSize: 4, now: clock.current() }), storage.requests.insertMany(ws, [next])]);
         deleted += swept.requests;
         if (swept.requests === 0) break;
       }

@@ -8,6 +8,39 @@ import type { RequestInsert, RequestLogRow, SpanRecord, Storage, WorkspaceRecord
 /** Builds a storage for the suite; it receives the suite's clock. */
 export type StorageFactory = (options: StorageOptions) => Promise<Storage>;
 
+/** The suites' clock: every reading advances it by one second, so timestamps are distinct, ordered and reproducible. */
+export interface SuiteClock {
+  /** Reads the clock (and advances it). */
+  now(): Date;
+  /** The time now, without advancing. */
+  current(): Date;
+  advance(ms: number): void;
+}
+
+/**
+ * One storage for a whole suite, on a `SuiteClock` starting at `startIso`:
+ * opened before the suite's first test (handed to `opened`), closed after its last.
+ */
+export function suiteStorage(factory: StorageFactory, startIso: string, opened: (storage: Storage) => void): SuiteClock {
+  let time = Date.parse(startIso);
+  const clock: SuiteClock = {
+    now: () => new Date((time += 1000)),
+    current: () => new Date(time),
+    advance: (ms) => {
+      time += ms;
+    },
+  };
+  let storage: Storage | undefined;
+  beforeAll(async () => {
+    storage = await factory({ now: clock.now });
+    opened(storage);
+  });
+  afterAll(async () => {
+    await storage?.close();
+  });
+  return clock;
+}
+
 /**
  * The storage contract: every `Storage` implementation, on every database,
  * must pass it. One storage serves the whole suite; each test works in
@@ -15,18 +48,9 @@ export type StorageFactory = (options: StorageOptions) => Promise<Storage>;
  */
 export function storageContract(factory: StorageFactory): void {
   describe("storage contract", () => {
-    // Every reading of the clock advances it by one second: distinct, ordered, reproducible timestamps.
-    let time = Date.parse("2025-01-01T00:00:00.000Z");
-    const now = () => new Date((time += 1000));
     let storage: Storage;
     let workspaceCount = 0;
-
-    beforeAll(async () => {
-      storage = await factory({ now });
-    });
-    afterAll(async () => {
-      await storage?.close();
-    });
+    suiteStorage(factory, "2025-01-01T00:00:00.000Z", (opened) => (storage = opened));
 
     const newWorkspace = (): Promise<WorkspaceRecord> => storage.workspaces.create({ slug: `ws-${++workspaceCount}` });
 

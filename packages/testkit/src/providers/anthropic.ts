@@ -10,7 +10,7 @@ import type { SseEvent } from "../internal/sse.js";
 import { sseStream } from "../internal/sse.js";
 import { anthropicStructuredOutput } from "../internal/structured-output.js";
 import type { FakeProvider } from "./provider.js";
-import { argumentPieces, contentText, isRecord, json, keyAccepted } from "./provider.js";
+import { argumentPieces, isRecord, json, keyAccepted, systemAndMessagesText } from "./provider.js";
 
 const STATUS_ERRORS: Record<number, { type: string; message: string }> = {
   400: { type: "invalid_request_error", message: "Invalid request." },
@@ -63,16 +63,13 @@ function accept(call: FakeCall, expectedKey: string | undefined): AcceptedCall |
   }
   if (!Array.isArray(body.messages)) return invalid("messages: Input should be a valid list");
   if (body.messages.length === 0) return invalid("messages: at least one message is required");
-  const messages = body.messages.filter(isRecord);
-  const lastUser = messages.filter((message) => message.role === "user").at(-1);
   return {
     kind: "accepted",
     endpoint: "messages",
     model: body.model,
     stream: body.stream === true,
     body,
-    lastUserText: lastUser === undefined ? "" : contentText(lastUser.content),
-    promptText: [contentText(body.system), ...messages.map((message) => contentText(message.content))].join("\n"),
+    ...systemAndMessagesText(body.system, body.messages.filter(isRecord)),
     structuredOutput: anthropicStructuredOutput(body),
   };
 }

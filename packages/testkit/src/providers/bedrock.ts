@@ -13,7 +13,7 @@ import { encodeEventStreamMessage } from "../internal/event-stream.js";
 import { anthropicStructuredOutput, converseStructuredOutput } from "../internal/structured-output.js";
 import { anthropicMessage, anthropicStreamEvents } from "./anthropic.js";
 import type { FakeProvider } from "./provider.js";
-import { argumentPieces, bearerToken, contentText, isRecord, json, keyAccepted } from "./provider.js";
+import { argumentPieces, bearerToken, isRecord, json, keyAccepted, systemAndMessagesText } from "./provider.js";
 
 const EXCEPTIONS: Record<number, { type: string; message: string }> = {
   400: { type: "ValidationException", message: "The provided request is not valid" },
@@ -60,16 +60,13 @@ function accept(call: FakeCall, expectedKey: string | undefined): AcceptedCall |
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return bedrockError(400, "ValidationException", "A conversation must start with a user message. Try again with a conversation that starts with a user message.");
   }
-  const messages = body.messages.filter(isRecord);
-  const lastUser = messages.filter((message) => message.role === "user").at(-1);
   return {
     kind: "accepted",
     endpoint: route[2] ?? "converse",
     model: decodeURIComponent(route[1]),
     stream: route[2] === "converse-stream",
     body,
-    lastUserText: lastUser === undefined ? "" : contentText(lastUser.content),
-    promptText: [contentText(body.system), ...messages.map((message) => contentText(message.content))].join("\n"),
+    ...systemAndMessagesText(body.system, body.messages.filter(isRecord)),
     structuredOutput: converseStructuredOutput(body),
   };
 }
@@ -83,16 +80,13 @@ function acceptInvoke(endpoint: string, model: string, body: Record<string, unkn
     return invalid("Malformed input request: #: required key [max_tokens] not found, please reformat your input and try again.");
   }
   if (!Array.isArray(body.messages) || body.messages.length === 0) return invalid("messages: at least one message is required");
-  const messages = body.messages.filter(isRecord);
-  const lastUser = messages.filter((message) => message.role === "user").at(-1);
   return {
     kind: "accepted",
     endpoint,
     model,
     stream: endpoint === "invoke-with-response-stream",
     body,
-    lastUserText: lastUser === undefined ? "" : contentText(lastUser.content),
-    promptText: [contentText(body.system), ...messages.map((message) => contentText(message.content))].join("\n"),
+    ...systemAndMessagesText(body.system, body.messages.filter(isRecord)),
     structuredOutput: anthropicStructuredOutput(body),
   };
 }

@@ -43,6 +43,15 @@ export function json(status: number, body: unknown, headers?: Record<string, str
   return headers === undefined ? { kind: "json", status, body } : { kind: "json", status, body, headers };
 }
 
+/** The last user message's text and the whole prompt's, system first: bodies with a top-level `system` (Anthropic's Messages, Bedrock's Converse). */
+export function systemAndMessagesText(system: unknown, messages: Record<string, unknown>[]): { lastUserText: string; promptText: string } {
+  const lastUser = messages.filter((message) => message.role === "user").at(-1);
+  return {
+    lastUserText: lastUser === undefined ? "" : contentText(lastUser.content),
+    promptText: [contentText(system), ...messages.map((message) => contentText(message.content))].join("\n"),
+  };
+}
+
 /** The text of a message's content in the shapes most providers use: a string, or parts with `text`. */
 export function contentText(content: unknown): string {
   if (typeof content === "string") return content;

@@ -15,7 +15,7 @@ import { vertexTestPublicKey } from "../internal/vertex-test-key.js";
 import { anthropicMessage, anthropicStreamEvents } from "./anthropic.js";
 import { googleProvider } from "./google.js";
 import type { FakeProvider } from "./provider.js";
-import { bearerToken, contentText, isRecord, json } from "./provider.js";
+import { bearerToken, isRecord, json, systemAndMessagesText } from "./provider.js";
 
 /** Every access token the fake issues starts with this. */
 export const VERTEX_FAKE_TOKEN_PREFIX = "ya29.fake-vertex-";
@@ -82,16 +82,13 @@ function accept(call: FakeCall): AcceptedCall | JsonResponse {
   if (typeof body.max_tokens !== "number") return invalid("max_tokens: Field required");
   if (!Array.isArray(body.messages) || body.messages.length === 0) return invalid("messages: Field required");
   if ((method === "streamRawPredict") !== (body.stream === true)) return invalid("stream: streamRawPredict needs stream: true, rawPredict takes none");
-  const messages = body.messages.filter(isRecord);
-  const lastUser = messages.filter((message) => message.role === "user").at(-1);
   return {
     kind: "accepted",
     endpoint: `anthropic:${method}`,
     model,
     stream: method === "streamRawPredict",
     body,
-    lastUserText: lastUser === undefined ? "" : contentText(lastUser.content),
-    promptText: [contentText(body.system), ...messages.map((message) => contentText(message.content))].join("\n"),
+    ...systemAndMessagesText(body.system, body.messages.filter(isRecord)),
     structuredOutput: anthropicStructuredOutput(body),
   };
 }
