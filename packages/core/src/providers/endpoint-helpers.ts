@@ -48,8 +48,10 @@ export interface ApiKeyEndpointOptions {
   /** A version segment (`/v1`) appended unless the base URL ends with it. */
   version?: string;
   acceptsApiKeyEnv?: boolean;
-  /** The headers: the key's, and any the environment adds. */
-  headers: (key: string, read: ReadEnv) => Record<string, string>;
+  /** The headers that carry the key (and fixed ones). */
+  headers: (key: string) => Record<string, string>;
+  /** Headers sent when their variable is set: variable name → header name. */
+  optionalHeaders?: Readonly<Record<string, string>>;
 }
 
 /** Base URL: the template's, the variable's, else the default; the key from the environment, sent in `headers`. */
@@ -62,7 +64,12 @@ export function apiKeyEndpoint(options: ApiKeyEndpointOptions): ProviderEndpoint
       const key = requireKey(options.provider, read, keyNames(apiKeyEnv, options.keyEnv));
       const base = templateBaseURL ?? read(options.baseURLEnv) ?? options.defaultBaseURL;
       const baseURL = options.version ? withVersion(base, options.version) : trimSlashes(base);
-      return { baseURL, headers: options.headers(key, read), secrets: [key], auth: { scheme: "headers" } };
+      const headers = options.headers(key);
+      for (const [name, header] of Object.entries(options.optionalHeaders ?? {})) {
+        const value = read(name);
+        if (value) headers[header] = value;
+      }
+      return { baseURL, headers, secrets: [key], auth: { scheme: "headers" } };
     },
   };
 }

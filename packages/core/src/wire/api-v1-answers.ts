@@ -81,6 +81,8 @@ export const labelRecordAnswer = z.looseObject({
   updated_at: timestamp,
 });
 
+export type LabelRecordAnswer = z.infer<typeof labelRecordAnswer>;
+
 /**
  * A label as the label routes show it: `version` for a plain label, else
  * `split`, `sticky_by` and `segments` (decision 0008).
@@ -103,7 +105,7 @@ export const promptListAnswer = z.looseObject({
   items: z.array(
     promptAnswer.extend({
       version: versionAnswer,
-      labels: z.array(z.looseObject({ id: int, name: z.string(), version: int.nullable() })),
+      labels: z.array(z.looseObject({ id: int, name: z.string(), version: int })),
       last_used_at: timestamp.nullable(),
       request_count: int,
     }),

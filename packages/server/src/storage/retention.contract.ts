@@ -1,6 +1,6 @@
 import { InvalidRequestError, logRecordSchema } from "@promptline/core";
 import { describe, expect, it } from "vitest";
-import { suiteStorage, type StorageFactory } from "./storage.contract.js";
+import { spanRecord, suiteStorage, type StorageFactory } from "./storage.contract.js";
 import type { RequestInsert, RetentionSweepOptions, RetentionSweepResult, SpanRecord, Storage } from "./storage.js";
 
 /** Rows of `table` that belong to the workspace, read straight from the database (side tables have no API of their own). */
@@ -25,21 +25,14 @@ export function retentionContract(factory: StorageFactory, countRows: CountRows)
     const record = (fields: Partial<RequestInsert> = {}): RequestInsert =>
       logRecordSchema.parse({ request_id: `retention-request-${++requestCount}`, status: "SUCCESS", provider: "openai", model: "m", ...fields });
     let spanCount = 0;
-    const span = (traceId: string): SpanRecord => ({
-      trace_id: traceId,
-      span_id: (++spanCount).toString(16).padStart(16, "0"),
-      parent_span_id: null,
-      name: "step",
-      kind: "INTERNAL",
-      start_time_unix_nano: "1740787200000000000",
-      end_time_unix_nano: "1740787200500000000",
-      status: { code: "UNSET", message: null },
-      attributes: {},
-      events: [],
-      links: [],
-      resource: {},
-      scope: null,
-    });
+    const span = (traceId: string): SpanRecord =>
+      spanRecord({
+        trace_id: traceId,
+        span_id: (++spanCount).toString(16).padStart(16, "0"),
+        name: "step",
+        start_time_unix_nano: "1740787200000000000",
+        end_time_unix_nano: "1740787200500000000",
+      });
 
     /** Sweeps until a batch deletes nothing; returns every batch's result. */
     async function sweepAll(options: Omit<RetentionSweepOptions, "now">): Promise<RetentionSweepResult[]> {

@@ -41,6 +41,21 @@ export function suiteStorage(factory: StorageFactory, startIso: string, opened: 
   return clock;
 }
 
+/** A root INTERNAL span, status UNSET, with no attributes, events, links, resource or scope; `fields` name it and set the rest. */
+export function spanRecord(fields: Pick<SpanRecord, "trace_id" | "span_id" | "name" | "start_time_unix_nano" | "end_time_unix_nano"> & Partial<SpanRecord>): SpanRecord {
+  return {
+    parent_span_id: null,
+    kind: "INTERNAL",
+    status: { code: "UNSET", message: null },
+    attributes: {},
+    events: [],
+    links: [],
+    resource: {},
+    scope: null,
+    ...fields,
+  };
+}
+
 /**
  * The storage contract: every `Storage` implementation, on every database,
  * must pass it. One storage serves the whole suite; each test works in
@@ -1036,22 +1051,15 @@ export function storageContract(factory: StorageFactory): void {
 
     describe("spans", () => {
       const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-      const span = (spanId: string, fields: Partial<SpanRecord> = {}): SpanRecord => ({
-        trace_id: traceId,
-        span_id: spanId,
-        parent_span_id: null,
-        name: `op ${spanId}`,
-        kind: "INTERNAL",
-        start_time_unix_nano: "1735689600000000000",
-        end_time_unix_nano: "1735689600500000000",
-        status: { code: "UNSET", message: null },
-        attributes: {},
-        events: [],
-        links: [],
-        resource: {},
-        scope: null,
-        ...fields,
-      });
+      const span = (spanId: string, fields: Partial<SpanRecord> = {}): SpanRecord =>
+        spanRecord({
+          trace_id: traceId,
+          span_id: spanId,
+          name: `op ${spanId}`,
+          start_time_unix_nano: "1735689600000000000",
+          end_time_unix_nano: "1735689600500000000",
+          ...fields,
+        });
 
       it("stores spans exactly and returns a trace by start time, nanoseconds intact", async () => {
         const { id: ws } = await newWorkspace();

@@ -14,14 +14,8 @@ export const openaiEndpoint: ProviderEndpointSpec = apiKeyEndpoint({
   officialOrigin: "https://api.openai.com",
   defaultBaseURL: "https://api.openai.com/v1",
   acceptsApiKeyEnv: true,
-  headers(key, read) {
-    const headers: Record<string, string> = { authorization: `Bearer ${key}` };
-    const organization = read("OPENAI_ORG_ID");
-    const project = read("OPENAI_PROJECT_ID");
-    if (organization) headers["openai-organization"] = organization;
-    if (project) headers["openai-project"] = project;
-    return headers;
-  },
+  headers: (key) => ({ authorization: `Bearer ${key}` }),
+  optionalHeaders: { OPENAI_ORG_ID: "openai-organization", OPENAI_PROJECT_ID: "openai-project" },
 });
 
 const responsesEnd = new Set(["response.completed", "response.incomplete", "response.failed"]);

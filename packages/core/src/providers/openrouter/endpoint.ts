@@ -17,14 +17,9 @@ export const openrouterEndpoint: ProviderEndpointSpec = apiKeyEndpoint({
   officialOrigin: "https://openrouter.ai",
   defaultBaseURL: defaultOpenRouterBaseURL,
   acceptsApiKeyEnv: true,
-  headers(key, read) {
-    const headers: Record<string, string> = { authorization: `Bearer ${key}` };
-    const siteURL = read("OPENROUTER_SITE_URL");
-    const appName = read("OPENROUTER_APP_NAME");
-    if (siteURL) headers["http-referer"] = siteURL;
-    if (appName) headers["x-title"] = appName;
-    return headers;
-  },
+  headers: (key) => ({ authorization: `Bearer ${key}` }),
+  // OpenRouter's app attribution.
+  optionalHeaders: { OPENROUTER_SITE_URL: "http-referer", OPENROUTER_APP_NAME: "x-title" },
 });
 
 /** OpenRouter always ends with `data: [DONE]`: no other event counts as the end. */
