@@ -8,7 +8,7 @@ import { stripSecrets } from "@promptline/core/secrets";
 import { prepareRequest, type PreparedRequest } from "@promptline/core/pipeline";
 import type { LogShipper } from "../logging/log-shipper.js";
 import type { PromptSelector } from "../registry/prompt-cache.js";
-import { ProviderAbortError, resolveProviderEndpoint, sendProviderRequest, type HttpClient, type ProviderEndpoint, type ProviderEnv, type ProviderResponse } from "../transport/index.js";
+import { ProviderAbortError, rememberingEndpointResolver, sendProviderRequest, type EndpointRequest, type HttpClient, type ProviderEndpoint, type ProviderEnv, type ProviderResponse } from "../transport/index.js";
 import type { CircuitBreakers } from "./circuit-breaker.js";
 import { fallbackTargets, isFallbackError, type FallbackTarget } from "./fallbacks.js";
 import type { NormalizedRunParams } from "./run-params.js";
@@ -95,11 +95,14 @@ export class Runner {
   private readonly openStreams = new Set<OwnedStream<RunChunk>>();
   private readonly transportOptions: Omit<ProviderCallOptions, "unreadStreamTimeoutMs">;
   private readonly unreadStreamTimeoutMs: number;
+  /** Endpoints remembered between runs, while the variables they were read from are unchanged. */
+  private readonly resolveEndpoint: (request: EndpointRequest) => ProviderEndpoint;
 
   constructor(private readonly deps: RunnerDependencies) {
     const { unreadStreamTimeoutMs, ...transportOptions } = deps.provider;
     this.transportOptions = transportOptions;
     this.unreadStreamTimeoutMs = unreadStreamTimeoutMs ?? defaultUnreadStreamTimeoutMs;
+    this.resolveEndpoint = rememberingEndpointResolver(deps.env, { trust: { allowedBaseURLs: deps.allowedBaseURLs }, fetch: deps.fetch });
   }
 
   /** Aborts every stream not read to its end yet, each logged CANCELLED with `reason` (a pending read throws). */
@@ -171,12 +174,7 @@ export class Runner {
   }
 
   private endpointFor(prepared: PreparedRequest): ProviderEndpoint {
-    return resolveProviderEndpoint(prepared.model.provider, this.deps.env, {
-      ...(prepared.model.base_url && { baseURL: prepared.model.base_url }),
-      ...(prepared.model.api_key_env && { apiKeyEnv: prepared.model.api_key_env }),
-      trust: { allowedBaseURLs: this.deps.allowedBaseURLs },
-      fetch: this.deps.fetch,
-    });
+    return this.resolveEndpoint({ provider: prepared.model.provider, baseURL: prepared.model.base_url, apiKeyEnv: prepared.model.api_key_env });
   }
 
   private prepareFallback(context: RunContext, primary: PreparedRequest, target: FallbackTarget): PreparedRequest {

@@ -5,6 +5,7 @@
  */
 export {
   resolveProviderEndpoint,
+  rememberingEndpointResolver,
   supportedProviders,
   defaultAzureApiVersion,
   anthropicVersion,
@@ -12,6 +13,7 @@ export {
   type ProviderEnv,
   type SignableRequest,
   type ResolveProviderEndpointOptions,
+  type EndpointRequest,
 } from "./provider-endpoints.js";
 export {
   assertTrustedBaseURL,

@@ -3,7 +3,7 @@ import { inspect } from "node:util";
 import { MissingProviderKeyError, UnsupportedProviderError } from "@promptline/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendJson, startLocalServer, type LocalServer } from "./__fixtures__/local-server.js";
-import { defaultAzureApiVersion, resolveProviderEndpoint, type ProviderEnv } from "./provider-endpoints.js";
+import { defaultAzureApiVersion, rememberingEndpointResolver, resolveProviderEndpoint, type ProviderEnv } from "./provider-endpoints.js";
 import { sendProviderRequest } from "./provider-fetch.js";
 import { redactHeaders } from "./secret-redaction.js";
 
@@ -259,5 +259,36 @@ describe("credentials stay out of logs", () => {
       expect(inspect(endpoint, { depth: 5 })).not.toContain(key);
       expect(JSON.stringify(endpoint)).toContain(endpoint.baseURL);
     }
+  });
+});
+
+describe("rememberingEndpointResolver", () => {
+  it("reuses an endpoint while the variables it read are unchanged, and sees a changed one on the next run", () => {
+    const env: Record<string, string | undefined> = { OPENAI_API_KEY: "sk-one", OPENAI_BASE_URL: "https://gateway.example/v1" };
+    const resolve = rememberingEndpointResolver(env);
+    const first = resolve({ provider: "openai" });
+    expect(resolve({ provider: "openai" })).toBe(first);
+    env.OPENAI_API_KEY = "sk-two";
+    const second = resolve({ provider: "openai" });
+    expect(second).not.toBe(first);
+    expect(second.headers.authorization).toBe("Bearer sk-two");
+    env.OPENAI_BASE_URL = undefined;
+    expect(resolve({ provider: "openai" }).baseURL).toBe("https://api.openai.com/v1");
+  });
+
+  it("keys by base URL and api_key_env, checks trust on every miss, and never remembers a failure", () => {
+    const env: Record<string, string | undefined> = { OPENAI_API_KEY: "sk-one", TOGETHER_API_KEY: "tg-1" };
+    const resolve = rememberingEndpointResolver(env, { trust: { allowedBaseURLs: ["https://api.together.xyz"] } });
+    const together = resolve({ provider: "openai", baseURL: "https://api.together.xyz/v1", apiKeyEnv: "TOGETHER_API_KEY" });
+    expect(together.headers.authorization).toBe("Bearer tg-1");
+    expect(resolve({ provider: "openai" }).headers.authorization).toBe("Bearer sk-one");
+    expect(() => resolve({ provider: "openai", baseURL: "https://elsewhere.example/v1" })).toThrow(/elsewhere/);
+    expect(() => resolve({ provider: "anthropic" })).toThrow(MissingProviderKeyError);
+    env.ANTHROPIC_API_KEY = "ak-1";
+    expect(resolve({ provider: "anthropic" }).headers["x-api-key"]).toBe("ak-1");
+    env.PROMPTLINE_ALLOWED_BASE_URLS = "https://elsewhere.example";
+    expect(resolve({ provider: "openai", baseURL: "https://elsewhere.example/v1" }).baseURL).toBe("https://elsewhere.example/v1");
+    env.PROMPTLINE_ALLOWED_BASE_URLS = undefined;
+    expect(() => resolve({ provider: "openai", baseURL: "https://elsewhere.example/v1" })).toThrow(/elsewhere/);
   });
 });

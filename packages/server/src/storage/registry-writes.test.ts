@@ -41,6 +41,8 @@ describe("writes to the registry's tables", () => {
         "repositories/prompt-repository.ts: insertInto prompt",
         "repositories/prompt-repository.ts: insertInto prompt_version",
         "repositories/prompt-repository.ts: updateTable prompt",
+        // Archiving and unarchiving: after lockPrompt in the same transaction.
+        "repositories/prompt-repository.ts: updateTable prompt",
         // A new key: unknown keys are never cached, so nothing to invalidate.
         "repositories/api-key-repository.ts: insertInto api_key",
         // markUsed: last_used_at only, which the cache never serves (the key list reads the table).

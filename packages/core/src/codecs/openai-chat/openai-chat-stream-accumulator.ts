@@ -4,7 +4,9 @@ import type { AssistantMessage } from "../../schemas/message.js";
 import type { ToolCall } from "../../schemas/tools.js";
 import type { StreamAccumulator } from "../codec.js";
 import { assistantMessage, isRecord, textBlock, textLast } from "../shared/content.js";
-import { chatCompletionChunkSchema, type ChatContent, type ChatToolCall } from "./openai-chat-api-schemas.js";
+import { parseFast } from "../shared/structural-check.js";
+import { chatCompletionChunkSchema, type ChatCompletionChunk, type ChatContent, type ChatToolCall } from "./openai-chat-api-schemas.js";
+import { isWellFormedChatChunk } from "./openai-chat-chunk-check.js";
 import { convertOpenAIChatUsage } from "./openai-chat-usage.js";
 
 /** One tool call as assembled from its fragments. */
@@ -62,9 +64,9 @@ export class ChatCompletionChunkMerger {
   private readonly positionByIndex = new Map<number, number>();
 
   push(event: unknown): AssistantMessage {
-    const parsed = chatCompletionChunkSchema.safeParse(event);
-    if (!parsed.success) return assistantMessage([]);
-    const chunk = parsed.data;
+    // Per event on the stream's hot path: a well-formed chunk skips zod.
+    const chunk = parseFast<ChatCompletionChunk>(event, isWellFormedChatChunk, chatCompletionChunkSchema);
+    if (chunk === undefined) return assistantMessage([]);
     const state = this.state;
     // Azure's first chunk (prompt filter results) has an empty id and model.
     if (chunk.id) state.id = chunk.id;
