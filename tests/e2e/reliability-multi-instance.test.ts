@@ -56,9 +56,10 @@ if ("url" in postgres) {
   let b: RunningServer;
 
   describe("two server instances on one PostgreSQL database", () => {
+    // No session secret configured: both sign with the one the first kept in the database.
     beforeAll(async () => {
-      a = await startServer({ database: url, schema, port: 0, apiKey, sessionSecret: "two-instances-secret", logError: () => undefined });
-      b = await startServer({ database: url, schema, port: 0, apiKey, sessionSecret: "two-instances-secret", logError: () => undefined });
+      a = await startServer({ database: url, schema, port: 0, apiKey, logError: () => undefined });
+      b = await startServer({ database: url, schema, port: 0, apiKey, logError: () => undefined });
     });
     afterAll(async () => {
       await a?.close();
