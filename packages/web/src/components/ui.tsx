@@ -178,6 +178,29 @@ export function CursorPager({ cursors, next, onChange }: { cursors: string[]; ne
   );
 }
 
+/** A page of a cursor-paged list as a table (dimmed while the next page loads), with Newer/Older under it. */
+export function CursorPagedTable(props: {
+  className: string;
+  loading: boolean;
+  head: ReactNode;
+  children: ReactNode;
+  cursors: string[];
+  next: string | null | undefined;
+  onChange: (cursors: string[]) => void;
+}) {
+  return (
+    <>
+      <div className={`card table-card ${props.loading ? "is-loading" : ""}`}>
+        <table className={`table ${props.className}`}>
+          <thead>{props.head}</thead>
+          <tbody>{props.children}</tbody>
+        </table>
+      </div>
+      <CursorPager cursors={props.cursors} next={props.next} onChange={props.onChange} />
+    </>
+  );
+}
+
 export function Stat({ label, value, tone }: { label: string; value: ReactNode; tone?: "bad" | undefined }) {
   return (
     <div className={`stat ${tone === "bad" ? "stat-bad" : ""}`}>
