@@ -1,4 +1,4 @@
-import { expressionBuilder } from "kysely";
+import { expressionBuilder, sql } from "kysely";
 import type { Expression, Kysely, SqlBool } from "kysely";
 import type { Database } from "../database-schema.js";
 import type { LogPosition } from "../internal/cursor.js";
@@ -32,35 +32,12 @@ export async function selectPage(
 
   if (drivingTag !== undefined) {
     const filters = requestFilters({ ...query, tags: tags.slice(1) });
-    return db
-      .selectFrom("request_tag as driver")
-      .innerJoin("request_log", "request_log.id", "driver.request_log_id")
-      .selectAll("request_log")
-      .where("driver.workspace_id", "=", workspaceId)
-      .where("driver.tag", "=", drivingTag)
-      .where((eb) => eb.and(pageWindow(eb, "driver.created_at", "driver.request_log_id", query, after)))
-      .where(filters)
-      .orderBy("driver.created_at", "desc")
-      .orderBy("driver.request_log_id", "desc")
-      .limit(take)
-      .execute();
+    return selectDrivenPage(db, workspaceId, { table: "request_tag", match: { tag: drivingTag } }, filters, query, after, take);
   }
   if (drivingPair !== undefined) {
     const [key, value] = drivingPair;
     const filters = requestFilters({ ...query, metadata: Object.fromEntries(metadata.slice(1)) });
-    return db
-      .selectFrom("request_metadata as driver")
-      .innerJoin("request_log", "request_log.id", "driver.request_log_id")
-      .selectAll("request_log")
-      .where("driver.workspace_id", "=", workspaceId)
-      .where("driver.key", "=", key)
-      .where("driver.value", "=", value)
-      .where((eb) => eb.and(pageWindow(eb, "driver.created_at", "driver.request_log_id", query, after)))
-      .where(filters)
-      .orderBy("driver.created_at", "desc")
-      .orderBy("driver.request_log_id", "desc")
-      .limit(take)
-      .execute();
+    return selectDrivenPage(db, workspaceId, { table: "request_metadata", match: { key, value } }, filters, query, after, take);
   }
   return db
     .selectFrom("request_log")
@@ -70,6 +47,37 @@ export async function selectPage(
     .where(requestFilters(query))
     .orderBy("request_log.created_at", "desc")
     .orderBy("request_log.id", "desc")
+    .limit(take)
+    .execute();
+}
+
+/** A side table whose index drives the page, and the values its leading key columns must have. */
+type PageDriver =
+  | { table: "request_tag"; match: { tag: string } }
+  | { table: "request_metadata"; match: { key: string; value: string } };
+
+/** The page read in order from the driving side table's index, joined to `request_log`. */
+function selectDrivenPage(
+  db: Kysely<Database>,
+  workspaceId: number,
+  driver: PageDriver,
+  filters: Expression<SqlBool>,
+  query: RequestQuery,
+  after: LogPosition | undefined,
+  take: number,
+): Promise<RequestRow[]> {
+  let page = db
+    .selectFrom(db.dynamic.table(driver.table).as("driver"))
+    .innerJoin("request_log", "request_log.id", "driver.request_log_id")
+    .selectAll("request_log")
+    .where("driver.workspace_id", "=", workspaceId);
+  // Key columns in declaration order: the same SQL, condition for condition, as one query per table.
+  for (const [column, value] of Object.entries(driver.match)) page = page.where(sql.ref(`driver.${column}`), "=", value);
+  return page
+    .where((eb) => eb.and(pageWindow(eb, "driver.created_at", "driver.request_log_id", query, after)))
+    .where(filters)
+    .orderBy("driver.created_at", "desc")
+    .orderBy("driver.request_log_id", "desc")
     .limit(take)
     .execute();
 }
