@@ -4,7 +4,7 @@
  * messages, media variables and tool variables. Other blocks pass through.
  * The input is never mutated.
  */
-import { InvalidTemplateError, MissingVariablesError, TemplateLimitError } from "../errors/promptline-error.js";
+import { InvalidTemplateError, TemplateLimitError } from "../errors/promptline-error.js";
 import type { Content, MediaContent } from "../schemas/content.js";
 import { messageSchema, type Message, type TemplateFormat } from "../schemas/message.js";
 import type { PromptTemplate } from "../schemas/template.js";
@@ -12,7 +12,7 @@ import { functionToolSchema, type FunctionTool, type Tool } from "../schemas/too
 import { RenderBudget } from "./budget.js";
 import { inferMedia } from "./media.js";
 import { hasVariable } from "./plain-data.js";
-import { listTextVariables, renderCheckedText, requiredTextVariables, type RenderOptions } from "./render-text.js";
+import { checkStrictMode, listTextVariables, renderCheckedText, requiredTextVariables, type RenderOptions } from "./render-text.js";
 
 /** Tool and function results are often JSON; the server leaves such texts unrendered. */
 function isJsonText(text: string): boolean {
@@ -233,10 +233,7 @@ export function renderTemplate(
 ): PromptTemplate {
   // One budget for the whole template: its texts share the limits.
   const budget = new RenderBudget(options.limits);
-  if ((options.mode ?? "strict") === "strict") {
-    const missing = missingInTemplate(template, variables, budget);
-    if (missing.length > 0) throw new MissingVariablesError(missing);
-  }
+  checkStrictMode(options, () => missingInTemplate(template, variables, budget));
   // Already checked: each text renders as compatible (renderCheckedText) so nothing is checked twice.
   if (template.type === "completion") {
     const format = template.template_format ?? "f-string";

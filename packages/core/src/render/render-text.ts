@@ -48,6 +48,17 @@ export function missingVariables(names: readonly string[], variables: Record<str
   return names.filter((name) => !hasVariable(variables, name));
 }
 
+/**
+ * Strict mode's rule, for a text and a whole template alike: when `options`
+ * ask for strict (the default), throws one `MissingVariablesError` listing
+ * every missing name. The names are only listed in strict mode.
+ */
+export function checkStrictMode(options: RenderOptions, listMissing: () => string[]): void {
+  if ((options.mode ?? "strict") !== "strict") return;
+  const missing = listMissing();
+  if (missing.length > 0) throw new MissingVariablesError(missing);
+}
+
 /** Renders one text; renders `""` for `null` values in either mode. */
 export function renderText(
   text: string,
@@ -56,10 +67,7 @@ export function renderText(
   options: RenderOptions = {},
 ): string {
   const budget = new RenderBudget(options.limits);
-  if ((options.mode ?? "strict") === "strict") {
-    const missing = missingVariables(requiredTextVariables(text, format, budget.limits), variables);
-    if (missing.length > 0) throw new MissingVariablesError(missing);
-  }
+  checkStrictMode(options, () => missingVariables(requiredTextVariables(text, format, budget.limits), variables));
   return renderCheckedText(text, format, variables, budget);
 }
 
