@@ -225,19 +225,10 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
     return failure(cause);
   }
 
-  if (response.status < 200 || response.status > 299) {
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (cause) {
-      return failure(cause);
-    }
-    release();
-    return { ok: false, error: errorFromResponse(provider, response, text, scrub, request.now ?? Date.now) };
-  }
-
+  const succeeded = response.status >= 200 && response.status <= 299;
   const headers = response.headers;
-  if (!stream) {
+  // An error answer, or a whole JSON one: read the body under the timeout.
+  if (!succeeded || !stream) {
     let text: string;
     try {
       text = await response.text();
@@ -245,6 +236,7 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
       return failure(cause);
     }
     release();
+    if (!succeeded) return { ok: false, error: errorFromResponse(provider, response, text, scrub, request.now ?? Date.now) };
     const body = parseJsonOrUndefined(text);
     if (body === undefined) {
       const error = new ProviderError({
