@@ -39,8 +39,9 @@ const banned = {
   cli: ["ui", "testTooling"],
   web: ["drivers", "servers", "nodeBuiltins", "testTooling"],
 };
-// The dashboard may read core's root for types only (DESIGN.md): values come from core's browser-safe subpaths.
-const typeOnlyRoots = { web: ["core"] };
+// Core's root is for types only here: the dashboard (DESIGN.md) and the SDK take values from core's subpaths,
+// so each module loads only the part of core it uses (decision 0019).
+const typeOnlyRoots = { web: ["core"], sdk: ["core"] };
 
 const escape = (name) => name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const closure = (layer) => [...new Set(mayImport[layer].flatMap((below) => [below, ...closure(below)]))];

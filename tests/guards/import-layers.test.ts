@@ -42,8 +42,9 @@ describe("the import rule of each layer", () => {
     ["packages/core/src/guard.ts", 'import { readFileSync } from "node:fs";\nexport { readFileSync };\n'],
     ["packages/core/src/guard.ts", 'import { join } from "path";\nexport { join };\n'],
     ["packages/web/src/guard.ts", 'import { createHash } from "node:crypto";\nexport { createHash };\n'],
-    // The dashboard takes values from core's subpaths; its root is for types.
+    // The dashboard and the SDK take values from core's subpaths; its root is for types.
     ["packages/web/src/guard.tsx", 'import { promptTemplateSchema } from "@promptline/core";\nexport { promptTemplateSchema };\n'],
+    ["packages/sdk/src/guard.ts", 'import { ProviderError } from "@promptline/core";\nexport { ProviderError };\n'],
     // A relative path into another package's sources.
     ["packages/sdk/src/run/guard.ts", 'import { createApp } from "../../../server/src/index.js";\nexport { createApp };\n'],
     // Test tooling in production code.
@@ -56,7 +57,7 @@ describe("the import rule of each layer", () => {
 
   const allowed: Array<[file: string, code: string]> = [
     ["packages/core/src/guard.ts", 'import { z } from "zod";\nimport { Template } from "@huggingface/jinja";\nexport { z, Template };\n'],
-    ["packages/sdk/src/guard.ts", 'import { renderTemplate } from "@promptline/core";\nimport { readFile } from "node:fs/promises";\nexport { renderTemplate, readFile };\n'],
+    ["packages/sdk/src/guard.ts", 'import { ProviderError } from "@promptline/core/errors";\nimport type { PromptTemplate } from "@promptline/core";\nimport { readFile } from "node:fs/promises";\nexport { ProviderError, readFile };\nexport type { PromptTemplate };\n'],
     ["packages/server/src/guard.ts", 'import { streamSSE } from "hono/streaming";\nimport Database from "better-sqlite3";\nimport { renderTemplate } from "@promptline/core/render";\nexport { streamSSE, Database, renderTemplate };\n'],
     ["packages/cli/src/guard.ts", 'import { Promptline } from "promptline";\nimport { createApp } from "@promptline/server";\nimport { startFakeProviders } from "@promptline/testkit";\nimport { renderTemplate } from "@promptline/core";\nexport { Promptline, createApp, startFakeProviders, renderTemplate };\n'],
     ["packages/web/src/guard.tsx", 'import type { PromptTemplate } from "@promptline/core";\nimport { knownProviders } from "@promptline/core/providers";\nimport { useState } from "react";\nexport type { PromptTemplate };\nexport { knownProviders, useState };\n'],

@@ -13,7 +13,7 @@ import {
 import type { GroupClient, LogRequestBody, LogRequestResponse, PromptTemplateInput, TemplateMetadataInput, TemplatesClient, TrackClient } from "./api-types.js";
 import { LogShipper, type FlushResult, type ShipperStats } from "./logging/log-shipper.js";
 import { createFileLogSpool } from "./logging/log-spool.js";
-import { loadPromptFiles } from "./registry/prompt-files.js";
+import { loadPromptFiles } from "./prompt-files/load-prompt-files.js";
 import { PromptCache, type PromptSelector } from "./registry/prompt-cache.js";
 import { isTransientRegistryError, RegistryClient } from "./registry/registry-client.js";
 import { normalizeRunParams, type RunParams } from "./run/run-params.js";

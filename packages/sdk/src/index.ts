@@ -7,7 +7,8 @@
  * const client = new Promptline();
  * const { prompt_blueprint } = await client.run({ promptName: "welcome", inputVariables: { name: "Ada" } });
  */
-export { loadPromptFiles } from "./registry/prompt-files.js";
+export { loadPromptFiles } from "./prompt-files/load-prompt-files.js";
+export { findPromptFiles, formatOfPath, parsePromptFileText, PromptFileError, readPromptFile, validatePromptFile, type PromptFile, type PromptFileFormat } from "./prompt-files/prompt-file.js";
 export { RegistryApi, type RegistryApiOptions } from "./registry/registry-api.js";
 export type { RegistryRefusal } from "./registry/registry-client.js";
 export { Promptline, type FallbackPrompt, type PromptlineOptions } from "./client.js";

@@ -1,85 +1,12 @@
-import { promptTemplateSchema, templateMetadataSchema, type PromptTemplate, type TemplateMetadata } from "@promptline/core";
+import { parsePromptFileText, validatePromptFile, type PromptFile, type PromptFileFormat } from "promptline";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 
-/**
- * A prompt file: one prompt, in the shape of the publish body of
- * `templates.publish`. Kept in git and published with `promptline push`.
- */
-export interface PromptFile {
-  prompt_name: string;
-  prompt_template: PromptTemplate;
-  metadata?: TemplateMetadata;
-  tags?: string[];
-  commit_message?: string;
-  release_labels?: string[];
-}
+// Reading a prompt file is the SDK's (one reader for `push` and for `loadPromptFiles`); writing one is here.
+export { formatOfPath, PromptFileError, type PromptFile, type PromptFileFormat } from "promptline";
 
-export type PromptFileFormat = "yaml" | "json";
-
-/** A prompt file that can't be read as one: every problem, each with where it is. */
-export class PromptFileError extends Error {
-  constructor(
-    readonly path: string,
-    readonly problems: readonly string[],
-  ) {
-    super(`${path}: ${problems.join("; ")}`);
-    this.name = "PromptFileError";
-  }
-}
-
-const knownKeys = new Set(["prompt_name", "prompt_template", "metadata", "tags", "commit_message", "release_labels"]);
-
-/** `.json` files are JSON; everything else is YAML (which also reads JSON). */
-export function formatOfPath(path: string): PromptFileFormat {
-  return path.toLowerCase().endsWith(".json") ? "json" : "yaml";
-}
-
-const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === "string" && item !== "");
-
-function issuesOf(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }, prefix: string): string[] {
-  return error.issues.map((issue) => `${[prefix, ...issue.path.map(String)].join(".")}: ${issue.message}`);
-}
-
-/**
- * Parses and validates a prompt file's text with the core schemas. Unknown
- * top-level keys are an error (a typo such as `release_label` would
- * otherwise be dropped without a word).
- */
+/** Parses and validates a prompt file's text: JSON for `.json`, YAML otherwise; unknown keys are an error. */
 export function parsePromptFile(text: string, path: string): PromptFile {
-  let data: unknown;
-  try {
-    data = formatOfPath(path) === "json" ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new PromptFileError(path, [`not valid ${formatOfPath(path) === "json" ? "JSON" : "YAML"}: ${(error as Error).message.split("\n")[0]}`]);
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new PromptFileError(path, ["expected one prompt: a mapping with prompt_name, prompt_template and metadata"]);
-  }
-  const record = data as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(record)) {
-    if (!knownKeys.has(key)) problems.push(`unknown key "${key}" (a prompt file has ${[...knownKeys].join(", ")})`);
-  }
-  if (typeof record.prompt_name !== "string" || record.prompt_name.trim() === "") problems.push("prompt_name: a non-empty string is required");
-  const template = promptTemplateSchema.safeParse(record.prompt_template);
-  if (record.prompt_template === undefined) problems.push("prompt_template: required (type: chat with messages, or type: completion with content)");
-  else if (!template.success) problems.push(...issuesOf(template.error, "prompt_template"));
-  const metadata = record.metadata === undefined || record.metadata === null ? undefined : templateMetadataSchema.safeParse(record.metadata);
-  if (metadata && !metadata.success) problems.push(...issuesOf(metadata.error, "metadata"));
-  for (const key of ["tags", "release_labels"] as const) {
-    if (record[key] !== undefined && record[key] !== null && !isStringList(record[key])) problems.push(`${key}: a list of non-empty strings`);
-  }
-  if (record.commit_message !== undefined && record.commit_message !== null && typeof record.commit_message !== "string") {
-    problems.push("commit_message: a string");
-  }
-  if (problems.length > 0) throw new PromptFileError(path, problems);
-  // The template is sent as written (the schemas add defaults that would make a pulled file differ from the stored version).
-  const file: PromptFile = { prompt_name: record.prompt_name as string, prompt_template: record.prompt_template as PromptTemplate };
-  if (record.metadata) file.metadata = record.metadata as TemplateMetadata;
-  if (record.tags) file.tags = record.tags as string[];
-  if (typeof record.commit_message === "string") file.commit_message = record.commit_message;
-  if (record.release_labels) file.release_labels = record.release_labels as string[];
-  return file;
+  return validatePromptFile(parsePromptFileText(text, path, parseYaml), path);
 }
 
 /** A prompt file's text, keys in the file's usual order. */

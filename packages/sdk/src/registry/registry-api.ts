@@ -1,4 +1,4 @@
-import { PromptNotFoundError } from "@promptline/core";
+import { PromptNotFoundError } from "@promptline/core/errors";
 import {
   apiKeyListAnswer,
   archiveAnswer,
@@ -24,7 +24,7 @@ import {
   type TemplateAnswer,
   type VersionAnswer,
 } from "@promptline/core/wire";
-import type { SetLabelBody } from "@promptline/core";
+import type { SetLabelBody } from "@promptline/core/rollouts";
 import type { z } from "zod";
 import { RegistryClient, type RegistryClientOptions } from "./registry-client.js";
 

@@ -134,7 +134,8 @@ export class Runner {
     for (const warning of primary.warnings) this.deps.onWarning(warning);
     const targets = fallbackTargets(params.fallbacks, primary.model);
     const requestId = this.deps.mintRequestId();
-    const span = await RunSpan.start(this.deps.tracing, primary, { name: prompt.name, version: prompt.version, label: params.promptReleaseLabel ?? null }, requestId);
+    const starting = RunSpan.start(this.deps.tracing, primary, { name: prompt.name, version: prompt.version, label: params.promptReleaseLabel ?? null }, requestId);
+    const span = starting instanceof RunSpan ? starting : await starting;
     const context: RunContext = { requestId, params, prompt, prepared: primary, startedAt: this.deps.now(), attempts: [], span };
     // The provider calls run inside the span: an instrumented fetch's spans are its children.
     return span.activate(() => this.runChain(context, primary, endpoint, targets));

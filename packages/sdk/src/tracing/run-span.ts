@@ -13,10 +13,18 @@ type Api = typeof OpenTelemetryApi;
  * no-op span (not recording: no attributes are computed).
  */
 let loading: Promise<Api | undefined> | undefined;
+/** Set once the load settled: later runs start their span without awaiting (nothing before the provider request waits). */
+let loaded: { api: Api | undefined } | undefined;
 export function loadOpenTelemetry(): Promise<Api | undefined> {
   loading ??= import("@opentelemetry/api").then(
-    (api) => api,
-    () => undefined,
+    (api) => {
+      loaded = { api };
+      return api;
+    },
+    () => {
+      loaded = { api: undefined };
+      return undefined;
+    },
   );
   return loading;
 }
@@ -66,9 +74,14 @@ export class RunSpan {
    * `{operation} {model}` with kind CLIENT, as OpenTelemetry's GenAI
    * conventions ask.
    */
-  static async start(options: TracingOptions | undefined, prepared: PreparedRequest, prompt: { name: string; version: number | null; label: string | null }, requestId: string): Promise<RunSpan> {
+  static start(options: TracingOptions | undefined, prepared: PreparedRequest, prompt: { name: string; version: number | null; label: string | null }, requestId: string): RunSpan | Promise<RunSpan> {
     if (options?.enabled === false) return RunSpan.none;
-    const api = await loadOpenTelemetry();
+    // Loaded already (every run but the first): synchronous, so the request goes out in the same tick.
+    if (loaded) return RunSpan.open(loaded.api, options, prepared, prompt, requestId);
+    return loadOpenTelemetry().then((api) => RunSpan.open(api, options, prepared, prompt, requestId));
+  }
+
+  private static open(api: Api | undefined, options: TracingOptions | undefined, prepared: PreparedRequest, prompt: { name: string; version: number | null; label: string | null }, requestId: string): RunSpan {
     if (!api) return RunSpan.none;
     const operation = prepared.kwargs.messages !== undefined || prepared.kwargs.contents !== undefined || prepared.kwargs.input !== undefined ? "chat" : "text_completion";
     const span = api.trace.getTracer("promptline").startSpan(`${operation} ${prepared.model.name}`, { kind: api.SpanKind.CLIENT });

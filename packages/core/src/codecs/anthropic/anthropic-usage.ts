@@ -1,4 +1,5 @@
 import type { Usage } from "../../schemas/log-record.js";
+import { cacheApartUsage } from "../shared/cache-apart-usage.js";
 import { isRecord } from "../shared/content.js";
 import { anthropicUsageSchema } from "./anthropic-api-schemas.js";
 
@@ -12,13 +13,7 @@ export function convertAnthropicUsage(usage: unknown): Usage | null {
   const parsed = anthropicUsageSchema.safeParse(usage);
   if (!parsed.success) return null;
   const { input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens } = parsed.data;
-  if (input_tokens == null && output_tokens == null) return null;
-  const result: Usage = {
-    input_tokens: (input_tokens ?? 0) + (cache_read_input_tokens ?? 0) + (cache_creation_input_tokens ?? 0),
-    output_tokens: output_tokens ?? 0,
-  };
-  if (cache_read_input_tokens != null) result.cached_input_tokens = cache_read_input_tokens;
-  return result;
+  return cacheApartUsage({ input: input_tokens, output: output_tokens, cacheRead: cache_read_input_tokens, cacheWrite: cache_creation_input_tokens });
 }
 
 /** The usage of a whole response (`response.usage`). */

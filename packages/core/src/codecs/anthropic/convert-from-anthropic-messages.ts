@@ -3,6 +3,7 @@ import type { AssistantMessage, Message } from "../../schemas/message.js";
 import type { ToolCall } from "../../schemas/tools.js";
 import { assistantMessage, textBlock, textLast } from "../shared/content.js";
 import { toDataUrl } from "../shared/data-url.js";
+import { convertFromKwargsTurns, serverFields } from "../shared/kwargs-turns.js";
 import {
   anthropicContentBlockSchema,
   anthropicKwargsMessageSchema,
@@ -11,17 +12,6 @@ import {
   type AnthropicContentBlockData,
 } from "./anthropic-api-schemas.js";
 import { anthropicPassThroughTypes } from "./convert-to-anthropic-messages.js";
-
-/** The empty defaults PromptLayer's server puts on every message it rebuilds from kwargs (contract §3.2). */
-function serverFields(role: string) {
-  return {
-    raw_request_display_role: role,
-    input_variables: [],
-    template_format: "f-string" as const,
-    dataset_examples: [],
-    name: null,
-  };
-}
 
 /** Anthropic's top-level `system` (a string or text blocks) → one system message, or none. */
 export function convertFromAnthropicSystem(system: unknown): Message[] {
@@ -36,46 +26,22 @@ export function convertFromAnthropicSystem(system: unknown): Message[] {
  * `tool_calls` (arguments as a JSON string).
  */
 export function convertFromAnthropicMessages(messages: unknown): Message[] {
-  if (!Array.isArray(messages)) return [];
-  const result: Message[] = [];
-  for (const raw of messages) {
-    const parsed = anthropicKwargsMessageSchema.safeParse(raw);
-    if (!parsed.success) continue;
-    const { role, content } = parsed.data;
-    if (role === "assistant") {
-      const { content: blocks, toolCalls } = convertBlocks(typeof content === "string" ? [{ type: "text", text: content }] : content);
-      result.push({ role: "assistant", content: blocks, ...serverFields(role), function_call: null, tool_calls: toolCalls.length > 0 ? toolCalls : null });
-    } else {
-      result.push(...convertUserTurn(content, role));
-    }
-  }
-  return result;
-}
-
-function convertUserTurn(content: unknown, role: string): Message[] {
-  const messages: Message[] = [];
-  let pending: Content[] = [];
-  const flush = () => {
-    if (pending.length > 0) messages.push({ role: "user", content: pending, ...serverFields(role) });
-    pending = [];
-  };
-  for (const raw of typeof content === "string" ? [{ type: "text", text: content }] : Array.isArray(content) ? content : []) {
-    const block = anthropicContentBlockSchema.safeParse(raw);
-    if (!block.success) continue;
-    if (block.data.type === "tool_result") {
-      flush();
-      messages.push({
-        role: "tool",
-        content: toolResultContent(block.data.content),
-        tool_call_id: block.data.tool_use_id ?? "",
-        ...serverFields("tool"),
-      });
-    } else {
-      pending.push(...convertBlocks([raw]).content);
-    }
-  }
-  flush();
-  return messages;
+  return convertFromKwargsTurns(messages, {
+    turn: (raw) => {
+      const parsed = anthropicKwargsMessageSchema.safeParse(raw);
+      return parsed.success ? parsed.data : undefined;
+    },
+    assistant: (content) => convertBlocks(typeof content === "string" ? [{ type: "text", text: content }] : content),
+    userBlocks: (content) => (typeof content === "string" ? [{ type: "text", text: content }] : Array.isArray(content) ? content : []),
+    userBlock: (raw) => {
+      const block = anthropicContentBlockSchema.safeParse(raw);
+      if (!block.success) return undefined;
+      if (block.data.type === "tool_result") {
+        return { toolResult: { content: toolResultContent(block.data.content), toolCallId: block.data.tool_use_id ?? "" } };
+      }
+      return { content: convertBlocks([raw]).content };
+    },
+  });
 }
 
 function toolResultContent(content: unknown): Content[] {

@@ -3,7 +3,8 @@ import type { Content, ImageUrlContent, MediaContent, TextContent } from "../../
 import type { AssistantMessage, Message } from "../../schemas/message.js";
 import { joinText, parseArguments } from "../shared/content.js";
 import { parseDataUrl } from "../shared/data-url.js";
-import { mergeTurn } from "../shared/merge-turn.js";
+import { convertToAlternatingTurns } from "../shared/alternating-turns.js";
+import { unexpandedMediaVariable } from "../shared/template-errors.js";
 
 export type AnthropicSource = { type: "base64"; media_type: string; data: string } | { type: "url"; url: string };
 
@@ -66,35 +67,14 @@ const textBlockExtras = ["cache_control", "citations"] as const;
  */
 export function convertToAnthropicMessages(messages: readonly Message[]): AnthropicPrompt {
   const systemMessages: Content[][] = [];
-  const turns: AnthropicMessage[] = [];
-
-  messages.forEach((message, index) => {
-    const location = `messages[${index}]`;
-    switch (message.role) {
-      case "system":
-      case "developer":
-        systemMessages.push(message.content.map((block, blockIndex) => systemBlock(block, `${location}.content[${blockIndex}]`)));
-        return;
-      case "user":
-        mergeTurn(turns, "user", convertUserContent(message.content, location));
-        return;
-      case "assistant":
-        mergeTurn(turns, "assistant", convertAssistantMessage(message));
-        return;
-      case "tool":
-        mergeTurn(turns, "user", [{ type: "tool_result", tool_use_id: message.tool_call_id, content: toolResultContent(message.content, location) }]);
-        return;
-      case "function":
-        throw new InvalidTemplateError(
-          `Anthropic has no legacy function messages ("${message.name}"): use tool calls and tool messages instead.`,
-          { location },
-        );
-      case "placeholder":
-        throw new InvalidTemplateError(
-          `placeholder message "${message.name}" was not expanded: render the template with its input variables first.`,
-          { location },
-        );
-    }
+  const turns = convertToAlternatingTurns<AnthropicContentBlock>(messages, {
+    provider: "Anthropic",
+    system: (message, location) => {
+      systemMessages.push(message.content.map((block, blockIndex) => systemBlock(block, `${location}.content[${blockIndex}]`)));
+    },
+    user: convertUserContent,
+    assistant: convertAssistantMessage,
+    toolResult: (message, location) => ({ type: "tool_result", tool_use_id: message.tool_call_id, content: toolResultContent(message.content, location) }),
   });
 
   const system = convertSystem(systemMessages);
@@ -147,7 +127,7 @@ function convertUserBlock(block: Content, location: string): AnthropicContentBlo
     case "media":
       return [convertMedia(block, location)];
     case "media_variable":
-      throw new InvalidTemplateError(`media variable "${block.name}" was not expanded: render the template first.`, { location });
+      throw unexpandedMediaVariable(block.name, location);
     default:
       throw new InvalidTemplateError(`Anthropic user messages cannot hold "${block.type}" content.`, { location });
   }

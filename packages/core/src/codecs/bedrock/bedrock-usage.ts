@@ -1,4 +1,5 @@
 import type { Usage } from "../../schemas/log-record.js";
+import { cacheApartUsage } from "../shared/cache-apart-usage.js";
 import { isRecord } from "../shared/content.js";
 import { bedrockUsageSchema } from "./bedrock-api-schemas.js";
 
@@ -11,13 +12,7 @@ export function convertBedrockUsage(usage: unknown): Usage | null {
   const parsed = bedrockUsageSchema.safeParse(usage);
   if (!parsed.success) return null;
   const { inputTokens, outputTokens, cacheReadInputTokens, cacheWriteInputTokens } = parsed.data;
-  if (inputTokens == null && outputTokens == null) return null;
-  const result: Usage = {
-    input_tokens: (inputTokens ?? 0) + (cacheReadInputTokens ?? 0) + (cacheWriteInputTokens ?? 0),
-    output_tokens: outputTokens ?? 0,
-  };
-  if (cacheReadInputTokens != null) result.cached_input_tokens = cacheReadInputTokens;
-  return result;
+  return cacheApartUsage({ input: inputTokens, output: outputTokens, cacheRead: cacheReadInputTokens, cacheWrite: cacheWriteInputTokens });
 }
 
 /** The usage of a whole response (`response.usage`). */

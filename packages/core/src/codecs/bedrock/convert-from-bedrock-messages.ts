@@ -3,18 +3,8 @@ import type { AssistantMessage, Message } from "../../schemas/message.js";
 import type { ToolCall } from "../../schemas/tools.js";
 import { assistantMessage, textBlock, textLast } from "../shared/content.js";
 import { toDataUrl } from "../shared/data-url.js";
+import { convertFromKwargsTurns, serverFields } from "../shared/kwargs-turns.js";
 import { bedrockContentBlockSchema, bedrockMessageSchema, bedrockResponseSchema, type BedrockContentBlockData } from "./bedrock-api-schemas.js";
-
-/** The empty defaults PromptLayer's server puts on every message it rebuilds from kwargs (contract §3.2). */
-function serverFields(role: string) {
-  return {
-    raw_request_display_role: role,
-    input_variables: [],
-    template_format: "f-string" as const,
-    dataset_examples: [],
-    name: null,
-  };
-}
 
 /** Converse `system` (`[{text}…]`) → one system message, or none. */
 export function convertFromBedrockSystem(system: unknown): Message[] {
@@ -32,49 +22,24 @@ export function convertFromBedrockSystem(system: unknown): Message[] {
  * blocks its `tool_calls` (arguments as a JSON string).
  */
 export function convertFromBedrockMessages(messages: unknown): Message[] {
-  if (!Array.isArray(messages)) return [];
-  const result: Message[] = [];
-  for (const raw of messages) {
-    const parsed = bedrockMessageSchema.safeParse(raw);
-    if (!parsed.success) continue;
-    const { role, content } = parsed.data;
-    if (role === "assistant") {
-      const converted = convertBlocks(content);
-      result.push({
-        role: "assistant",
-        content: converted.content,
-        ...serverFields(role),
-        function_call: null,
-        tool_calls: converted.toolCalls.length > 0 ? converted.toolCalls : null,
-      });
-    } else {
-      result.push(...convertUserTurn(content ?? [], role));
-    }
-  }
-  return result;
-}
-
-function convertUserTurn(content: readonly unknown[], role: string): Message[] {
-  const messages: Message[] = [];
-  let pending: Content[] = [];
-  const flush = () => {
-    if (pending.length > 0) messages.push({ role: "user", content: pending, ...serverFields(role) });
-    pending = [];
-  };
-  for (const raw of content) {
-    const parsed = bedrockContentBlockSchema.safeParse(raw);
-    if (!parsed.success) continue;
-    const result = parsed.data.toolResult;
-    if (result) {
-      flush();
-      const text = (result.content ?? []).map((part) => (typeof part.text === "string" ? part.text : JSON.stringify(part.json ?? null))).join("");
-      messages.push({ role: "tool", content: [textBlock(text)], tool_call_id: result.toolUseId ?? "", ...serverFields("tool") });
-    } else {
-      pending.push(...convertBlocks([raw]).content);
-    }
-  }
-  flush();
-  return messages;
+  return convertFromKwargsTurns(messages, {
+    turn: (raw) => {
+      const parsed = bedrockMessageSchema.safeParse(raw);
+      return parsed.success ? parsed.data : undefined;
+    },
+    assistant: (content) => convertBlocks(content),
+    userBlocks: (content) => content ?? [],
+    userBlock: (raw) => {
+      const parsed = bedrockContentBlockSchema.safeParse(raw);
+      if (!parsed.success) return undefined;
+      const result = parsed.data.toolResult;
+      if (result) {
+        const text = (result.content ?? []).map((part) => (typeof part.text === "string" ? part.text : JSON.stringify(part.json ?? null))).join("");
+        return { toolResult: { content: [textBlock(text)], toolCallId: result.toolUseId ?? "" } };
+      }
+      return { content: convertBlocks([raw]).content };
+    },
+  });
 }
 
 /**

@@ -3,7 +3,8 @@ import type { Content, MediaContent } from "../../schemas/content.js";
 import type { AssistantMessage, Message } from "../../schemas/message.js";
 import { joinText, parseArguments } from "../shared/content.js";
 import { mediaUrl, parseDataUrl } from "../shared/data-url.js";
-import { mergeTurn } from "../shared/merge-turn.js";
+import { convertToAlternatingTurns } from "../shared/alternating-turns.js";
+import { unexpandedMediaVariable } from "../shared/template-errors.js";
 
 export type BedrockImageSource = { bytes: string } | { s3Location: { uri: string } };
 
@@ -34,42 +35,21 @@ export interface BedrockPrompt {
  */
 export function convertToBedrockMessages(messages: readonly Message[]): BedrockPrompt {
   const system: { text: string }[] = [];
-  const turns: BedrockMessage[] = [];
-
-  messages.forEach((message, index) => {
-    const location = `messages[${index}]`;
-    switch (message.role) {
-      case "system":
-      case "developer":
-        message.content.forEach((block, blockIndex) => {
-          if (block.type !== "text") {
-            throw new InvalidTemplateError(`Bedrock system prompts take text only, not "${block.type}" content.`, {
-              location: `${location}.content[${blockIndex}]`,
-            });
-          }
-          if (block.text !== "") system.push({ text: block.text });
-        });
-        return;
-      case "user":
-        mergeTurn(turns, "user", convertUserContent(message.content, location));
-        return;
-      case "assistant":
-        mergeTurn(turns, "assistant", convertAssistantMessage(message));
-        return;
-      case "tool":
-        mergeTurn(turns, "user", [{ toolResult: { toolUseId: message.tool_call_id, content: [{ text: joinText(message.content) }] } }]);
-        return;
-      case "function":
-        throw new InvalidTemplateError(
-          `Bedrock has no legacy function messages ("${message.name}"): use tool calls and tool messages instead.`,
-          { location },
-        );
-      case "placeholder":
-        throw new InvalidTemplateError(
-          `placeholder message "${message.name}" was not expanded: render the template with its input variables first.`,
-          { location },
-        );
-    }
+  const turns = convertToAlternatingTurns<BedrockContentBlock>(messages, {
+    provider: "Bedrock",
+    system: (message, location) => {
+      message.content.forEach((block, blockIndex) => {
+        if (block.type !== "text") {
+          throw new InvalidTemplateError(`Bedrock system prompts take text only, not "${block.type}" content.`, {
+            location: `${location}.content[${blockIndex}]`,
+          });
+        }
+        if (block.text !== "") system.push({ text: block.text });
+      });
+    },
+    user: convertUserContent,
+    assistant: convertAssistantMessage,
+    toolResult: (message) => ({ toolResult: { toolUseId: message.tool_call_id, content: [{ text: joinText(message.content) }] } }),
   });
 
   return system.length > 0 ? { system, messages: turns } : { messages: turns };
@@ -92,9 +72,7 @@ function convertUserContent(content: readonly Content[], location: string): Bedr
       case "media":
         return [convertMedia(block, blockLocation)];
       case "media_variable":
-        throw new InvalidTemplateError(`media variable "${block.name}" was not expanded: render the template first.`, {
-          location: blockLocation,
-        });
+        throw unexpandedMediaVariable(block.name, blockLocation);
       default:
         throw new InvalidTemplateError(`Bedrock user messages cannot hold "${block.type}" content.`, { location: blockLocation });
     }

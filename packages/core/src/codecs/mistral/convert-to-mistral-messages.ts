@@ -4,6 +4,7 @@ import type { AssistantMessage, Message } from "../../schemas/message.js";
 import { convertToolCall, type OpenAIChatToolCall } from "../openai-chat/convert-to-openai-chat-messages.js";
 import { joinText } from "../shared/content.js";
 import { mediaUrl } from "../shared/data-url.js";
+import { unexpandedMediaVariable, unexpandedPlaceholder } from "../shared/template-errors.js";
 
 export type MistralContentChunk =
   | { type: "text"; text: string }
@@ -40,10 +41,7 @@ export function convertToMistralMessages(messages: readonly Message[]): MistralM
       case "function":
         throw new InvalidTemplateError("Mistral has no function messages: use tools and tool messages.", { location });
       case "placeholder":
-        throw new InvalidTemplateError(
-          `placeholder message "${message.name}" was not expanded: render the template with its input variables first.`,
-          { location },
-        );
+        throw unexpandedPlaceholder(message.name, location);
     }
   });
 }
@@ -78,7 +76,7 @@ function convertUserChunk(block: Content, location: string): MistralContentChunk
       return { type: "image_url", image_url: mediaUrl(url, mimeType, format) };
     }
     case "media_variable":
-      throw new InvalidTemplateError(`media variable "${block.name}" was not expanded: render the template first.`, { location });
+      throw unexpandedMediaVariable(block.name, location);
     default:
       throw new InvalidTemplateError(`Mistral user messages cannot hold "${block.type}" content.`, { location });
   }

@@ -4,6 +4,7 @@ import type { AssistantMessage, Message } from "../../schemas/message.js";
 import type { ToolCall } from "../../schemas/tools.js";
 import { joinText } from "../shared/content.js";
 import { mediaUrl } from "../shared/data-url.js";
+import { unexpandedMediaVariable, unexpandedPlaceholder } from "../shared/template-errors.js";
 
 export type OpenAIChatContentPart =
   | { type: "text"; text: string }
@@ -58,10 +59,7 @@ function convertMessage(message: Message, location: string): OpenAIChatMessage {
     case "function":
       return { role: "function", name: message.name, content: joinText(message.content) };
     case "placeholder":
-      throw new InvalidTemplateError(
-        `placeholder message "${message.name}" was not expanded: render the template with its input variables first.`,
-        { location },
-      );
+      throw unexpandedPlaceholder(message.name, location);
   }
 }
 
@@ -89,7 +87,7 @@ function convertUserPart(block: Content, location: string): OpenAIChatContentPar
     case "media":
       return convertMedia(block, location);
     case "media_variable":
-      throw new InvalidTemplateError(`media variable "${block.name}" was not expanded: render the template first.`, { location });
+      throw unexpandedMediaVariable(block.name, location);
     default:
       throw new InvalidTemplateError(`Chat Completions user messages cannot hold "${block.type}" content.`, { location });
   }

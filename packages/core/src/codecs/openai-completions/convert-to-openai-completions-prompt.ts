@@ -1,6 +1,7 @@
 import { InvalidTemplateError } from "../../errors/promptline-error.js";
 import type { PromptTemplate } from "../../schemas/template.js";
 import { joinText } from "../shared/content.js";
+import { unexpandedMediaVariable } from "../shared/template-errors.js";
 
 /**
  * A rendered completion template → the `prompt` string of the legacy
@@ -15,7 +16,7 @@ export function convertToOpenAICompletionsPrompt(template: PromptTemplate): stri
   }
   const unsupported = template.content.find((block) => block.type !== "text");
   if (unsupported?.type === "media_variable") {
-    throw new InvalidTemplateError(`media variable "${unsupported.name}" was not expanded: render the template first.`);
+    throw unexpandedMediaVariable(unsupported.name);
   }
   if (unsupported) throw new InvalidTemplateError(`the Completions API takes text only, not "${unsupported.type}" content.`);
   return joinText(template.content);
