@@ -34,7 +34,7 @@ const text = fc.string({ maxLength: 5 });
 const maybeText = field(fc.option(text, { nil: undefined }));
 const maybeNumber = field(fc.option(fc.integer(), { nil: undefined }));
 const args = field(fc.oneof(text, fc.dictionary(text, fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 })));
-const record = <T extends Record<string, fc.Arbitrary<unknown>>>(fields: T) => field(fc.record(fields, { requiredKeys: [] }));
+const record = <T extends Record<string, fc.Arbitrary<unknown>>>(fields: T) => field(fc.record(fields, { requiredKeys: [], noNullPrototype: true }));
 
 const toolCall = record({ index: maybeNumber, id: maybeText, type: maybeText, function: record({ name: maybeText, arguments: args }) });
 const contentChunk = record({
