@@ -3,9 +3,7 @@ import type { Usage } from "../../schemas/log-record.js";
 import type { AssistantMessage } from "../../schemas/message.js";
 import type { StreamAccumulator } from "../codec.js";
 import { assistantMessage, parseArguments, textBlock } from "../shared/content.js";
-import { parseFast } from "../shared/structural-check.js";
 import { anthropicStreamEventSchema, type AnthropicStreamEvent } from "./anthropic-api-schemas.js";
-import { isPlainAnthropicStreamEvent } from "./anthropic-stream-event-check.js";
 import { convertAnthropicUsage } from "./anthropic-usage.js";
 import { citationToAnnotation } from "./convert-from-anthropic-messages.js";
 import { anthropicPassThroughTypes } from "./convert-to-anthropic-messages.js";
@@ -39,9 +37,9 @@ export class AnthropicStreamAccumulator implements StreamAccumulator {
   private completion: Record<string, unknown> | null = null;
 
   push(event: unknown): AssistantMessage {
-    // Per event on the stream's hot path: a plain delta or boundary event skips zod.
-    const data = parseFast<AnthropicStreamEvent>(event, isPlainAnthropicStreamEvent, anthropicStreamEventSchema);
-    if (data === undefined || this.spliced) return empty();
+    const parsed = anthropicStreamEventSchema.safeParse(event);
+    if (!parsed.success || this.spliced) return empty();
+    const data = parsed.data;
     switch (data.type) {
       case "message_start":
         this.start(data);
