@@ -20,6 +20,32 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): { data?: T
   return { ...state, reload };
 }
 
+/**
+ * A user's action (save, sign in, revoke…): `run` marks it busy, clears the last
+ * error, and keeps a thrown error's message for the page to show.
+ */
+export function useAction(): {
+  busy: boolean;
+  error: string | undefined;
+  setError: (message: string | undefined) => void;
+  run: (action: () => Promise<void>) => Promise<void>;
+} {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action();
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}
+
 export function Spinner({ label = "Loading…" }: { label?: string }) {
   return (
     <div className="loading" role="status" aria-live="polite">
@@ -47,6 +73,13 @@ export function ErrorState({ error, retry, back }: { error: unknown; retry?: () 
       )}
     </div>
   );
+}
+
+/** What a `useAsync` load shows: its error (with a retry, and `back` for a 404), a spinner until data comes, then `children(data)`. */
+export function Loaded<T>({ state, back, children }: { state: { data?: T; error?: unknown; reload: () => void }; back?: { to: string; label: string }; children: (data: T) => ReactNode }) {
+  if (state.error) return <ErrorState error={state.error} retry={state.reload} {...(back && { back })} />;
+  if (!state.data) return <Spinner />;
+  return <>{children(state.data)}</>;
 }
 
 export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
@@ -131,6 +164,40 @@ export function ConfirmDialog(props: {
         </button>
       </div>
     </dialog>
+  );
+}
+
+/** Newer/Older through a cursor-paged list: `cursors` are the pages behind this one, `next` the cursor of the page after it. */
+export function CursorPager({ cursors, next, onChange }: { cursors: string[]; next: string | null | undefined; onChange: (cursors: string[]) => void }) {
+  return (
+    <nav className="pager" aria-label="Pages">
+      <button className="button" disabled={cursors.length === 0} onClick={() => onChange(cursors.slice(0, -1))}>← Newer</button>
+      <span className="muted num">Page {cursors.length + 1}</span>
+      <button className="button" disabled={!next} onClick={() => next && onChange([...cursors, next])}>Older →</button>
+    </nav>
+  );
+}
+
+/** A page of a cursor-paged list as a table (dimmed while the next page loads), with Newer/Older under it. */
+export function CursorPagedTable(props: {
+  className: string;
+  loading: boolean;
+  head: ReactNode;
+  children: ReactNode;
+  cursors: string[];
+  next: string | null | undefined;
+  onChange: (cursors: string[]) => void;
+}) {
+  return (
+    <>
+      <div className={`card table-card ${props.loading ? "is-loading" : ""}`}>
+        <table className={`table ${props.className}`}>
+          <thead>{props.head}</thead>
+          <tbody>{props.children}</tbody>
+        </table>
+      </div>
+      <CursorPager cursors={props.cursors} next={props.next} onChange={props.onChange} />
+    </>
   );
 }
 

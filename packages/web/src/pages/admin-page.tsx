@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { ConfirmDialog, EmptyState, ErrorState, LabelChip, PageHeader, Spinner, useAsync } from "../components/ui.js";
+import { ConfirmDialog, EmptyState, LabelChip, Loaded, PageHeader, useAction, useAsync } from "../components/ui.js";
 import { api, type ApiKey, type KeyRole } from "../lib/api.js";
 import { dateTime, timeAgo } from "../lib/format.js";
 import { keyRoles, roleDescriptions, usePermissions } from "../lib/permissions.js";
@@ -40,43 +40,32 @@ function KeysCard() {
   const keys = useAsync(() => api.keys(), []);
   const [name, setName] = useState("");
   const [role, setRole] = useState<KeyRole>("runner");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const creation = useAction();
+  const revocation = useAction();
+  // One busy flag for the card: creating and revoking disable each other's buttons.
+  const busy = creation.busy || revocation.busy;
   const [created, setCreated] = useState<ApiKey & { key: string }>();
   const [copied, setCopied] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey>();
-  const [revokeError, setRevokeError] = useState<string>();
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await creation.run(async () => {
       const key = await api.createKey({ ...(name.trim() && { name: name.trim() }), role });
       setCreated(key);
       setCopied(false);
       setName("");
       keys.reload();
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const revoke = async () => {
     if (!revoking) return;
-    setBusy(true);
-    setRevokeError(undefined);
-    try {
+    await revocation.run(async () => {
       await api.revokeKey(revoking.id);
       setRevoking(undefined);
       keys.reload();
-    } catch (caught) {
-      setRevokeError(caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const live = keys.data?.items.filter((key) => key.revoked_at === null) ?? [];
@@ -103,7 +92,7 @@ function KeysCard() {
         </label>
         <button className="button button-primary" type="submit" disabled={busy}>Create key</button>
         <span className="muted small">{roleDescriptions[role]}</span>
-        {error && <span className="field-error" role="alert">{error}</span>}
+        {creation.error && <span className="field-error" role="alert">{creation.error}</span>}
       </form>
       {created && (
         <div className="callout callout-ok new-key" role="status" aria-label="New API key">
@@ -125,54 +114,52 @@ function KeysCard() {
           </div>
         </div>
       )}
-      {keys.error ? (
-        <ErrorState error={keys.error} retry={keys.reload} />
-      ) : !keys.data ? (
-        <Spinner />
-      ) : (
-        <table className="table" aria-label="API keys">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Key</th>
-              <th>Role</th>
-              <th>Created</th>
-              <th>Last used</th>
-              <th><span className="visually-hidden">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...live, ...revoked].map((key) => (
-              <tr key={key.id} className={key.revoked_at ? "row-muted" : undefined} data-key-id={key.id}>
-                <td>{key.name ?? <span className="muted">#{key.id}</span>}</td>
-                <td><code>{key.prefix}…</code></td>
-                <td><span className={`badge badge-role role-${key.role ?? (key.admin ? "admin" : "deployer")}`}>{key.role ?? (key.admin ? "admin" : "deployer")}</span></td>
-                <td className="muted" title={dateTime(key.created_at)}>{timeAgo(key.created_at)}</td>
-                <td className="muted">{key.last_used_at ? <span title={dateTime(key.last_used_at)}>{timeAgo(key.last_used_at)}</span> : key.last_used_at === null ? "never" : "—"}</td>
-                <td>
-                  {key.revoked_at ? (
-                    <span className="muted small">revoked {timeAgo(key.revoked_at)}</span>
-                  ) : (
-                    <button className="button button-danger" type="button" onClick={() => setRevoking(key)} aria-label={`Revoke ${key.name ?? `key #${key.id}`}`}>
-                      Revoke
-                    </button>
-                  )}
-                </td>
+      <Loaded state={keys}>
+        {() => (
+          <table className="table" aria-label="API keys">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Key</th>
+                <th>Role</th>
+                <th>Created</th>
+                <th>Last used</th>
+                <th><span className="visually-hidden">Actions</span></th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {[...live, ...revoked].map((key) => (
+                <tr key={key.id} className={key.revoked_at ? "row-muted" : undefined} data-key-id={key.id}>
+                  <td>{key.name ?? <span className="muted">#{key.id}</span>}</td>
+                  <td><code>{key.prefix}…</code></td>
+                  <td><span className={`badge badge-role role-${key.role ?? (key.admin ? "admin" : "deployer")}`}>{key.role ?? (key.admin ? "admin" : "deployer")}</span></td>
+                  <td className="muted" title={dateTime(key.created_at)}>{timeAgo(key.created_at)}</td>
+                  <td className="muted">{key.last_used_at ? <span title={dateTime(key.last_used_at)}>{timeAgo(key.last_used_at)}</span> : key.last_used_at === null ? "never" : "—"}</td>
+                  <td>
+                    {key.revoked_at ? (
+                      <span className="muted small">revoked {timeAgo(key.revoked_at)}</span>
+                    ) : (
+                      <button className="button button-danger" type="button" onClick={() => setRevoking(key)} aria-label={`Revoke ${key.name ?? `key #${key.id}`}`}>
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Loaded>
       {revoking && (
         <ConfirmDialog
           title={`Revoke ${revoking.name ? `“${revoking.name}”` : `key #${revoking.id}`}?`}
           confirmLabel="Revoke key"
           busy={busy}
-          error={revokeError}
+          error={revocation.error}
           onConfirm={revoke}
           onCancel={() => {
             setRevoking(undefined);
-            setRevokeError(undefined);
+            revocation.setError(undefined);
           }}
         >
           <p>
@@ -188,20 +175,13 @@ function KeysCard() {
 function ProtectedLabelsCard() {
   const labels = useAsync(() => api.protectedLabels(), []);
   const [label, setLabel] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useAction();
 
   const change = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await action();
       labels.reload();
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -210,24 +190,22 @@ function ProtectedLabelsCard() {
         <h2 id="protected-title">Protected labels</h2>
         <span className="muted small">Moving, deleting or publishing onto these labels, in every prompt, needs a deployer or admin key.</span>
       </div>
-      {labels.error ? (
-        <ErrorState error={labels.error} retry={labels.reload} />
-      ) : !labels.data ? (
-        <Spinner />
-      ) : labels.data.labels.length === 0 ? (
-        <EmptyState title="No label is protected">Any editor may move every label, prod included.</EmptyState>
-      ) : (
-        <ul className="protected-list" aria-label="Protected labels">
-          {labels.data.labels.map((name) => (
-            <li key={name}>
-              <LabelChip name={name} />
-              <button className="button button-ghost" type="button" disabled={busy} onClick={() => change(() => api.unprotectLabel(name))} aria-label={`Unprotect ${name}`}>
-                Unprotect
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <Loaded state={labels}>
+        {(data) => data.labels.length === 0 ? (
+          <EmptyState title="No label is protected">Any editor may move every label, prod included.</EmptyState>
+        ) : (
+          <ul className="protected-list" aria-label="Protected labels">
+            {data.labels.map((name) => (
+              <li key={name}>
+                <LabelChip name={name} />
+                <button className="button button-ghost" type="button" disabled={busy} onClick={() => change(() => api.unprotectLabel(name))} aria-label={`Unprotect ${name}`}>
+                  Unprotect
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Loaded>
       <form
         className="inline-form"
         aria-label="Protect a label"

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { useAction } from "../components/ui.js";
 import { api, type Session } from "../lib/api.js";
 import { useTitle } from "../lib/router.js";
 
@@ -6,8 +7,7 @@ import { useTitle } from "../lib/router.js";
 export function LoginPage({ onSignedIn, signedIn }: { onSignedIn: (session: Session) => void; signedIn: boolean }) {
   useTitle("Sign in");
   const [key, setKey] = useState("");
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -15,17 +15,11 @@ export function LoginPage({ onSignedIn, signedIn }: { onSignedIn: (session: Sess
       setError("Paste an API key to sign in.");
       return;
     }
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const session = await api.signIn(key.trim());
       setKey("");
       onSignedIn(session);
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

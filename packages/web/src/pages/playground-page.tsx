@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { knownProviders } from "@promptline/core/providers";
-import { EmptyState, ErrorState, PageHeader, Spinner, useAsync } from "../components/ui.js";
+import { EmptyState, ErrorState, Loaded, PageHeader, Spinner, useAction, useAsync } from "../components/ui.js";
 import { api, type Label, type Version } from "../lib/api.js";
 import { cost, integer, latency } from "../lib/format.js";
 import { usePermissions } from "../lib/permissions.js";
@@ -70,13 +70,11 @@ export function PlaygroundPage() {
           </select>
         </label>
       </div>
-      {version.error ? (
-        <ErrorState error={version.error} retry={version.reload} back={{ to: "/prompts", label: "All prompts" }} />
-      ) : !version.data ? (
-        <Spinner />
-      ) : (
-        <Workbench key={`${version.data.id}`} version={version.data} label={label || undefined} labels={detail.data?.labels ?? []} versions={detail.data?.versions ?? []} />
-      )}
+      <Loaded state={version} back={{ to: "/prompts", label: "All prompts" }}>
+        {(data) => (
+          <Workbench key={`${data.id}`} version={data} label={label || undefined} labels={detail.data?.labels ?? []} versions={detail.data?.versions ?? []} />
+        )}
+      </Loaded>
     </div>
   );
 }
@@ -273,21 +271,14 @@ function companionTitle(companion: Companion, modified: boolean, version: Versio
 /** Publishes the draft as the prompt's next version (editors and up; the server checks it too). */
 function SaveDraft({ version, built, canPublish, role, onSaved }: { version: Version; built: ReturnType<typeof buildDraft>; canPublish: boolean; role: string; onSaved: (version: number) => void }) {
   const [message, setMessage] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useAction();
   if (!canPublish) return <p className="muted small" role="note">Your key is a {role}: it can run drafts, not save them. Saving a version needs an editor key.</p>;
   const save = async () => {
     if ("error" in built) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const saved = await api.publish({ prompt_name: version.prompt_name, prompt_template: built.template, metadata: built.metadata, ...(message.trim() && { commit_message: message.trim() }) });
       onSaved(saved.version.version);
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <div className="save-draft">

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { DiffView } from "../components/diff-view.js";
 import { ModelView, TemplateView } from "../components/template-view.js";
-import { ConfirmDialog, EmptyState, ErrorState, LabelChip, PageHeader, Spinner, Tag, useAsync } from "../components/ui.js";
+import { ConfirmDialog, EmptyState, ErrorState, LabelChip, PageHeader, Spinner, Tag, useAction, useAsync } from "../components/ui.js";
 import { api, type Label, type LabelMove, type Version } from "../lib/api.js";
 import { dateTime, timeAgo } from "../lib/format.js";
 import { usePermissions, type Permissions } from "../lib/permissions.js";
@@ -222,25 +222,18 @@ function LabelsTab(props: {
         ? `“${label}” is protected: moving it needs a deployer or admin key.`
         : undefined;
   const [moving, setMoving] = useState<{ label: string; from: number | null; to: number }>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, setError, run } = useAction();
   const [newLabel, setNewLabel] = useState("");
   const [newLabelError, setNewLabelError] = useState<string>();
   const latest = props.versions[0]?.version ?? 1;
 
   const confirm = async () => {
     if (!moving) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.setLabel(props.name, moving.label, moving.to);
       setMoving(undefined);
       props.onChanged();
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -397,20 +390,13 @@ function LabelRow(props: { label: Label; versions: Version[]; isProtected: boole
 /** Archive (with a confirmation: runs of it start failing) or unarchive the prompt. */
 function ArchiveButton({ name, archived, onChanged }: { name: string; archived: boolean; onChanged: () => void }) {
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, setError, run } = useAction();
   const change = async (to: boolean) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.setArchived(name, to);
       setConfirming(false);
       onChanged();
-    } catch (failure) {
-      setError((failure as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   if (archived) {
     return (

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { ErrorState, Spinner, useAsync } from "../components/ui.js";
+import { Loaded, useAction, useAsync } from "../components/ui.js";
 import { api, type Retention } from "../lib/api.js";
 
 const describe = (retention: Retention) =>
@@ -11,21 +11,14 @@ const describe = (retention: Retention) =>
 export function RetentionCard() {
   const retention = useAsync(() => api.retention(), []);
   const [days, setDays] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useAction();
 
   const save = async (value: number | null) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.setRetention(value);
       setDays("");
       retention.reload();
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -34,21 +27,19 @@ export function RetentionCard() {
         <h2 id="retention-title">Retention</h2>
         <span className="muted small">How long this workspace keeps its request log and traces.</span>
       </div>
-      {retention.error ? (
-        <ErrorState error={retention.error} retry={retention.reload} />
-      ) : !retention.data ? (
-        <Spinner />
-      ) : (
-        <p data-testid="retention-summary">
-          {describe(retention.data)}
-          {retention.data.source === "workspace" && (
-            <span className="muted small">
-              {" "}
-              Server default: {retention.data.server_days === null ? "forever" : `${retention.data.server_days} days`}.
-            </span>
-          )}
-        </p>
-      )}
+      <Loaded state={retention}>
+        {(data) => (
+          <p data-testid="retention-summary">
+            {describe(data)}
+            {data.source === "workspace" && (
+              <span className="muted small">
+                {" "}
+                Server default: {data.server_days === null ? "forever" : `${data.server_days} days`}.
+              </span>
+            )}
+          </p>
+        )}
+      </Loaded>
       <form
         className="inline-form"
         aria-label="Set the retention"

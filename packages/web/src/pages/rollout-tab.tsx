@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { ConfirmDialog, EmptyState, ErrorState, LabelChip, Spinner, useAsync } from "../components/ui.js";
+import { ConfirmDialog, EmptyState, ErrorState, LabelChip, Spinner, useAction, useAsync } from "../components/ui.js";
 import { api, type Label, type LabelMove, type LabelSegment, type SplitEntry, type Version } from "../lib/api.js";
 import { cost, dateTime, integer, latency } from "../lib/format.js";
 import type { Permissions } from "../lib/permissions.js";
@@ -38,8 +38,7 @@ export function RolloutTab(props: {
   const labels = useAsync(() => api.labels(props.name), [props.name]);
   const [selected, setSelected] = useState<string>();
   const [rollingBack, setRollingBack] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, setError, run } = useAction();
 
   if (labels.error) return <ErrorState error={labels.error} retry={labels.reload} />;
   if (!labels.data) return <Spinner />;
@@ -62,17 +61,11 @@ export function RolloutTab(props: {
 
   const rollback = async () => {
     if (!rollingBack) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.rollbackLabel(props.name, rollingBack);
       setRollingBack(undefined);
       changed();
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -185,8 +178,7 @@ function SplitEditor(props: { name: string; label: Label; versions: Version[]; r
     (label.segments ?? []).map((segment) => ({ pairs: Object.entries(segment.metadata).map(([key, value]) => `${key}=${value}`).join(", "), version: segment.version })),
   );
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, setError, run } = useAction();
 
   const parsedSegments = (): LabelSegment[] =>
     segments.map((segment, index) => {
@@ -201,17 +193,11 @@ function SplitEditor(props: { name: string; label: Label; versions: Version[]; r
     });
 
   const save = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.setLabelSplit(props.name, label.name, { split: rows, sticky_by: stickyBy.trim() || null, segments: parsedSegments() });
       setConfirming(false);
       props.onSaved();
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const versionSelect = (value: number, onChange: (version: number) => void, name: string) => (
     <select aria-label={name} value={value} disabled={props.refused !== undefined} onChange={(event) => onChange(Number(event.target.value))}>

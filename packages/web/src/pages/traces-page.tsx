@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent } from "react";
-import { EmptyState, ErrorState, PageHeader, Spinner, useAsync } from "../components/ui.js";
+import { CursorPagedTable, EmptyState, Loaded, PageHeader, useAsync } from "../components/ui.js";
 import { api } from "../lib/api.js";
 import { integer, latency, shortTime } from "../lib/format.js";
 import { Link, navigate, setQuery, useLocation, useTitle } from "../lib/router.js";
@@ -54,51 +54,44 @@ export function TracesPage() {
         </label>
         <button className="button button-primary" type="submit">Apply</button>
       </form>
-      {page.error ? (
-        <ErrorState error={page.error} retry={page.reload} />
-      ) : !page.data ? (
-        <Spinner />
-      ) : page.data.traces.length === 0 && cursors.length === 0 ? (
-        <EmptyState title={name ? "No trace has a span with this name" : "No traces in this time range"}>
-          Traces appear here when an OpenTelemetry exporter sends spans to <code>/v1/traces</code>, or PromptLayer's SDK to <code>/spans-bulk</code>. Try a wider time range.
-        </EmptyState>
-      ) : (
-        <>
-          <div className={`card table-card ${page.loading ? "is-loading" : ""}`}>
-            <table className="table table-traces">
-              <thead>
-                <tr>
-                  <th>Started</th>
-                  <th>Root span</th>
-                  <th className="right">Duration</th>
-                  <th className="right">Spans</th>
-                  <th className="right">Requests</th>
-                  <th>Trace id</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.data.traces.map((trace) => (
-                  <tr key={trace.trace_id} className="clickable" data-trace-id={trace.trace_id} onClick={(event) => !(event.target as HTMLElement).closest("a,button") && navigate(`/traces/${trace.trace_id}`)}>
-                    <td className="nowrap">
-                      <Link to={`/traces/${trace.trace_id}`} className="row-link num" title={trace.start_time}>{shortTime(trace.start_time)}</Link>
-                    </td>
-                    <td><Link to={`/traces/${trace.trace_id}`} className="strong">{trace.root_span_name || "(unnamed)"}</Link></td>
-                    <td className="right num">{latency(Number(BigInt(trace.end_time_unix_nano) - BigInt(trace.start_time_unix_nano)) / 1e6)}</td>
-                    <td className="right num">{integer(trace.span_count)}</td>
-                    <td className="right num">{integer(trace.request_count)}</td>
-                    <td><code className="small">{trace.trace_id}</code></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <nav className="pager" aria-label="Pages">
-            <button className="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>← Newer</button>
-            <span className="muted num">Page {cursors.length + 1}</span>
-            <button className="button" disabled={!page.data.next_cursor} onClick={() => page.data?.next_cursor && setCursors([...cursors, page.data.next_cursor])}>Older →</button>
-          </nav>
-        </>
-      )}
+      <Loaded state={page}>
+        {(data) => data.traces.length === 0 && cursors.length === 0 ? (
+          <EmptyState title={name ? "No trace has a span with this name" : "No traces in this time range"}>
+            Traces appear here when an OpenTelemetry exporter sends spans to <code>/v1/traces</code>, or PromptLayer's SDK to <code>/spans-bulk</code>. Try a wider time range.
+          </EmptyState>
+        ) : (
+          <CursorPagedTable
+            className="table-traces"
+            loading={page.loading}
+            cursors={cursors}
+            next={data.next_cursor}
+            onChange={setCursors}
+            head={
+              <tr>
+                <th>Started</th>
+                <th>Root span</th>
+                <th className="right">Duration</th>
+                <th className="right">Spans</th>
+                <th className="right">Requests</th>
+                <th>Trace id</th>
+              </tr>
+            }
+          >
+            {data.traces.map((trace) => (
+              <tr key={trace.trace_id} className="clickable" data-trace-id={trace.trace_id} onClick={(event) => !(event.target as HTMLElement).closest("a,button") && navigate(`/traces/${trace.trace_id}`)}>
+                <td className="nowrap">
+                  <Link to={`/traces/${trace.trace_id}`} className="row-link num" title={trace.start_time}>{shortTime(trace.start_time)}</Link>
+                </td>
+                <td><Link to={`/traces/${trace.trace_id}`} className="strong">{trace.root_span_name || "(unnamed)"}</Link></td>
+                <td className="right num">{latency(Number(BigInt(trace.end_time_unix_nano) - BigInt(trace.start_time_unix_nano)) / 1e6)}</td>
+                <td className="right num">{integer(trace.span_count)}</td>
+                <td className="right num">{integer(trace.request_count)}</td>
+                <td><code className="small">{trace.trace_id}</code></td>
+              </tr>
+            ))}
+          </CursorPagedTable>
+        )}
+      </Loaded>
     </div>
   );
 }

@@ -3,7 +3,7 @@ import type { AssistantMessage, Message } from "../../schemas/message.js";
 import type { ToolCall } from "../../schemas/tools.js";
 import { assistantMessage, textBlock, textLast } from "../shared/content.js";
 import { toDataUrl } from "../shared/data-url.js";
-import { convertFromKwargsTurns, serverFields } from "../shared/kwargs-turns.js";
+import { convertFromKwargsTurns, systemMessages } from "../shared/kwargs-turns.js";
 import {
   anthropicContentBlockSchema,
   anthropicKwargsMessageSchema,
@@ -16,7 +16,7 @@ import { anthropicPassThroughTypes } from "./convert-to-anthropic-messages.js";
 /** Anthropic's top-level `system` (a string or text blocks) → one system message, or none. */
 export function convertFromAnthropicSystem(system: unknown): Message[] {
   const content = typeof system === "string" ? (system === "" ? [] : [textBlock(system)]) : convertBlocks(system).content;
-  return content.length === 0 ? [] : [{ role: "system", content, ...serverFields("system") }];
+  return systemMessages(content);
 }
 
 /**
@@ -27,10 +27,7 @@ export function convertFromAnthropicSystem(system: unknown): Message[] {
  */
 export function convertFromAnthropicMessages(messages: unknown): Message[] {
   return convertFromKwargsTurns(messages, {
-    turn: (raw) => {
-      const parsed = anthropicKwargsMessageSchema.safeParse(raw);
-      return parsed.success ? parsed.data : undefined;
-    },
+    turnSchema: anthropicKwargsMessageSchema,
     assistant: (content) => convertBlocks(typeof content === "string" ? [{ type: "text", text: content }] : content),
     userBlocks: (content) => (typeof content === "string" ? [{ type: "text", text: content }] : Array.isArray(content) ? content : []),
     userBlock: (raw) => {

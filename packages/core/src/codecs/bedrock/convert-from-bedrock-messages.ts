@@ -3,7 +3,7 @@ import type { AssistantMessage, Message } from "../../schemas/message.js";
 import type { ToolCall } from "../../schemas/tools.js";
 import { assistantMessage, textBlock, textLast } from "../shared/content.js";
 import { toDataUrl } from "../shared/data-url.js";
-import { convertFromKwargsTurns, serverFields } from "../shared/kwargs-turns.js";
+import { convertFromKwargsTurns, systemMessages } from "../shared/kwargs-turns.js";
 import { bedrockContentBlockSchema, bedrockMessageSchema, bedrockResponseSchema, type BedrockContentBlockData } from "./bedrock-api-schemas.js";
 
 /** Converse `system` (`[{text}…]`) → one system message, or none. */
@@ -13,7 +13,7 @@ export function convertFromBedrockSystem(system: unknown): Message[] {
     const parsed = bedrockContentBlockSchema.safeParse(block);
     return parsed.success && typeof parsed.data.text === "string" ? [textBlock(parsed.data.text)] : [];
   });
-  return content.length === 0 ? [] : [{ role: "system", content, ...serverFields("system") }];
+  return systemMessages(content);
 }
 
 /**
@@ -23,10 +23,7 @@ export function convertFromBedrockSystem(system: unknown): Message[] {
  */
 export function convertFromBedrockMessages(messages: unknown): Message[] {
   return convertFromKwargsTurns(messages, {
-    turn: (raw) => {
-      const parsed = bedrockMessageSchema.safeParse(raw);
-      return parsed.success ? parsed.data : undefined;
-    },
+    turnSchema: bedrockMessageSchema,
     assistant: (content) => convertBlocks(content),
     userBlocks: (content) => content ?? [],
     userBlock: (raw) => {

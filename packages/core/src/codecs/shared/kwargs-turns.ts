@@ -2,6 +2,7 @@
  * Alternating turns of a request's kwargs (Anthropic's Messages, Bedrock's
  * Converse) → blueprint messages, the way PromptLayer's server rebuilds them.
  */
+import type { z } from "zod";
 import type { Content } from "../../schemas/content.js";
 import type { Message } from "../../schemas/message.js";
 import type { ToolCall } from "../../schemas/tools.js";
@@ -17,13 +18,18 @@ export function serverFields(role: string) {
   };
 }
 
+/** The system prompt's content as one system message, or none when it is empty. */
+export function systemMessages(content: Content[]): Message[] {
+  return content.length === 0 ? [] : [{ role: "system", content, ...serverFields("system") }];
+}
+
 /** What one block of a user turn is: a tool result, or blueprint content (none for a block left out). */
 export type UserTurnBlock = { toolResult: { content: Content[]; toolCallId: string } } | { content: Content[] };
 
 /** How one provider's turns read (`TurnContent`: a turn's content as its schema parses it). */
 export interface KwargsTurnsReader<TurnContent> {
-  /** A turn's role and content, or undefined for an entry that is not a turn. */
-  turn(raw: unknown): { role: string; content?: TurnContent } | undefined;
+  /** A turn's schema: an entry it refuses is not a turn, and is left out. */
+  turnSchema: z.ZodType<{ role: string; content?: TurnContent }>;
   /** An assistant turn's content → blueprint blocks and tool calls. */
   assistant(content: TurnContent | undefined): { content: Content[]; toolCalls: ToolCall[] };
   /** A user turn's content → its blocks. */
@@ -41,8 +47,9 @@ export function convertFromKwargsTurns<TurnContent>(messages: unknown, reader: K
   if (!Array.isArray(messages)) return [];
   const result: Message[] = [];
   for (const raw of messages) {
-    const turn = reader.turn(raw);
-    if (!turn) continue;
+    const parsed = reader.turnSchema.safeParse(raw);
+    if (!parsed.success) continue;
+    const turn = parsed.data;
     if (turn.role === "assistant") {
       const { content, toolCalls } = reader.assistant(turn.content);
       result.push({ role: "assistant", content, ...serverFields(turn.role), function_call: null, tool_calls: toolCalls.length > 0 ? toolCalls : null });
