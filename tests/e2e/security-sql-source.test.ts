@@ -50,6 +50,41 @@ describe("SQL in the server's source", () => {
         "storage/repositories/request-stats-query.ts: sql.lit(bucket.length)",
         // SQL text Kysely compiled earlier (values as parameters), rerun with new parameters.
         "storage/internal/reusable-insert.ts: CompiledQuery.raw(known, parameters)",
+        // PostgreSQL's monthly partitions (decision 0018): table names from a constant list, month
+        // suffixes and bounds computed from dates (`y2026m12`, ISO timestamps), never from a request.
+        "storage/dialects/request-partitions.ts: sql.id(`${table}_${month.suffix}`)",
+        "storage/dialects/request-partitions.ts: sql.id(`${table}_${month.suffix}`)",
+        "storage/dialects/request-partitions.ts: sql.id(`${table}_default`)",
+        "storage/dialects/request-partitions.ts: sql.id(`request_log_${month.suffix}`)",
+        "storage/dialects/request-partitions.ts: sql.id(table)",
+        "storage/dialects/request-partitions.ts: sql.id(table)",
+        "storage/dialects/request-partitions.ts: sql.id(table)",
+        "storage/dialects/request-partitions.ts: sql.lit(month.from)",
+        "storage/dialects/request-partitions.ts: sql.lit(month.to)",
+        // Multi-row inserts with unnest (decision 0017): table and column names from the code's insert
+        // specs, element types read from information_schema and quoted as identifiers; values are parameters.
+        "storage/internal/bulk-insert.ts: sql.id(column)",
+        "storage/internal/bulk-insert.ts: sql.id(column)",
+        "storage/internal/bulk-insert.ts: sql.id(spec.table)",
+        "storage/internal/bulk-insert.ts: sql.raw(`${type}[]`)",
+        // The migration to partitioned tables: names from constants, column types, keys and index
+        // definitions read back from the database's own catalog (information_schema, pg_get_indexdef).
+        "storage/migrations/0011-partitioned-requests.ts: sql.id(`${table}_default`)",
+        "storage/migrations/0011-partitioned-requests.ts: sql.id(`${table}_month_pk`)",
+        "storage/migrations/0011-partitioned-requests.ts: sql.id(`${table}_unpartitioned`)",
+        "storage/migrations/0011-partitioned-requests.ts: sql.id(`${table}_unpartitioned`)",
+        "storage/migrations/0011-partitioned-requests.ts: sql.id(column)",
+        "storage/migrations/0011-partitioned-requests.ts: sql.id(column.name)",
+        "storage/migrations/0011-partitioned-requests.ts: sql.id(key.name)",
+        "storage/migrations/0011-partitioned-requests.ts: sql.id(key.table)",
+        "storage/migrations/0011-partitioned-requests.ts: sql.id(old)",
+        "storage/migrations/0011-partitioned-requests.ts: sql.id(table)",
+        "storage/migrations/0011-partitioned-requests.ts: sql.id(table)",
+        "storage/migrations/0011-partitioned-requests.ts: sql.id(table)",
+        "storage/migrations/0011-partitioned-requests.ts: sql.id(table)",
+        'storage/migrations/0011-partitioned-requests.ts: sql.raw(column.not_null ? " not null" : "")',
+        "storage/migrations/0011-partitioned-requests.ts: sql.raw(column.type)",
+        "storage/migrations/0011-partitioned-requests.ts: sql.raw(definition)",
       ].sort(),
     );
   });

@@ -1,9 +1,11 @@
 /**
  * The shapes of the client's calls around `run()`: PromptLayer's bodies and
- * answers, as our server sends them. Answers are open
- * (`[key: string]: unknown`) because PromptLayer adds fields over time.
+ * answers. The answers are the wire contract's (`@promptline/core/wire`,
+ * decision 0015), inferred from the schemas the client reads them with; they
+ * are open (`[key: string]: unknown`) because PromptLayer adds fields over time.
  */
-import type { PromptBlueprint, PromptTemplate, RequestStatus, TemplateMetadata, promptTemplateSchema, templateMetadataSchema } from "@promptline/core/schemas";
+import type { RequestStatus, promptTemplateSchema, templateMetadataSchema } from "@promptline/core/schemas";
+import type { LogRequestAnswer, PublishTemplateAnswer, TemplateListItemAnswer, TemplateResponseAnswer } from "@promptline/core/wire";
 import type { z } from "zod";
 
 /** A template as you write it: fields with defaults (`template_format`, `input_variables`…) may be left out. */
@@ -30,23 +32,7 @@ export interface GetTemplateParams {
 }
 
 /** `templates.get`: the rendered version and the provider request built from it (`llm_kwargs`). */
-export interface TemplateResponse {
-  id: number;
-  prompt_name: string;
-  tags: string[];
-  version: number;
-  commit_message: string | null;
-  /** Rendered with the given `input_variables`. */
-  prompt_template: PromptTemplate;
-  metadata: TemplateMetadata;
-  /** The provider request body in PromptLayer's shape (the provider's own field names). */
-  llm_kwargs: Record<string, unknown>;
-  provider_base_url: { id: null; name: null; provider: string; url: string } | null;
-  release_labels: string[];
-  /** Set when a provider switch dropped or translated parameters. */
-  warning: string | null;
-  [key: string]: unknown;
-}
+export type TemplateResponse = TemplateResponseAnswer;
 
 /** `templates.publish`: PromptLayer's publish body (`prompt_name`, `prompt_template`, `metadata`, `commit_message`, `release_labels`). Each call creates a new version. */
 export interface PublishBody {
@@ -62,19 +48,7 @@ export interface PublishBody {
 }
 
 /** `templates.publish`: the new version. */
-export interface PublishResponse {
-  id: number;
-  prompt_name: string;
-  tags: string[];
-  prompt_template: PromptTemplate;
-  commit_message: string | null;
-  metadata: TemplateMetadata | null;
-  /** The labels now on this version. */
-  release_labels: string[];
-  prompt_version_id: number;
-  version_number: number;
-  [key: string]: unknown;
-}
+export type PublishResponse = PublishTemplateAnswer;
 
 /** `templates.all`: a page of prompts, each with its newest version (or the labelled one). */
 export interface ListTemplatesParams {
@@ -86,17 +60,8 @@ export interface ListTemplatesParams {
   label?: string;
 }
 
-export interface TemplateListItem {
-  id: number;
-  prompt_name: string;
-  tags: string[];
-  prompt_template: PromptTemplate;
-  version: number;
-  commit_message: string | null;
-  metadata: TemplateMetadata | null;
-  release_labels: string[];
-  [key: string]: unknown;
-}
+/** One prompt of `templates.all`. */
+export type TemplateListItem = TemplateListItemAnswer;
 
 export interface TrackMetadataArgs {
   request_id: string | number;
@@ -158,15 +123,7 @@ export interface LogRequestBody {
 }
 
 /** `logRequest`: the stored request, with its blueprint as `prompt_version` (PromptLayer's name). */
-export interface LogRequestResponse {
-  id: number;
-  request_id: string;
-  status: RequestStatus;
-  prompt_version: PromptBlueprint;
-  error_type: string | null;
-  error_message: string | null;
-  [key: string]: unknown;
-}
+export type LogRequestResponse = LogRequestAnswer;
 
 /** `client.templates`. */
 export interface TemplatesClient {

@@ -187,3 +187,44 @@ describe("Promptline edges a newcomer meets", () => {
     await client.close({ timeoutMs: 10 });
   });
 });
+
+describe("Promptline reads PromptLayer's answers through the wire contract", () => {
+  const template = { type: "chat", messages: [{ role: "user", content: [{ type: "text", text: "Hi" }] }] };
+  const rendered = {
+    id: 1,
+    prompt_name: "welcome",
+    tags: [],
+    version: 2,
+    commit_message: null,
+    prompt_template: template,
+    metadata: { model: { provider: "openai", name: "gpt-4o-mini", parameters: {} } },
+    llm_kwargs: { model: "gpt-4o-mini", messages: [] },
+    provider_base_url: null,
+    release_labels: ["prod"],
+    warning: null,
+    workspace_id: 1,
+  };
+  const answering = (body: unknown) =>
+    new Promptline({ ...options, liveUpdates: false, fetch: (async () => new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } })) as typeof fetch });
+
+  it("hands back a template fetch as sent, unknown fields included", async () => {
+    const client = answering(rendered);
+    expect(await client.templates.get("welcome")).toEqual(rendered);
+    await client.close();
+  });
+
+  it("a malformed answer is one UnexpectedResponseError naming the route and the field", async () => {
+    const client = answering({ ...rendered, version: "2" });
+    const error = await client.templates.get("welcome").then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(sdk.UnexpectedResponseError);
+    expect(error).toMatchObject({ code: "unexpected_response", route: "POST /prompt-templates/{identifier}", path: "version" });
+    await client.close();
+    const listing = answering({ items: [{ ...rendered, prompt_template: "Hi" }], id: "7" });
+    await expect(listing.templates.all()).rejects.toMatchObject({ route: "GET /prompt-templates", path: "items[0].prompt_template" });
+    await expect(listing.group.create()).rejects.toMatchObject({ route: "POST /api/v1/groups", path: "id" });
+    await listing.close();
+  });
+});

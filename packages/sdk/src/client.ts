@@ -2,18 +2,15 @@ import { InvalidRequestError, ClientClosedError, InvalidTemplateError, PromptArc
 import { promptTemplateSchema, templateMetadataSchema, type LogRecordInput } from "@promptline/core/schemas";
 import { resolveRenderLimits, type RenderLimits } from "@promptline/core/render";
 import { randomIdBytes, uuidv7 } from "@promptline/core/ids";
-import type {
-  GroupClient,
-  LogRequestBody,
-  LogRequestResponse,
-  PromptTemplateInput,
-  PublishResponse,
-  TemplateListItem,
-  TemplateMetadataInput,
-  TemplateResponse,
-  TemplatesClient,
-  TrackClient,
-} from "./api-types.js";
+import {
+  groupAnswer,
+  logRequestAnswer,
+  publishTemplateAnswer,
+  successAnswer,
+  templateListPageAnswer,
+  templateResponseAnswer,
+} from "@promptline/core/wire";
+import type { GroupClient, LogRequestBody, LogRequestResponse, PromptTemplateInput, TemplateMetadataInput, TemplatesClient, TrackClient } from "./api-types.js";
 import { LogShipper, type FlushResult, type ShipperStats } from "./logging/log-shipper.js";
 import { createFileLogSpool } from "./logging/log-spool.js";
 import { loadPromptFiles } from "./prompt-files/load-prompt-files.js";
@@ -267,25 +264,24 @@ export class Promptline {
 
     this.templates = {
       get: (promptName, params = {}) =>
-        this.registry.request<TemplateResponse>(
-          "POST",
-          `/prompt-templates/${encodeURIComponent(promptName)}`,
-          params,
-          () => new PromptNotFoundError(promptName, notFoundSelector(params)),
-        ),
+        this.registry.call("POST", `/prompt-templates/${encodeURIComponent(promptName)}`, {
+          answer: templateResponseAnswer,
+          route: "POST /prompt-templates/{identifier}",
+          body: params,
+          notFound: () => new PromptNotFoundError(promptName, notFoundSelector(params)),
+        }),
       publish: async (body) => {
         const { release_labels, ...version } = body;
-        const result = await this.registry.request<PublishResponse>("POST", "/rest/prompt-templates", {
-          prompt_template: version,
-          prompt_version: version,
-          release_labels: release_labels ?? undefined,
+        const result = await this.registry.call("POST", "/rest/prompt-templates", {
+          answer: publishTemplateAnswer,
+          body: { prompt_template: version, prompt_version: version, release_labels: release_labels ?? undefined },
         });
         this.cache.invalidate(body.prompt_name);
         return result;
       },
       all: async (params = {}) => {
         const query = new URLSearchParams(Object.entries(params).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]));
-        const page = await this.registry.request<{ items?: TemplateListItem[] }>("GET", `/prompt-templates${query.size ? `?${query}` : ""}`);
+        const page = await this.registry.call("GET", `/prompt-templates${query.size ? `?${query}` : ""}`, { answer: templateListPageAnswer });
         return page.items ?? [];
       },
     };
@@ -300,7 +296,11 @@ export class Promptline {
         }
         this.shipper.enqueueAction(`${route} ${requestId}`, async () => {
           try {
-            await this.registry.request("POST", `/api/v1/requests/${encodeURIComponent(String(requestId))}/${route}`, body);
+            await this.registry.call("POST", `/api/v1/requests/${encodeURIComponent(String(requestId))}/${route}`, {
+              answer: successAnswer,
+              route: `POST /api/v1/requests/{request_id}/${route}`,
+              body,
+            });
             resolve(true);
           } catch (error) {
             if (!isTransientRegistryError(error)) resolve(false);
@@ -324,7 +324,7 @@ export class Promptline {
       group: async ({ request_id, group_id }) => track(request_id, "group", { group_id }),
     };
     this.group = {
-      create: async () => (await this.registry.request<{ id: number }>("POST", "/api/v1/groups", {})).id,
+      create: async () => (await this.registry.call("POST", "/api/v1/groups", { answer: groupIdAnswer, body: {} })).id,
     };
 
     if (options.flushOnExit ?? true) {
@@ -385,7 +385,7 @@ export class Promptline {
    * });
    */
   logRequest(body: LogRequestBody): Promise<LogRequestResponse> {
-    return this.registry.request<LogRequestResponse>("POST", "/log-request", body);
+    return this.registry.call("POST", "/log-request", { answer: logRequestAnswer, body });
   }
 
   /**
@@ -437,6 +437,9 @@ export class Promptline {
     };
   }
 }
+
+/** Of `POST /api/v1/groups`, the SDK reads the id only. */
+const groupIdAnswer = groupAnswer.pick({ id: true });
 
 /** A fallback prompt, validated now so that a mistake shows at start-up rather than during an outage. */
 function parseFallback(prompt: FallbackPrompt): CachedPrompt {

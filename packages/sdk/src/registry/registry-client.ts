@@ -122,11 +122,6 @@ export class RegistryClient {
     return readAnswer(options.answer, options.route ?? `${method} ${path.split("?")[0]}`, body);
   }
 
-  /** A call whose answer is not read as a whole (PromptLayer's routes, typed by the caller). */
-  async request<T>(method: string, path: string, body?: unknown, notFound?: (body: unknown) => Error, signal?: AbortSignal): Promise<T> {
-    return (await this.send(method, path, body, notFound, signal)) as T;
-  }
-
   private async send(method: string, path: string, body: unknown, notFound: ((body: unknown) => Error) | undefined, signal: AbortSignal | undefined): Promise<unknown> {
     let refusal: RegistryRefusal | undefined;
     try {

@@ -1,58 +1,30 @@
-import {
-  inputLimits,
-  inputVariablesSchema,
-  InvalidRequestError,
-  labelNameSchema,
-  logMetadataSchema,
-  promptTemplateSchema,
-  PromptArchivedError,
-  PromptNotFoundError,
-  resolveLabelVersion,
-  tagsSchema,
-  templateMetadataSchema,
-} from "@promptline/core";
+import { InvalidRequestError, PromptArchivedError, PromptNotFoundError, resolveLabelVersion } from "@promptline/core";
 import { Hono, type Context } from "hono";
 import { matchedRoutes } from "hono/route";
-import { z } from "zod";
 import type { AppEnv, AppDependencies } from "../app-env.js";
 import { labelActor, type RoutePermissions } from "../http/permissions.js";
 import { NotFoundError } from "../http/route-errors.js";
 import { bodyFieldAsWritten, readBody } from "../http/read-json.js";
-import { promptNameSchema } from "@promptline/core/wire";
+import {
+  getTemplateBodySchema,
+  logRequestBodySchema,
+  promptLayerCreateLabelBody,
+  promptLayerListQuery,
+  promptLayerMoveLabelBody,
+  promptLayerPublishBody,
+  promptLayerTrackGroupBody,
+  promptLayerTrackMetadataBody,
+  promptLayerTrackPromptBody,
+  promptLayerTrackScoreBody,
+  trackRequestBodySchema,
+} from "@promptline/core/wire";
 import { assertRunnable } from "./publish-checks.js";
 import { requireGroups } from "./require-groups.js";
-import { givenScore, loggedRequestFrom, logRequestBodySchema } from "../services/log-request.js";
+import { givenScore, loggedRequestFrom } from "../services/log-request.js";
 import { promptNotFound } from "../services/prompt-not-found.js";
-import { buildTemplateResponse, getTemplateBodySchema } from "../services/template-response.js";
-import { trackedRequestFrom, trackRequestBodySchema } from "../services/track-request.js";
+import { buildTemplateResponse } from "../services/template-response.js";
+import { trackedRequestFrom } from "../services/track-request.js";
 import type { PromptSummary, ReleaseLabelRecord, RequestRef } from "../storage/index.js";
-
-/** PromptLayer's `request_id` is an int; ours may also be the client-minted string id. */
-const requestRefSchema = z.union([z.number().int(), z.string().min(1)]);
-
-const publishBodySchema = z.looseObject({
-  prompt_template: z.looseObject({
-    prompt_name: promptNameSchema,
-    prompt_template: promptTemplateSchema.optional(),
-    tags: tagsSchema.nullish(),
-    commit_message: z.string().max(inputLimits.commitMessageLength).nullish(),
-    metadata: templateMetadataSchema.nullish(),
-  }),
-  prompt_version: z
-    .looseObject({
-      prompt_template: promptTemplateSchema.optional(),
-      commit_message: z.string().max(inputLimits.commitMessageLength).nullish(),
-      metadata: templateMetadataSchema.nullish(),
-    })
-    .nullish(),
-  release_labels: z.array(labelNameSchema).max(inputLimits.releaseLabelsPerPublish).nullish(),
-});
-
-const listQuerySchema = z.object({
-  page: z.coerce.number().int().positive().default(1),
-  per_page: z.coerce.number().int().positive().max(100).default(30),
-  label: z.string().min(1).optional(),
-});
 
 function labelView(label: ReleaseLabelRecord) {
   return {
@@ -161,7 +133,7 @@ export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDepen
   });
 
   app.get("/prompt-templates", async (c) => {
-    const query = listQuerySchema.safeParse(c.req.query());
+    const query = promptLayerListQuery.safeParse(c.req.query());
     if (!query.success) throw new InvalidRequestError("page and per_page must be positive integers (per_page at most 100).");
     const { page, per_page, label } = query.data;
     const result = await storage.prompts.list(c.var.workspaceId, { page, per_page, ...(label && { label }) });
@@ -180,7 +152,7 @@ export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDepen
 
   // Publish: the SDK duplicates its body into `prompt_template` and `prompt_version`.
   app.post("/rest/prompt-templates", async (c) => {
-    const body = await readBody(c, publishBodySchema);
+    const body = await readBody(c, promptLayerPublishBody);
     const head = body.prompt_template;
     const template = body.prompt_version?.prompt_template ?? head.prompt_template;
     if (!template) throw new InvalidRequestError("prompt_version.prompt_template is required: the template to publish.");
@@ -211,7 +183,7 @@ export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDepen
   });
 
   app.post("/prompts/:promptId{[0-9]+}/label", async (c) => {
-    const body = await readBody(c, z.object({ prompt_version_number: z.number().int().positive(), name: labelNameSchema }));
+    const body = await readBody(c, promptLayerCreateLabelBody);
     const label = await storage.labels.set(c.var.workspaceId, {
       prompt: { id: Number(c.req.param("promptId")) },
       name: body.name,
@@ -222,7 +194,7 @@ export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDepen
   });
 
   app.patch("/prompt-labels/:labelId{[0-9]+}", async (c) => {
-    const body = await readBody(c, z.object({ prompt_version_number: z.number().int().positive() }));
+    const body = await readBody(c, promptLayerMoveLabelBody);
     const labelId = Number(c.req.param("labelId"));
     const label = await storage.labels.move(c.var.workspaceId, labelId, body.prompt_version_number, labelActor(c.var.apiKey));
     if (!label) throw new NotFoundError(`No release label ${labelId} in this workspace.`);
@@ -282,7 +254,7 @@ export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDepen
 
   for (const path of ["/library-track-metadata", "/rest/track-metadata"]) {
     app.post(path, async (c) => {
-      const body = await readBody(c, z.looseObject({ request_id: requestRefSchema, metadata: logMetadataSchema }));
+      const body = await readBody(c, promptLayerTrackMetadataBody);
       if (!(await storage.requests.updateMetadata(c.var.workspaceId, body.request_id, body.metadata))) throw requestNotFound(body.request_id);
       return c.json({ success: true });
     });
@@ -290,10 +262,7 @@ export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDepen
 
   for (const path of ["/library-track-score", "/rest/track-score"]) {
     app.post(path, async (c) => {
-      const body = await readBody(
-        c,
-        z.looseObject({ request_id: requestRefSchema, score: z.number().min(0).max(100), name: z.string().min(1).nullish() }),
-      );
+      const body = await readBody(c, promptLayerTrackScoreBody);
       const score = await storage.scores.add(c.var.workspaceId, { request: body.request_id, score: body.score, name: body.name ?? null });
       if (!score) throw requestNotFound(body.request_id);
       return c.json({ success: true });
@@ -302,16 +271,7 @@ export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDepen
 
   for (const path of ["/library-track-prompt", "/rest/track-prompt"]) {
     app.post(path, async (c) => {
-      const body = await readBody(
-        c,
-        z.looseObject({
-          request_id: requestRefSchema,
-          prompt_name: promptNameSchema,
-          prompt_input_variables: inputVariablesSchema.nullish(),
-          version: z.number().int().positive().nullish(),
-          label: labelNameSchema.nullish(),
-        }),
-      );
+      const body = await readBody(c, promptLayerTrackPromptBody);
       const linked = await storage.requests.setPrompt(c.var.workspaceId, body.request_id, {
         prompt: { name: body.prompt_name },
         version: body.version ?? null,
@@ -325,7 +285,7 @@ export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDepen
 
   for (const path of ["/track-group", "/rest/track-group"]) {
     app.post(path, async (c) => {
-      const body = await readBody(c, z.looseObject({ request_id: requestRefSchema, group_id: z.number().int() }));
+      const body = await readBody(c, promptLayerTrackGroupBody);
       if (!(await storage.requests.setGroup(c.var.workspaceId, body.request_id, body.group_id))) throw requestNotFound(body.request_id);
       return c.json({ success: true });
     });

@@ -1,49 +1,14 @@
 import {
-  inputVariablesSchema,
-  looseMetadataSchema,
-  tagsSchema,
   asChatTemplate,
   buildLogRecord,
-  promptTemplateSchema,
-  providerErrorTypes,
   type PromptBlueprint,
   type Usage,
 } from "@promptline/core";
-import { z } from "zod";
 import { parseTimestamp } from "../http/timestamps.js";
+import type { LogRequestBody } from "@promptline/core/wire";
 import type { RequestInsert } from "../storage/index.js";
 import { stringMetadata } from "./track-request.js";
 
-const timestamp = z.union([z.string(), z.number()]).nullish();
-
-/** `POST /log-request` (contract §9, openapi `LogRequest`): a request made outside `run()`, as input and output templates. */
-export const logRequestBodySchema = z.looseObject({
-  provider: z.string().min(1),
-  model: z.string().min(1),
-  input: promptTemplateSchema,
-  output: promptTemplateSchema,
-  request_start_time: timestamp,
-  request_end_time: timestamp,
-  parameters: z.record(z.string(), z.unknown()).nullish(),
-  tags: tagsSchema.nullish(),
-  metadata: looseMetadataSchema.nullish(),
-  prompt_name: z.string().nullish(),
-  prompt_id: z.number().int().nullish(),
-  prompt_version_number: z.number().int().positive().nullish(),
-  prompt_input_variables: inputVariablesSchema.nullish(),
-  input_tokens: z.number().int().nonnegative().nullish(),
-  output_tokens: z.number().int().nonnegative().nullish(),
-  price: z.number().nonnegative().nullish(),
-  function_name: z.string().nullish(),
-  score: z.number().min(0).max(100).nullish(),
-  score_name: z.string().nullish(),
-  api_type: z.string().nullish(),
-  status: z.enum(["SUCCESS", "ERROR", "CANCELLED"]).nullish(),
-  error_type: z.enum([...providerErrorTypes, "CANCELLED"]).nullish(),
-  error_message: z.string().nullish(),
-  group_id: z.number().int().nullish(),
-});
-export type LogRequestBody = z.infer<typeof logRequestBodySchema>;
 
 /** The blueprint of a logged request: the input conversation, then the output's messages. */
 export function logRequestBlueprint(body: LogRequestBody): PromptBlueprint {

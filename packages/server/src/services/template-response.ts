@@ -1,8 +1,5 @@
 import {
   expandSnippets,
-  inputVariablesSchema,
-  labelNameSchema,
-  looseMetadataSchema,
   InvalidTemplateError,
   prepareRequest,
   providerDescriptor,
@@ -12,25 +9,10 @@ import {
   type SnippetReference,
   type SnippetUse,
 } from "@promptline/core";
-import { z } from "zod";
+import type { GetTemplateBody } from "@promptline/core/wire";
 import type { TemplateRenderer } from "../render/template-renderer.js";
 import type { ResolvedPromptVersion, Storage } from "../storage/index.js";
 
-/** The body of `POST /prompt-templates/{identifier}` (contract §3.1); every field optional, unknown ones ignored. */
-export const getTemplateBodySchema = z.looseObject({
-  version: z.number().int().positive().nullish(),
-  label: labelNameSchema.nullish(),
-  provider: z.string().min(1).nullish(),
-  model: z.string().min(1).nullish(),
-  input_variables: inputVariablesSchema.nullish(),
-  metadata_filters: looseMetadataSchema.nullish(),
-  model_parameter_overrides: z.record(z.string(), z.unknown()).nullish(),
-  skip_input_variable_rendering: z.boolean().nullish(),
-  /** Python's SDK also sends the key in the body; the auth middleware reads it. */
-  api_key: z.string().nullish(),
-  workspace_id: z.number().nullish(),
-});
-export type GetTemplateBody = z.infer<typeof getTemplateBodySchema>;
 
 /**
  * Snippets (`@@@name@@@`) are other prompts' text, resolved in the caller's

@@ -1,11 +1,7 @@
 import {
-  inputVariablesSchema,
-  looseMetadataSchema,
-  tagsSchema,
   buildBlueprint,
   buildLogRecord,
   codecForFunctionName,
-  providerErrorTypes,
   stripSecrets,
   spanIdSchema,
   type PromptBlueprint,
@@ -13,36 +9,10 @@ import {
   trackedApiTypeOf,
   trackedProviderOf,
   type Usage, isRecord } from "@promptline/core";
-import { z } from "zod";
 import { parseTimestamp } from "../http/timestamps.js";
+import type { TrackRequestBody } from "@promptline/core/wire";
 import type { RequestInsert } from "../storage/index.js";
 
-const timestamp = z.union([z.string(), z.number()]).nullish();
-
-/** `POST /track-request` (contract §3.2, §10.8): loose, because every client sends it a little differently. */
-export const trackRequestBodySchema = z.looseObject({
-  function_name: z.string().default(""),
-  provider_type: z.string().nullish(),
-  args: z.array(z.unknown()).nullish(),
-  kwargs: z.record(z.string(), z.unknown()).nullish(),
-  request_response: z.unknown().optional(),
-  request_start_time: timestamp,
-  request_end_time: timestamp,
-  tags: tagsSchema.nullish(),
-  metadata: looseMetadataSchema.nullish(),
-  prompt_id: z.union([z.number(), z.string()]).nullish(),
-  prompt_version: z.number().int().nullish(),
-  prompt_input_variables: inputVariablesSchema.nullish(),
-  group_id: z.number().int().nullish(),
-  return_prompt_blueprint: z.boolean().nullish(),
-  return_pl_id: z.boolean().nullish(),
-  span_id: z.string().nullish(),
-  status: z.enum(["SUCCESS", "ERROR", "CANCELLED"]).nullish(),
-  error_type: z.enum([...providerErrorTypes, "CANCELLED"]).nullish(),
-  error_message: z.string().nullish(),
-  api_key: z.string().nullish(),
-});
-export type TrackRequestBody = z.infer<typeof trackRequestBodySchema>;
 
 /** Metadata values are strings; other JSON values are kept as their JSON text rather than refused. */
 export function stringMetadata(metadata: Record<string, unknown> | null | undefined): Record<string, string> {
