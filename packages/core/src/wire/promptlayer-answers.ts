@@ -16,20 +16,27 @@ const nullableString = z.string().nullable();
 /** A blueprint inside an answer, read as an object (the server built it; its parts are the caller's business). */
 const blueprintAnswer = z.record(z.string(), z.unknown()) as unknown as z.ZodType<PromptBlueprint>;
 
-/** `POST /prompt-templates/{identifier}` (`templates.get`): the rendered version and the provider request built from it. */
-export const templateResponseAnswer = z.looseObject({
+/** The fields every PromptLayer answer about one version carries. */
+const promptVersionFields = {
+  /** The prompt's id. */
   id: int,
   prompt_name: z.string(),
   tags: z.array(z.string()),
-  version: int,
-  commit_message: nullableString,
-  /** Rendered with the given `input_variables`. */
   prompt_template: templateAnswer,
+  commit_message: nullableString,
+  /** The labels on this version. */
+  release_labels: z.array(z.string()),
+};
+
+/** `POST /prompt-templates/{identifier}` (`templates.get`): the rendered version and the provider request built from it. */
+export const templateResponseAnswer = z.looseObject({
+  ...promptVersionFields,
+  version: int,
+  /** Rendered with the given `input_variables` (`prompt_template` too). */
   metadata: metadataAnswer,
   /** The provider request body in PromptLayer's shape (the provider's own field names). */
   llm_kwargs: z.record(z.string(), z.unknown()),
   provider_base_url: z.looseObject({ id: z.null(), name: z.null(), provider: z.string(), url: z.string() }).nullable(),
-  release_labels: z.array(z.string()),
   /** Set when a provider switch dropped or translated parameters. */
   warning: nullableString,
 });
@@ -37,30 +44,15 @@ export type TemplateResponseAnswer = z.infer<typeof templateResponseAnswer>;
 
 /** `POST /rest/prompt-templates` (`templates.publish`): the new version. */
 export const publishTemplateAnswer = z.looseObject({
-  id: int,
-  prompt_name: z.string(),
-  tags: z.array(z.string()),
-  prompt_template: templateAnswer,
-  commit_message: nullableString,
+  ...promptVersionFields,
   metadata: metadataAnswer.nullable(),
-  /** The labels now on this version. */
-  release_labels: z.array(z.string()),
   prompt_version_id: int,
   version_number: int,
 });
 export type PublishTemplateAnswer = z.infer<typeof publishTemplateAnswer>;
 
 /** One prompt of `GET /prompt-templates`, with its newest version (or the labelled one). */
-export const templateListItemAnswer = z.looseObject({
-  id: int,
-  prompt_name: z.string(),
-  tags: z.array(z.string()),
-  prompt_template: templateAnswer,
-  version: int,
-  commit_message: nullableString,
-  metadata: metadataAnswer.nullable(),
-  release_labels: z.array(z.string()),
-});
+export const templateListItemAnswer = z.looseObject({ ...promptVersionFields, version: int, metadata: metadataAnswer.nullable() });
 export type TemplateListItemAnswer = z.infer<typeof templateListItemAnswer>;
 
 /** `GET /prompt-templates` (`templates.all`): a page of prompts. */
