@@ -208,6 +208,23 @@ describe("Responses stream accumulation over recorded streams", () => {
     expect(lastText(openaiResponsesCodec.responseToMessage(cut.response()))).toBe("Hello");
   });
 
+  it("streams a refusal like text: into the message's refusal part, and out as text deltas", () => {
+    const accumulator = openaiResponsesCodec.createStreamAccumulator();
+    const item = { id: "msg_1", type: "message", status: "in_progress", role: "assistant", content: [] };
+    const deltas = [
+      { type: "response.output_item.added", output_index: 0, item },
+      { type: "response.content_part.added", output_index: 0, item_id: "msg_1", content_index: 0, part: { type: "refusal", refusal: "" } },
+      { type: "response.refusal.delta", output_index: 0, item_id: "msg_1", content_index: 0, delta: "I can't " },
+      { type: "response.refusal.delta", output_index: 0, item_id: "msg_1", content_index: 0, delta: "help with that." },
+    ].map((event) => accumulator.push(event));
+    expect(deltas.flatMap((delta) => delta.content ?? [])).toEqual([
+      { type: "text", text: "I can't " },
+      { type: "text", text: "help with that." },
+    ]);
+    const response = accumulator.response() as { output: { content: unknown[] }[] };
+    expect(response.output[0]?.content).toEqual([{ type: "refusal", text: "", refusal: "I can't help with that." }]);
+  });
+
   it("gives an empty response before any event", () => {
     expect(openaiResponsesCodec.createStreamAccumulator().response()).toEqual({});
   });

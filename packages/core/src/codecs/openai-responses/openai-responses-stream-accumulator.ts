@@ -81,12 +81,16 @@ export function createOpenaiResponsesStreamAccumulator(): StreamAccumulator {
         if (item && event.part) partOf(item, "content", event.content_index ?? 0, string(event.part.type));
         return;
       case "response.output_text.delta":
+      case "response.refusal.delta": {
+        // An answer and a refusal stream alike: into their message part's own field, and out as text.
+        const [type, field] = event.type === "response.refusal.delta" ? ["refusal", "refusal"] : ["output_text", "text"];
         if (item) {
-          const part = partOf(item, "content", event.content_index ?? 0, "output_text");
-          part.text = string(part.text) + delta;
+          const part = partOf(item, "content", event.content_index ?? 0, type);
+          part[field] = string(part[field]) + delta;
         }
         if (delta) content.push({ type: "text", text: delta });
         return;
+      }
       case "response.output_text.done":
         if (item && typeof event.text === "string") partOf(item, "content", event.content_index ?? 0, "output_text").text = event.text;
         return;
@@ -97,13 +101,6 @@ export function createOpenaiResponsesStreamAccumulator(): StreamAccumulator {
           part.annotations = [...(Array.isArray(part.annotations) ? part.annotations : []), event.annotation];
         }
         content.push({ type: "text", text: "", annotations: [convertAnnotation(event.annotation)] });
-        return;
-      case "response.refusal.delta":
-        if (item) {
-          const part = partOf(item, "content", event.content_index ?? 0, "refusal");
-          part.refusal = string(part.refusal) + delta;
-        }
-        if (delta) content.push({ type: "text", text: delta });
         return;
       case "response.reasoning_summary_part.added":
         if (item && event.part) partOf(item, "summary", event.summary_index ?? 0, "summary_text");
