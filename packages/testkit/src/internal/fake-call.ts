@@ -1,20 +1,16 @@
-import type { FakeToolCall } from "../types.js";
+import type { FakeToolCall, RecordedRequest } from "../types.js";
 
-/** One request as a provider fake sees it: already read, parsed and recorded. */
-export interface FakeCall {
-  method: string;
-  /** Path below the fake's prefix, e.g. `/v1/chat/completions`. */
-  path: string;
-  query: Record<string, string>;
-  /** Lower-case header names. */
-  headers: Record<string, string>;
+/**
+ * One request as a provider fake sees it: already read, parsed and recorded.
+ * Its method, path (below the fake's prefix), query, lower-case headers and
+ * arrival time are the ones recorded in `requests`.
+ */
+export interface FakeCall extends Pick<RecordedRequest, "method" | "path" | "query" | "headers" | "receivedAt"> {
   rawBody: string;
   /** The parsed JSON body, or `undefined` when the body is empty or not JSON. */
   json: unknown;
   /** A per-server counter, used to mint deterministic ids. */
   sequence: number;
-  /** Epoch milliseconds at arrival. */
-  receivedAt: number;
 }
 
 /** A request the fake accepted: the endpoint it targets and what the default reply needs. */
