@@ -172,6 +172,8 @@ export const playgroundRunBody = z.object({
   /** Run this template and these settings instead of the stored version's: a draft edited in the playground, not published (decision 0021). */
   draft: z.strictObject({ prompt_template: promptTemplateSchema, metadata: templateMetadataSchema.nullish() }).nullish(),
 });
+/** What a client sends to `POST /api/v1/playground/run` (the dashboard's playground). */
+export type PlaygroundRunBody = z.input<typeof playgroundRunBody>;
 
 /** `POST /api/session`: the dashboard signs in with an API key. */
 export const signInBody = z.object({ api_key: z.string().min(1).max(512) });

@@ -1,20 +1,11 @@
-import type { PromptTemplate, TemplateMetadata, Usage } from "@promptline/core";
+import type { Usage } from "@promptline/core";
+import type { PlaygroundRunBody } from "@promptline/core/wire";
 import { reach } from "./api.js";
 import { describeFailure } from "./failure.js";
 import { readEvents } from "./sse.js";
 
-/** What the playground asks `POST /api/v1/playground/run` for. */
-export interface PlaygroundRunBody {
-  prompt_name: string;
-  version?: number;
-  label?: string;
-  input_variables: Record<string, string>;
-  provider?: string;
-  model?: string;
-  parameters?: Record<string, unknown>;
-  /** An edited, unpublished template to run instead of the stored one. */
-  draft?: { prompt_template: PromptTemplate; metadata: TemplateMetadata };
-}
+/** What the playground asks `POST /api/v1/playground/run` for: the wire contract's body. */
+export type { PlaygroundRunBody };
 
 /** Tokens, cost and latency of a finished run, as it was logged. */
 export interface RunMetrics {
