@@ -8,6 +8,7 @@
  * with big-endian integers; a header is name length u8, name, value type u8,
  * value. Both CRCs are checked.
  */
+import { crc32 as zlibCrc32 } from "node:zlib";
 import { ProviderError } from "@promptline/core/errors";
 
 /** A header value by its wire type (0/1 bool, 2 byte, 3 short, 4 int, 5 long, 6 bytes, 7 string, 8 timestamp, 9 uuid). */
@@ -130,19 +131,7 @@ function malformed(reason: string): ProviderError {
   });
 }
 
-const crcTable = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (IEEE 802.3, as zlib), written out because Node 20 has no `zlib.crc32`. */
+/** CRC-32 (IEEE 802.3, as zlib): Node's own (`zlib.crc32`, Node 20.15 and later). */
 export function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = (crcTable[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+  return zlibCrc32(bytes);
 }

@@ -1,4 +1,4 @@
-import { crc32 } from "./crc32.js";
+import { crc32 } from "node:zlib";
 
 /** The header value type `string` of the AWS event-stream encoding. */
 const STRING_HEADER_TYPE = 7;

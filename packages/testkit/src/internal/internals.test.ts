@@ -1,21 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { crc32 } from "./crc32.js";
 import { decodeEventStream, encodeEventStreamMessage } from "./event-stream.js";
 import { defaultReplyText, fakeTokenCount } from "./resolve-reply.js";
 import { splitText } from "./split-text.js";
 import { sseStream } from "./sse.js";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-
-describe("crc32", () => {
-  it.each([
-    ["", 0],
-    ["123456789", 0xcbf43926],
-    ["The quick brown fox jumps over the lazy dog", 0x414fa339],
-  ])("crc32(%j)", (input, expected) => {
-    expect(crc32(new TextEncoder().encode(input))).toBe(expected);
-  });
-});
 
 describe("event-stream", () => {
   it("round-trips headers and payload", () => {
