@@ -210,9 +210,20 @@ async function loadPostgres(url: string, options: BulkLoadOptions): Promise<void
 
     const definitions = Object.fromEntries(await Promise.all(partitionedTables.map(async (table) => [table, await indexDefinitions(one, table)] as const)));
     const indexJobs = (table: PartitionedTable, month: Month): Job[] =>
-      fresh.includes(month) ? definitions[table]!.map((definition) => ({ run: async () => void (await one(definition(`${table}_${month.suffix}`))) })) : [];
+      fresh.includes(month)
+        ? definitions[table]!.map((definition) => ({
+            run: async () => {
+              const started = performance.now();
+              const statement = definition(`${table}_${month.suffix}`);
+              await one(statement);
+              options.log?.(`bulk load: ${statement.replace(/ USING btree/, "")} in ${Math.round((performance.now() - started) / 1000)} s`);
+            },
+          }))
+        : [];
     // Each table's rows of a month in one connection, in order (the heap then is in index order for most indexes);
-    // the tables side by side on all connections; a table's indexes are built as soon as its rows are in.
+    // the tables side by side on all connections; a table's indexes are built as soon as its rows are in. (Keeping the
+    // log's indexes up during the load instead, on every connection, cost 1.15x the CPU and 1.2x the time at 1M rows:
+    // bench/RESULTS.md, "Growth to 10M rows".)
     const jobs: Job[] = [];
     for (const table of partitionedTables) {
       for (const month of months) {
