@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, type InputHTMLAttributes, type ReactNode } from "react";
 import { ApiError } from "../lib/api.js";
-import { Link } from "../lib/router.js";
+import { Link, navigate, setQuery } from "../lib/router.js";
 
 /** Loads data for a page; `reload` re-runs the loader. A newer load wins over an older one. */
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): { data?: T; error?: unknown; loading: boolean; reload: () => void } {
@@ -167,8 +167,23 @@ export function ConfirmDialog(props: {
   );
 }
 
-/** Newer/Older through a cursor-paged list: `cursors` are the pages behind this one, `next` the cursor of the page after it. */
-export function CursorPager({ cursors, next, onChange }: { cursors: string[]; next: string | null | undefined; onChange: (cursors: string[]) => void }) {
+/** Where a cursor-paged list is: `cursors` are the pages behind this one, `cursor` the one to load now. */
+export interface CursorPages {
+  cursors: string[];
+  cursor: string | undefined;
+  onChange: (cursors: string[]) => void;
+}
+
+/** The pages of a cursor-paged list, back at the first page whenever `filterKey` changes. */
+export function useCursorPages(filterKey: string): CursorPages {
+  const [cursors, setCursors] = useState<string[]>([]);
+  useEffect(() => setCursors([]), [filterKey]);
+  return { cursors, cursor: cursors.at(-1), onChange: setCursors };
+}
+
+/** Newer/Older through a cursor-paged list: `next` is the cursor of the page after this one. */
+export function CursorPager({ pages, next }: { pages: CursorPages; next: string | null | undefined }) {
+  const { cursors, onChange } = pages;
   return (
     <nav className="pager" aria-label="Pages">
       <button className="button" disabled={cursors.length === 0} onClick={() => onChange(cursors.slice(0, -1))}>← Newer</button>
@@ -179,15 +194,7 @@ export function CursorPager({ cursors, next, onChange }: { cursors: string[]; ne
 }
 
 /** A page of a cursor-paged list as a table (dimmed while the next page loads), with Newer/Older under it. */
-export function CursorPagedTable(props: {
-  className: string;
-  loading: boolean;
-  head: ReactNode;
-  children: ReactNode;
-  cursors: string[];
-  next: string | null | undefined;
-  onChange: (cursors: string[]) => void;
-}) {
+export function CursorPagedTable(props: { className: string; loading: boolean; head: ReactNode; children: ReactNode; pages: CursorPages; next: string | null | undefined }) {
   return (
     <>
       <div className={`card table-card ${props.loading ? "is-loading" : ""}`}>
@@ -196,8 +203,60 @@ export function CursorPagedTable(props: {
           <tbody>{props.children}</tbody>
         </table>
       </div>
-      <CursorPager cursors={props.cursors} next={props.next} onChange={props.onChange} />
+      <CursorPager pages={props.pages} next={props.next} />
     </>
+  );
+}
+
+/** A row that opens `to` when clicked anywhere but on a link or button of its own. */
+export function ClickableRow({ to, children, ...rest }: { to: string; children: ReactNode; [attribute: `data-${string}`]: string }) {
+  return (
+    <tr className="clickable" {...rest} onClick={(event) => !(event.target as HTMLElement).closest("a,button") && navigate(to)}>
+      {children}
+    </tr>
+  );
+}
+
+/** The "Time" filter of a list: choosing a range sets `?range=` in the URL. */
+export function TimeRangeField({ ranges, range }: { ranges: Record<string, { label: string }>; range: string }) {
+  return (
+    <label className="field">
+      <span className="field-label">Time</span>
+      <select name="range" value={range} onChange={(event) => setQuery({ range: event.target.value })}>
+        {Object.entries(ranges).map(([key, value]) => <option key={key} value={key}>{value.label}</option>)}
+      </select>
+    </label>
+  );
+}
+
+/** A one-line form: one labelled input, its submit button (then any other `children`), and the action's error. */
+export function InlineFieldForm(props: {
+  label: string;
+  fieldLabel: string;
+  input: InputHTMLAttributes<HTMLInputElement>;
+  submit: string;
+  disabled: boolean;
+  error: string | undefined;
+  onSubmit: () => void;
+  children?: ReactNode;
+}) {
+  return (
+    <form
+      className="inline-form"
+      aria-label={props.label}
+      onSubmit={(event) => {
+        event.preventDefault();
+        props.onSubmit();
+      }}
+    >
+      <label className="field field-inline">
+        <span className="field-label">{props.fieldLabel}</span>
+        <input {...props.input} />
+      </label>
+      <button className="button" type="submit" disabled={props.disabled}>{props.submit}</button>
+      {props.children}
+      {props.error && <span className="field-error" role="alert">{props.error}</span>}
+    </form>
   );
 }
 

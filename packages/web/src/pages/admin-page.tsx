@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { ConfirmDialog, EmptyState, LabelChip, Loaded, PageHeader, useAction, useAsync } from "../components/ui.js";
+import { ConfirmDialog, EmptyState, InlineFieldForm, LabelChip, Loaded, PageHeader, useAction, useAsync } from "../components/ui.js";
 import { api, type ApiKey, type KeyRole } from "../lib/api.js";
 import { dateTime, timeAgo } from "../lib/format.js";
 import { keyRoles, roleDescriptions, usePermissions } from "../lib/permissions.js";
@@ -206,23 +206,19 @@ function ProtectedLabelsCard() {
           </ul>
         )}
       </Loaded>
-      <form
-        className="inline-form"
-        aria-label="Protect a label"
-        onSubmit={(event) => {
-          event.preventDefault();
+      <InlineFieldForm
+        label="Protect a label"
+        fieldLabel="Label"
+        input={{ name: "protect_label", value: label, placeholder: "staging", maxLength: 256, onChange: (event) => setLabel(event.target.value) }}
+        submit="Protect"
+        disabled={busy || !label.trim()}
+        error={error}
+        onSubmit={() => {
           const name = label.trim();
           if (!name) return;
           void change(() => api.protectLabel(name)).then(() => setLabel(""));
         }}
-      >
-        <label className="field field-inline">
-          <span className="field-label">Label</span>
-          <input name="protect_label" value={label} placeholder="staging" maxLength={256} onChange={(event) => setLabel(event.target.value)} />
-        </label>
-        <button className="button" type="submit" disabled={busy || !label.trim()}>Protect</button>
-        {error && <span className="field-error" role="alert">{error}</span>}
-      </form>
+      />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { TrafficChart } from "../components/chart.js";
-import { CursorPagedTable, EmptyState, ErrorState, Loaded, PageHeader, Stat, StatusBadge, Tag, useAsync } from "../components/ui.js";
+import { ClickableRow, CursorPagedTable, EmptyState, ErrorState, Loaded, PageHeader, Stat, StatusBadge, Tag, TimeRangeField, useAsync, useCursorPages } from "../components/ui.js";
 import { api, type RequestFilters } from "../lib/api.js";
 import { cost, integer, latency, shortTime } from "../lib/format.js";
 import { Link, navigate, setQuery, useLocation, useTitle } from "../lib/router.js";
@@ -31,9 +31,8 @@ export function RequestsPage() {
     from: new Date(window.from).toISOString(),
     to: new Date(window.to).toISOString(),
   };
-  const [cursors, setCursors] = useState<string[]>([]);
-  useEffect(() => setCursors([]), [filterKey]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages(filterKey);
+  const { cursor } = pages;
 
   const page = useAsync(() => api.requests({ ...filters, limit: pageSize, ...(cursor && { cursor }) }), [filterKey, cursor, window]);
   const stats = useAsync(() => api.stats({ ...filters, bucket: ranges[range].bucket }), [filterKey, window]);
@@ -69,7 +68,7 @@ export function RequestsPage() {
       </div>
       {stats.error ? <ErrorState error={stats.error} retry={stats.reload} /> : stats.data && <TrafficChart buckets={stats.data.buckets} bucket={ranges[range].bucket} from={window.from} to={window.to} />}
       <Loaded state={page}>
-        {(data) => data.items.length === 0 && cursors.length === 0 ? (
+        {(data) => data.items.length === 0 && pages.cursors.length === 0 ? (
           active.length > 0 ? (
             <EmptyState title="No request matches these filters" action={<button className="button" onClick={() => navigate(`/requests?range=${range}`)}>Clear filters</button>}>
               Try a wider time range or fewer filters.
@@ -83,9 +82,8 @@ export function RequestsPage() {
           <CursorPagedTable
             className="table-requests"
             loading={page.loading}
-            cursors={cursors}
+            pages={pages}
             next={data.next_cursor}
-            onChange={setCursors}
             head={
               <tr>
                 <th>Time</th>
@@ -101,7 +99,7 @@ export function RequestsPage() {
             }
           >
             {data.items.map((row) => (
-              <tr key={row.id} className="clickable" onClick={(event) => !(event.target as HTMLElement).closest("a,button") && navigate(`/requests/${row.request_id}`)}>
+              <ClickableRow key={row.id} to={`/requests/${row.request_id}`}>
                 <td className="nowrap">
                   <Link to={`/requests/${row.request_id}`} className="row-link num" title={row.created_at}>{shortTime(row.created_at)}</Link>
                 </td>
@@ -129,7 +127,7 @@ export function RequestsPage() {
                     {row.tags.length > 3 && <span className="muted small">+{row.tags.length - 3}</span>}
                   </div>
                 </td>
-              </tr>
+              </ClickableRow>
             ))}
           </CursorPagedTable>
         )}
@@ -185,12 +183,7 @@ function FilterBar({ values, range }: { values: Record<(typeof filterKeys)[numbe
           {knownProviders.map((provider) => <option key={provider}>{provider}</option>)}
         </select>
       </label>
-      <label className="field">
-        <span className="field-label">Time</span>
-        <select name="range" value={range} onChange={(event) => setQuery({ range: event.target.value })}>
-          {Object.entries(ranges).map(([key, value]) => <option key={key} value={key}>{value.label}</option>)}
-        </select>
-      </label>
+      <TimeRangeField ranges={ranges} range={range} />
     </form>
   );
 }
