@@ -193,18 +193,68 @@ export function CursorPager({ pages, next }: { pages: CursorPages; next: string 
   );
 }
 
+/** A column of a `Table`: its heading, or its heading and its cells' class (`right`, `num`: figures). */
+export type TableColumn = string | { label: string; className: string };
+
+/** A column of figures, right-aligned. */
+export function rightAligned(label: string): TableColumn {
+  return { label, className: "right" };
+}
+
+/** A table with one header row (a `false` column is left out; `""` is a column without a heading) and `children` as its rows. */
+export function Table({ columns, className, label, children }: { columns: (TableColumn | false)[]; className?: string; label?: string; children: ReactNode }) {
+  return (
+    <table className={className ? `table ${className}` : "table"} aria-label={label}>
+      <thead>
+        <tr>
+          {columns
+            .filter((column) => column !== false)
+            .map((column, index) => (typeof column === "string" ? <th key={index}>{column}</th> : <th key={index} className={column.className}>{column.label}</th>))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
+
 /** A page of a cursor-paged list as a table (dimmed while the next page loads), with Newer/Older under it. */
-export function CursorPagedTable(props: { className: string; loading: boolean; head: ReactNode; children: ReactNode; pages: CursorPages; next: string | null | undefined }) {
+function CursorPagedTable(props: { className: string; loading: boolean; columns: TableColumn[]; children: ReactNode; pages: CursorPages; next: string | null | undefined }) {
   return (
     <>
       <div className={`card table-card ${props.loading ? "is-loading" : ""}`}>
-        <table className={`table ${props.className}`}>
-          <thead>{props.head}</thead>
-          <tbody>{props.children}</tbody>
-        </table>
+        <Table className={props.className} columns={props.columns}>{props.children}</Table>
       </div>
       <CursorPager pages={props.pages} next={props.next} />
     </>
+  );
+}
+
+/**
+ * A cursor-paged list as it loads: the load's error or a spinner, then `empty`
+ * when the first page has no items, else the page's items as table rows
+ * (`children(item)`) with Newer/Older under them.
+ */
+export function CursorPagedList<Data extends { next_cursor: string | null }, Item>(props: {
+  state: { data?: Data; error?: unknown; loading: boolean; reload: () => void };
+  pages: CursorPages;
+  items: (data: Data) => Item[];
+  empty: ReactNode;
+  className: string;
+  columns: TableColumn[];
+  children: (item: Item) => ReactNode;
+}) {
+  return (
+    <Loaded state={props.state}>
+      {(data) => {
+        const items = props.items(data);
+        if (items.length === 0 && props.pages.cursors.length === 0) return props.empty;
+        return (
+          <CursorPagedTable className={props.className} loading={props.state.loading} pages={props.pages} next={data.next_cursor} columns={props.columns}>
+            {items.map(props.children)}
+          </CursorPagedTable>
+        );
+      }}
+    </Loaded>
   );
 }
 

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent } from "react";
-import { ClickableRow, CursorPagedTable, EmptyState, Loaded, PageHeader, TimeRangeField, useAsync, useCursorPages } from "../components/ui.js";
+import { ClickableRow, CursorPagedList, EmptyState, PageHeader, TimeRangeField, rightAligned, useAsync, useCursorPages } from "../components/ui.js";
 import { api } from "../lib/api.js";
 import { integer, latency, shortTime } from "../lib/format.js";
 import { Link, setQuery, useLocation, useTitle } from "../lib/router.js";
@@ -48,43 +48,31 @@ export function TracesPage() {
         <TimeRangeField ranges={ranges} range={range} />
         <button className="button button-primary" type="submit">Apply</button>
       </form>
-      <Loaded state={page}>
-        {(data) => data.traces.length === 0 && pages.cursors.length === 0 ? (
+      <CursorPagedList
+        state={page}
+        pages={pages}
+        items={(data) => data.traces}
+        className="table-traces"
+        columns={["Started", "Root span", rightAligned("Duration"), rightAligned("Spans"), rightAligned("Requests"), "Trace id"]}
+        empty={
           <EmptyState title={name ? "No trace has a span with this name" : "No traces in this time range"}>
             Traces appear here when an OpenTelemetry exporter sends spans to <code>/v1/traces</code>, or PromptLayer's SDK to <code>/spans-bulk</code>. Try a wider time range.
           </EmptyState>
-        ) : (
-          <CursorPagedTable
-            className="table-traces"
-            loading={page.loading}
-            pages={pages}
-            next={data.next_cursor}
-            head={
-              <tr>
-                <th>Started</th>
-                <th>Root span</th>
-                <th className="right">Duration</th>
-                <th className="right">Spans</th>
-                <th className="right">Requests</th>
-                <th>Trace id</th>
-              </tr>
-            }
-          >
-            {data.traces.map((trace) => (
-              <ClickableRow key={trace.trace_id} to={`/traces/${trace.trace_id}`} data-trace-id={trace.trace_id}>
-                <td className="nowrap">
-                  <Link to={`/traces/${trace.trace_id}`} className="row-link num" title={trace.start_time}>{shortTime(trace.start_time)}</Link>
-                </td>
-                <td><Link to={`/traces/${trace.trace_id}`} className="strong">{trace.root_span_name || "(unnamed)"}</Link></td>
-                <td className="right num">{latency(Number(BigInt(trace.end_time_unix_nano) - BigInt(trace.start_time_unix_nano)) / 1e6)}</td>
-                <td className="right num">{integer(trace.span_count)}</td>
-                <td className="right num">{integer(trace.request_count)}</td>
-                <td><code className="small">{trace.trace_id}</code></td>
-              </ClickableRow>
-            ))}
-          </CursorPagedTable>
+        }
+      >
+        {(trace) => (
+          <ClickableRow key={trace.trace_id} to={`/traces/${trace.trace_id}`} data-trace-id={trace.trace_id}>
+            <td className="nowrap">
+              <Link to={`/traces/${trace.trace_id}`} className="row-link num" title={trace.start_time}>{shortTime(trace.start_time)}</Link>
+            </td>
+            <td><Link to={`/traces/${trace.trace_id}`} className="strong">{trace.root_span_name || "(unnamed)"}</Link></td>
+            <td className="right num">{latency(Number(BigInt(trace.end_time_unix_nano) - BigInt(trace.start_time_unix_nano)) / 1e6)}</td>
+            <td className="right num">{integer(trace.span_count)}</td>
+            <td className="right num">{integer(trace.request_count)}</td>
+            <td><code className="small">{trace.trace_id}</code></td>
+          </ClickableRow>
         )}
-      </Loaded>
+      </CursorPagedList>
     </div>
   );
 }
