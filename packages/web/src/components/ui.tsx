@@ -137,30 +137,38 @@ export function JsonBlock({ title, value, open = false }: { title: string; value
   );
 }
 
-/** A modal dialog on the native `<dialog>`: focus is trapped, Escape cancels. */
+/**
+ * A modal dialog on the native `<dialog>`: focus is trapped, Escape cancels.
+ * `action` is the `useAction` the confirmation runs: its busy flag and error
+ * show here, and cancelling clears the error before `onClose` closes the dialog.
+ */
 export function ConfirmDialog(props: {
   title: string;
   children: ReactNode;
   confirmLabel: string;
-  busy?: boolean;
-  error?: string | undefined;
+  action: { busy: boolean; error: string | undefined; setError: (message: string | undefined) => void };
   onConfirm: () => void;
-  onCancel: () => void;
+  onClose: () => void;
 }) {
+  const { busy, error } = props.action;
+  const cancel = () => {
+    props.action.setError(undefined);
+    props.onClose();
+  };
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
   }, []);
   return (
-    <dialog ref={ref} className="dialog" onCancel={(event) => (event.preventDefault(), props.onCancel())} aria-labelledby="dialog-title">
+    <dialog ref={ref} className="dialog" onCancel={(event) => (event.preventDefault(), cancel())} aria-labelledby="dialog-title">
       <h2 id="dialog-title">{props.title}</h2>
       <div className="dialog-body">{props.children}</div>
-      {props.error && <p className="field-error" role="alert">{props.error}</p>}
+      {error && <p className="field-error" role="alert">{error}</p>}
       <div className="dialog-actions">
-        <button className="button" onClick={props.onCancel}>Cancel</button>
-        <button className="button button-primary" onClick={props.onConfirm} disabled={props.busy} autoFocus>
-          {props.busy ? "Working…" : props.confirmLabel}
+        <button className="button" onClick={cancel}>Cancel</button>
+        <button className="button button-primary" onClick={props.onConfirm} disabled={busy} autoFocus>
+          {busy ? "Working…" : props.confirmLabel}
         </button>
       </div>
     </dialog>

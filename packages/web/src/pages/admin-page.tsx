@@ -154,13 +154,10 @@ function KeysCard() {
         <ConfirmDialog
           title={`Revoke ${revoking.name ? `“${revoking.name}”` : `key #${revoking.id}`}?`}
           confirmLabel="Revoke key"
-          busy={busy}
-          error={revocation.error}
+          // The card's one busy flag: a key being created disables this too.
+          action={{ ...revocation, busy }}
           onConfirm={revoke}
-          onCancel={() => {
-            setRevoking(undefined);
-            revocation.setError(undefined);
-          }}
+          onClose={() => setRevoking(undefined)}
         >
           <p>
             Every request with <code>{revoking.prefix}…</code> is refused from now on, and its dashboard sessions end. This cannot be undone: create

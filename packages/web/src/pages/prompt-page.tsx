@@ -325,13 +325,9 @@ function LabelsTab(props: {
         <ConfirmDialog
           title={moving.from === null ? `Create label “${moving.label}”?` : `Move “${moving.label}” to v${moving.to}?`}
           confirmLabel={moving.from === null ? "Create label" : moving.to < moving.from ? "Roll back" : "Promote"}
-          busy={busy}
-          error={error}
+          action={{ busy, error, setError }}
           onConfirm={confirm}
-          onCancel={() => {
-            setMoving(undefined);
-            setError(undefined);
-          }}
+          onClose={() => setMoving(undefined)}
         >
           {moving.from === null ? (
             <p>The label will point at version {moving.to}.</p>
@@ -402,13 +398,9 @@ function ArchiveButton({ name, archived, onChanged }: { name: string; archived: 
         <ConfirmDialog
           title={`Archive “${name}”?`}
           confirmLabel="Archive"
-          busy={busy}
-          error={error}
+          action={{ busy, error, setError }}
           onConfirm={() => void change(true)}
-          onCancel={() => {
-            setConfirming(false);
-            setError(undefined);
-          }}
+          onClose={() => setConfirming(false)}
         >
           <p>Every run of it fails from now on (clients hear of it within seconds), and it leaves the prompt list. Its versions, labels and logged requests stay, and you can unarchive it at any time.</p>
         </ConfirmDialog>

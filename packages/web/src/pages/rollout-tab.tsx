@@ -106,13 +106,9 @@ export function RolloutTab(props: {
         <ConfirmDialog
           title={`Roll back “${rollingBack}”?`}
           confirmLabel="Roll back"
-          busy={busy}
-          error={error}
+          action={{ busy, error, setError }}
           onConfirm={rollback}
-          onCancel={() => {
-            setRollingBack(undefined);
-            setError(undefined);
-          }}
+          onClose={() => setRollingBack(undefined)}
         >
           <p>The label goes back to where it pointed before its last move (a version or a whole split). Every running client sees it within seconds; the rollback is recorded in the history.</p>
         </ConfirmDialog>
@@ -247,7 +243,7 @@ function SplitEditor(props: { name: string; label: Label; versions: Version[]; r
         <button className="button button-primary push" disabled={props.refused !== undefined} onClick={() => setConfirming(true)}>Save split</button>
       </div>
       {confirming && (
-        <ConfirmDialog title={`Split “${label.name}”?`} confirmLabel="Save split" busy={busy} error={error} onConfirm={save} onCancel={() => (setConfirming(false), setError(undefined))}>
+        <ConfirmDialog title={`Split “${label.name}”?`} confirmLabel="Save split" action={{ busy, error, setError }} onConfirm={save} onClose={() => setConfirming(false)}>
           <p>
             Runs asking for <strong>{label.name}</strong> will get {shares(rows).map((share) => `v${share.version} ${percentText(share.percent)}`).join(", ")}
             {stickyBy.trim() ? `, the same version for the same ${stickyBy.trim()}` : ", at random"}
