@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { providerErrorTypes } from "../errors/promptline-error.js";
 import { inputLimits, inputVariablesSchema, labelNameSchema, logMetadataSchema, looseMetadataSchema, tagsSchema } from "../schemas/input-limits.js";
+import { spanLimits } from "../schemas/span-limits.js";
 import { templateMetadataSchema } from "../schemas/metadata.js";
 import { promptTemplateSchema } from "../schemas/template.js";
 import { promptNameSchema } from "./api-v1-requests.js";
@@ -173,3 +174,10 @@ export const promptLayerTrackPromptBody = trackPromptRequest.loose();
 export const trackGroupRequest = z.object({ request_id: requestRefSchema, group_id: z.number().int() });
 /** `POST /track-group` and `/rest/track-group`. */
 export const promptLayerTrackGroupBody = trackGroupRequest.loose();
+
+/** `POST /spans-bulk` (contract §11): PromptLayer's JS exporter's body; each span is checked on its own (`server/src/services/traces`). */
+export const spansBulkBody = z.object({
+  spans: z
+    .array(z.looseObject({}))
+    .max(spanLimits.spansPerRequest, `at most ${spanLimits.spansPerRequest} spans per request: send smaller batches`),
+});
