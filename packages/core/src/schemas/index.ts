@@ -7,3 +7,4 @@ export * from "./blueprint.js";
 export * from "./input-limits.js";
 export * from "./span-limits.js";
 export * from "./log-record.js";
+export * from "./log-record-check.js";

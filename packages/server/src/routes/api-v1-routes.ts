@@ -1,9 +1,9 @@
-import { buildLogRecord, InvalidRequestError, PromptNotFoundError, versionsOfTarget, type PromptTemplate } from "@promptline/core";
+import { buildLogRecord, InvalidRequestError, wellFormedBatchRecords, PromptNotFoundError, versionsOfTarget, type PromptTemplate } from "@promptline/core";
 import { Hono, type Context } from "hono";
 import type { AppDependencies, AppEnv } from "../app-env.js";
 import { labelActor, type RoutePermissions } from "../http/permissions.js";
 import { NotFoundError } from "../http/route-errors.js";
-import { parseWith, readBody } from "../http/read-json.js";
+import { parseWith, readBody, readJson } from "../http/read-json.js";
 import { assertRunnable } from "./publish-checks.js";
 import { requireGroups } from "./require-groups.js";
 import { diffJson } from "../services/json-diff.js";
@@ -320,7 +320,9 @@ export function apiV1Routes({ storage, revisionWatcher, retentionDays }: AppDepe
 
   // Google-style custom method; Hono would read a bare `:batch` as a parameter, so match the segment by pattern.
   app.post("/:segment{requests:batch}", async (c) => {
-    const records = (await readBody(c, batchRequestsBody)).records.map(buildLogRecord);
+    // Well-formed records skip zod's deep parse (a tenth of the CPU here); anything else gets zod's parse and its errors.
+    const wellFormed = wellFormedBatchRecords(await readJson(c));
+    const records = (wellFormed ?? (await readBody(c, batchRequestsBody)).records).map(buildLogRecord);
     await requireGroups(storage, c.var.workspaceId, records.map((record) => record.group_id));
     const results = await storage.requests.insertMany(c.var.workspaceId, records);
     return c.json({ results, accepted: results.filter((result) => result.created).length, duplicates: results.filter((result) => !result.created).length });
