@@ -1,7 +1,7 @@
 import { providerErrorTypes } from "../errors/promptline-error.js";
 import { anyValue, isFiniteNumber, isPlainObject, isString, nullish, oneOf, type StructuralCheck } from "../codecs/shared/structural-check.js";
 import { inputLimits } from "./input-limits.js";
-import { attemptStatuses, requestStatuses, type LogRecord } from "./log-record.js";
+import { attemptStatuses, requestStatuses, spanIdPattern, type LogRecord } from "./log-record.js";
 import { passThroughContentTypes } from "./content.js";
 import { builtInToolTypes } from "./tools.js";
 import { apiKeyEnvPattern } from "./metadata.js";
@@ -233,7 +233,6 @@ const attempt = stripping({
   latency_ms: isNonNegative,
 });
 const traceId = /^(?!0{32})[0-9a-f]{32}$/;
-const spanId = /^(?!0{16})[0-9a-f]{16}$/;
 
 const recordShape: Record<keyof LogRecord, StructuralCheck> = {
   request_id: text(1, 128),
@@ -261,7 +260,7 @@ const recordShape: Record<keyof LogRecord, StructuralCheck> = {
   warnings: optional(arrayOf(text(0, 2000), 100)),
   snippets: optional(arrayOf(snippetUse, 1000)),
   trace_id: nullish((value) => typeof value === "string" && traceId.test(value)),
-  span_id: nullish((value) => typeof value === "string" && spanId.test(value)),
+  span_id: nullish((value) => typeof value === "string" && spanIdPattern.test(value)),
   attempts: present(arrayOf(attempt, 64)),
 };
 
