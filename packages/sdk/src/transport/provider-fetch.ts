@@ -6,7 +6,7 @@
  */
 import { ProviderError } from "@promptline/core/errors";
 import { ProviderAbortError } from "./provider-abort-error.js";
-import { defaultHttpClient, fetchHttpClient, headerLookup, type HttpClient, type HttpResponse } from "./http-client.js";
+import { defaultHttpClient, fetchHttpClient, headerLookup, type HttpClient, type HttpRequest, type HttpResponse } from "./http-client.js";
 import { endpointSecrets, offersHttp2, type ProviderEndpoint } from "./provider-endpoints.js";
 import { extractProviderMessage, fallbackMessage, parseJsonOrUndefined, retryAfterFromBody } from "./provider-error-body.js";
 import { defaultStreamEnd, readProviderEvents, streamAcceptOf, type StreamEndCheck } from "./provider-stream.js";
@@ -213,14 +213,11 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
   try {
     const accept = stream ? streamAcceptOf(provider) : "application/json";
     const headers: Record<string, string> = { "content-type": "application/json", accept, ...request.headers, ...endpoint.headers };
-    const signed = endpoint.sign ? await endpoint.sign({ method: "POST", url: request.url, headers, body: request.bodyText }) : {};
-    response = await request.http.post({
-      url: request.url,
-      headers: { ...headers, ...signed },
-      body: request.bodyText,
-      signal: controller.signal,
-      ...(offersHttp2(provider) && { http2: true }),
-    });
+    // Only a signed endpoint (Bedrock) adds headers: the others send this one object as it is.
+    const sent = endpoint.sign ? { ...headers, ...(await endpoint.sign({ method: "POST", url: request.url, headers, body: request.bodyText })) } : headers;
+    const post: HttpRequest = { url: request.url, headers: sent, body: request.bodyText, signal: controller.signal };
+    if (offersHttp2(provider)) post.http2 = true;
+    response = await request.http.post(post);
   } catch (cause) {
     return failure(cause);
   }
