@@ -37,6 +37,15 @@ export interface StorageDialect {
   durableTransaction<DB, T>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
   /** The fastest way this database takes many rows of one table (log ingestion): multi-row VALUES, or `unnest` arrays. */
   bulkInsert<Table extends keyof Database & string>(spec: BulkInsertSpec<Table>): BulkInsert;
+  /**
+   * SQLite: a workspace's committed registry revision, read synchronously on
+   * the open connection (null: no such workspace), or undefined when it can't
+   * be read that way now (connection not open yet, or inside a transaction of
+   * this process, whose uncommitted revision may still roll back): the caller
+   * then reads it through Kysely. Absent on PostgreSQL, whose reads are round
+   * trips anyway.
+   */
+  readonly committedRegistryRevision?: (workspaceId: number) => number | null | undefined;
   /** PostgreSQL: the monthly partitions of the request tables (migration 0011); absent on SQLite. */
   readonly requestPartitions?: RequestPartitions;
 }
