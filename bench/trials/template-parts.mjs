@@ -1,4 +1,4 @@
-/* global process, console, performance */
+/* global process, console */
 // CPU cost of each step of a template fetch's service path, in-process, no HTTP:
 // node bench/trials/template-parts.mjs [sqlite|postgres]
 import { createStorage } from "@promptline/server";
