@@ -61,12 +61,10 @@ describe("SQL in the server's source", () => {
         "storage/dialects/request-partitions.ts: sql.id(table)",
         "storage/dialects/request-partitions.ts: sql.lit(month.from)",
         "storage/dialects/request-partitions.ts: sql.lit(month.to)",
-        // Multi-row inserts with unnest (decision 0017): table and column names from the code's insert
-        // specs, element types read from information_schema and quoted as identifiers; values are parameters.
-        "storage/internal/bulk-insert.ts: sql.id(column)",
-        "storage/internal/bulk-insert.ts: sql.id(column)",
-        "storage/internal/bulk-insert.ts: sql.id(spec.table)",
-        "storage/internal/bulk-insert.ts: sql.raw(`${type}[]`)",
+        // PostgreSQL's one-statement log write (decision 0024): column names are the keys of the rows
+        // `toRequestColumns` builds (ours, not a client's), quoted as identifiers; values are parameters.
+        "storage/internal/log-write-statement.ts: sql.id(column)",
+        "storage/internal/log-write-statement.ts: sql.id(column)",
         // The migration to partitioned tables: names from constants, column types, keys and index
         // definitions read back from the database's own catalog (information_schema, pg_get_indexdef).
         "storage/migrations/0011-partitioned-requests.ts: sql.id(`${table}_default`)",

@@ -75,4 +75,41 @@ describe("GroupCommitter", () => {
     expect(writer.calls.map((call) => call.ids)).toEqual([["a", "b", "b2"], ["c", "c2"], ["d1", "d2", "d3", "d4"]]);
     expect(await committer.insertMany(1, [])).toEqual([]);
   });
+
+  it("with two commits in flight, a caller arriving during a commit starts the second at once; later ones wait for either, and idle() for both", async () => {
+    const releases: Array<() => void> = [];
+    const calls: string[][] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const write = async (_workspaceId: number, records: readonly RequestInsert[]): Promise<InsertResult[]> => {
+      calls.push(records.map((entry) => entry.request_id));
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      await new Promise<void>((resolve) => releases.push(resolve));
+      inFlight -= 1;
+      return records.map((entry, index) => ({ request_id: entry.request_id, id: index, created: true }));
+    };
+    const committer = new GroupCommitter(write, { commitsInFlight: 2 });
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    const first = committer.insertMany(1, [record("a")]);
+    await settle();
+    const second = committer.insertMany(1, [record("b")]);
+    await settle();
+    const later = ["c", "d"].map((id) => committer.insertMany(1, [record(id)]));
+    await settle();
+    expect(calls).toEqual([["a"], ["b"]]);
+    let idle = false;
+    void committer.idle().then(() => (idle = true));
+    releases.shift()?.();
+    await first;
+    await settle();
+    expect(calls).toEqual([["a"], ["b"], ["c", "d"]]);
+    while (releases.length > 0) {
+      releases.shift()?.();
+      await settle();
+    }
+    await Promise.all([second, ...later]);
+    await settle();
+    expect(mostInFlight).toBe(2);
+    expect(idle).toBe(true);
+  });
 });

@@ -11,7 +11,8 @@ interface Waiter {
 
 interface WorkspaceQueue {
   waiting: Waiter[];
-  writing: boolean;
+  /** Commits in flight. */
+  writing: number;
 }
 
 /** Past this many records a group stops taking callers; the rest go into the next commit. */
@@ -20,9 +21,11 @@ const defaultMaxRecordsPerCommit = 5000;
 /**
  * Group commit for log records. Each commit costs a disk flush, so one
  * transaction per record caps ingestion at the disk's flush rate. Here, per
- * workspace, at most one write is in flight: callers that arrive meanwhile
- * (or in the same turn of the event loop) wait and all go into the next
- * single transaction. The write flushes off the event loop
+ * workspace, at most `commitsInFlight` writes are in flight (default one):
+ * callers that arrive meanwhile (or in the same turn of the event loop) wait
+ * and all go into the next single transaction. A second write in flight
+ * overlaps the first one's flush or round trip (decision 0024); the writer
+ * itself keeps their numbers in commit order. The write flushes off the event loop
  * (`StorageDialect.durableTransaction`), so requests keep being read while
  * it runs and the next group fills by itself: a lone caller is written at
  * once, without waiting for company. Every caller is still answered only
@@ -37,13 +40,15 @@ const defaultMaxRecordsPerCommit = 5000;
 export class GroupCommitter {
   readonly #write: InsertManyWriter;
   readonly #maxRecords: number;
+  readonly #commitsInFlight: number;
   readonly #queues = new Map<number, WorkspaceQueue>();
   /** Resolved (and forgotten) when the last queue empties: what `idle()` waits for. */
   #idleWaiters: (() => void)[] = [];
 
-  constructor(write: InsertManyWriter, options: { maxRecordsPerCommit?: number } = {}) {
+  constructor(write: InsertManyWriter, options: { maxRecordsPerCommit?: number; commitsInFlight?: number } = {}) {
     this.#write = write;
     this.#maxRecords = options.maxRecordsPerCommit ?? defaultMaxRecordsPerCommit;
+    this.#commitsInFlight = Math.max(1, options.commitsInFlight ?? 1);
   }
 
   /** Same contract as `RequestRepository.insertMany`; resolves after the commit holding the records. */
@@ -51,12 +56,12 @@ export class GroupCommitter {
     if (records.length === 0) return Promise.resolve([]);
     let queue = this.#queues.get(workspaceId);
     if (!queue) {
-      queue = { waiting: [], writing: false };
+      queue = { waiting: [], writing: 0 };
       this.#queues.set(workspaceId, queue);
     }
     const promise = new Promise<InsertResult[]>((resolve, reject) => queue.waiting.push({ records, resolve, reject }));
-    if (!queue.writing) {
-      queue.writing = true;
+    if (queue.writing < this.#commitsInFlight) {
+      queue.writing += 1;
       void this.#drain(workspaceId, queue);
     }
     return promise;
@@ -73,18 +78,20 @@ export class GroupCommitter {
       while (queue.waiting.length > 0) {
         // Callers of this same turn join this commit (a microtask, not a wait for the next turn).
         await Promise.resolve();
+        // Another drain of this workspace may have taken them meanwhile.
+        if (queue.waiting.length === 0) break;
         const group = this.#takeGroup(queue);
         await this.#commit(workspaceId, group);
       }
     } finally {
-      queue.writing = false;
-      // An idle workspace keeps no queue (workspaces are few, but need not stay in memory).
-      if (queue.waiting.length === 0) {
+      queue.writing -= 1;
+      if (queue.waiting.length > 0) {
+        queue.writing += 1;
+        void this.#drain(workspaceId, queue);
+      } else if (queue.writing === 0) {
+        // An idle workspace keeps no queue (workspaces are few, but need not stay in memory).
         this.#queues.delete(workspaceId);
         if (this.#queues.size === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
-      } else {
-        queue.writing = true;
-        void this.#drain(workspaceId, queue);
       }
     }
   }

@@ -39,7 +39,8 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
     timestamp: () => now().toISOString(),
     generateApiKey: options.generateApiKey ?? generateApiKey,
     durableTransaction: (work) => dialect.durableTransaction(db, work),
-    bulkInsert: (spec) => dialect.bulkInsert(spec),
+    logWrite: dialect.logWrite,
+    logCommitsInFlight: dialect.logCommitsInFlight,
     ...(dialect.requestPartitions && { requestPartitions: dialect.requestPartitions }),
   };
 

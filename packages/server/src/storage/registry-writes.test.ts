@@ -58,7 +58,8 @@ describe("writes to the registry's tables", () => {
         // The raise itself.
         "repositories/registry-revision.ts: updateTable workspace",
         // The workspace's request counter (log ingestion): no registry data changes, nothing cached reads it.
-        "repositories/request-repository.ts: updateTable workspace",
+        // (PostgreSQL's one-statement log write, internal/log-write-statement.ts, updates the same counter in SQL.)
+        "internal/log-write.ts: updateTable workspace",
         // A workspace's retention (decision 0018): no registry data, nothing cached reads it.
         "repositories/retention-repository.ts: updateTable workspace",
       ].sort(),

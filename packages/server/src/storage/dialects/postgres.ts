@@ -1,6 +1,6 @@
 import { PostgresDialect, sql } from "kysely";
 import pg from "pg";
-import { unnestBulkInsert } from "../internal/bulk-insert.js";
+import { singleStatementLogWrite } from "../internal/log-write-statement.js";
 import { createMonthsAhead, dropExpiredMonthsStep } from "./request-partitions.js";
 import type { StorageDialect } from "./storage-dialect.js";
 
@@ -62,6 +62,7 @@ export function createPostgresDialect(options: PostgresDialectOptions): StorageD
     },
     // The commit is a network round trip: the event loop serves other requests meanwhile.
     durableTransaction: (db, work) => db.transaction().execute(work),
-    bulkInsert: unnestBulkInsert,
+    logWrite: singleStatementLogWrite(),
+    logCommitsInFlight: 2,
   };
 }

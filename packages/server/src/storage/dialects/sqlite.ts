@@ -5,7 +5,7 @@ import { dirname, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { CompiledQuery, SqliteDialect, SqliteDriver, sql } from "kysely";
 import type { DatabaseConnection, Driver, SqliteDatabase, SqliteDialectConfig, SqliteStatement } from "kysely";
-import { valuesBulkInsert } from "../internal/bulk-insert.js";
+import { transactionalLogWrite } from "../internal/log-write.js";
 import type { StorageDialect } from "./storage-dialect.js";
 
 export interface SqliteDialectOptions {
@@ -57,13 +57,14 @@ export function createSqliteDialect(options: SqliteDialectOptions): StorageDiale
       );
     },
   };
-  return {
+  const dialect: StorageDialect = {
     name: "sqlite",
     kyselyDialect: new ImmediateTransactionSqliteDialect(config),
     migrationTableSchema: undefined,
     addIdColumn: (table) => table.addColumn("id", "integer", (column) => column.primaryKey().autoIncrement()),
     prepare: () => Promise.resolve(),
-    bulkInsert: valuesBulkInsert,
+    logWrite: transactionalLogWrite((db, work) => dialect.durableTransaction(db, work)),
+    logCommitsInFlight: 2,
     committedRegistryRevision: committedRevisionReader(() => open),
     async durableTransaction(db, work) {
       // In memory, or not in WAL mode (some file systems): the ordinary transaction, synced as configured.
@@ -82,6 +83,7 @@ export function createSqliteDialect(options: SqliteDialectOptions): StorageDiale
       return result;
     },
   };
+  return dialect;
 }
 
 /**

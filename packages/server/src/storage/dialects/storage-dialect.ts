@@ -1,6 +1,5 @@
 import type { CreateTableBuilder, Dialect, Kysely, Transaction } from "kysely";
-import type { Database } from "../database-schema.js";
-import type { BulkInsert, BulkInsertSpec } from "../internal/bulk-insert.js";
+import type { LogWrite } from "../internal/log-write.js";
 
 /** What the retention sweep does with monthly partitions (`request-partitions.ts`). */
 export interface RequestPartitions {
@@ -35,8 +34,20 @@ export interface StorageDialect {
    * commit is asynchronous already.
    */
   durableTransaction<DB, T>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
-  /** The fastest way this database takes many rows of one table (log ingestion): multi-row VALUES, or `unnest` arrays. */
-  bulkInsert<Table extends keyof Database & string>(spec: BulkInsertSpec<Table>): BulkInsert;
+  /**
+   * Writes one group commit of log records, as this database takes them
+   * fastest: a transaction of multi-row VALUES on SQLite (no round trips in
+   * process), one statement committed on its own on PostgreSQL (round trips
+   * are what its commits cost).
+   */
+  readonly logWrite: LogWrite;
+  /**
+   * Log commits one workspace may have in flight at once (`GroupCommitter`).
+   * More than one lets the next group's work overlap the previous one's
+   * flush (SQLite: its WAL sync on a libuv thread; PostgreSQL: its commit);
+   * numbers still grow in commit order (the counter is taken inside each).
+   */
+  readonly logCommitsInFlight: number;
   /**
    * SQLite: a workspace's committed registry revision, read synchronously on
    * the open connection (null: no such workspace), or undefined when it can't

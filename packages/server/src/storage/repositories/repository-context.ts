@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../database-schema.js";
-import type { BulkInsert, BulkInsertSpec } from "../internal/bulk-insert.js";
+import type { LogWrite } from "../internal/log-write.js";
 import type { RequestPartitions } from "../dialects/storage-dialect.js";
 
 /** What every repository is built from. */
@@ -12,8 +12,10 @@ export interface RepositoryContext {
   generateApiKey: () => string;
   /** A write transaction that resolves once on disk, the flush off the event loop (`StorageDialect.durableTransaction`). */
   durableTransaction: <T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
-  /** Many rows of one table in few statements, as the database takes them fastest (`StorageDialect.bulkInsert`). */
-  bulkInsert: <Table extends keyof Database & string>(spec: BulkInsertSpec<Table>) => BulkInsert;
+  /** One group commit of log records, as the database takes it fastest (`StorageDialect.logWrite`). */
+  logWrite: LogWrite;
+  /** Log commits one workspace may have in flight (`StorageDialect.logCommitsInFlight`). */
+  logCommitsInFlight: number;
   /** PostgreSQL's monthly request partitions (migration 0011); absent on SQLite. */
   requestPartitions?: RequestPartitions;
 }

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../database-schema.js";
 import { GroupCommitter } from "../group-committer.js";
 import { decodeCursor, encodeCursor } from "../internal/cursor.js";
+import { chunks } from "../internal/log-write.js";
 import { toJson } from "../internal/json.js";
 import type { InsertResult, RequestInsert, RequestRef, RequestRepository } from "../storage.js";
 import { requirePrompt, requireVersion } from "./prompt-queries.js";
@@ -18,8 +19,7 @@ const maxLimit = 500;
 const rowsPerStatement = 200;
 
 /** The repository, and what closing the storage must wait for: log records still being committed. */
-export function createRequestRepository({ db, timestamp, durableTransaction, bulkInsert }: RepositoryContext): RequestRepository & { idle(): Promise<void> } {
-  const inserts = logInserts(bulkInsert);
+export function createRequestRepository({ db, timestamp, logWrite, logCommitsInFlight }: RepositoryContext): RequestRepository & { idle(): Promise<void> } {
   const insertManyNow = async (workspaceId: number, records: readonly RequestInsert[]): Promise<InsertResult[]> => {
     if (records.length === 0) return [];
     // A batch may repeat a record (a retry racing its original): the first copy counts.
@@ -27,53 +27,30 @@ export function createRequestRepository({ db, timestamp, durableTransaction, bul
     // two overlapping batches taking their keys in different orders would deadlock.
     const firstCopies = dedupeFirst(records).sort((a, b) => (a.request_id < b.request_id ? -1 : a.request_id > b.request_id ? 1 : 0));
 
-    const { created, existing } = await durableTransaction(async (trx) => {
-      const links = await resolvePromptLinks(trx, workspaceId, firstCopies);
-      const traceOfSpan = await resolveTraceIds(trx, workspaceId, firstCopies);
+    const { created, existing } = await logWrite(db, workspaceId, async (reader) => {
+      const links = await resolvePromptLinks(reader, workspaceId, firstCopies);
+      const traceOfSpan = await resolveTraceIds(reader, workspaceId, firstCopies);
       const createdAt = timestamp();
-      // One number per record, taken from the workspace's counter (a duplicate leaves a gap, which tells nothing).
-      const firstNumber = await reserveRequestNumbers(trx, workspaceId, firstCopies.length);
-      const created = new Map<string, number>();
-      const internalIds = new Map<string, number>();
-      const rows = firstCopies.map((record, index) => ({
-        ...toRequestColumns(workspaceId, record, { ...links(record), traceId: traceOfSpan(record) }, createdAt),
-        number: firstNumber + index,
-      }));
-      for (const chunk of chunks(rows, inserts.requests.maxRows)) {
-        for (const row of (await inserts.requests(trx, chunk)) as Array<{ id: number; request_id: string; number: number | string }>) {
-          created.set(row.request_id, Number(row.number));
-          internalIds.set(row.request_id, Number(row.id));
-        }
-      }
-      const fresh = firstCopies.filter((record) => created.has(record.request_id));
-      await insertTagsAndMetadata(inserts, trx, workspaceId, fresh, internalIds, createdAt);
-
-      const duplicateIds = firstCopies.filter((record) => !created.has(record.request_id)).map((record) => record.request_id);
-      const existing = new Map<string, number>();
-      for (const chunk of chunks(duplicateIds, rowsPerStatement)) {
-        const rows = await trx
-          .selectFrom("request_log")
-          .select(["number", "request_id"])
-          .where("workspace_id", "=", workspaceId)
-          .where("request_id", "in", chunk)
-          .execute();
-        for (const row of rows) existing.set(row.request_id, Number(row.number));
-      }
-      return { created, existing };
+      return {
+        requests: firstCopies.map((record) => toRequestColumns(workspaceId, record, { ...links(record), traceId: traceOfSpan(record) }, createdAt)),
+        tags: firstCopies.flatMap((record) => [...new Set(record.tags ?? [])].map((tag, position) => ({ request_id: record.request_id, tag, position }))),
+        metadata: firstCopies.flatMap((record) => Object.entries(record.metadata ?? {}).map(([key, value]) => ({ request_id: record.request_id, key, value }))),
+        createdAt,
+      };
     });
 
     const reported = new Set<string>();
     return records.map((record) => {
-      const createdId = created.get(record.request_id);
+      const createdRow = created.get(record.request_id);
       const isFirst = !reported.has(record.request_id);
       reported.add(record.request_id);
-      const id = createdId ?? existing.get(record.request_id);
+      const id = createdRow?.number ?? existing.get(record.request_id);
       if (id === undefined) throw new Error(`Request ${record.request_id} was neither inserted nor found.`);
-      return { request_id: record.request_id, id, created: createdId !== undefined && isFirst };
+      return { request_id: record.request_id, id, created: createdRow !== undefined && isFirst };
     });
   };
   // Concurrent writers share one transaction (one fsync): see GroupCommitter.
-  const committer = new GroupCommitter(insertManyNow);
+  const committer = new GroupCommitter(insertManyNow, { commitsInFlight: logCommitsInFlight });
   const insertMany = async (workspaceId: number, records: readonly RequestInsert[]) => {
     // An invalid record fails its caller here, before it could sink a shared transaction.
     for (const record of records) validateRecord(record);
@@ -190,23 +167,6 @@ export function createRequestRepository({ db, timestamp, durableTransaction, bul
 }
 
 /**
- * Reserves `count` consecutive request numbers of the workspace and returns
- * the first. The counter's row stays locked until the transaction ends
- * (PostgreSQL), so concurrent batches of one workspace get distinct numbers,
- * in commit order.
- */
-async function reserveRequestNumbers(db: Kysely<Database>, workspaceId: number, count: number): Promise<number> {
-  const row = await db
-    .updateTable("workspace")
-    .set((eb) => ({ request_counter: eb("request_counter", "+", count) }))
-    .where("id", "=", workspaceId)
-    .returning("request_counter")
-    .executeTakeFirst();
-  if (!row) throw new InvalidRequestError(`Workspace ${workspaceId} does not exist.`, ["workspace"]);
-  return Number(row.request_counter) - count + 1;
-}
-
-/**
  * Links records to the workspace's prompts in one query: by `prompt_id`
  * (PromptLayer's track-request) or by `prompt_name` (our SDK). An id or name
  * the workspace doesn't know leaves the request unlinked but keeps the name.
@@ -246,37 +206,6 @@ async function resolveTraceIds(db: Kysely<Database>, workspaceId: number, record
   return (record: RequestInsert) => (record.span_id ? traceBySpan.get(record.span_id) : undefined) ?? null;
 }
 
-/** The three inserts of log ingestion, as the database takes them fastest (see `StorageDialect.bulkInsert`). */
-function logInserts(bulkInsert: RepositoryContext["bulkInsert"]) {
-  return {
-    requests: bulkInsert({ table: "request_log", skipConflicts: true, returning: ["id", "request_id", "number"] }),
-    // Five columns a row: 800 rows a statement stay below SQLite's parameter limit.
-    tags: bulkInsert({ table: "request_tag", valuesRowsPerStatement: 800 }),
-    metadata: bulkInsert({ table: "request_metadata", valuesRowsPerStatement: 800 }),
-  };
-}
-type LogInserts = ReturnType<typeof logInserts>;
-
-async function insertTagsAndMetadata(
-  inserts: LogInserts,
-  db: Kysely<Database>,
-  workspaceId: number,
-  records: readonly RequestInsert[],
-  ids: Map<string, number>,
-  createdAt: string,
-) {
-  const tagRows = records.flatMap((record) => {
-    const requestLogId = ids.get(record.request_id) ?? -1;
-    return [...new Set(record.tags ?? [])].map((tag, position) => ({ request_log_id: requestLogId, workspace_id: workspaceId, tag, position, created_at: createdAt }));
-  });
-  const metadataRows = records.flatMap((record) => {
-    const requestLogId = ids.get(record.request_id) ?? -1;
-    return Object.entries(record.metadata ?? {}).map(([key, value]) => ({ request_log_id: requestLogId, workspace_id: workspaceId, key, value, created_at: createdAt }));
-  });
-  for (const chunk of chunks(tagRows, inserts.tags.maxRows)) await inserts.tags(db, chunk);
-  for (const chunk of chunks(metadataRows, inserts.metadata.maxRows)) await inserts.metadata(db, chunk);
-}
-
 function dedupeFirst(records: readonly RequestInsert[]): RequestInsert[] {
   const seen = new Set<string>();
   return records.filter((record) => !seen.has(record.request_id) && seen.add(record.request_id));
@@ -297,10 +226,4 @@ function validateMetadata(metadata: Record<string, unknown>) {
       invalid.map(([key]) => `metadata.${key}`),
     );
   }
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
-  return result;
 }
