@@ -42,6 +42,11 @@ Measures run() and the server against the alternatives on this machine, on
                  SQLite, 10M on PostgreSQL, a sweep of 1M expired rows on each)
   --json         print the results as JSON instead of tables
   --only=LIST    some of: ${Object.keys(scenarios).join(",")}
+  --databases=LIST
+                 sqlite,postgres (the default): the databases growth runs
+                 on (the others leave PostgreSQL out when it is not listed);
+                 --only=growth --full --databases=postgres is the 10M-row
+                 PostgreSQL run alone
   --profile      run each server child under node --cpu-prof (profiles in
                  $TMPDIR/promptline-bench-profiles/, summarised with
                  node bench/dist/profile-summary.js <file.cpuprofile>)
@@ -53,6 +58,7 @@ const { values } = parseArgs({
     full: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     only: { type: "string" },
+    databases: { type: "string", default: "sqlite,postgres" },
     profile: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
@@ -81,10 +87,17 @@ setTimeout(() => {
 const profileRoot = join(tmpdir(), "promptline-bench-profiles");
 const startedAt = new Date();
 const fakes = await startChild<FakesReady>("fakes-child", {});
+const wanted = new Set(values.databases.split(",").map((name) => name.trim()));
+if ([...wanted].some((name) => name !== "sqlite" && name !== "postgres")) {
+  console.error(`--databases: sqlite and/or postgres, not ${values.databases}`);
+  process.exit(2);
+}
+const postgres = wanted.has("postgres") && (await postgresAvailable());
 const context: BenchContext = {
   quick,
   fakes,
-  postgres: await postgresAvailable(),
+  postgres,
+  databases: [...(wanted.has("sqlite") ? (["sqlite"] as const) : []), ...(postgres ? (["postgres"] as const) : [])],
   serverExecArgv: (label) => {
     if (!values.profile) return [];
     const directory = join(profileRoot, label);
@@ -93,7 +106,7 @@ const context: BenchContext = {
   },
   log,
 };
-if (!context.postgres) log(`PostgreSQL is not reachable at ${postgresAdminUrl}: its rows are left out`);
+if (wanted.has("postgres") && !context.postgres) log(`PostgreSQL is not reachable at ${postgresAdminUrl}: its rows are left out`);
 
 const results: ScenarioResult[] = [];
 let failed = false;
@@ -118,7 +131,7 @@ const report: BenchReport = {
   durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
   scenarios: results,
 };
-if (!context.postgres) for (const result of results) if (["ingestion", "template-fetch", "growth"].includes(result.id)) result.notes.push("PostgreSQL was not reachable: SQLite only.");
+if (wanted.has("postgres") && !context.postgres) for (const result of results) if (["ingestion", "template-fetch", "growth"].includes(result.id)) result.notes.push("PostgreSQL was not reachable: SQLite only.");
 console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
 if (values.profile) log(`CPU profiles in ${profileRoot} (summarise one: node bench/dist/profile-summary.js <file.cpuprofile>)`);
 process.exit(failed ? 1 : 0);

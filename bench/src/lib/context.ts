@@ -11,8 +11,10 @@ export interface BenchContext {
   quick: boolean;
   /** The fake providers, in their own process. */
   fakes: BenchChild<FakesReady>;
-  /** Whether PostgreSQL answered at start. */
+  /** Whether PostgreSQL answered at start (and was not left out with `--databases`). */
   postgres: boolean;
+  /** The databases the storage scenarios run on (`--databases`): SQLite, and PostgreSQL when it answered. */
+  databases: ReadonlyArray<"sqlite" | "postgres">;
   /** Extra node flags for server children (`--cpu-prof …` under `--profile`). */
   serverExecArgv: (label: string) => string[];
   /** Progress, to stderr (stdout is the report). */

@@ -1,11 +1,25 @@
 /**
  * The shapes of the client's calls around `run()`: PromptLayer's bodies and
- * answers. The answers are the wire contract's (`@promptline/core/wire`,
- * decision 0015), inferred from the schemas the client reads them with; they
+ * answers, both the wire contract's (`@promptline/core/wire`, decision 0015).
+ * The answers are inferred from the schemas the client reads them with; they
  * are open (`[key: string]: unknown`) because PromptLayer adds fields over time.
+ * The bodies are the input types of the client-side request schemas that the
+ * server's own schemas loosen (decision 0022), so the two can't drift apart.
  */
-import type { RequestStatus, promptTemplateSchema, templateMetadataSchema } from "@promptline/core/schemas";
-import type { LogRequestAnswer, PublishTemplateAnswer, TemplateListItemAnswer, TemplateResponseAnswer } from "@promptline/core/wire";
+import type { promptTemplateSchema, templateMetadataSchema } from "@promptline/core/schemas";
+import type {
+  LogRequestAnswer,
+  PublishTemplateAnswer,
+  TemplateListItemAnswer,
+  TemplateResponseAnswer,
+  getTemplateRequest,
+  logRequestRequest,
+  publishRequest,
+  trackGroupRequest,
+  trackMetadataRequest,
+  trackPromptRequest,
+  trackScoreRequest,
+} from "@promptline/core/wire";
 import type { z } from "zod";
 
 /** A template as you write it: fields with defaults (`template_format`, `input_variables`…) may be left out. */
@@ -15,37 +29,13 @@ export type PromptTemplateInput = z.input<typeof promptTemplateSchema>;
 export type TemplateMetadataInput = z.input<typeof templateMetadataSchema>;
 
 /** `templates.get(name, params)`: which version, and how to render it. */
-export interface GetTemplateParams {
-  version?: number;
-  label?: string;
-  /** Values for the template's variables; missing ones render empty (PromptLayer's server semantics). */
-  input_variables?: Record<string, unknown>;
-  /** Build `llm_kwargs` for another provider (give `model` too). */
-  provider?: string;
-  model?: string;
-  /** Merged last into `llm_kwargs`. */
-  model_parameter_overrides?: Record<string, unknown>;
-  metadata_filters?: Record<string, string>;
-  /** Leave `{variables}` in place. */
-  skip_input_variable_rendering?: boolean;
-  [key: string]: unknown;
-}
+export type GetTemplateParams = z.input<typeof getTemplateRequest>;
 
 /** `templates.get`: the rendered version and the provider request built from it (`llm_kwargs`). */
 export type TemplateResponse = TemplateResponseAnswer;
 
 /** `templates.publish`: PromptLayer's publish body (`prompt_name`, `prompt_template`, `metadata`, `commit_message`, `release_labels`). Each call creates a new version. */
-export interface PublishBody {
-  prompt_name: string;
-  prompt_template: PromptTemplateInput;
-  /** `metadata.model`: `{ provider, name, parameters?, api_type?, base_url? }`. */
-  metadata?: TemplateMetadataInput;
-  tags?: string[];
-  commit_message?: string;
-  /** Labels moved to the new version, e.g. `["prod"]`. */
-  release_labels?: string[];
-  [key: string]: unknown;
-}
+export type PublishBody = z.input<typeof publishRequest>;
 
 /** `templates.publish`: the new version. */
 export type PublishResponse = PublishTemplateAnswer;
@@ -63,64 +53,13 @@ export interface ListTemplatesParams {
 /** One prompt of `templates.all`. */
 export type TemplateListItem = TemplateListItemAnswer;
 
-export interface TrackMetadataArgs {
-  request_id: string | number;
-  /** Merged into the request's metadata; values are strings. */
-  metadata: Record<string, string>;
-}
-
-export interface TrackScoreArgs {
-  request_id: string | number;
-  /** 0 to 100. */
-  score: number;
-  /** Default `default`. */
-  name?: string;
-}
-
-export interface TrackPromptArgs {
-  request_id: string | number;
-  prompt_name: string;
-  prompt_input_variables?: Record<string, unknown>;
-  version?: number;
-  label?: string;
-}
-
-export interface TrackGroupArgs {
-  request_id: string | number;
-  group_id: number;
-}
+export type TrackMetadataArgs = z.input<typeof trackMetadataRequest>;
+export type TrackScoreArgs = z.input<typeof trackScoreRequest>;
+export type TrackPromptArgs = z.input<typeof trackPromptRequest>;
+export type TrackGroupArgs = z.input<typeof trackGroupRequest>;
 
 /** `logRequest`: a request made outside `run()` (PromptLayer's `LogRequest` body). */
-export interface LogRequestBody {
-  provider: string;
-  model: string;
-  /** The conversation sent. */
-  input: PromptTemplateInput;
-  /** The answer, as a template (`{ type: "chat", messages: [assistant message] }`). */
-  output: PromptTemplateInput;
-  /** Epoch milliseconds, epoch seconds or an ISO date. */
-  request_start_time: number | string;
-  request_end_time: number | string;
-  parameters?: Record<string, unknown>;
-  tags?: string[];
-  metadata?: Record<string, string>;
-  prompt_name?: string;
-  prompt_id?: number;
-  prompt_version_number?: number;
-  prompt_input_variables?: Record<string, unknown>;
-  input_tokens?: number;
-  output_tokens?: number;
-  price?: number;
-  function_name?: string;
-  score?: number;
-  score_name?: string;
-  api_type?: string;
-  status?: RequestStatus;
-  error_type?: string;
-  error_message?: string;
-  group_id?: number;
-  [key: string]: unknown;
-}
+export type LogRequestBody = z.input<typeof logRequestRequest>;
 
 /** `logRequest`: the stored request, with its blueprint as `prompt_version` (PromptLayer's name). */
 export type LogRequestResponse = LogRequestAnswer;

@@ -43,7 +43,7 @@ export interface ApiKeyEndpointOptions {
   keyEnv: readonly string[];
   /** The variable that sets the base URL (the official SDK's name). */
   baseURLEnv: string;
-  officialOrigin: string;
+  /** The provider's own API; its origin is the official one (trusted for a template's `base_url`). */
   defaultBaseURL: string;
   /** A version segment (`/v1`) appended unless the base URL ends with it. */
   version?: string;
@@ -58,7 +58,7 @@ export interface ApiKeyEndpointOptions {
 export function apiKeyEndpoint(options: ApiKeyEndpointOptions): ProviderEndpointSpec {
   return {
     baseURLEnv: [options.baseURLEnv],
-    officialOrigins: [options.officialOrigin],
+    officialOrigins: [new URL(options.defaultBaseURL).origin],
     ...(options.acceptsApiKeyEnv && { acceptsApiKeyEnv: true }),
     resolve({ read, templateBaseURL, apiKeyEnv }) {
       const key = requireKey(options.provider, read, keyNames(apiKeyEnv, options.keyEnv));

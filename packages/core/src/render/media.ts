@@ -73,6 +73,17 @@ function fileName(url: string): string | undefined {
   }
 }
 
+/** A file's media type by its name's extension; PromptLayer's default (`image/jpeg`) for one it doesn't know. */
+function mimeTypeOfName(name: string | undefined): string {
+  const extension = name?.includes(".") ? name.slice(name.lastIndexOf(".") + 1).toLowerCase() : "";
+  return mimeByExtension[extension] ?? defaultMime;
+}
+
+/** A URL's media type by the extension of its file name (query and fragment aside), else `image/jpeg`. */
+export function mimeTypeOfUrl(url: string): string {
+  return mimeTypeOfName(fileName(url));
+}
+
 export function inferMedia(entry: string): MediaContent["media"] {
   const dataUrl = /^data:([^;,]*)(?:;[^,]*)?;base64,(.*)$/s.exec(entry);
   if (dataUrl) {
@@ -83,8 +94,7 @@ export function inferMedia(entry: string): MediaContent["media"] {
   // Base64 has no ':' or '.', which every absolute or file-like URL has.
   if (!/^[A-Za-z\d+/_-]+={0,2}$/.test(compact)) {
     const name = fileName(entry);
-    const extension = name?.includes(".") ? name.slice(name.lastIndexOf(".") + 1).toLowerCase() : "";
-    return { title: name ?? "media", type: mimeByExtension[extension] ?? defaultMime, url: entry, format: "url" };
+    return { title: name ?? "media", type: mimeTypeOfName(name), url: entry, format: "url" };
   }
   return { title: "media", type: sniffBase64(compact), url: compact, format: "base64" };
 }

@@ -5,4 +5,5 @@ export * from "./template.js";
 export * from "./metadata.js";
 export * from "./blueprint.js";
 export * from "./input-limits.js";
+export * from "./span-limits.js";
 export * from "./log-record.js";

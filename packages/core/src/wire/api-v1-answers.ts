@@ -283,14 +283,19 @@ export const successAnswer = z.looseObject({ success: z.boolean() });
 /** `POST /api/v1/groups`. */
 export const groupAnswer = z.looseObject({ id: int, created_at: timestamp });
 
-/** `GET /api/v1/traces`: one row per trace, newest first. */
-export const traceSummaryAnswer = z.looseObject({
-  trace_id: z.string(),
-  root_span_name: z.string(),
+/** When a span or a trace ran: ISO-8601 (milliseconds), and the exact nanoseconds since the epoch as decimal text. */
+const timeRangeAnswer = {
   start_time: timestamp,
   end_time: timestamp,
   start_time_unix_nano: z.string(),
   end_time_unix_nano: z.string(),
+};
+
+/** `GET /api/v1/traces`: one row per trace, newest first. */
+export const traceSummaryAnswer = z.looseObject({
+  trace_id: z.string(),
+  root_span_name: z.string(),
+  ...timeRangeAnswer,
   span_count: int,
   request_count: int,
 });
@@ -303,10 +308,7 @@ export const spanAnswer = z.looseObject({
   parent_span_id: nullableString,
   name: z.string(),
   kind: z.string(),
-  start_time: timestamp,
-  end_time: timestamp,
-  start_time_unix_nano: z.string(),
-  end_time_unix_nano: z.string(),
+  ...timeRangeAnswer,
   duration_ms: z.number(),
   status: z.looseObject({ code: z.enum(["UNSET", "OK", "ERROR"]), message: nullableString }),
   attributes: z.record(z.string(), z.unknown()),

@@ -4,7 +4,7 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otl
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spanLimits } from "../services/traces/span-limits.js";
+import { spanLimits } from "@promptline/core";
 import { createRouteHarness, snapshotWorkspace, type Loose, type RouteHarness } from "./route-harness.contract.js";
 
 // Span ingestion (issue 21): OTLP/HTTP bodies made by OpenTelemetry's own

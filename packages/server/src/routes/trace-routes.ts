@@ -1,5 +1,6 @@
 import { gunzipSync } from "node:zlib";
 import { InvalidRequestError, inputLimits, jsonDepthExceeds } from "@promptline/core";
+import { spansBulkBody } from "@promptline/core/wire";
 import { Hono, type MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppDependencies, AppEnv } from "../app-env.js";
@@ -7,7 +8,7 @@ import type { RoutePermissions } from "../http/permissions.js";
 import { readBody } from "../http/read-json.js";
 import { bodyLimit, readBodyBytes, requestHeader } from "../http/request-body.js";
 import { PayloadTooLargeError } from "../http/route-errors.js";
-import { camelCaseKeys, otlpEntries, promptLayerEntry, spansBulkBody } from "../services/traces/export-request.js";
+import { camelCaseKeys, otlpEntries, promptLayerEntry } from "../services/traces/export-request.js";
 import { decodeExportTraceRequest, encodeExportTraceResponse } from "../services/traces/otlp-proto.js";
 import { collectSpans, type SpanBatch } from "../services/traces/span-input.js";
 

@@ -700,6 +700,22 @@ export function storageContract(factory: StorageFactory): void {
         expect(results.flat().map((result) => result.id).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, index) => index + 1));
       });
 
+      it("refuses records for a workspace that does not exist, storing nothing", async () => {
+        await expect(storage.requests.insertMany(987_654_321, [log({ request_id: "nowhere", tags: ["t"] })])).rejects.toBeInstanceOf(InvalidRequestError);
+      });
+
+      it("numbers each batch's new records consecutively, in its order by request_id, when batches commit concurrently", async () => {
+        const { id: ws } = await newWorkspace();
+        const batches = await Promise.all(
+          Array.from({ length: 6 }, (_, batch) => storage.requests.insertMany(ws, Array.from({ length: 20 }, (_, index) => log({ request_id: `k-${batch}-${String(19 - index).padStart(2, "0")}` })))),
+        );
+        for (const results of batches) {
+          const numbers = [...results].sort((a, b) => (a.request_id < b.request_id ? -1 : 1)).map((result) => result.id);
+          expect(numbers).toEqual(Array.from({ length: 20 }, (_, index) => (numbers[0] ?? 0) + index));
+        }
+        expect(new Set(batches.flat().map((result) => result.id)).size).toBe(120);
+      });
+
       it("inserts a batch idempotently on request_id", async () => {
         const { id: ws } = await newWorkspace();
         const ids = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => `req-${from + index}`);

@@ -584,7 +584,7 @@ export interface SpanLink {
 
 /**
  * One span, however it arrived (OTLP protobuf or JSON, PromptLayer's
- * `/spans-bulk`), already validated (`services/traces/span-limits.ts`).
+ * `/spans-bulk`), already validated (`spanLimits`, `core/src/schemas/span-limits.ts`).
  * Ids are lowercase hex; times are nanoseconds since the epoch as decimal text.
  */
 export interface SpanRecord {

@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, type InputHTMLAttributes, type ReactNode } from "react";
 import { ApiError } from "../lib/api.js";
-import { Link } from "../lib/router.js";
+import { Link, navigate, setQuery } from "../lib/router.js";
 
 /** Loads data for a page; `reload` re-runs the loader. A newer load wins over an older one. */
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): { data?: T; error?: unknown; loading: boolean; reload: () => void } {
@@ -137,38 +137,61 @@ export function JsonBlock({ title, value, open = false }: { title: string; value
   );
 }
 
-/** A modal dialog on the native `<dialog>`: focus is trapped, Escape cancels. */
+/**
+ * A modal dialog on the native `<dialog>`: focus is trapped, Escape cancels.
+ * `action` is the `useAction` the confirmation runs: its busy flag and error
+ * show here, and cancelling clears the error before `onClose` closes the dialog.
+ */
 export function ConfirmDialog(props: {
   title: string;
   children: ReactNode;
   confirmLabel: string;
-  busy?: boolean;
-  error?: string | undefined;
+  action: { busy: boolean; error: string | undefined; setError: (message: string | undefined) => void };
   onConfirm: () => void;
-  onCancel: () => void;
+  onClose: () => void;
 }) {
+  const { busy, error } = props.action;
+  const cancel = () => {
+    props.action.setError(undefined);
+    props.onClose();
+  };
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
   }, []);
   return (
-    <dialog ref={ref} className="dialog" onCancel={(event) => (event.preventDefault(), props.onCancel())} aria-labelledby="dialog-title">
+    <dialog ref={ref} className="dialog" onCancel={(event) => (event.preventDefault(), cancel())} aria-labelledby="dialog-title">
       <h2 id="dialog-title">{props.title}</h2>
       <div className="dialog-body">{props.children}</div>
-      {props.error && <p className="field-error" role="alert">{props.error}</p>}
+      {error && <p className="field-error" role="alert">{error}</p>}
       <div className="dialog-actions">
-        <button className="button" onClick={props.onCancel}>Cancel</button>
-        <button className="button button-primary" onClick={props.onConfirm} disabled={props.busy} autoFocus>
-          {props.busy ? "Working…" : props.confirmLabel}
+        <button className="button" onClick={cancel}>Cancel</button>
+        <button className="button button-primary" onClick={props.onConfirm} disabled={busy} autoFocus>
+          {busy ? "Working…" : props.confirmLabel}
         </button>
       </div>
     </dialog>
   );
 }
 
-/** Newer/Older through a cursor-paged list: `cursors` are the pages behind this one, `next` the cursor of the page after it. */
-export function CursorPager({ cursors, next, onChange }: { cursors: string[]; next: string | null | undefined; onChange: (cursors: string[]) => void }) {
+/** Where a cursor-paged list is: `cursors` are the pages behind this one, `cursor` the one to load now. */
+export interface CursorPages {
+  cursors: string[];
+  cursor: string | undefined;
+  onChange: (cursors: string[]) => void;
+}
+
+/** The pages of a cursor-paged list, back at the first page whenever `filterKey` changes. */
+export function useCursorPages(filterKey: string): CursorPages {
+  const [cursors, setCursors] = useState<string[]>([]);
+  useEffect(() => setCursors([]), [filterKey]);
+  return { cursors, cursor: cursors.at(-1), onChange: setCursors };
+}
+
+/** Newer/Older through a cursor-paged list: `next` is the cursor of the page after this one. */
+export function CursorPager({ pages, next }: { pages: CursorPages; next: string | null | undefined }) {
+  const { cursors, onChange } = pages;
   return (
     <nav className="pager" aria-label="Pages">
       <button className="button" disabled={cursors.length === 0} onClick={() => onChange(cursors.slice(0, -1))}>← Newer</button>
@@ -178,26 +201,120 @@ export function CursorPager({ cursors, next, onChange }: { cursors: string[]; ne
   );
 }
 
+/** A column of a `Table`: its heading, or its heading and its cells' class (`right`, `num`: figures). */
+export type TableColumn = string | { label: string; className: string };
+
+/** A column of figures, right-aligned. */
+export function rightAligned(label: string): TableColumn {
+  return { label, className: "right" };
+}
+
+/** A table with one header row (a `false` column is left out; `""` is a column without a heading) and `children` as its rows. */
+export function Table({ columns, className, label, children }: { columns: (TableColumn | false)[]; className?: string; label?: string; children: ReactNode }) {
+  return (
+    <table className={className ? `table ${className}` : "table"} aria-label={label}>
+      <thead>
+        <tr>
+          {columns
+            .filter((column) => column !== false)
+            .map((column, index) => (typeof column === "string" ? <th key={index}>{column}</th> : <th key={index} className={column.className}>{column.label}</th>))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
+
 /** A page of a cursor-paged list as a table (dimmed while the next page loads), with Newer/Older under it. */
-export function CursorPagedTable(props: {
-  className: string;
-  loading: boolean;
-  head: ReactNode;
-  children: ReactNode;
-  cursors: string[];
-  next: string | null | undefined;
-  onChange: (cursors: string[]) => void;
-}) {
+function CursorPagedTable(props: { className: string; loading: boolean; columns: TableColumn[]; children: ReactNode; pages: CursorPages; next: string | null | undefined }) {
   return (
     <>
       <div className={`card table-card ${props.loading ? "is-loading" : ""}`}>
-        <table className={`table ${props.className}`}>
-          <thead>{props.head}</thead>
-          <tbody>{props.children}</tbody>
-        </table>
+        <Table className={props.className} columns={props.columns}>{props.children}</Table>
       </div>
-      <CursorPager cursors={props.cursors} next={props.next} onChange={props.onChange} />
+      <CursorPager pages={props.pages} next={props.next} />
     </>
+  );
+}
+
+/**
+ * A cursor-paged list as it loads: the load's error or a spinner, then `empty`
+ * when the first page has no items, else the page's items as table rows
+ * (`children(item)`) with Newer/Older under them.
+ */
+export function CursorPagedList<Data extends { next_cursor: string | null }, Item>(props: {
+  state: { data?: Data; error?: unknown; loading: boolean; reload: () => void };
+  pages: CursorPages;
+  items: (data: Data) => Item[];
+  empty: ReactNode;
+  className: string;
+  columns: TableColumn[];
+  children: (item: Item) => ReactNode;
+}) {
+  return (
+    <Loaded state={props.state}>
+      {(data) => {
+        const items = props.items(data);
+        if (items.length === 0 && props.pages.cursors.length === 0) return props.empty;
+        return (
+          <CursorPagedTable className={props.className} loading={props.state.loading} pages={props.pages} next={data.next_cursor} columns={props.columns}>
+            {items.map(props.children)}
+          </CursorPagedTable>
+        );
+      }}
+    </Loaded>
+  );
+}
+
+/** A row that opens `to` when clicked anywhere but on a link or button of its own. */
+export function ClickableRow({ to, children, ...rest }: { to: string; children: ReactNode; [attribute: `data-${string}`]: string }) {
+  return (
+    <tr className="clickable" {...rest} onClick={(event) => !(event.target as HTMLElement).closest("a,button") && navigate(to)}>
+      {children}
+    </tr>
+  );
+}
+
+/** The "Time" filter of a list: choosing a range sets `?range=` in the URL. */
+export function TimeRangeField({ ranges, range }: { ranges: Record<string, { label: string }>; range: string }) {
+  return (
+    <label className="field">
+      <span className="field-label">Time</span>
+      <select name="range" value={range} onChange={(event) => setQuery({ range: event.target.value })}>
+        {Object.entries(ranges).map(([key, value]) => <option key={key} value={key}>{value.label}</option>)}
+      </select>
+    </label>
+  );
+}
+
+/** A one-line form: one labelled input, its submit button (then any other `children`), and the action's error. */
+export function InlineFieldForm(props: {
+  label: string;
+  fieldLabel: string;
+  input: InputHTMLAttributes<HTMLInputElement>;
+  submit: string;
+  disabled: boolean;
+  error: string | undefined;
+  onSubmit: () => void;
+  children?: ReactNode;
+}) {
+  return (
+    <form
+      className="inline-form"
+      aria-label={props.label}
+      onSubmit={(event) => {
+        event.preventDefault();
+        props.onSubmit();
+      }}
+    >
+      <label className="field field-inline">
+        <span className="field-label">{props.fieldLabel}</span>
+        <input {...props.input} />
+      </label>
+      <button className="button" type="submit" disabled={props.disabled}>{props.submit}</button>
+      {props.children}
+      {props.error && <span className="field-error" role="alert">{props.error}</span>}
+    </form>
   );
 }
 

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { ConfirmDialog, EmptyState, LabelChip, Loaded, PageHeader, useAction, useAsync } from "../components/ui.js";
+import { ConfirmDialog, EmptyState, InlineFieldForm, LabelChip, Loaded, PageHeader, useAction, useAsync } from "../components/ui.js";
 import { api, type ApiKey, type KeyRole } from "../lib/api.js";
 import { dateTime, timeAgo } from "../lib/format.js";
 import { keyRoles, roleDescriptions, usePermissions } from "../lib/permissions.js";
@@ -154,13 +154,10 @@ function KeysCard() {
         <ConfirmDialog
           title={`Revoke ${revoking.name ? `“${revoking.name}”` : `key #${revoking.id}`}?`}
           confirmLabel="Revoke key"
-          busy={busy}
-          error={revocation.error}
+          // The card's one busy flag: a key being created disables this too.
+          action={{ ...revocation, busy }}
           onConfirm={revoke}
-          onCancel={() => {
-            setRevoking(undefined);
-            revocation.setError(undefined);
-          }}
+          onClose={() => setRevoking(undefined)}
         >
           <p>
             Every request with <code>{revoking.prefix}…</code> is refused from now on, and its dashboard sessions end. This cannot be undone: create
@@ -206,23 +203,19 @@ function ProtectedLabelsCard() {
           </ul>
         )}
       </Loaded>
-      <form
-        className="inline-form"
-        aria-label="Protect a label"
-        onSubmit={(event) => {
-          event.preventDefault();
+      <InlineFieldForm
+        label="Protect a label"
+        fieldLabel="Label"
+        input={{ name: "protect_label", value: label, placeholder: "staging", maxLength: 256, onChange: (event) => setLabel(event.target.value) }}
+        submit="Protect"
+        disabled={busy || !label.trim()}
+        error={error}
+        onSubmit={() => {
           const name = label.trim();
           if (!name) return;
           void change(() => api.protectLabel(name)).then(() => setLabel(""));
         }}
-      >
-        <label className="field field-inline">
-          <span className="field-label">Label</span>
-          <input name="protect_label" value={label} placeholder="staging" maxLength={256} onChange={(event) => setLabel(event.target.value)} />
-        </label>
-        <button className="button" type="submit" disabled={busy || !label.trim()}>Protect</button>
-        {error && <span className="field-error" role="alert">{error}</span>}
-      </form>
+      />
     </section>
   );
 }

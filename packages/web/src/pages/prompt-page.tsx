@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { DiffView } from "../components/diff-view.js";
 import { ModelView, TemplateView } from "../components/template-view.js";
-import { ConfirmDialog, EmptyState, ErrorState, LabelChip, PageHeader, Spinner, Tag, useAction, useAsync } from "../components/ui.js";
+import { ConfirmDialog, EmptyState, ErrorState, LabelChip, PageHeader, Spinner, Table, Tag, useAction, useAsync } from "../components/ui.js";
 import { api, type Label, type LabelMove, type Version } from "../lib/api.js";
 import { dateTime, timeAgo } from "../lib/format.js";
 import { usePermissions, type Permissions } from "../lib/permissions.js";
@@ -246,29 +246,19 @@ function LabelsTab(props: {
         {props.labels.length === 0 ? (
           <p className="muted">No labels yet.</p>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Label</th>
-                <th>Version</th>
-                <th>Since</th>
-                {permissions.moveLabels && <th>Move to</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {props.labels.map((label) => (
-                <LabelRow
-                  key={`${label.id}-${label.prompt_version_number}`}
-                  label={label}
-                  versions={props.versions}
-                  isProtected={props.protectedLabels.includes(label.name)}
-                  showMove={permissions.moveLabels}
-                  refusal={refusal(label.name)}
-                  onMove={(to) => setMoving({ label: label.name, from: label.prompt_version_number, to })}
-                />
-              ))}
-            </tbody>
-          </table>
+          <Table columns={["Label", "Version", "Since", permissions.moveLabels && "Move to"]}>
+            {props.labels.map((label) => (
+              <LabelRow
+                key={`${label.id}-${label.prompt_version_number}`}
+                label={label}
+                versions={props.versions}
+                isProtected={props.protectedLabels.includes(label.name)}
+                showMove={permissions.moveLabels}
+                refusal={refusal(label.name)}
+                onMove={(to) => setMoving({ label: label.name, from: label.prompt_version_number, to })}
+              />
+            ))}
+          </Table>
         )}
         {!permissions.moveLabels ? (
           <p className="muted small read-only-note" role="note">Your key is a {permissions.role}: it can read labels, not move them.</p>
@@ -335,13 +325,9 @@ function LabelsTab(props: {
         <ConfirmDialog
           title={moving.from === null ? `Create label “${moving.label}”?` : `Move “${moving.label}” to v${moving.to}?`}
           confirmLabel={moving.from === null ? "Create label" : moving.to < moving.from ? "Roll back" : "Promote"}
-          busy={busy}
-          error={error}
+          action={{ busy, error, setError }}
           onConfirm={confirm}
-          onCancel={() => {
-            setMoving(undefined);
-            setError(undefined);
-          }}
+          onClose={() => setMoving(undefined)}
         >
           {moving.from === null ? (
             <p>The label will point at version {moving.to}.</p>
@@ -412,13 +398,9 @@ function ArchiveButton({ name, archived, onChanged }: { name: string; archived: 
         <ConfirmDialog
           title={`Archive “${name}”?`}
           confirmLabel="Archive"
-          busy={busy}
-          error={error}
+          action={{ busy, error, setError }}
           onConfirm={() => void change(true)}
-          onCancel={() => {
-            setConfirming(false);
-            setError(undefined);
-          }}
+          onClose={() => setConfirming(false)}
         >
           <p>Every run of it fails from now on (clients hear of it within seconds), and it leaves the prompt list. Its versions, labels and logged requests stay, and you can unarchive it at any time.</p>
         </ConfirmDialog>

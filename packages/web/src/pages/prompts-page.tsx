@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { EmptyState, ErrorState, LabelChip, PageHeader, Spinner, Tag, useAsync } from "../components/ui.js";
+import { EmptyState, ErrorState, LabelChip, PageHeader, Spinner, Table, Tag, rightAligned, useAsync } from "../components/ui.js";
 import { api } from "../lib/api.js";
 import { integer, timeAgo } from "../lib/format.js";
 import { usePermissions } from "../lib/permissions.js";
@@ -65,39 +65,28 @@ export function PromptsPage() {
         )
       ) : (
         <div className={`card table-card ${loading ? "is-loading" : ""}`}>
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Latest</th>
-                <th>Labels</th>
-                <th>Last used</th>
-                <th className="right">Requests</th>
+          <Table columns={["Name", "Latest", "Labels", "Last used", rightAligned("Requests")]}>
+            {data.items.map((prompt) => (
+              <tr key={prompt.id}>
+                <td>
+                  <Link to={`/prompts/${encodeURIComponent(prompt.name)}`} className="row-link strong">{prompt.name}</Link>
+                  {prompt.tags.length > 0 && <div className="chips">{prompt.tags.map((tag) => <Tag key={tag}>{tag}</Tag>)}</div>}
+                </td>
+                <td>
+                  <span className="num">v{prompt.latest_version}</span>{" "}
+                  <span className="muted truncate">{prompt.version.commit_message}</span>
+                  <div className="muted small">{timeAgo(prompt.version.created_at)}</div>
+                </td>
+                <td>
+                  <div className="chips">
+                    {prompt.labels.length === 0 ? <span className="muted">—</span> : prompt.labels.map((label) => <LabelChip key={label.id} name={label.name} version={label.version} />)}
+                  </div>
+                </td>
+                <td className="muted">{timeAgo(prompt.last_used_at)}</td>
+                <td className="right num">{integer(prompt.request_count)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {data.items.map((prompt) => (
-                <tr key={prompt.id}>
-                  <td>
-                    <Link to={`/prompts/${encodeURIComponent(prompt.name)}`} className="row-link strong">{prompt.name}</Link>
-                    {prompt.tags.length > 0 && <div className="chips">{prompt.tags.map((tag) => <Tag key={tag}>{tag}</Tag>)}</div>}
-                  </td>
-                  <td>
-                    <span className="num">v{prompt.latest_version}</span>{" "}
-                    <span className="muted truncate">{prompt.version.commit_message}</span>
-                    <div className="muted small">{timeAgo(prompt.version.created_at)}</div>
-                  </td>
-                  <td>
-                    <div className="chips">
-                      {prompt.labels.length === 0 ? <span className="muted">—</span> : prompt.labels.map((label) => <LabelChip key={label.id} name={label.name} version={label.version} />)}
-                    </div>
-                  </td>
-                  <td className="muted">{timeAgo(prompt.last_used_at)}</td>
-                  <td className="right num">{integer(prompt.request_count)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </div>
       )}
       {data && data.pages > 1 && (

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { TrafficChart } from "../components/chart.js";
-import { CursorPagedTable, EmptyState, ErrorState, Loaded, PageHeader, Stat, StatusBadge, Tag, useAsync } from "../components/ui.js";
+import { ClickableRow, CursorPagedList, EmptyState, ErrorState, PageHeader, Stat, StatusBadge, Tag, TimeRangeField, rightAligned, useAsync, useCursorPages } from "../components/ui.js";
 import { api, type RequestFilters } from "../lib/api.js";
 import { cost, integer, latency, shortTime } from "../lib/format.js";
 import { Link, navigate, setQuery, useLocation, useTitle } from "../lib/router.js";
@@ -31,9 +31,8 @@ export function RequestsPage() {
     from: new Date(window.from).toISOString(),
     to: new Date(window.to).toISOString(),
   };
-  const [cursors, setCursors] = useState<string[]>([]);
-  useEffect(() => setCursors([]), [filterKey]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages(filterKey);
+  const { cursor } = pages;
 
   const page = useAsync(() => api.requests({ ...filters, limit: pageSize, ...(cursor && { cursor }) }), [filterKey, cursor, window]);
   const stats = useAsync(() => api.stats({ ...filters, bucket: ranges[range].bucket }), [filterKey, window]);
@@ -68,8 +67,13 @@ export function RequestsPage() {
         <Stat label="Cost" value={stats.data ? cost(totals.cost) : "…"} />
       </div>
       {stats.error ? <ErrorState error={stats.error} retry={stats.reload} /> : stats.data && <TrafficChart buckets={stats.data.buckets} bucket={ranges[range].bucket} from={window.from} to={window.to} />}
-      <Loaded state={page}>
-        {(data) => data.items.length === 0 && cursors.length === 0 ? (
+      <CursorPagedList
+        state={page}
+        pages={pages}
+        items={(data) => data.items}
+        className="table-requests"
+        columns={["Time", "Prompt", "Provider", "Model", "Status", rightAligned("Latency"), rightAligned("Tokens"), rightAligned("Cost"), "Tags"]}
+        empty={
           active.length > 0 ? (
             <EmptyState title="No request matches these filters" action={<button className="button" onClick={() => navigate(`/requests?range=${range}`)}>Clear filters</button>}>
               Try a wider time range or fewer filters.
@@ -79,61 +83,40 @@ export function RequestsPage() {
               Requests appear here when your code calls <code>client.run()</code>, when PromptLayer's SDK tracks one, or when you run a prompt in the playground.
             </EmptyState>
           )
-        ) : (
-          <CursorPagedTable
-            className="table-requests"
-            loading={page.loading}
-            cursors={cursors}
-            next={data.next_cursor}
-            onChange={setCursors}
-            head={
-              <tr>
-                <th>Time</th>
-                <th>Prompt</th>
-                <th>Provider</th>
-                <th>Model</th>
-                <th>Status</th>
-                <th className="right">Latency</th>
-                <th className="right">Tokens</th>
-                <th className="right">Cost</th>
-                <th>Tags</th>
-              </tr>
-            }
-          >
-            {data.items.map((row) => (
-              <tr key={row.id} className="clickable" onClick={(event) => !(event.target as HTMLElement).closest("a,button") && navigate(`/requests/${row.request_id}`)}>
-                <td className="nowrap">
-                  <Link to={`/requests/${row.request_id}`} className="row-link num" title={row.created_at}>{shortTime(row.created_at)}</Link>
-                </td>
-                <td>
-                  {row.prompt_name ? (
-                    <>
-                      <span className="strong">{row.prompt_name}</span> {row.prompt_version !== null && <span className="muted num">v{row.prompt_version}</span>}
-                      {row.prompt_label && <span className="muted"> · {row.prompt_label}</span>}
-                    </>
-                  ) : (
-                    <span className="muted">—</span>
-                  )}
-                </td>
-                <td>{row.provider}</td>
-                <td><code className="small">{row.model}</code></td>
-                <td><StatusBadge status={row.status} /></td>
-                <td className="right num">{latency(row.latency_ms)}</td>
-                <td className="right num" title={row.usage ? `${row.usage.input_tokens} in, ${row.usage.output_tokens} out` : undefined}>
-                  {row.usage ? `${integer(row.usage.input_tokens)} → ${integer(row.usage.output_tokens)}` : "—"}
-                </td>
-                <td className="right num">{cost(row.cost_usd)}</td>
-                <td>
-                  <div className="chips">
-                    {row.tags.slice(0, 3).map((tag) => <Tag key={tag}>{tag}</Tag>)}
-                    {row.tags.length > 3 && <span className="muted small">+{row.tags.length - 3}</span>}
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </CursorPagedTable>
+        }
+      >
+        {(row) => (
+          <ClickableRow key={row.id} to={`/requests/${row.request_id}`}>
+            <td className="nowrap">
+              <Link to={`/requests/${row.request_id}`} className="row-link num" title={row.created_at}>{shortTime(row.created_at)}</Link>
+            </td>
+            <td>
+              {row.prompt_name ? (
+                <>
+                  <span className="strong">{row.prompt_name}</span> {row.prompt_version !== null && <span className="muted num">v{row.prompt_version}</span>}
+                  {row.prompt_label && <span className="muted"> · {row.prompt_label}</span>}
+                </>
+              ) : (
+                <span className="muted">—</span>
+              )}
+            </td>
+            <td>{row.provider}</td>
+            <td><code className="small">{row.model}</code></td>
+            <td><StatusBadge status={row.status} /></td>
+            <td className="right num">{latency(row.latency_ms)}</td>
+            <td className="right num" title={row.usage ? `${row.usage.input_tokens} in, ${row.usage.output_tokens} out` : undefined}>
+              {row.usage ? `${integer(row.usage.input_tokens)} → ${integer(row.usage.output_tokens)}` : "—"}
+            </td>
+            <td className="right num">{cost(row.cost_usd)}</td>
+            <td>
+              <div className="chips">
+                {row.tags.slice(0, 3).map((tag) => <Tag key={tag}>{tag}</Tag>)}
+                {row.tags.length > 3 && <span className="muted small">+{row.tags.length - 3}</span>}
+              </div>
+            </td>
+          </ClickableRow>
         )}
-      </Loaded>
+      </CursorPagedList>
     </div>
   );
 }
@@ -185,12 +168,7 @@ function FilterBar({ values, range }: { values: Record<(typeof filterKeys)[numbe
           {knownProviders.map((provider) => <option key={provider}>{provider}</option>)}
         </select>
       </label>
-      <label className="field">
-        <span className="field-label">Time</span>
-        <select name="range" value={range} onChange={(event) => setQuery({ range: event.target.value })}>
-          {Object.entries(ranges).map(([key, value]) => <option key={key} value={key}>{value.label}</option>)}
-        </select>
-      </label>
+      <TimeRangeField ranges={ranges} range={range} />
     </form>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Loaded, useAction, useAsync } from "../components/ui.js";
+import { InlineFieldForm, Loaded, useAction, useAsync } from "../components/ui.js";
 import { api, type Retention } from "../lib/api.js";
 
 const describe = (retention: Retention) =>
@@ -40,26 +40,23 @@ export function RetentionCard() {
           </p>
         )}
       </Loaded>
-      <form
-        className="inline-form"
-        aria-label="Set the retention"
-        onSubmit={(event) => {
-          event.preventDefault();
+      <InlineFieldForm
+        label="Set the retention"
+        fieldLabel="Days"
+        input={{ name: "retention_days", type: "number", min: 1, max: 36500, step: 1, value: days, placeholder: "30", onChange: (event) => setDays(event.target.value) }}
+        submit="Keep for this long"
+        disabled={busy || !days.trim()}
+        error={error}
+        onSubmit={() => {
           if (days.trim()) void save(Number(days));
         }}
       >
-        <label className="field field-inline">
-          <span className="field-label">Days</span>
-          <input name="retention_days" type="number" min={1} max={36500} step={1} value={days} placeholder="30" onChange={(event) => setDays(event.target.value)} />
-        </label>
-        <button className="button" type="submit" disabled={busy || !days.trim()}>Keep for this long</button>
         {retention.data?.source === "workspace" && (
           <button className="button button-ghost" type="button" disabled={busy} onClick={() => void save(null)}>
             Use the server's default
           </button>
         )}
-        {error && <span className="field-error" role="alert">{error}</span>}
-      </form>
+      </InlineFieldForm>
     </section>
   );
 }

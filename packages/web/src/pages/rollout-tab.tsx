@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { ConfirmDialog, EmptyState, ErrorState, LabelChip, Spinner, useAction, useAsync } from "../components/ui.js";
+import { ConfirmDialog, EmptyState, ErrorState, LabelChip, Spinner, Table, useAction, useAsync, type TableColumn } from "../components/ui.js";
 import { api, type Label, type LabelMove, type LabelSegment, type SplitEntry, type Version } from "../lib/api.js";
 import { cost, dateTime, integer, latency } from "../lib/format.js";
 import type { Permissions } from "../lib/permissions.js";
@@ -80,35 +80,25 @@ export function RolloutTab(props: {
             </select>
           </label>
         </div>
-        <table className="table" aria-label="Label targets">
-          <thead>
-            <tr>
-              <th>Label</th>
-              <th>Serves</th>
-              <th>Last move</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((item) => {
-              const move = lastMove(item.name);
-              return (
-                <tr key={item.id}>
-                  <td><LabelChip name={item.name} /></td>
-                  <td><Shares label={item} /></td>
-                  <td className="muted small">{move ? `${dateTime(move.created_at)} · ${move.actor_key_id === null ? "unknown" : `key #${move.actor_key_id}`}` : ""}</td>
-                  <td>
-                    {move && move.from_version !== null && (
-                      <button className="button" disabled={refusal(item.name) !== undefined} title={refusal(item.name) ?? "Back to where it pointed before its last move"} onClick={() => setRollingBack(item.name)}>
-                        Roll back
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <Table label="Label targets" columns={["Label", "Serves", "Last move", ""]}>
+          {items.map((item) => {
+            const move = lastMove(item.name);
+            return (
+              <tr key={item.id}>
+                <td><LabelChip name={item.name} /></td>
+                <td><Shares label={item} /></td>
+                <td className="muted small">{move ? `${dateTime(move.created_at)} · ${move.actor_key_id === null ? "unknown" : `key #${move.actor_key_id}`}` : ""}</td>
+                <td>
+                  {move && move.from_version !== null && (
+                    <button className="button" disabled={refusal(item.name) !== undefined} title={refusal(item.name) ?? "Back to where it pointed before its last move"} onClick={() => setRollingBack(item.name)}>
+                      Roll back
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </Table>
       </div>
       <SplitEditor key={`${label.name}-${label.updated_at}`} name={props.name} label={label} versions={props.versions} refused={refused} onSaved={changed} />
       <Comparison name={props.name} label={label.name} />
@@ -116,13 +106,9 @@ export function RolloutTab(props: {
         <ConfirmDialog
           title={`Roll back “${rollingBack}”?`}
           confirmLabel="Roll back"
-          busy={busy}
-          error={error}
+          action={{ busy, error, setError }}
           onConfirm={rollback}
-          onCancel={() => {
-            setRollingBack(undefined);
-            setError(undefined);
-          }}
+          onClose={() => setRollingBack(undefined)}
         >
           <p>The label goes back to where it pointed before its last move (a version or a whole split). Every running client sees it within seconds; the rollback is recorded in the history.</p>
         </ConfirmDialog>
@@ -212,36 +198,26 @@ function SplitEditor(props: { name: string; label: Label; versions: Version[]; r
         <span className="muted small">Runs get a version by weight; segments are tried first. The SDK picks locally, with no registry request per run.</span>
       </div>
       {props.refused && <p className="muted small" role="note">{props.refused}</p>}
-      <table className="table split-editor">
-        <thead>
-          <tr>
-            <th>Version</th>
-            <th>Weight</th>
-            <th>Share</th>
-            <th />
+      <Table className="split-editor" columns={["Version", "Weight", "Share", ""]}>
+        {rows.map((row, index) => (
+          <tr key={index}>
+            <td>{versionSelect(row.version, (version) => setRows(rows.map((other, at) => (at === index ? { ...other, version } : other))), `Split version ${index + 1}`)}</td>
+            <td>
+              <input
+                type="number"
+                min={1}
+                step={1}
+                aria-label={`Weight of split entry ${index + 1}`}
+                value={row.weight}
+                disabled={props.refused !== undefined}
+                onChange={(event) => setRows(rows.map((other, at) => (at === index ? { ...other, weight: Number(event.target.value) } : other)))}
+              />
+            </td>
+            <td className="num">{percentText(shares(rows)[index]?.percent ?? 0)}</td>
+            <td>{rows.length > 2 && <button className="button" disabled={props.refused !== undefined} onClick={() => setRows(rows.filter((_, at) => at !== index))}>Remove</button>}</td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.map((row, index) => (
-            <tr key={index}>
-              <td>{versionSelect(row.version, (version) => setRows(rows.map((other, at) => (at === index ? { ...other, version } : other))), `Split version ${index + 1}`)}</td>
-              <td>
-                <input
-                  type="number"
-                  min={1}
-                  step={1}
-                  aria-label={`Weight of split entry ${index + 1}`}
-                  value={row.weight}
-                  disabled={props.refused !== undefined}
-                  onChange={(event) => setRows(rows.map((other, at) => (at === index ? { ...other, weight: Number(event.target.value) } : other)))}
-                />
-              </td>
-              <td className="num">{percentText(shares(rows)[index]?.percent ?? 0)}</td>
-              <td>{rows.length > 2 && <button className="button" disabled={props.refused !== undefined} onClick={() => setRows(rows.filter((_, at) => at !== index))}>Remove</button>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
       <div className="inline-form">
         <button className="button" disabled={props.refused !== undefined} onClick={() => setRows([...rows, { version: versions[0]?.version ?? 1, weight: 10 }])}>Add version</button>
         <label className="field field-inline">
@@ -267,7 +243,7 @@ function SplitEditor(props: { name: string; label: Label; versions: Version[]; r
         <button className="button button-primary push" disabled={props.refused !== undefined} onClick={() => setConfirming(true)}>Save split</button>
       </div>
       {confirming && (
-        <ConfirmDialog title={`Split “${label.name}”?`} confirmLabel="Save split" busy={busy} error={error} onConfirm={save} onCancel={() => (setConfirming(false), setError(undefined))}>
+        <ConfirmDialog title={`Split “${label.name}”?`} confirmLabel="Save split" action={{ busy, error, setError }} onConfirm={save} onClose={() => setConfirming(false)}>
           <p>
             Runs asking for <strong>{label.name}</strong> will get {shares(rows).map((share) => `v${share.version} ${percentText(share.percent)}`).join(", ")}
             {stickyBy.trim() ? `, the same version for the same ${stickyBy.trim()}` : ", at random"}
@@ -278,6 +254,9 @@ function SplitEditor(props: { name: string; label: Label; versions: Version[]; r
     </div>
   );
 }
+
+/** A comparison column: figures, in tabular digits. */
+const figure = (label: string): TableColumn => ({ label, className: "num" });
 
 /** The versions a label served, side by side, over a chosen range. */
 function Comparison({ name, label }: { name: string; label: string }) {
@@ -306,34 +285,20 @@ function Comparison({ name, label }: { name: string; label: string }) {
       ) : items.length === 0 ? (
         <p className="muted">No request asked for “{label}” in this range.</p>
       ) : (
-        <table className="table comparison" aria-label="Version comparison">
-          <thead>
-            <tr>
-              <th>Version</th>
-              <th className="num">Requests</th>
-              <th className="num">Error rate</th>
-              <th className="num">p50</th>
-              <th className="num">p95</th>
-              <th className="num">Tokens in / out</th>
-              <th className="num">Cost</th>
-              <th className="num">Mean score</th>
+        <Table className="comparison" label="Version comparison" columns={["Version", figure("Requests"), figure("Error rate"), figure("p50"), figure("p95"), figure("Tokens in / out"), figure("Cost"), figure("Mean score")]}>
+          {items.map((item) => (
+            <tr key={item.version}>
+              <td><strong className="num">v{item.version}</strong></td>
+              <td className="num">{integer(item.requests)}</td>
+              <td className={`num ${item.error_rate > 0.05 ? "bad" : ""}`}>{percentText(Math.round(item.error_rate * 1000) / 10)}</td>
+              <td className="num">{latency(item.p50_latency_ms)}</td>
+              <td className="num">{latency(item.p95_latency_ms)}</td>
+              <td className="num">{integer(item.input_tokens)} / {integer(item.output_tokens)}</td>
+              <td className="num">{cost(item.cost_usd)}</td>
+              <td className="num">{item.mean_score === null ? "—" : item.mean_score.toFixed(1)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {items.map((item) => (
-              <tr key={item.version}>
-                <td><strong className="num">v{item.version}</strong></td>
-                <td className="num">{integer(item.requests)}</td>
-                <td className={`num ${item.error_rate > 0.05 ? "bad" : ""}`}>{percentText(Math.round(item.error_rate * 1000) / 10)}</td>
-                <td className="num">{latency(item.p50_latency_ms)}</td>
-                <td className="num">{latency(item.p95_latency_ms)}</td>
-                <td className="num">{integer(item.input_tokens)} / {integer(item.output_tokens)}</td>
-                <td className="num">{cost(item.cost_usd)}</td>
-                <td className="num">{item.mean_score === null ? "—" : item.mean_score.toFixed(1)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
     </div>
   );

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState, type FormEvent } from "react";
-import { CursorPagedTable, EmptyState, Loaded, PageHeader, useAsync } from "../components/ui.js";
+import { ClickableRow, CursorPagedList, EmptyState, PageHeader, TimeRangeField, rightAligned, useAsync, useCursorPages } from "../components/ui.js";
 import { api } from "../lib/api.js";
 import { integer, latency, shortTime } from "../lib/format.js";
-import { Link, navigate, setQuery, useLocation, useTitle } from "../lib/router.js";
+import { Link, setQuery, useLocation, useTitle } from "../lib/router.js";
 
 const ranges = {
   "1h": { label: "Last hour", ms: 3_600_000 },
@@ -26,9 +26,8 @@ export function TracesPage() {
     const ms = ranges[range].ms;
     return ms === null ? undefined : new Date(Date.now() - ms).toISOString();
   }, [filterKey]); // eslint-disable-line react-hooks/exhaustive-deps
-  const [cursors, setCursors] = useState<string[]>([]);
-  useEffect(() => setCursors([]), [filterKey]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages(filterKey);
+  const { cursor } = pages;
   const page = useAsync(() => api.traces({ ...(since && { since }), ...(name && { name }), limit: pageSize, ...(cursor && { cursor }) }), [filterKey, cursor, since]);
 
   const [draft, setDraft] = useState(name);
@@ -46,52 +45,34 @@ export function TracesPage() {
           <span className="field-label">Span name</span>
           <input name="name" value={draft} placeholder="any" data-search onChange={(event) => setDraft(event.target.value)} />
         </label>
-        <label className="field">
-          <span className="field-label">Time</span>
-          <select name="range" value={range} onChange={(event) => setQuery({ range: event.target.value })}>
-            {Object.entries(ranges).map(([key, value]) => <option key={key} value={key}>{value.label}</option>)}
-          </select>
-        </label>
+        <TimeRangeField ranges={ranges} range={range} />
         <button className="button button-primary" type="submit">Apply</button>
       </form>
-      <Loaded state={page}>
-        {(data) => data.traces.length === 0 && cursors.length === 0 ? (
+      <CursorPagedList
+        state={page}
+        pages={pages}
+        items={(data) => data.traces}
+        className="table-traces"
+        columns={["Started", "Root span", rightAligned("Duration"), rightAligned("Spans"), rightAligned("Requests"), "Trace id"]}
+        empty={
           <EmptyState title={name ? "No trace has a span with this name" : "No traces in this time range"}>
             Traces appear here when an OpenTelemetry exporter sends spans to <code>/v1/traces</code>, or PromptLayer's SDK to <code>/spans-bulk</code>. Try a wider time range.
           </EmptyState>
-        ) : (
-          <CursorPagedTable
-            className="table-traces"
-            loading={page.loading}
-            cursors={cursors}
-            next={data.next_cursor}
-            onChange={setCursors}
-            head={
-              <tr>
-                <th>Started</th>
-                <th>Root span</th>
-                <th className="right">Duration</th>
-                <th className="right">Spans</th>
-                <th className="right">Requests</th>
-                <th>Trace id</th>
-              </tr>
-            }
-          >
-            {data.traces.map((trace) => (
-              <tr key={trace.trace_id} className="clickable" data-trace-id={trace.trace_id} onClick={(event) => !(event.target as HTMLElement).closest("a,button") && navigate(`/traces/${trace.trace_id}`)}>
-                <td className="nowrap">
-                  <Link to={`/traces/${trace.trace_id}`} className="row-link num" title={trace.start_time}>{shortTime(trace.start_time)}</Link>
-                </td>
-                <td><Link to={`/traces/${trace.trace_id}`} className="strong">{trace.root_span_name || "(unnamed)"}</Link></td>
-                <td className="right num">{latency(Number(BigInt(trace.end_time_unix_nano) - BigInt(trace.start_time_unix_nano)) / 1e6)}</td>
-                <td className="right num">{integer(trace.span_count)}</td>
-                <td className="right num">{integer(trace.request_count)}</td>
-                <td><code className="small">{trace.trace_id}</code></td>
-              </tr>
-            ))}
-          </CursorPagedTable>
+        }
+      >
+        {(trace) => (
+          <ClickableRow key={trace.trace_id} to={`/traces/${trace.trace_id}`} data-trace-id={trace.trace_id}>
+            <td className="nowrap">
+              <Link to={`/traces/${trace.trace_id}`} className="row-link num" title={trace.start_time}>{shortTime(trace.start_time)}</Link>
+            </td>
+            <td><Link to={`/traces/${trace.trace_id}`} className="strong">{trace.root_span_name || "(unnamed)"}</Link></td>
+            <td className="right num">{latency(Number(BigInt(trace.end_time_unix_nano) - BigInt(trace.start_time_unix_nano)) / 1e6)}</td>
+            <td className="right num">{integer(trace.span_count)}</td>
+            <td className="right num">{integer(trace.request_count)}</td>
+            <td><code className="small">{trace.trace_id}</code></td>
+          </ClickableRow>
         )}
-      </Loaded>
+      </CursorPagedList>
     </div>
   );
 }

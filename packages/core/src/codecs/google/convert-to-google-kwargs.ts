@@ -1,4 +1,5 @@
 import { InvalidTemplateError } from "../../errors/promptline-error.js";
+import { mimeTypeOfUrl } from "../../render/media.js";
 import type { Content } from "../../schemas/content.js";
 import type { Message } from "../../schemas/message.js";
 import type { ModelSettings } from "../../schemas/metadata.js";
@@ -155,26 +156,7 @@ function convertAssistantBlock(block: Content, location: string): GoogleKwargsPa
 function mediaPart(url: string, mimeType: string | undefined): GoogleKwargsPart {
   const dataUrl = /^data:([^;,]+)?(?:;[^,]*)?;base64,(.*)$/s.exec(url);
   if (dataUrl) return { inline_data: { mime_type: dataUrl[1] ?? mimeType ?? "application/octet-stream", data: dataUrl[2] ?? "" } };
-  return { file_data: { file_uri: url, mime_type: mimeType ?? mimeTypeFromUrl(url) } };
-}
-
-const mimeTypesByExtension: Record<string, string> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  gif: "image/gif",
-  webp: "image/webp",
-  heic: "image/heic",
-  pdf: "application/pdf",
-  mp3: "audio/mpeg",
-  wav: "audio/wav",
-  mp4: "video/mp4",
-  txt: "text/plain",
-};
-
-function mimeTypeFromUrl(url: string): string {
-  const extension = /\.([a-z0-9]+)(?:[?#].*)?$/i.exec(url)?.[1]?.toLowerCase();
-  return (extension && mimeTypesByExtension[extension]) ?? "image/jpeg";
+  return { file_data: { file_uri: url, mime_type: mimeType ?? mimeTypeOfUrl(url) } };
 }
 
 function parseArgs(json: string): Record<string, unknown> {

@@ -1,14 +1,14 @@
 import { InvalidTemplateError } from "../../errors/promptline-error.js";
 import type { Content } from "../../schemas/content.js";
 import type { AssistantMessage, Message } from "../../schemas/message.js";
-import { convertToolCall, type OpenAIChatToolCall } from "../openai-chat/convert-to-openai-chat-messages.js";
+import { convertToolCall, imageUrlObject, type OpenAIChatToolCall } from "../openai-chat/convert-to-openai-chat-messages.js";
 import { joinText } from "../shared/content.js";
 import { mediaUrl } from "../shared/data-url.js";
 import { unexpandedMediaVariable, unexpandedPlaceholder } from "../shared/template-errors.js";
 
 export type MistralContentChunk =
   | { type: "text"; text: string }
-  | { type: "image_url"; image_url: string | { url: string; detail: string } }
+  | { type: "image_url"; image_url: string | { url: string; detail?: string } }
   | { type: "thinking"; thinking: { type: "text"; text: string }[] };
 
 export type MistralMessage =
@@ -64,10 +64,8 @@ function convertUserChunk(block: Content, location: string): MistralContentChunk
     case "text":
       return { type: "text", text: block.text };
     case "image_url":
-      return {
-        type: "image_url",
-        image_url: block.image_url.detail ? { url: block.image_url.url, detail: block.image_url.detail } : block.image_url.url,
-      };
+      // A bare URL unless the block sets a detail.
+      return { type: "image_url", image_url: block.image_url.detail ? imageUrlObject(block.image_url) : block.image_url.url };
     case "media": {
       const { url, type: mimeType, format } = block.media;
       if (!url || !mimeType.startsWith("image/")) {

@@ -1,5 +1,5 @@
 import { InvalidTemplateError } from "../../errors/promptline-error.js";
-import type { Content, MediaContent } from "../../schemas/content.js";
+import type { Content, ImageUrlContent, MediaContent } from "../../schemas/content.js";
 import type { AssistantMessage, Message } from "../../schemas/message.js";
 import type { ToolCall } from "../../schemas/tools.js";
 import { joinText } from "../shared/content.js";
@@ -80,10 +80,7 @@ function convertUserPart(block: Content, location: string): OpenAIChatContentPar
     case "text":
       return { type: "text", text: block.text };
     case "image_url":
-      return {
-        type: "image_url",
-        image_url: block.image_url.detail ? { url: block.image_url.url, detail: block.image_url.detail } : { url: block.image_url.url },
-      };
+      return { type: "image_url", image_url: imageUrlObject(block.image_url) };
     case "media":
       return convertMedia(block, location);
     case "media_variable":
@@ -91,6 +88,11 @@ function convertUserPart(block: Content, location: string): OpenAIChatContentPar
     default:
       throw new InvalidTemplateError(`Chat Completions user messages cannot hold "${block.type}" content.`, { location });
   }
+}
+
+/** An `image_url` block's image as OpenAI's chat APIs take it: `{ url }`, with `detail` only when the block sets one. */
+export function imageUrlObject({ url, detail }: ImageUrlContent["image_url"]): { url: string; detail?: string } {
+  return detail ? { url, detail } : { url };
 }
 
 function convertMedia(block: MediaContent, location: string): OpenAIChatContentPart {

@@ -10,7 +10,6 @@ export const anthropicEndpoint: ProviderEndpointSpec = apiKeyEndpoint({
   provider: "anthropic",
   keyEnv: ["ANTHROPIC_API_KEY"],
   baseURLEnv: "ANTHROPIC_BASE_URL",
-  officialOrigin: "https://api.anthropic.com",
   defaultBaseURL: "https://api.anthropic.com",
   version: "/v1",
   headers: (key) => ({ "x-api-key": key, "anthropic-version": anthropicVersion }),

@@ -9,7 +9,6 @@ export const googleEndpoint: ProviderEndpointSpec = apiKeyEndpoint({
   provider: "google",
   keyEnv: ["GOOGLE_API_KEY", "GEMINI_API_KEY"],
   baseURLEnv: "GOOGLE_GEMINI_BASE_URL",
-  officialOrigin: "https://generativelanguage.googleapis.com",
   defaultBaseURL: "https://generativelanguage.googleapis.com",
   version: "/v1beta",
   // The key goes in a header, not `?key=`, so it never lands in URL logs.

@@ -6,7 +6,6 @@ export const mistralEndpoint: ProviderEndpointSpec = apiKeyEndpoint({
   provider: "mistral",
   keyEnv: ["MISTRAL_API_KEY"],
   baseURLEnv: "MISTRAL_BASE_URL",
-  officialOrigin: "https://api.mistral.ai",
   defaultBaseURL: "https://api.mistral.ai",
   version: "/v1",
   headers: (key) => ({ authorization: `Bearer ${key}` }),

@@ -11,7 +11,6 @@ export const openaiEndpoint: ProviderEndpointSpec = apiKeyEndpoint({
   provider: "openai",
   keyEnv: ["OPENAI_API_KEY"],
   baseURLEnv: "OPENAI_BASE_URL",
-  officialOrigin: "https://api.openai.com",
   defaultBaseURL: "https://api.openai.com/v1",
   acceptsApiKeyEnv: true,
   headers: (key) => ({ authorization: `Bearer ${key}` }),

@@ -14,7 +14,6 @@ export const openrouterEndpoint: ProviderEndpointSpec = apiKeyEndpoint({
   provider: "openrouter",
   keyEnv: ["OPENROUTER_API_KEY"],
   baseURLEnv: "OPENROUTER_BASE_URL",
-  officialOrigin: "https://openrouter.ai",
   defaultBaseURL: defaultOpenRouterBaseURL,
   acceptsApiKeyEnv: true,
   headers: (key) => ({ authorization: `Bearer ${key}` }),

@@ -1,7 +1,5 @@
-import { InvalidRequestError } from "@promptline/core";
-import { z } from "zod";
+import { InvalidRequestError, spanLimits } from "@promptline/core";
 import { keyValues, storableText, type SpanInput, type SpanSource } from "./span-input.js";
-import { spanLimits } from "./span-limits.js";
 
 type Entry = { span: SpanInput; source: SpanSource };
 
@@ -41,13 +39,6 @@ export function otlpEntries(request: unknown): Entry[] {
   }
   return entries;
 }
-
-/** `POST /spans-bulk` (contract §11): PromptLayer's JS exporter's body; each span is checked on its own. */
-export const spansBulkBody = z.object({
-  spans: z
-    .array(z.looseObject({}))
-    .max(spanLimits.spansPerRequest, `at most ${spanLimits.spansPerRequest} spans per request: send smaller batches`),
-});
 
 const promptLayerKinds: Record<string, number> = {
   "SpanKind.INTERNAL": 1,

@@ -1,5 +1,5 @@
 import type { SpanEvent, SpanKindName, SpanLink, SpanRecord, SpanStatusCode } from "../../storage/index.js";
-import { spanLimits } from "./span-limits.js";
+import { spanLimits } from "@promptline/core";
 
 /**
  * One span as either OTLP encoding gives it once decoded (protobuf through

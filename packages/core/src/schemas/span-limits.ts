@@ -3,6 +3,7 @@
  * (reported in OTLP's `partial_success`, the rest stored), never cut: a
  * trace with half an attribute would mislead. The body itself is bounded by
  * the server's `maxBodyBytes`, after decompression too. docs/reliability.md.
+ * In core because `/spans-bulk`'s body schema (`core/wire`) counts its spans.
  */
 export const spanLimits = {
   /** Spans in one export request; more is a 400 (OpenTelemetry's batch processor sends 512). */
