@@ -23,9 +23,10 @@ function loadRow(variant: string, result: LoadResult, perRequest: number, unit: 
 }
 
 /**
- * The same load against a do-nothing server on our HTTP stack (see
- * children/ceiling-child.ts), answering `replyBytes` of JSON: as fast as any
- * server on this stack, machine and load generator can go, in this run.
+ * The same load against a do-nothing server on our runtime (raw `node:http`,
+ * which our Hono app runs on; see children/ceiling-child.ts and decision
+ * 0025), answering `replyBytes` of JSON: as fast as any server on this stack,
+ * machine and load generator can go, in this run.
  */
 async function ceilingRow(
   body: string,
@@ -37,7 +38,7 @@ async function ceilingRow(
   const child = await startChild<{ url: string }>("ceiling-child", { replyBytes });
   try {
     const result = await runLoad({ url: `${child.ready.url}/ceiling`, method: "POST", body: () => body, concurrency, ...timing, peerCpu: () => childCpu(child) });
-    const row = loadRow("ceiling: do-nothing Hono server, same body", result, 1, unit);
+    const row = loadRow("ceiling: do-nothing node:http server, same body", result, 1, unit);
     return { row, rate: Number(row[`${unit}/s`]) };
   } finally {
     await child.close();
@@ -124,7 +125,7 @@ export async function ingestionScenario(context: BenchContext): Promise<Scenario
     rows.push(ceiling.row);
     if (trackRates.sqlite !== undefined) checks.push(ceilingCheck("SQLite", "/track-request", trackRates.sqlite, ceiling.rate, 60));
     if (trackRates.postgres !== undefined) checks.push(ceilingCheck("PostgreSQL", "/track-request", trackRates.postgres, ceiling.rate, 40));
-    notes.push(`The ceiling is a do-nothing JSON server on the same stack (Hono on @hono/node-server) given the same /track-request body and answering as many bytes (${trackProbe.replyBytes}), with the same load generator in the same run; no server on this stack and machine goes faster.`);
+    notes.push(`The ceiling is a do-nothing JSON server on the same stack (raw node:http, which Hono on @hono/node-server runs on: the fastest server on it, decision 0025) given the same /track-request body and answering as many bytes (${trackProbe.replyBytes}), with the same load generator in the same run; no server on this stack and machine goes faster.`);
   }
   return {
     id: "ingestion",

@@ -39,7 +39,9 @@ export type Attempt = z.infer<typeof attemptSchema>;
 
 /** W3C trace context ids as OpenTelemetry prints them: lowercase hex, not all zeros (an invalid id). */
 export const traceIdSchema = z.string().regex(/^(?!0{32})[0-9a-f]{32}$/, "a trace id is 32 lowercase hex digits, not all zeros");
-export const spanIdSchema = z.string().regex(/^(?!0{16})[0-9a-f]{16}$/, "a span id is 16 lowercase hex digits, not all zeros");
+/** 16 lowercase hex digits, not all zeros (a W3C span id). Tested directly on hot paths: a failed zod parse builds an error (~10 µs). */
+export const spanIdPattern = /^(?!0{16})[0-9a-f]{16}$/;
+export const spanIdSchema = z.string().regex(spanIdPattern, "a span id is 16 lowercase hex digits, not all zeros");
 
 /**
  * One logged LLM request, as the SDK ships it (`POST /api/v1/requests:batch`)

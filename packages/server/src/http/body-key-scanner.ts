@@ -34,20 +34,67 @@ export class TopLevelFieldScanner {
   }
 
   feed(text: string): void {
-    for (let index = 0; index < text.length && !this.done; index++) {
+    let index = 0;
+    while (index < text.length && !this.done) {
+      if (this.#inString) {
+        index = this.#readString(text, index);
+        continue;
+      }
+      if (this.#depth > 1) {
+        index = this.#skipNested(text, index);
+        continue;
+      }
       this.offset++;
       this.#step(text[index]!);
+      index++;
     }
   }
 
-  #step(char: string): void {
-    if (this.#inString) {
+  /**
+   * Reads string content from `start` up to its closing quote (or the end of
+   * this piece) in one pass, keeping it as one slice: stepping and
+   * concatenating character by character cost as much as parsing the body.
+   * Returns where reading stopped (after the closing quote, if reached).
+   */
+  #readString(text: string, start: number): number {
+    let index = start;
+    while (index < text.length) {
+      const code = text.charCodeAt(index);
       if (this.#escape) this.#escape = false;
-      else if (char === "\\") this.#escape = true;
-      else if (char === '"') return this.#endString();
-      if (this.#raw !== undefined) this.#raw = this.#raw.length < TopLevelFieldScanner.maxCapture ? this.#raw + char : undefined;
-      return;
+      else if (code === 92 /* \\ */) this.#escape = true;
+      else if (code === 34 /* " */) break;
+      index++;
     }
+    this.offset += index - start;
+    if (this.#raw !== undefined && index > start) {
+      this.#raw = this.#raw.length + (index - start) <= TopLevelFieldScanner.maxCapture ? this.#raw + text.slice(start, index) : undefined;
+    }
+    if (index === text.length) return index;
+    this.offset++;
+    this.#endString();
+    return index + 1;
+  }
+
+  /** Inside a nested value only strings and brackets matter: skipped in one pass up to a string, or back to the top level. */
+  #skipNested(text: string, start: number): number {
+    let index = start;
+    while (index < text.length) {
+      const code = text.charCodeAt(index);
+      if (code === 34 /* " */) {
+        this.#inString = true;
+        this.#raw = undefined;
+        index++;
+        break;
+      }
+      index++;
+      if (code === 123 /* { */ || code === 91 /* [ */) this.#depth++;
+      else if ((code === 125 /* } */ || code === 93) /* ] */ && --this.#depth === 1) break;
+    }
+    this.offset += index - start;
+    return index;
+  }
+
+  #step(char: string): void {
     if (char === " " || char === "\n" || char === "\r" || char === "\t") return;
     if (!this.#started) {
       this.#started = true;
@@ -91,7 +138,12 @@ export class TopLevelFieldScanner {
   }
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are what must go through the real decoder
+const needsDecoding = /[\\\u0000-\u001f]/;
+
 function decodeJsonString(raw: string): string | undefined {
+  // Without an escape or a control character (which JSON refuses raw), the text is the string itself.
+  if (!needsDecoding.test(raw)) return raw;
   try {
     return JSON.parse(`"${raw}"`) as string;
   } catch {

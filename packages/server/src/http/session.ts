@@ -3,6 +3,7 @@ import { UnauthorizedError } from "@promptline/core";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { ApiKeyRecord, Storage } from "../storage/index.js";
+import { requestHeader } from "./request-body.js";
 
 /** The dashboard's session cookie: an HMAC-signed token naming a key, never the key itself. */
 export const sessionCookieName = "promptline_session";
@@ -100,6 +101,8 @@ export function createSessions({ storage, secret = randomBytes(32), now = Date.n
       if (claims) await storage.sessions.revoke(claims.w, claims.s, new Date(claims.e * 1000).toISOString());
     },
     async keyFromCookie(c) {
+      // No cookie header, no session: checked on Node's parsed headers, as reading cookies builds the request's `Headers`.
+      if (requestHeader(c, "cookie") === undefined) return undefined;
       const key = await verify(getCookie(c, sessionCookieName));
       if (key && c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.header(csrfHeaderName) !== "1") {
         throw new UnauthorizedError(`Requests signed in by the session cookie must send the ${csrfHeaderName}: 1 header to write.`);

@@ -50,8 +50,9 @@ export function loggedRequestFrom(body: LogRequestBody, requestId: string, promp
     body.input_tokens == null && body.output_tokens == null
       ? null
       : { input_tokens: body.input_tokens ?? 0, output_tokens: body.output_tokens ?? 0 };
-  return {
-    ...buildLogRecord({
+  // Built once, then prompt_id set on it: spreading the record into a new object costs more than building it.
+  return Object.assign(
+    buildLogRecord({
       request_id: requestId,
       prompt_name: promptName ?? body.prompt_name ?? null,
       prompt_version: body.prompt_version_number ?? null,
@@ -76,6 +77,6 @@ export function loggedRequestFrom(body: LogRequestBody, requestId: string, promp
       // One call made by the client itself: nothing to list.
       attempts: [],
     }),
-    prompt_id: body.prompt_id ?? null,
-  };
+    { prompt_id: body.prompt_id ?? null },
+  );
 }

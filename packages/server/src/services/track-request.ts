@@ -3,7 +3,7 @@ import {
   buildLogRecord,
   codecForFunctionName,
   stripSecrets,
-  spanIdSchema,
+  spanIdPattern,
   type PromptBlueprint,
   type ProviderCodec,
   trackedApiTypeOf,
@@ -53,7 +53,7 @@ function safely<T>(compute: () => T): T | null {
  */
 function spanIdOf(spanId: string | null | undefined): string | null {
   const lower = spanId?.trim().toLowerCase();
-  return lower && spanIdSchema.safeParse(lower).success ? lower : null;
+  return lower && spanIdPattern.test(lower) ? lower : null;
 }
 
 export interface TrackedRequest {
@@ -78,8 +78,8 @@ export function trackedRequestFrom(body: TrackRequestBody, requestId: string, pr
   const model = modelOf(kwargs, response);
   const start = parseTimestamp(body.request_start_time, "request_start_time");
   const end = parseTimestamp(body.request_end_time, "request_end_time");
-  const insert: RequestInsert = {
-    ...buildLogRecord({
+  // Built once, then prompt_id set on it: spreading the record into a new object costs more than building it.
+  const insert: RequestInsert = Object.assign(buildLogRecord({
       request_id: requestId,
       prompt_name: promptName,
       prompt_version: body.prompt_version ?? null,
@@ -103,7 +103,7 @@ export function trackedRequestFrom(body: TrackRequestBody, requestId: string, pr
       // One call made by the client itself: nothing to list.
       attempts: [],
     }),
-    prompt_id: typeof body.prompt_id === "number" && Number.isSafeInteger(body.prompt_id) ? body.prompt_id : null,
-  };
+    { prompt_id: typeof body.prompt_id === "number" && Number.isSafeInteger(body.prompt_id) ? body.prompt_id : null },
+  );
   return { insert, blueprint };
 }
