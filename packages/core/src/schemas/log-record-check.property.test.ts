@@ -212,7 +212,7 @@ describe("isWellFormedLogRecord", () => {
       { numRuns: 3000 },
     );
     // The fast path is taken for every shape the generator builds, blueprints included.
-    for (const count of Object.values(accepted)) expect(count).toBeGreaterThan(20);
+    for (const count of Object.values(accepted)) expect(count).toBeGreaterThan(5);
     expect(isWellFormedLogRecord(usual)).toBe(true);
     expect(logRecordSchema.parse(usual)).toStrictEqual(usual);
     expect(isWellFormedLogRecord({ ...usual, tags: undefined })).toBe(false); // a default zod fills in
