@@ -1,6 +1,6 @@
 import { Agent } from "node:http";
 import { createStorage } from "@promptline/server";
-import { bulkLoadRequests } from "../lib/bulk-load.js";
+import { bulkLoadRequests, requestLogBytes } from "../lib/bulk-load.js";
 import { apiKey, freshDatabase, startBenchServer } from "../lib/harness.js";
 import type { BenchContext } from "../lib/context.js";
 import { send } from "../lib/http-load.js";
@@ -103,6 +103,8 @@ export async function growthScenario(context: BenchContext): Promise<ScenarioRes
         const summary = Object.fromEntries(filters.map((filter) => [filter, summarize(samples.get(filter)?.get("total") ?? [])])) as Record<Filter, Summary>;
         firstBySize.push({ size, ...summary });
         const usage = await server.child.call<{ rss: number }>("usage");
+        // Sizing (docs/server.md): the request tables on disk over the rows they hold.
+        const bytesPerRow = Math.round((await requestLogBytes(database.url)) / loaded);
         rows.push({
           variant: `${kind}: ${size.toLocaleString("en-US")} rows`,
           "by tag p50 ms": ms(summary.tag.p50),
@@ -113,6 +115,7 @@ export async function growthScenario(context: BenchContext): Promise<ScenarioRes
           "by id p99 ms": ms(summary["by id"].p99),
           "load rows/s": loadRate,
           "server RSS MiB": mib(usage.rss),
+          "disk bytes/row": bytesPerRow,
         });
       }
       const smallest = firstBySize[0]!;
@@ -131,7 +134,7 @@ export async function growthScenario(context: BenchContext): Promise<ScenarioRes
     }
   }
   notes.push(
-    `The first ${insertedRows.toLocaleString("en-US")} rows go through storage.requests.insertMany (1,000 a call, "load rows/s" of the first row); the rest are copies of one of them made inside the database (recursive CTE on SQLite, generate_series on PostgreSQL; lib/bulk-load.ts), each with its own id, number, time, prompt and tags. 100 prompts and 100 tags spread evenly, so each filter matches 1% of the log. Each filter asks for the newest page of 50 over HTTP; "by id" fetches one request by its number, spread over the whole table.`,
+    `The first ${insertedRows.toLocaleString("en-US")} rows go through storage.requests.insertMany (1,000 a call, "load rows/s" of the first row); the rest are copies of one of them made inside the database (recursive CTE on SQLite, generate_series on PostgreSQL; lib/bulk-load.ts), each with its own id, number, time, prompt and tags. 100 prompts and 100 tags spread evenly, so each filter matches 1% of the log. Each filter asks for the newest page of 50 over HTTP; "by id" fetches one request by its number, spread over the whole table. "disk bytes/row": the request tables (PostgreSQL: every partition, request_key, indexes and TOAST; SQLite: the whole file after a checkpoint) over the rows; bulk-loaded indexes are built by sorting, denser than ones grown by ingestion.`,
   );
   return { id: "growth", title: "5. Cost of growth (request log queries)", rows, checks, notes };
 }
