@@ -94,6 +94,24 @@ describe("LogShipper", () => {
     expect(batches).toEqual([["1", "2", "3"]]);
   });
 
+  it("keeps records queued while a batch is in flight for the next interval (a steady stream of runs ships in batches)", async () => {
+    vi.useFakeTimers();
+    const { shipper, registry, batches } = setup({ batchSize: 100, flushIntervalMs: 1000 });
+    const inFlight = deferred();
+    registry.gates.push(inFlight);
+    shipper.enqueue(record(1));
+    await vi.advanceTimersByTimeAsync(1000);
+    shipper.enqueue(record(2));
+    inFlight.resolve();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches).toEqual([["1"]]);
+    shipper.enqueue(record(3));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(batches).toEqual([["1"]]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(batches).toEqual([["1"], ["2", "3"]]);
+  });
+
   it("preserves order across batches and retries", async () => {
     const { shipper, registry, delivered } = setup();
     registry.up = false;

@@ -72,8 +72,13 @@ export class LogShipper {
   /** Every item with a seq up to this one is handled (delivered or dropped). */
   private doneSeq = 0;
   private working = false;
-  /** The interval passed, or someone asked: send even a partial batch. */
-  private due = false;
+  /**
+   * The interval passed, or someone asked: a partial batch holding a record up
+   * to this seq is sent. Records queued later wait for their own interval, so
+   * that a steady stream of runs is shipped in batches, not one request per
+   * record that arrived while the previous batch was in flight.
+   */
+  private dueSeq = 0;
   private sending = 0;
   private closed = false;
   /** While searching a refused batch for its bad record: smaller batches up to this seq. */
@@ -240,7 +245,7 @@ export class LogShipper {
   private wake(mode: "now" | "start" | "later"): void {
     if (mode !== "later") {
       if (mode === "now") {
-        this.due = true;
+        this.dueSeq = this.nextSeq - 1;
         // Someone waits: retry now rather than after the backoff. New records alone must not cut the backoff short.
         this.retryTimer?.wake();
       }
@@ -250,7 +255,7 @@ export class LogShipper {
     } else if (!this.timer && !this.working) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        this.due = true;
+        this.dueSeq = this.nextSeq - 1;
         void this.work();
       }, this.options.flushIntervalMs);
       // The exit hook flushes what's left; this timer must not keep the process alive.
@@ -267,7 +272,7 @@ export class LogShipper {
         const batch = head.kind === "record" ? this.takeRecords() : [head];
         // A partial batch waits for the interval, unless someone waits on it (flush, an action behind it) or it is being retried.
         const partial = head.kind === "record" && batch.length < this.options.batchSize && batch.length === this.queue.length;
-        if (partial && !this.due && this.waiters.length === 0 && this.stats.failures === 0) break;
+        if (partial && head.seq > this.dueSeq && this.waiters.length === 0 && this.stats.failures === 0) break;
         this.sending = batch.length;
         const outcome = await this.deliver(batch);
         this.sending = 0;
@@ -296,7 +301,6 @@ export class LogShipper {
         this.enforceBound();
         this.markDone();
       }
-      this.due = false;
     } finally {
       this.sending = 0;
       this.working = false;

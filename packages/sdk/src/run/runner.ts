@@ -8,7 +8,7 @@ import { stripSecrets } from "@promptline/core/secrets";
 import { prepareRequest, type PreparedRequest } from "@promptline/core/pipeline";
 import type { LogShipper } from "../logging/log-shipper.js";
 import type { PromptSelector } from "../registry/prompt-cache.js";
-import { ProviderAbortError, rememberingEndpointResolver, sendProviderRequest, type EndpointRequest, type HttpClient, type ProviderEndpoint, type ProviderEnv, type ProviderResponse } from "../transport/index.js";
+import { ProviderAbortError, rememberingEndpointResolver, sendProviderRequest, type EndpointRequest, type HttpClient, type ProviderEndpoint, type ProviderEnv, type ProviderResponse, type SendProviderRequestArgs } from "../transport/index.js";
 import type { CircuitBreakers } from "./circuit-breaker.js";
 import { fallbackTargets, isFallbackError, type FallbackTarget } from "./fallbacks.js";
 import type { NormalizedRunParams } from "./run-params.js";
@@ -220,16 +220,11 @@ export class Runner {
     const startedAt = this.deps.now();
     const { path, body, headers } = prepared.codec.toHttpRequest(prepared.kwargs, { stream: params.stream });
     try {
-      const response = await sendProviderRequest({
-        endpoint,
-        path,
-        body,
-        ...(headers && { headers }),
-        stream: params.stream,
-        http: this.deps.http,
-        ...(params.signal && { signal: params.signal }),
-        ...this.transportOptions,
-      });
+      // Built once, without the spread temporaries of optional fields (this runs on every run()).
+      const request: SendProviderRequestArgs = { ...this.transportOptions, endpoint, path, body, stream: params.stream, http: this.deps.http };
+      if (headers) request.headers = headers;
+      if (params.signal) request.signal = params.signal;
+      const response = await sendProviderRequest(request);
       const events = response.kind === "stream" && !isLast ? await startedStream(response.events) : undefined;
       attempt.latency_ms = this.deps.now() - startedAt;
       circuits.recordSuccess(provider, endpoint.baseURL);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startLocalServer, type LocalServer } from "./__fixtures__/local-server.js";
-import { fetchHttpClient, headerLookup, undiciHttpClient, type HttpClient } from "./http-client.js";
+import { fetchHttpClient, headerLookup, RequestAbort, requestAbortKey, undiciHttpClient, type HttpClient } from "./http-client.js";
 
 let server: LocalServer | undefined;
 const clients: HttpClient[] = [];
@@ -84,11 +84,57 @@ describe("undiciHttpClient", () => {
     await expect(sent).rejects.toBeDefined();
   });
 
+  it("hears the transport's RequestAbort, with no AbortSignal made", async () => {
+    server = await startLocalServer(() => {
+      // Never answers.
+    });
+    const abort = new RequestAbort();
+    let signalRead = false;
+    const request = {
+      url: `${server.baseURL}/hang`,
+      headers: {},
+      body: "{}",
+      get signal(): AbortSignal {
+        signalRead = true;
+        return abort.signal;
+      },
+      [requestAbortKey]: abort,
+    };
+    const sent = undici().post(request);
+    const stop = new Error("stop");
+    abort.abort(stop);
+    await expect(sent).rejects.toBe(stop);
+    expect(signalRead).toBe(false);
+  });
+
   it("rejects a connection refused with the network's error", async () => {
     server = await startLocalServer(() => {});
     const url = `${server.baseURL}/v1`;
     await server.close();
     server = undefined;
     await expect(post(undici(), url)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+  });
+});
+
+describe("RequestAbort", () => {
+  it("aborts like an AbortController: the first reason wins, none is an AbortError, the signal follows whenever it is read", () => {
+    const early = new RequestAbort();
+    const heard: unknown[] = [];
+    early.once("abort", () => heard.push(early.reason));
+    const signal = early.signal;
+    early.abort();
+    early.abort(new Error("second"));
+    expect(heard).toHaveLength(1);
+    expect(early.reason).toBeInstanceOf(DOMException);
+    expect((early.reason as DOMException).name).toBe("AbortError");
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toBe(early.reason);
+
+    const late = new RequestAbort();
+    const reason = new Error("stop");
+    late.abort(reason);
+    expect(late.aborted).toBe(true);
+    expect(late.signal.aborted).toBe(true);
+    expect(late.signal.reason).toBe(reason);
   });
 });

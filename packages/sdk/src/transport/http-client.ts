@@ -7,6 +7,7 @@
  * `fetch`, for a caller who injects its own and where undici cannot load.
  * Retries, timeouts and parsing stay in `provider-fetch.ts`, the same for both.
  */
+import { EventEmitter } from "node:events";
 import { STATUS_CODES } from "node:http";
 import type { Agent as UndiciAgent } from "undici";
 
@@ -44,6 +45,43 @@ export interface HttpClient {
   post(request: HttpRequest): Promise<HttpResponse>;
   /** Closes idle connections. Optional. */
   close?(): Promise<void>;
+}
+
+/** Where the transport's requests carry their `RequestAbort` (undici hears aborts through it, not through `signal`). */
+export const requestAbortKey: unique symbol = Symbol("promptline.requestAbort");
+
+/**
+ * The abort of one provider request, as the transport makes it per attempt.
+ * Node 20 spends ~40 µs adding a listener to an `AbortSignal` (a plain
+ * `EventTarget` ~4 µs, an `EventEmitter` ~1 µs: bench/trials/undici-options.mjs),
+ * and undici adds one to every request's signal: a fifth of a loopback
+ * request. So this is an `EventEmitter` with `aborted` and `reason`, which
+ * undici's `request` accepts as its `signal`; a real `AbortSignal` is made
+ * only for a client that reads `signal` (`fetch`, an injected client), and
+ * aborted with the same reason.
+ */
+export class RequestAbort extends EventEmitter {
+  aborted = false;
+  reason: unknown = undefined;
+  private controller: AbortController | undefined;
+
+  /** An `AbortSignal` that follows this abort, made on first read. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  /** As `AbortController.abort`: the first call wins; no reason means an `AbortError` DOMException. */
+  abort(reason?: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason === undefined ? new DOMException("This operation was aborted", "AbortError") : reason;
+    this.controller?.abort(this.reason);
+    this.emit("abort");
+  }
 }
 
 /** A case-insensitive lookup over a record of lower-case names (what the retry policy reads). */
@@ -128,7 +166,9 @@ export function undiciHttpClient(options: UndiciHttpClientOptions = {}): HttpCli
     if (!agents) return fallback!.post(request);
     const agent = request.http2 ? (agents.h2 ??= agents.make(true)) : agents.h1;
     const { origin, path } = splitUrl(request.url);
-    const response = await agent.request({ origin, path, method: "POST", headers: request.headers, body: request.body, signal: request.signal });
+    // The transport's own abort when there is one: undici then adds no listener to an AbortSignal.
+    const signal = (request as { [requestAbortKey]?: RequestAbort })[requestAbortKey] ?? request.signal;
+    const response = await agent.request({ origin, path, method: "POST", headers: request.headers, body: request.body, signal });
     const body = response.body;
     return {
       status: response.statusCode,
