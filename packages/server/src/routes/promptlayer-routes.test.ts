@@ -441,6 +441,53 @@ describe("POST /prompt-templates/{identifier}: numbers as Python wrote them", ()
   });
 });
 
+describe("POST /prompt-templates/{identifier}: repeated fetches (answers kept per version and body, createTemplateAnswerCache)", () => {
+  const fetch = (name: string, body: Record<string, unknown> | string, callKey = key) =>
+    h.call("POST", `/prompt-templates/${name}`, { key: callKey, ...(typeof body === "string" ? { raw: body } : { body }) });
+
+  it("answers the same fetch alike, and another variable, option or number as written differently", async () => {
+    await publish(h, key, { prompt_name: "kept", ...chatTemplate("About {topic} at {price}"), release_labels: ["prod"] });
+    const first = await fetch("kept", { label: "prod", input_variables: { topic: "a", price: 1 } });
+    expect(first.status).toBe(200);
+    expect(first.headers.get("content-type")).toMatch(/^application\/json/);
+    expect((await fetch("kept", { label: "prod", input_variables: { topic: "a", price: 1 } })).text).toBe(first.text);
+    expect(userText((await fetch("kept", { label: "prod", input_variables: { topic: "b", price: 1 } })).body)).toBe("About b at 1");
+    expect(userText((await fetch("kept", '{"label": "prod", "input_variables": {"topic": "a", "price": 1.0}}')).body)).toBe("About a at 1.0");
+    expect(userText((await fetch("kept", '{"label": "prod", "input_variables": {"topic": "a", "price": 1}}')).body)).toBe("About a at 1");
+    const otherModel = await fetch("kept", { label: "prod", input_variables: { topic: "a", price: 1 }, model: "gpt-4o" });
+    expect(otherModel.body.llm_kwargs.model).toBe("gpt-4o");
+    const overridden = await fetch("kept", { label: "prod", input_variables: { topic: "a", price: 1 }, model_parameter_overrides: { temperature: 0.5 } });
+    expect(overridden.body.llm_kwargs.temperature).toBe(0.5);
+    const unrendered = await fetch("kept", { label: "prod", input_variables: { topic: "a", price: 1 }, skip_input_variable_rendering: true });
+    expect(userText(unrendered.body)).toBe("About {topic} at {price}");
+    expect(userText((await fetch("kept", { label: "prod", input_variables: { topic: "a", price: 1 } })).body)).toBe("About a at 1");
+  });
+
+  it("answers the new version after a publish or a label move, and a snippet's new text", async () => {
+    await publish(h, key, { prompt_name: "kept-style", prompt_template: { type: "completion", content: [{ type: "text", text: "Be brief." }] }, metadata: chatTemplate("x").metadata });
+    await publish(h, key, { prompt_name: "kept-moving", ...chatTemplate("one @@@kept-style@@@"), release_labels: ["prod"] });
+    const body = { label: "prod", input_variables: {} };
+    expect(userText((await fetch("kept-moving", body)).body)).toBe("one Be brief.");
+    await publish(h, key, { prompt_name: "kept-moving", ...chatTemplate("two @@@kept-style@@@"), release_labels: ["prod"] });
+    expect(userText((await fetch("kept-moving", body)).body)).toBe("two Be brief.");
+    const labels = await h.call("GET", "/prompt-templates/kept-moving/labels", { key });
+    const prod = (labels.body.release_labels as { release_label: string; release_label_id: number }[]).find((label) => label.release_label === "prod")!;
+    expect((await h.call("PATCH", `/prompt-labels/${prod.release_label_id}`, { key, body: { prompt_version_number: 1 } })).status).toBe(200);
+    expect(userText((await fetch("kept-moving", body)).body)).toBe("one Be brief.");
+    await publish(h, key, { prompt_name: "kept-style", prompt_template: { type: "completion", content: [{ type: "text", text: "Be kind." }] }, metadata: chatTemplate("x").metadata });
+    expect(userText((await fetch("kept-moving", body)).body)).toBe("one Be kind.");
+  });
+
+  it("keeps workspaces apart: the same name and body in another workspace answers its own version", async () => {
+    await publish(h, key, { prompt_name: "kept-shared-name", ...chatTemplate("ours"), release_labels: ["prod"] });
+    await publish(h, h.b.adminKey, { prompt_name: "kept-shared-name", ...chatTemplate("theirs"), release_labels: ["prod"] });
+    expect(userText((await fetch("kept-shared-name", { label: "prod" })).body)).toBe("ours");
+    const theirs = await fetch("kept-shared-name", { label: "prod" }, h.b.adminKey);
+    expect(userText(theirs.body)).toBe("theirs");
+    expect(theirs.body.workspace_id).toBe(h.b.id);
+  });
+});
+
 describe("POST /log-request", () => {
   it("answers 201 with the stored row and its prompt_version blueprint; timestamps in ms, s or ISO", async () => {
     const io = {

@@ -22,7 +22,7 @@ import { assertRunnable } from "./publish-checks.js";
 import { requireGroups } from "./require-groups.js";
 import { givenScore, loggedRequestFrom } from "../services/log-request.js";
 import { promptNotFound } from "../services/prompt-not-found.js";
-import { buildTemplateResponse } from "../services/template-response.js";
+import { createTemplateAnswerCache } from "../services/template-response.js";
 import { trackedRequestFrom } from "../services/track-request.js";
 import type { PromptSummary, ReleaseLabelRecord, RequestRef } from "../storage/index.js";
 
@@ -103,6 +103,7 @@ export const takesKeyInBody = (c: Context): boolean =>
  */
 export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDependencies) {
   const app = new Hono<AppEnv>();
+  const templateAnswer = createTemplateAnswerCache(storage, renderer);
 
   // Template fetch. The name may contain `/` (PromptLayer's SDK doesn't encode it).
   app.post("/prompt-templates/:identifier{.+}", async (c) => {
@@ -121,7 +122,8 @@ export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDepen
     // `10.0` from a Python client renders as 10.0, as on PromptLayer's Python server.
     const asWritten = body.input_variables ? bodyFieldAsWritten(c, "input_variables") : undefined;
     const variables = asWritten !== null && typeof asWritten === "object" && !Array.isArray(asWritten) ? (asWritten as Record<string, unknown>) : body.input_variables;
-    return c.json(await buildTemplateResponse(storage, c.var.workspaceId, resolved, { ...body, input_variables: variables }, renderer));
+    // JSON text (kept for repeated fetches, see `createTemplateAnswerCache`), sent as `c.json` would send it.
+    return c.body(await templateAnswer(c.var.workspaceId, resolved, { ...body, input_variables: variables }), 200, { "content-type": "application/json" });
   });
 
   app.get("/prompt-templates/:identifier{.+}/labels", async (c) => {

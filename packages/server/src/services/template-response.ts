@@ -4,12 +4,14 @@ import {
   prepareRequest,
   providerDescriptor,
   PromptNotFoundError,
+  PythonFloat,
   type ModelSettings,
   type PromptTemplate,
   type SnippetReference,
   type SnippetUse,
 } from "@promptline/core";
 import type { GetTemplateBody } from "@promptline/core/wire";
+import { LRUCache } from "lru-cache";
 import type { TemplateRenderer } from "../render/template-renderer.js";
 import type { ResolvedPromptVersion, Storage } from "../storage/index.js";
 
@@ -128,5 +130,60 @@ export async function buildTemplateResponse(
     snippets: [],
     release_labels: resolved.labels,
     warning: prepared.warnings.length > 0 ? prepared.warnings.join(" ") : null,
+  };
+}
+
+/**
+ * Keeps `10.0` (a `PythonFloat`, rendered "10.0") apart from `10` in a key:
+ * its `toJSON` is the plain number. The marker holds a NUL, which no accepted
+ * body can (`requireJsonBody`), so no variable can spell it.
+ */
+function floatsAsWritten(this: unknown, key: string, value: unknown): unknown {
+  const original = (this as Record<string, unknown>)[key];
+  return original instanceof PythonFloat ? `\u0000pyfloat:${original.value}` : value;
+}
+
+export interface TemplateAnswerCacheOptions {
+  /** Answers kept (least recently used go first). Default 1,000. */
+  maxEntries?: number;
+  /** Bound on their total size, in JSON characters. Default 16 Mi. */
+  maxCharacters?: number;
+}
+
+/**
+ * `POST /prompt-templates/{name}` answers as JSON text, kept for a repeated
+ * fetch of the same resolved version with the same variables and options.
+ *
+ * Valid without a check of its own: it is keyed by the identity of the
+ * `ResolvedPromptVersion`, and the registry read cache hands out the same
+ * frozen object only while the workspace's registry revision is unchanged
+ * (decision 0004): any publish, label move or snippet change raises it, so
+ * the next fetch gets a new object, which no answer is kept under. Snippets
+ * live in the same workspace, so they can't change without it either. The
+ * rest of the answer is a pure function of the version and the body's
+ * `input_variables` (as written), `provider`, `model`,
+ * `model_parameter_overrides` and `skip_input_variable_rendering`, which make
+ * the key. Renders that fail are not kept. Unfrozen (uncached) reads are not
+ * kept: their identity says nothing about their freshness.
+ */
+export function createTemplateAnswerCache(storage: Storage, renderer: TemplateRenderer, options: TemplateAnswerCacheOptions = {}) {
+  const answers = new LRUCache<string, string>({ max: options.maxEntries ?? 1000, maxSize: options.maxCharacters ?? 16 * 1024 * 1024 });
+  // Numbers for the resolved versions seen: a key can't hold an object, and a WeakMap lets old versions go.
+  const versionIds = new WeakMap<ResolvedPromptVersion, number>();
+  let nextVersionId = 0;
+
+  return async function templateAnswer(workspaceId: number, resolved: ResolvedPromptVersion, body: GetTemplateBody): Promise<string> {
+    if (!Object.isFrozen(resolved)) return JSON.stringify(await buildTemplateResponse(storage, workspaceId, resolved, body, renderer));
+    let versionId = versionIds.get(resolved);
+    if (versionId === undefined) versionIds.set(resolved, (versionId = nextVersionId++));
+    const key = `${workspaceId} ${versionId} ${JSON.stringify(
+      [body.input_variables ?? null, body.provider ?? null, body.model ?? null, body.model_parameter_overrides ?? null, body.skip_input_variable_rendering === true],
+      floatsAsWritten,
+    )}`;
+    const cached = answers.get(key);
+    if (cached !== undefined) return cached;
+    const answer = JSON.stringify(await buildTemplateResponse(storage, workspaceId, resolved, body, renderer));
+    answers.set(key, answer, { size: Math.max(1, answer.length + key.length) });
+    return answer;
   };
 }

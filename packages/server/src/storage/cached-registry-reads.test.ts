@@ -85,6 +85,30 @@ function cacheContract(open: () => Promise<Storage>) {
     }
   });
 
+  it("a write that rolls back leaves no entry tagged with its revision, which another instance's write could then reuse", async () => {
+    const { writer, reader, ws, name, close } = await twoInstances();
+    try {
+      expect(text(await reader.prompts.getVersion(ws, { name }, { label: "prod" }))).toMatchObject({ text: "one" });
+      // On the reader's own connection: the label write raises the revision, then fails (no version 99) and rolls back.
+      const failing = reader.labels.set(ws, { prompt: { name }, name: "prod", version: 99 });
+      const during: Promise<unknown>[] = [];
+      let settled = false;
+      void failing.catch(() => undefined).finally(() => (settled = true));
+      // Reads at every step of that transaction: one that saw its uncommitted revision would cache the old version under it.
+      for (let step = 0; step < 200 && !settled; step++) {
+        during.push(reader.prompts.getVersion(ws, { name }, { label: "prod" }));
+        await Promise.resolve();
+      }
+      await expect(failing).rejects.toThrow();
+      for (const read of await Promise.all(during)) expect(text(read as never)).toMatchObject({ text: "one" });
+      // Another instance's write now takes the revision the rolled-back one had.
+      await writer.prompts.publish(ws, { name, prompt_template: chat("two"), release_labels: ["prod"] });
+      expect(text(await reader.prompts.getVersion(ws, { name }, { label: "prod" }))).toMatchObject({ text: "two" });
+    } finally {
+      await close();
+    }
+  });
+
   it("keeps workspaces apart: the same name in two workspaces is two entries", async () => {
     const { writer, reader, ws, name, close } = await twoInstances();
     try {

@@ -39,9 +39,11 @@ export function createRegistryReadCache(
   db: Kysely<Database>,
   prompts: Pick<PromptRepository, "get" | "getVersion">,
   options: RegistryReadCacheOptions = {},
+  /** The dialect's synchronous read of a committed revision, when it has one (SQLite). */
+  committedRevision?: (workspaceId: number) => number | null | undefined,
 ): RegistryReadCache {
   const maxEntries = options.maxEntries ?? 10_000;
-  const revisionOf = registryRevisionReader(db);
+  const revisionOf = registryRevisionReader(db, committedRevision);
   // Least recently used out first, beyond `maxEntries` entries (or `maxCharacters` of JSON in all: one heavier alone is not kept).
   const keys = new LRUCache<string, Entry<ApiKeyRecord>>({ max: maxEntries });
   const reads = new LRUCache<string, Entry<unknown>>({ max: maxEntries, maxSize: Math.max(1, options.maxCharacters ?? 64 * 1024 * 1024) });

@@ -47,7 +47,7 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
   const apiKeys = createApiKeyRepository(context);
   const { idle: requestsIdle, ...requests } = createRequestRepository(context);
   const prompts = createPromptRepository(context);
-  const cache = options.registryCache === false ? undefined : createRegistryReadCache(db, prompts, options.registryCache);
+  const cache = options.registryCache === false ? undefined : createRegistryReadCache(db, prompts, options.registryCache, dialect.committedRegistryRevision);
 
   return {
     workspaces: createWorkspaceRepository(context),

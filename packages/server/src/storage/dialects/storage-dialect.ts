@@ -48,6 +48,15 @@ export interface StorageDialect {
    * numbers still grow in commit order (the counter is taken inside each).
    */
   readonly logCommitsInFlight: number;
+  /**
+   * SQLite: a workspace's committed registry revision, read synchronously on
+   * the open connection (null: no such workspace), or undefined when it can't
+   * be read that way now (connection not open yet, or inside a transaction of
+   * this process, whose uncommitted revision may still roll back): the caller
+   * then reads it through Kysely. Absent on PostgreSQL, whose reads are round
+   * trips anyway.
+   */
+  readonly committedRegistryRevision?: (workspaceId: number) => number | null | undefined;
   /** PostgreSQL: the monthly partitions of the request tables (migration 0011); absent on SQLite. */
   readonly requestPartitions?: RequestPartitions;
 }

@@ -24,10 +24,16 @@ export async function raiseRegistryRevision(db: Kysely<Database>, workspaceId: n
  * is compiled once per workspace and reused: it runs on every cached read,
  * and building it anew would cost more than running it.
  */
-export function registryRevisionReader(db: Kysely<Database>): (workspaceId: number) => Promise<number | undefined> {
+export function registryRevisionReader(
+  db: Kysely<Database>,
+  /** The dialect's synchronous read of the committed revision, when it has one (`StorageDialect.committedRegistryRevision`). */
+  committedNow?: (workspaceId: number) => number | null | undefined,
+): (workspaceId: number) => Promise<number | undefined> {
   // Workspaces are few; the bound only guards against a caller inventing ids.
   const compiled = new LRUCache<number, CompiledQuery<{ registry_revision: number }>>({ max: 1000 });
   return async (workspaceId) => {
+    const now = committedNow?.(workspaceId);
+    if (now !== undefined) return now ?? undefined;
     let query = compiled.get(workspaceId);
     if (!query) {
       query = db.selectFrom("workspace").select("registry_revision").where("id", "=", workspaceId).compile();
