@@ -1,6 +1,7 @@
-import { PostgresDialect, sql } from "kysely";
+import { sql } from "kysely";
 import pg from "pg";
 import { singleStatementLogWrite } from "../internal/log-write-statement.js";
+import { OwnSchemaPostgresDialect } from "./own-schema-introspector.js";
 import { createMonthsAhead, dropExpiredMonthsStep } from "./request-partitions.js";
 import type { StorageDialect } from "./storage-dialect.js";
 
@@ -45,7 +46,7 @@ export function createPostgresDialect(options: PostgresDialectOptions): StorageD
   pool.on("error", () => undefined);
   return {
     name: "postgres",
-    kyselyDialect: new PostgresDialect({ pool }),
+    kyselyDialect: new OwnSchemaPostgresDialect({ pool }),
     migrationTableSchema: schema,
     requestPartitions: { createMonthsAhead, dropExpiredMonthsStep },
     addIdColumn: (table) => table.addColumn("id", "bigint", (column) => column.primaryKey().generatedByDefaultAsIdentity()),
