@@ -91,3 +91,39 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     serverCpuCores: peerBefore && peerAfter ? (peerAfter.user - peerBefore.user + peerAfter.system - peerBefore.system) / 1000 / elapsedMs : null,
   };
 }
+
+/**
+ * Two loads measured in alternating slices (A, B, A, B, …) after one warm-up
+ * each, so that both see the same minutes of a shared machine whose speed
+ * moves ~2× from one minute to the next: a ratio of A to B is then a ratio
+ * of the code, not of the moments. Each result merges its slices: counts and
+ * elapsed time summed, CPU weighted by time, and the latency percentiles the
+ * median of the slices' (autocannon gives no raw samples to merge).
+ */
+export async function runAlternating(a: LoadOptions, b: LoadOptions, slices: number): Promise<[LoadResult, LoadResult]> {
+  const results: [LoadResult[], LoadResult[]] = [[], []];
+  for (let slice = 0; slice < slices; slice++) {
+    for (const [index, options] of [a, b].entries()) {
+      // The first slice warms up as asked; later ones only reopen their connections.
+      const warmupMs = slice === 0 ? options.warmupMs : Math.min(options.warmupMs, 500);
+      results[index]!.push(await runLoad({ ...options, warmupMs, durationMs: options.durationMs / slices }));
+    }
+  }
+  return [mergeLoads(results[0]), mergeLoads(results[1])];
+}
+
+export function mergeLoads(parts: readonly LoadResult[]): LoadResult {
+  const elapsedMs = parts.reduce((sum, part) => sum + part.elapsedMs, 0);
+  const weighted = (value: (part: LoadResult) => number) => parts.reduce((sum, part) => sum + value(part) * part.elapsedMs, 0) / elapsedMs;
+  const median = (values: number[]) => values.sort((x, y) => x - y)[Math.floor((values.length - 1) / 2)]!;
+  const servers = parts.map((part) => part.serverCpuCores);
+  return {
+    completed: parts.reduce((sum, part) => sum + part.completed, 0),
+    errors: parts.reduce((sum, part) => sum + part.errors, 0),
+    elapsedMs,
+    p50Ms: median(parts.map((part) => part.p50Ms)),
+    p99Ms: median(parts.map((part) => part.p99Ms)),
+    clientCpuCores: weighted((part) => part.clientCpuCores),
+    serverCpuCores: servers.some((value) => value === null) ? null : weighted((part) => part.serverCpuCores!),
+  };
+}

@@ -37,22 +37,29 @@ export function nowMs(): number {
 export type Recorder = (metric: string, ms: number) => void;
 
 /**
- * Runs `variants` in interleaved rounds (A, B, C, then B, C, A, …) so that
- * drift (GC, JIT, a noisy neighbour) hits every variant alike. Each call is
- * timed on its own as `total` (and its CPU time as `cpu`); a call may record more metrics. Warm-up rounds
- * are discarded. Returns samples by variant, then by metric.
+ * Runs `variants` in interleaved rounds so that drift (GC, JIT, a noisy
+ * neighbour) hits every variant alike. Each round runs every variant once in
+ * a shuffled order (seeded, so runs repeat): a fixed rotation (A, B, C, then
+ * B, C, A, …) puts the same variant after a given one in all but one round
+ * of every cycle, so whatever a variant leaves running (PromptLayer's `run()`
+ * returns before our server has finished its /track-request) always landed
+ * on the same neighbour. Each call is timed on its own as `total` (and its
+ * CPU time as `cpu`); a call may record more metrics. Warm-up rounds are
+ * discarded. Returns samples by variant, then by metric.
  */
 export async function interleave(
   variants: ReadonlyArray<{ name: string; call: (record: Recorder) => Promise<void> }>,
-  options: { warmupRounds: number; rounds: number; onRound?: (round: number) => Promise<void> | void },
+  options: { warmupRounds: number; rounds: number; onRound?: (round: number) => Promise<void> | void; seed?: number },
 ): Promise<Map<string, Map<string, number[]>>> {
   const samples = new Map(variants.map((variant) => [variant.name, new Map<string, number[]>()]));
   const total = options.warmupRounds + options.rounds;
+  const random = seededRandom(options.seed ?? 0x5eed);
+  const order = [...variants];
   for (let round = 0; round < total; round++) {
     await options.onRound?.(round);
     const measured = round >= options.warmupRounds;
-    for (let offset = 0; offset < variants.length; offset++) {
-      const variant = variants[(round + offset) % variants.length]!;
+    shuffle(order, random);
+    for (const variant of order) {
       const byMetric = samples.get(variant.name)!;
       const record: Recorder = (metric, ms) => {
         if (!measured) return;
@@ -70,6 +77,26 @@ export async function interleave(
     }
   }
   return samples;
+}
+
+/** Fisher–Yates, in place. */
+export function shuffle<T>(items: T[], random: () => number): void {
+  for (let index = items.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [items[index], items[other]] = [items[other]!, items[index]!];
+  }
+}
+
+/** mulberry32: a small seeded generator in [0, 1), so a run's orders repeat. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** `a / b`, rounded for display. */

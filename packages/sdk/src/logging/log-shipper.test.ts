@@ -82,6 +82,17 @@ describe("LogShipper", () => {
     expect(batches.at(-1)).toEqual(["7"]);
   });
 
+  it("starts a full batch after the task that filled it, so the run() that queued its last record doesn't pay for the send", async () => {
+    const sent: string[][] = [];
+    const shipper = new LogShipper({ sendBatch: async (records) => void sent.push(ids(records)), batchSize: 2, flushIntervalMs: 60_000 });
+    shipper.enqueue(record(1));
+    shipper.enqueue(record(2));
+    expect(sent).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toEqual([["1", "2"]]);
+    await shipper.close();
+  });
+
   it("groups records that arrive within one interval into one batch", async () => {
     vi.useFakeTimers();
     const { shipper, batches } = setup({ batchSize: 100, flushIntervalMs: 1000 });
@@ -203,7 +214,8 @@ describe("LogShipper", () => {
       const gate = deferred();
       registry.gates.push(gate);
       shipper.enqueue(record(1));
-      shipper.enqueue(record(2)); // [1, 2] is being sent
+      shipper.enqueue(record(2)); // [1, 2] is full: sent on the next turn of the event loop
+      await new Promise((resolve) => setImmediate(resolve));
       for (let i = 3; i <= 6; i++) shipper.enqueue(record(i));
       // The bound applies behind the batch in flight: 3 is the oldest of those.
       expect(shipper.getStats()).toMatchObject({ dropped: 1, queued: 5 });
