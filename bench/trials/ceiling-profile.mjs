@@ -1,4 +1,4 @@
-/* global process, console */
+/* global console */
 // Profiles the do-nothing ceiling under the template fetch's load, to read next to
 // `ingest-profile.mjs template --prof`: node bench/trials/ceiling-profile.mjs (npm run build && npx tsc -p bench first).
 import { startChild } from "../dist/lib/child-process.js";
