@@ -33,7 +33,8 @@ describe("SQL in the server's source", () => {
 
   it("only the dialects import a database driver", () => {
     const importers = files.filter((file) => /from\s+["'](pg|better-sqlite3)["']/.test(file.text)).map((file) => file.path);
-    expect(importers.sort()).toEqual(["storage/dialects/postgres.ts", "storage/dialects/sqlite.ts"]);
+    // sqlite-log-worker.ts: the SQLite log writer thread's own connection (decision 0029).
+    expect(importers.sort()).toEqual(["storage/dialects/postgres.ts", "storage/dialects/sqlite-log-worker.ts", "storage/dialects/sqlite.ts"]);
   });
 
   it("verbatim SQL appears only in the reviewed places, with constants or configuration", () => {
@@ -89,8 +90,18 @@ describe("SQL in the server's source", () => {
 
   it("no query is built by concatenating or interpolating strings outside Kysely's sql tag", () => {
     const suspicious = files.flatMap((file) =>
-      [...file.text.matchAll(/\.(?:query|exec|prepare)\(\s*`[^`]*\$\{/g)].map((match) => `${file.path}: ${match[0]}`),
+      [...file.text.matchAll(/\.(?:query|exec|prepare)(?:<[^>]*>)?\(\s*`[^`]*\$\{/g)].map((match) => `${file.path}: ${match[0]}`),
     );
     expect(suspicious).toEqual([]);
+  });
+
+  it("the SQLite log writer thread builds SQL text in one reviewed place, from checked column names", () => {
+    // Decision 0029: the worker talks to better-sqlite3 directly. Its only SQL that is not a constant is
+    // the request insert, whose column names are the keys of `toRequestColumns`, each checked against
+    // /^[a-z][a-z0-9_]*$/ before use; values are parameters.
+    const worker = files.find((file) => file.path === "storage/dialects/sqlite-log-worker.ts");
+    expect(worker?.text).toContain("!columnName.test(column)");
+    const built = [...(worker?.text ?? "").matchAll(/`[^`]*\$\{[^`]*`/g)].map((match) => match[0]).filter((text) => /\b(insert|select|update|delete)\b/i.test(text));
+    expect(built).toEqual(['`insert into request_log (${[...columns, "number"].join(", ")}) values (${[...columns, "number"].map(() => "?").join(", ")}) on conflict do nothing`']);
   });
 });

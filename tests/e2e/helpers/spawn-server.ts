@@ -16,7 +16,8 @@ export interface ServerBundle {
 /**
  * Node 20 can't run TypeScript, and building the workspace would write every
  * package's `dist` under other people's feet: Vite bundles the child's
- * sources (ours; dependencies stay imports) into one file in about a second.
+ * sources (ours; dependencies stay imports) into one file in about a second,
+ * with the SQLite log writer thread's module beside it.
  * The file goes under `node_modules/.cache`, so its imports resolve to the
  * root `node_modules`.
  */
@@ -36,7 +37,15 @@ export async function buildServerBundle(): Promise<ServerBundle> {
       },
     },
     build: {
-      ssr: fileURLToPath(new URL("./server-child.ts", import.meta.url)),
+      ssr: true,
+      rollupOptions: {
+        // The SQLite log writer thread's module beside the child, where the dialect looks for it (decision 0029).
+        input: {
+          "server-child": fileURLToPath(new URL("./server-child.ts", import.meta.url)),
+          "sqlite-log-worker": `${root}packages/server/src/storage/dialects/sqlite-log-worker.ts`,
+        },
+        output: { entryFileNames: "[name].js" },
+      },
       outDir,
       emptyOutDir: true,
       target: "node20",

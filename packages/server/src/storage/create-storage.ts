@@ -13,6 +13,8 @@ export interface CreateStorageOptions extends StorageOptions {
   maxConnections?: number;
   /** SQLite: how long to wait for another process's write lock. Default 5000. */
   busyTimeoutMs?: number;
+  /** SQLite: write log records on a worker thread with its own connection (decision 0029). Default true. */
+  logWriterThread?: boolean;
   /** Run the migrations before returning. Default true. */
   migrate?: boolean;
 }
@@ -53,7 +55,11 @@ export async function createStorage(databaseUrl: string, options: CreateStorageO
           ...(options.schema === undefined ? {} : { schema: options.schema }),
           ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
         })
-      : createSqliteDialect({ filename: target.filename, ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }) });
+      : createSqliteDialect({
+          filename: target.filename,
+          ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+          ...(options.logWriterThread === undefined ? {} : { logWriterThread: options.logWriterThread }),
+        });
   const storage = createKyselyStorage(dialect, options);
   if (options.migrate !== false) {
     try {

@@ -86,6 +86,7 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
     async close() {
       // Callers still waiting on a group commit get their answer before the connection goes.
       await requestsIdle();
+      await dialect.close?.();
       await db.destroy();
     },
   };

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, sql } from "kysely";
-import { logRecordSchema, randomIdBytes, uuidv7 } from "@promptline/core";
+import { InvalidRequestError, logRecordSchema, randomIdBytes, uuidv7 } from "@promptline/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { createStorage } from "./create-storage.js";
 import { createSqliteDialect } from "./dialects/sqlite.js";
@@ -112,5 +112,71 @@ describe("SQLite dialect", () => {
     const reopened = await createStorage(file);
     expect((await reopened.requests.query(workspace.id)).items).toHaveLength(3);
     await reopened.close();
+  });
+
+  describe("log records written by the writer thread (decision 0029)", () => {
+    const record = (request_id: string, tags: string[] = []) =>
+      logRecordSchema.parse({ request_id, status: "SUCCESS", provider: "openai", model: "m", tags, metadata: { k: request_id } });
+    /** Runs `insertMany` while another connection holds the write lock; says whether the event loop turned meanwhile with the write still waiting. */
+    async function writeBehindAnotherWriter(logWriterThread: boolean, busyTimeoutMs: number) {
+      const file = join(directory, `behind-a-writer-${logWriterThread}.db`);
+      const storage = await createStorage(file, { logWriterThread, busyTimeoutMs });
+      const workspace = await storage.workspaces.ensureDefault();
+      await storage.requests.insertMany(workspace.id, [record("warm-up")]);
+      const other = new BetterSqlite3(file);
+      other.exec("begin immediate");
+      let settled = false;
+      const write = storage.requests.insertMany(workspace.id, [record("behind", ["t"])]).finally(() => (settled = true));
+      write.catch(() => undefined);
+      for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      const waitingWhileLoopTurned = !settled;
+      other.exec("commit");
+      other.close();
+      const outcome = await write.then((results) => results, (error: unknown) => error);
+      const stored = await storage.requests.get(workspace.id, "behind");
+      await storage.close();
+      return { waitingWhileLoopTurned, outcome, stored };
+    }
+
+    it("wait for another writer's lock off the event loop, then commit and are read back at once", async () => {
+      const { waitingWhileLoopTurned, outcome, stored } = await writeBehindAnotherWriter(true, 5000);
+      expect(waitingWhileLoopTurned).toBe(true);
+      expect(outcome).toEqual([{ request_id: "behind", id: 2, created: true }]);
+      expect(stored).toMatchObject({ id: 2, tags: ["t"], metadata: { k: "behind" } });
+    });
+
+    it("(control: on the server's connection the same wait holds the event loop, until SQLite gives up)", async () => {
+      const { waitingWhileLoopTurned, outcome } = await writeBehindAnotherWriter(false, 50);
+      expect(waitingWhileLoopTurned).toBe(false);
+      expect(outcome).toBeInstanceOf(Error);
+    });
+
+    it("number in commit order across both connections and answer re-sends with their first number", async () => {
+      const file = join(directory, "writer-thread-numbers.db");
+      const storage = await createStorage(file);
+      const workspace = await storage.workspaces.ensureDefault();
+      const first = await Promise.all([storage.requests.insertMany(workspace.id, [record("a"), record("b")]), storage.requests.insertMany(workspace.id, [record("c")])]);
+      expect(first.flat().map((result) => [result.request_id, result.id, result.created])).toEqual([["a", 1, true], ["b", 2, true], ["c", 3, true]]);
+      // A re-sent record keeps its first number; its new copy used one up (4), as on the server's connection.
+      const again = await storage.requests.insertMany(workspace.id, [record("b"), record("d")]);
+      expect(again.map((result) => [result.request_id, result.id, result.created])).toEqual([["b", 2, false], ["d", 5, true]]);
+      await storage.close();
+      const reader = new BetterSqlite3(file, { readonly: true });
+      expect(reader.prepare("select request_id, number from request_log order by number").all()).toEqual([
+        { request_id: "a", number: 1 },
+        { request_id: "b", number: 2 },
+        { request_id: "c", number: 3 },
+        { request_id: "d", number: 5 },
+      ]);
+      reader.close();
+    });
+
+    it("surface the thread's errors to their callers, and keep writing after them", async () => {
+      const storage = await createStorage(join(directory, "writer-thread-errors.db"));
+      const workspace = await storage.workspaces.ensureDefault();
+      await expect(storage.requests.insertMany(987_654_321, [record("nowhere")])).rejects.toBeInstanceOf(InvalidRequestError);
+      expect((await storage.requests.insertMany(workspace.id, [record("after")]))[0]?.created).toBe(true);
+      await storage.close();
+    });
   });
 });

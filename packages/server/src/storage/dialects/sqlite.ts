@@ -6,6 +6,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { CompiledQuery, SqliteDialect, SqliteDriver, sql } from "kysely";
 import type { DatabaseConnection, Driver, SqliteDatabase, SqliteDialectConfig, SqliteStatement } from "kysely";
 import { transactionalLogWrite } from "../internal/log-write.js";
+import { logWorkerAvailable, SqliteLogWriter } from "./sqlite-log-writer.js";
 import type { StorageDialect } from "./storage-dialect.js";
 
 export interface SqliteDialectOptions {
@@ -13,6 +14,13 @@ export interface SqliteDialectOptions {
   filename: string;
   /** How long a writer waits for another process's write lock before failing. Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * Write log records on a worker thread with its own connection (decision
+   * 0029). Default true; a database that is not a file in WAL mode
+   * (`:memory:`), or a bundle without the worker's module, writes them on
+   * the server's connection.
+   */
+  logWriterThread?: boolean;
 }
 
 /**
@@ -39,15 +47,25 @@ export interface SqliteDialectOptions {
  * so a second process on the same file waits (`busy_timeout`) instead of
  * failing with SQLITE_BUSY when it upgrades its read lock. Within one process
  * Kysely already serialises everything over the single connection.
+ *
+ * Log records of a file database are written by a worker thread on a
+ * connection of its own (`SqliteLogWriter`, decision 0029): SQLite's work
+ * for them runs on another core than the event loop, with the same
+ * durability and numbering. The server's connection still reads everything
+ * (WAL: it sees each log commit once the worker has answered).
  */
 export function createSqliteDialect(options: SqliteDialectOptions): StorageDialect {
-  const { filename, busyTimeoutMs = 5000 } = options;
+  const { filename, busyTimeoutMs = 5000, logWriterThread = true } = options;
   let wal: WalFile | undefined;
   let open: BetterSqlite3.Database | undefined;
+  let logWriter: SqliteLogWriter | undefined;
   const config: SqliteDialectConfig = {
     database: () => {
       const database = openDatabase(filename, busyTimeoutMs);
-      if (database.pragma("journal_mode", { simple: true }) === "wal") wal = new WalFile(`${resolve(filename)}-wal`);
+      if (database.pragma("journal_mode", { simple: true }) === "wal") {
+        wal = new WalFile(`${resolve(filename)}-wal`);
+        if (logWriterThread && logWorkerAvailable()) logWriter = new SqliteLogWriter({ filename: resolve(filename), busyTimeoutMs });
+      }
       open = database;
       return Promise.resolve(
         withStatementCache(database, () => {
@@ -63,8 +81,18 @@ export function createSqliteDialect(options: SqliteDialectOptions): StorageDiale
     migrationTableSchema: undefined,
     addIdColumn: (table) => table.addColumn("id", "integer", (column) => column.primaryKey().autoIncrement()),
     prepare: () => Promise.resolve(),
-    logWrite: transactionalLogWrite((db, work) => dialect.durableTransaction(db, work)),
+    async logWrite(db, workspaceId, build) {
+      const writer = logWriter;
+      if (!writer) return inThreadLogWrite(db, workspaceId, build);
+      // The rows (and their prompt links) are read here, outside any transaction, as PostgreSQL's write does; the worker writes them.
+      return writer.write(workspaceId, await build(db));
+    },
     logCommitsInFlight: 2,
+    async close() {
+      const writer = logWriter;
+      logWriter = undefined;
+      await writer?.close();
+    },
     committedRegistryRevision: committedRevisionReader(() => open),
     async durableTransaction(db, work) {
       // In memory, or not in WAL mode (some file systems): the ordinary transaction, synced as configured.
@@ -83,6 +111,7 @@ export function createSqliteDialect(options: SqliteDialectOptions): StorageDiale
       return result;
     },
   };
+  const inThreadLogWrite = transactionalLogWrite((db, work) => dialect.durableTransaction(db, work));
   return dialect;
 }
 

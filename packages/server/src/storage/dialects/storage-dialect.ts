@@ -57,6 +57,8 @@ export interface StorageDialect {
    * trips anyway.
    */
   readonly committedRegistryRevision?: (workspaceId: number) => number | null | undefined;
+  /** Releases what the dialect holds besides Kysely's connections (SQLite: the log writer thread); the storage calls it on close. */
+  close?(): Promise<void>;
   /** PostgreSQL: the monthly partitions of the request tables (migration 0011); absent on SQLite. */
   readonly requestPartitions?: RequestPartitions;
 }
