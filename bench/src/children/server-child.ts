@@ -7,10 +7,12 @@ interface ServerChildOptions {
   /** `--retention-days`; the sweep then waits for the `sweep` call (the retention scenario starts it mid-load). */
   retentionDays?: number;
   retentionSweep?: StartServerOptions["retentionSweep"];
+  /** False serves template fetches through Hono too (decision 0031's comparison). */
+  templateFront?: boolean;
 }
 
 /** The Promptline server in its own process, as deployed: `startServer` on 127.0.0.1 with a free port. */
-await serveChild<ServerChildOptions, { url: string }>(async ({ database, apiKey, retentionDays, retentionSweep }) => {
+await serveChild<ServerChildOptions, { url: string }>(async ({ database, apiKey, retentionDays, retentionSweep, templateFront }) => {
   const server = await startServer({
     database,
     apiKey,
@@ -19,6 +21,7 @@ await serveChild<ServerChildOptions, { url: string }>(async ({ database, apiKey,
     logError: (error) => console.error("[server]", error),
     ...(retentionDays !== undefined && { retentionDays }),
     ...(retentionSweep !== undefined && { retentionSweep }),
+    ...(templateFront !== undefined && { templateFront }),
   });
   return {
     ready: { url: server.url },

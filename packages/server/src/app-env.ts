@@ -1,6 +1,7 @@
 import type { AuthVariables } from "./http/auth.js";
 import type { TemplateRenderer } from "./render/template-renderer.js";
 import type { RevisionWatcher } from "./services/revision-watcher.js";
+import type { TemplateFetch } from "./services/template-response.js";
 import type { Storage } from "./storage/index.js";
 
 /** Hono's environment for every route: what the auth middleware sets. */
@@ -17,6 +18,8 @@ export interface AppDependencies {
   revisionWatcher: RevisionWatcher;
   /** Renders templates within the render limits, long ones off the event loop. */
   renderer: TemplateRenderer;
+  /** Answers template fetches; one per app, shared by the route and the node:http front (decision 0031). */
+  templateFetch: TemplateFetch;
   /** Days a workspace without its own retention keeps its records (`--retention-days`); null: forever. */
   retentionDays: number | null;
 }

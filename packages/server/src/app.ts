@@ -7,6 +7,7 @@ import { keyUsageRecorder } from "./http/key-usage.js";
 import { errorBody, toErrorResponse } from "./http/error-handler.js";
 import { KeyThrottle, type KeyThrottleOptions } from "./http/key-throttle.js";
 import { requireJsonBody } from "./http/read-json.js";
+import { createTemplateFetchFront, type TemplateFetchFront } from "./http/template-fetch-front.js";
 import { limitBodySize } from "./http/request-body.js";
 import { mountPermissions, requirePermission } from "./http/permissions.js";
 import { createSessions, csrfHeaderName, sessionCookieName } from "./http/session.js";
@@ -14,9 +15,10 @@ import { apiV1Permissions, apiV1Routes } from "./routes/api-v1-routes.js";
 import { dashboardApiPermissions, dashboardApiRoutes, dashboardRoutes, type DashboardOptions, type PlaygroundRegistry } from "./routes/dashboard-routes.js";
 import { buildOpenApiDocument } from "./routes/openapi.js";
 import { createTemplateRenderer, type TemplateRenderer } from "./render/template-renderer.js";
-import { promptLayerPermissions, promptLayerRoutes, takesKeyInBody } from "./routes/promptlayer-routes.js";
+import { promptLayerPermissions, promptLayerRoutes, takesKeyInBody, templateFetchRoute } from "./routes/promptlayer-routes.js";
 import { traceIngestPermissions, traceIngestRoutes } from "./routes/trace-routes.js";
 import { createRevisionWatcher, type RevisionWatcher } from "./services/revision-watcher.js";
+import { createTemplateFetch } from "./services/template-response.js";
 import type { ApiKeyRecord, Storage } from "./storage/index.js";
 
 export interface CreateAppOptions extends DashboardOptions {
@@ -65,6 +67,18 @@ const defaultMintRequestId = () => uuidv7(Date.now(), randomIdBytes());
  * how to serve it. PromptLayer's routes at the root, ours under `/api/v1`.
  */
 export function createApp(options: CreateAppOptions): Hono<AppEnv> {
+  return buildApp(options).app;
+}
+
+/** The app, and the node:http front for its template fetch (decision 0031), sharing one key throttle, key-use record and answer cache. */
+export interface BuiltApp {
+  app: Hono<AppEnv>;
+  /** `startServer` puts it before the app's node:http listener; `app.request` and other runtimes never see it. */
+  templateFront: TemplateFetchFront;
+}
+
+/** `createApp`, with the template fetch's node:http front. */
+export function buildApp(options: CreateAppOptions): BuiltApp {
   const { storage } = options;
   const revisionWatcher =
     options.revisionWatcher ?? createRevisionWatcher({
@@ -78,14 +92,16 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     mintRequestId: options.mintRequestId ?? defaultMintRequestId,
     revisionWatcher,
     renderer,
+    templateFetch: createTemplateFetch(storage, renderer),
     retentionDays: options.retentionDays ?? null,
   };
+  const maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
   const app = new Hono<AppEnv>();
 
   app.onError((error, c) => toErrorResponse(error, c, options.logError));
   app.notFound((c) => c.json(errorBody("invalid_request", `No route ${c.req.method} ${c.req.path}.`), 404));
 
-  app.use("*", limitBodySize(options.maxBodyBytes ?? 10 * 1024 * 1024));
+  app.use("*", limitBodySize(maxBodyBytes));
 
   app.get("/healthz", async (c) => {
     await storage.ping();
@@ -123,7 +139,10 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   // Before `authenticated`: their bodies are protobuf or gzip, not the JSON its middleware reads. Key from the header only, checked before the body.
   app.route("/", traceIngestRoutes(dependencies, requireApiKey(storage, sessions.keyFromCookie), requirePermission(traceIngestPermissions)));
 
+  // The template fetch's node:http front (`http/template-fetch-front.ts`, decision 0031) makes these steps itself for
+  // that route: a new check here must be made there too, or make the front hand the request on.
   const authenticated = new Hono<AppEnv>();
+  const recordKeyUse = keyUsageRecorder(storage, { ...(options.logError && { logError: options.logError }) });
   authenticated.use(
     "*",
     requireApiKey(
@@ -133,7 +152,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
         takesKeyInBody,
         ...(options.maxBodyBytesBeforeKey !== undefined && { maxBytesBeforeKey: options.maxBodyBytesBeforeKey }),
       },
-      keyUsageRecorder(storage, { ...(options.logError && { logError: options.logError }) }),
+      recordKeyUse,
       keyThrottle,
     ),
   );
@@ -155,5 +174,13 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   authenticated.route("/", promptLayerRoutes(dependencies));
   app.route("/", authenticated);
 
-  return app;
+  const templateFront = createTemplateFetchFront({
+    storage,
+    templateFetch: dependencies.templateFetch,
+    role: promptLayerPermissions[`POST ${templateFetchRoute}`]!,
+    maxBodyBytes,
+    throttle: keyThrottle,
+    onAuthenticated: recordKeyUse,
+  });
+  return { app, templateFront };
 }

@@ -1,8 +1,9 @@
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
+import { createServer, type RequestListener } from "node:http";
 import { InvalidRequestError, type RenderLimits } from "@promptline/core";
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { createApp } from "./app.js";
+import { buildApp, type BuiltApp } from "./app.js";
 import type { KeyThrottleOptions } from "./http/key-throttle.js";
 import { createTemplateRenderer } from "./render/template-renderer.js";
 import type { DashboardOptions } from "./routes/dashboard-routes.js";
@@ -35,6 +36,11 @@ export interface StartServerOptions extends DashboardOptions {
    * forever. Older records are deleted in the background (decision 0018).
    */
   retentionDays?: number;
+  /**
+   * Answer template fetches on node:http before Hono when they can be (decision 0031). Default true;
+   * `false` serves every request through Hono (for comparisons: the answers are the same).
+   */
+  templateFront?: boolean;
   /** How the background sweep paces itself (`services/retention-sweeper.ts`); `false` never sweeps (another instance does). */
   retentionSweep?: Pick<RetentionSweeperOptions, "batchSize" | "dutyCycle" | "intervalMs" | "startDelayMs"> | false;
 }
@@ -73,6 +79,18 @@ export function checkOperatorKey(apiKey: string): void {
 function requireLength(variable: string, value: string, minLength: number, advice: string): void {
   if (value.length >= minLength) return;
   throw new InvalidRequestError(`${variable} is too short: ${value.length} characters, at least ${minLength} are needed. ${advice}`, [variable]);
+}
+
+/**
+ * The app as a node:http listener: what @hono/node-server's `serve` listens
+ * with, behind the template fetch's front unless `templateFront` is false.
+ */
+export function appListener({ app, templateFront }: BuiltApp, options: { hostname: string; templateFront: boolean }): RequestListener {
+  const listener = getRequestListener(app.fetch, { hostname: options.hostname });
+  if (!options.templateFront) return listener;
+  // A fetch the front read the body of goes on with that body (`rawBody`), already ended: nothing for the adapter to drain.
+  const afterBody = getRequestListener(app.fetch, { hostname: options.hostname, autoCleanupIncoming: false });
+  return templateFront.listener(listener, afterBody);
 }
 
 /** How long `close()` lets requests in flight finish before cutting their connections. */
@@ -118,7 +136,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...(options.logError && { onError: options.logError }),
     });
     const renderer = createTemplateRenderer({ limits: options.renderLimits, workers: options.renderWorkers });
-    const app = createApp({
+    const { app, templateFront } = buildApp({
       storage,
       revisionWatcher,
       renderer,
@@ -131,9 +149,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
     });
     const host = options.host ?? "127.0.0.1";
-    const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const instance = serve({ fetch: app.fetch, port: options.port ?? 8600, hostname: host }, () => resolve(instance));
-      instance.once("error", reject);
+    const server = createServer(appListener({ app, templateFront }, { hostname: host, templateFront: options.templateFront !== false }));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 8600, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
     const port = (server.address() as AddressInfo).port;
     const retention =

@@ -15,8 +15,13 @@ export interface AuthVariables {
 
 /** The key in the `X-API-KEY` header (or `Authorization: Bearer`), if any. */
 function headerKey(c: Context): string | undefined {
-  const header = requestHeader(c, "x-api-key") ?? requestHeader(c, "authorization")?.replace(/^Bearer\s+/i, "");
-  return header?.trim() || undefined;
+  return keyFromHeaders((name) => requestHeader(c, name));
+}
+
+/** `headerKey` from a header lookup (lower-case names): shared with the node:http front (`template-fetch-front.ts`). */
+export function keyFromHeaders(header: (name: string) => string | undefined): string | undefined {
+  const value = header("x-api-key") ?? header("authorization")?.replace(/^Bearer\s+/i, "");
+  return value?.trim() || undefined;
 }
 
 /** Where a route may take its key from the body (PromptLayer's `api_key`), and how much of a body is read before the key. */

@@ -45,23 +45,31 @@ export async function readJson(c: Context): Promise<unknown> {
   const cached: unknown = c.get(bodyKey as never);
   if (cached !== undefined) return cached;
   const text = await readBodyText(c);
-  let value: unknown = {};
-  if (text.trim() !== "") {
-    // Checked on the text: parsing is iterative, but every later walk of the value (validation, storage) is recursive.
-    if (jsonDepthExceeds(text)) {
-      throw new InvalidRequestError(`The request body nests arrays and objects more than ${inputLimits.jsonDepth} levels deep.`, ["body"]);
-    }
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw new InvalidRequestError("The request body is not valid JSON.");
-    }
-    // Such text can only come from a raw NUL or a `\u0000`/`\uD8xx` escape: test the text once, walk the body only then.
-    const found = mayHoldUnstorable.test(text) ? unstorableAt(value, "") : undefined;
-    if (found !== undefined) throw new InvalidRequestError(unstorableMessage(`In the request body, ${found}`), [found]);
-  }
+  const value = parseJsonBody(text);
   c.set(bodyKey as never, value as never);
   c.set(bodyTextKey as never, text as never);
+  return value;
+}
+
+/**
+ * A request body's text as JSON, refused (400) as `readJson` refuses it: too
+ * deep, not JSON, or holding text no database can store. Blank text is `{}`.
+ */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === "") return {};
+  // Checked on the text: parsing is iterative, but every later walk of the value (validation, storage) is recursive.
+  if (jsonDepthExceeds(text)) {
+    throw new InvalidRequestError(`The request body nests arrays and objects more than ${inputLimits.jsonDepth} levels deep.`, ["body"]);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InvalidRequestError("The request body is not valid JSON.");
+  }
+  // Such text can only come from a raw NUL or a `\u0000`/`\uD8xx` escape: test the text once, walk the body only then.
+  const found = mayHoldUnstorable.test(text) ? unstorableAt(value, "") : undefined;
+  if (found !== undefined) throw new InvalidRequestError(unstorableMessage(`In the request body, ${found}`), [found]);
   return value;
 }
 
@@ -74,7 +82,12 @@ export async function readJson(c: Context): Promise<unknown> {
  */
 export function bodyFieldAsWritten(c: Context, field: string): unknown {
   const text: unknown = c.get(bodyTextKey as never);
-  if (typeof text !== "string" || text.trim() === "") return undefined;
+  return typeof text === "string" ? fieldAsWritten(text, field) : undefined;
+}
+
+/** `bodyFieldAsWritten` of a body's text. */
+export function fieldAsWritten(text: string, field: string): unknown {
+  if (text.trim() === "") return undefined;
   // Usually nothing to mark: then the body already parsed is the answer (undefined here).
   const parsed = parseMarkedFloatsOnly(text)?.value;
   return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>)[field] : undefined;

@@ -58,8 +58,10 @@ export function bodyLimit(c: Context): number {
 
 async function readBody(c: Context, maxBytes: number, onChunk: BodyChunkHook | undefined): Promise<Buffer> {
   const incoming = nodeIncoming(c);
-  // Unless someone already streamed it through `c.req` (the adapter's web stream): then only `c.req` can give it.
-  if (incoming && !incoming.readableDidRead) return readIncoming(incoming, maxBytes, onChunk);
+  // Unless someone already read it: through `c.req` (the adapter's web stream), or the template fetch's
+  // front, which passes it on as `rawBody` (decision 0031; an empty body ends without ever being "read").
+  // Then only `c.req` can give it.
+  if (incoming && !incoming.readableDidRead && !incoming.readableEnded) return readIncoming(incoming, maxBytes, onChunk);
   const body = c.req.raw.body;
   if (!body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
@@ -92,7 +94,11 @@ async function readBody(c: Context, maxBytes: number, onChunk: BodyChunkHook | u
 /** A request header, from Node's already-parsed headers when there are some (the adapter builds a `Headers` object otherwise). */
 export function requestHeader(c: Context, name: string): string | undefined {
   const incoming = nodeIncoming(c);
-  if (!incoming) return c.req.header(name);
+  return incoming ? incomingHeader(incoming, name) : c.req.header(name);
+}
+
+/** A header of a node:http request (lower-case `name`), repeated values joined as `Headers` joins them. */
+export function incomingHeader(incoming: IncomingMessage, name: string): string | undefined {
   const value = incoming.headers[name];
   return Array.isArray(value) ? value.join(", ") : value;
 }
@@ -101,6 +107,11 @@ export function requestHeader(c: Context, name: string): string | undefined {
 function nodeIncoming(c: Context): IncomingMessage | undefined {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   return incoming && typeof incoming.on === "function" ? incoming : undefined;
+}
+
+/** A node:http request's body, refused past `maxBytes` as `readBodyText` refuses it: for the node:http front (`template-fetch-front.ts`). */
+export function readIncomingBody(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return readIncoming(incoming, maxBytes, undefined);
 }
 
 function readIncoming(incoming: IncomingMessage, maxBytes: number, onChunk: BodyChunkHook | undefined): Promise<Buffer> {

@@ -1,4 +1,4 @@
-import { InvalidRequestError, PromptArchivedError, PromptNotFoundError, resolveLabelVersion } from "@promptline/core";
+import { InvalidRequestError, PromptNotFoundError } from "@promptline/core";
 import { Hono, type Context } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv, AppDependencies } from "../app-env.js";
@@ -21,8 +21,6 @@ import {
 import { assertRunnable } from "./publish-checks.js";
 import { requireGroups } from "./require-groups.js";
 import { givenScore, loggedRequestFrom } from "../services/log-request.js";
-import { promptNotFound } from "../services/prompt-not-found.js";
-import { createTemplateAnswerCache } from "../services/template-response.js";
 import { trackedRequestFrom } from "../services/track-request.js";
 import type { PromptSummary, ReleaseLabelRecord, RequestRef } from "../storage/index.js";
 
@@ -51,9 +49,12 @@ function listItem({ prompt, version, labels }: PromptSummary) {
   };
 }
 
+/** The template fetch (`templates.get`), as registered with Hono. */
+export const templateFetchRoute = "/prompt-templates/:identifier{.+}";
+
 /** Who may call each route below (at the root): the least role, see `http/permissions.ts`. */
 export const promptLayerPermissions: RoutePermissions = {
-  "POST /prompt-templates/:identifier{.+}": "runner",
+  [`POST ${templateFetchRoute}`]: "runner",
   "GET /prompt-templates/:identifier{.+}/labels": "runner",
   "GET /prompt-templates": "runner",
   "POST /rest/prompt-templates": "editor",
@@ -80,7 +81,7 @@ export const promptLayerPermissions: RoutePermissions = {
  * a body before the key is known (see `requireApiKey`).
  */
 export const bodyKeyRoutePaths: ReadonlySet<string> = new Set([
-  "/prompt-templates/:identifier{.+}",
+  templateFetchRoute,
   "/track-request",
   "/library-track-metadata",
   "/rest/track-metadata",
@@ -101,29 +102,17 @@ export const takesKeyInBody = (c: Context): boolean =>
  * Every PromptLayer route the official SDK calls (contract §3, §9), at the
  * root with PromptLayer's paths, status codes and bodies.
  */
-export function promptLayerRoutes({ storage, mintRequestId, renderer }: AppDependencies) {
+export function promptLayerRoutes({ storage, mintRequestId, templateFetch }: AppDependencies) {
   const app = new Hono<AppEnv>();
-  const templateAnswer = createTemplateAnswerCache(storage, renderer);
 
-  // Template fetch. The name may contain `/` (PromptLayer's SDK doesn't encode it).
-  app.post("/prompt-templates/:identifier{.+}", async (c) => {
+  // Template fetch. The name may contain `/` (PromptLayer's SDK doesn't encode it). Served by node:http
+  // (`startServer`), a fetch with its key in a header is usually answered before Hono by the same
+  // `templateFetch` (`http/template-fetch-front.ts`, decision 0031); everything else comes here.
+  app.post(templateFetchRoute, async (c) => {
     const body = await readBody(c, getTemplateBodySchema);
-    const identifier = c.req.param("identifier");
-    const selector = { version: body.version ?? null, label: body.label ?? null };
-    let resolved = await storage.prompts.getVersion(c.var.workspaceId, { identifier }, selector);
-    // A split or segmented label: pick the version as our SDK would, from the run's metadata (decision 0008).
-    if (resolved?.label_target?.routing && body.label) {
-      const { version } = resolveLabelVersion(resolved.label_target, { prompt: resolved.prompt.name, label: body.label, metadata: body.metadata_filters });
-      if (version !== resolved.version.version) resolved = await storage.prompts.getVersion(c.var.workspaceId, { id: resolved.prompt.id }, { version });
-    }
-    if (!resolved) throw await promptNotFound(storage, c.var.workspaceId, { identifier }, selector, identifier);
-    // The official SDKs run what this answers: an archived prompt answers 410 with the reason.
-    if (resolved.prompt.archived_at) throw new PromptArchivedError(resolved.prompt.name, resolved.prompt.archived_at);
-    // `10.0` from a Python client renders as 10.0, as on PromptLayer's Python server.
-    const asWritten = body.input_variables ? bodyFieldAsWritten(c, "input_variables") : undefined;
-    const variables = asWritten !== null && typeof asWritten === "object" && !Array.isArray(asWritten) ? (asWritten as Record<string, unknown>) : body.input_variables;
+    const answer = await templateFetch(c.var.workspaceId, c.req.param("identifier"), body, () => bodyFieldAsWritten(c, "input_variables"));
     // JSON text (kept for repeated fetches, see `createTemplateAnswerCache`), sent as `c.json` would send it.
-    return c.body(await templateAnswer(c.var.workspaceId, resolved, { ...body, input_variables: variables }), 200, { "content-type": "application/json" });
+    return c.body(answer, 200, { "content-type": "application/json" });
   });
 
   app.get("/prompt-templates/:identifier{.+}/labels", async (c) => {

@@ -1,5 +1,7 @@
 import {
   expandSnippets,
+  PromptArchivedError,
+  resolveLabelVersion,
   InvalidTemplateError,
   prepareRequest,
   providerDescriptor,
@@ -14,6 +16,7 @@ import type { GetTemplateBody } from "@promptline/core/wire";
 import { LRUCache } from "lru-cache";
 import type { TemplateRenderer } from "../render/template-renderer.js";
 import type { ResolvedPromptVersion, Storage } from "../storage/index.js";
+import { promptNotFound } from "./prompt-not-found.js";
 
 
 /**
@@ -185,5 +188,43 @@ export function createTemplateAnswerCache(storage: Storage, renderer: TemplateRe
     const answer = JSON.stringify(await buildTemplateResponse(storage, workspaceId, resolved, body, renderer));
     answers.set(key, answer, { size: Math.max(1, answer.length + key.length) });
     return answer;
+  };
+}
+
+/** Answers `POST /prompt-templates/{identifier}` as JSON text (see `createTemplateFetch`). */
+export type TemplateFetch = (
+  workspaceId: number,
+  identifier: string,
+  body: GetTemplateBody,
+  /** The body's `input_variables` as written (`fieldAsWritten`): `10.0` kept a float; undefined when nothing differs from `body`'s. Asked only when there are variables. */
+  variablesAsWritten: () => unknown,
+) => Promise<string>;
+
+/**
+ * The whole of a template fetch after the body is validated: the version the
+ * identifier and the body's version or label select (a split or segmented
+ * label picked from `metadata_filters`, decision 0008), refused as not found
+ * or archived, and answered as JSON text from the answer cache. One instance
+ * per app, shared by the Hono route and the node:http front for the same
+ * route (`http/template-fetch-front.ts`, decision 0031), so both answer alike
+ * and share kept answers.
+ */
+export function createTemplateFetch(storage: Storage, renderer: TemplateRenderer, options: TemplateAnswerCacheOptions = {}): TemplateFetch {
+  const templateAnswer = createTemplateAnswerCache(storage, renderer, options);
+  return async (workspaceId, identifier, body, variablesAsWritten) => {
+    const selector = { version: body.version ?? null, label: body.label ?? null };
+    let resolved = await storage.prompts.getVersion(workspaceId, { identifier }, selector);
+    // A split or segmented label: pick the version as our SDK would, from the run's metadata (decision 0008).
+    if (resolved?.label_target?.routing && body.label) {
+      const { version } = resolveLabelVersion(resolved.label_target, { prompt: resolved.prompt.name, label: body.label, metadata: body.metadata_filters });
+      if (version !== resolved.version.version) resolved = await storage.prompts.getVersion(workspaceId, { id: resolved.prompt.id }, { version });
+    }
+    if (!resolved) throw await promptNotFound(storage, workspaceId, { identifier }, selector, identifier);
+    // The official SDKs run what this answers: an archived prompt answers 410 with the reason.
+    if (resolved.prompt.archived_at) throw new PromptArchivedError(resolved.prompt.name, resolved.prompt.archived_at);
+    // `10.0` from a Python client renders as 10.0, as on PromptLayer's Python server.
+    const asWritten = body.input_variables ? variablesAsWritten() : undefined;
+    const variables = asWritten !== null && typeof asWritten === "object" && !Array.isArray(asWritten) ? (asWritten as Record<string, unknown>) : body.input_variables;
+    return templateAnswer(workspaceId, resolved, { ...body, input_variables: variables });
   };
 }
