@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import pg from "pg";
-import { singleStatementLogWrite } from "../internal/log-write-statement.js";
+import { singleStatementLogWrite, type NamedStatement } from "../internal/log-write-statement.js";
 import { OwnSchemaPostgresDialect } from "./own-schema-introspector.js";
 import { createMonthsAhead, dropExpiredMonthsStep } from "./request-partitions.js";
 import type { StorageDialect } from "./storage-dialect.js";
@@ -63,7 +63,11 @@ export function createPostgresDialect(options: PostgresDialectOptions): StorageD
     },
     // The commit is a network round trip: the event loop serves other requests meanwhile.
     durableTransaction: (db, work) => db.transaction().execute(work),
-    logWrite: singleStatementLogWrite(),
+    // Named statements go to the pool itself: Kysely's driver sends every statement unnamed.
+    logWrite: singleStatementLogWrite(async <Row>({ name, text, values }: NamedStatement) => {
+      const result = await pool.query({ name, text, values: [...values] });
+      return { rows: result.rows as Row[] };
+    }),
     logCommitsInFlight: 2,
   };
 }

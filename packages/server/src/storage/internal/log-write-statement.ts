@@ -1,6 +1,23 @@
 import { sql } from "kysely";
 import { findExistingNumbers, missingWorkspace, skippedIds, type LogWrite } from "./log-write.js";
 
+/** A statement as `pg` takes it: with a `name`, the connection parses it once and keeps it (decision 0030). */
+export interface NamedStatement {
+  name: string;
+  text: string;
+  values: readonly unknown[];
+}
+
+/** Runs a named statement on a pooled connection (`pg`'s `pool.query`) and answers its rows. */
+export type RunNamedStatement = <Row>(statement: NamedStatement) => Promise<{ rows: Row[] }>;
+
+interface WriteAnswerRow {
+  before: number;
+  id: number | null;
+  request_id: string | null;
+  number: number | null;
+}
+
 /**
  * PostgreSQL's write: the whole group in ONE statement, committed on its own
  * (no BEGIN/COMMIT), so a commit costs one round trip instead of about
@@ -16,23 +33,36 @@ import { findExistingNumbers, missingWorkspace, skippedIds, type LogWrite } from
  * again. `build` reads outside any transaction, as it did in one at READ
  * COMMITTED. Table and column names are ours (`toRequestColumns`), values are
  * parameters.
+ *
+ * Decision 0030, what the database does per group:
+ * - The statement is **named** (`run` is `pool.query`): each connection parses
+ *   it once, and after five executions PostgreSQL keeps a generic plan. The
+ *   unnamed statement was parsed, analysed and planned on every group, with
+ *   the rows' JSON text (~1.6 kB a record) folded into the plan as a constant
+ *   and copied with the query tree.
+ * - The rows are parsed **before** the counter's row lock is taken: the
+ *   counter adds the row count of the materialised `source`, so its update
+ *   reads the JSON first. The lock serialises a workspace's writes until they
+ *   commit; what runs before it overlaps the write that holds it.
  */
-export function singleStatementLogWrite(): LogWrite {
+export function singleStatementLogWrite(run: RunNamedStatement): LogWrite {
+  const names = new Map<string, string>();
   return async (db, workspaceId, build) => {
     const rows = await build(db);
-    const count = rows.requests.length;
     const columns = Object.keys(rows.requests[0] ?? {});
     const columnList = sql.join(columns.map((column) => sql.id(column)));
-    const sourceList = sql.join(columns.map((column) => sql`r.${sql.id(column)}`));
-    const { rows: answer } = await sql<{ before: number; id: number | null; request_id: string | null; number: number | null }>`
-      with counter as (
-        update workspace set request_counter = request_counter + ${count}::bigint
+    const sourceList = sql.join(columns.map((column) => sql`source.${sql.id(column)}`));
+    const compiled = sql<WriteAnswerRow>`
+      with source as materialized (
+        select * from json_populate_recordset(null::request_log, ${JSON.stringify(rows.requests)}::json) with ordinality
+      ), counter as (
+        update workspace set request_counter = request_counter + (select count(*) from source)
         where id = ${workspaceId}::bigint
-        returning request_counter - ${count}::bigint as before
+        returning request_counter - (select count(*) from source) as before
       ), created as (
         insert into request_log (${columnList}, "number")
-        select ${sourceList}, counter.before + r.ordinality
-        from counter cross join json_populate_recordset(null::request_log, ${JSON.stringify(rows.requests)}::json) with ordinality as r
+        select ${sourceList}, counter.before + source.ordinality
+        from counter cross join source
         on conflict do nothing
         returning id, request_id, "number"
       ), tags as (
@@ -46,7 +76,14 @@ export function singleStatementLogWrite(): LogWrite {
         from json_to_recordset(${JSON.stringify(rows.metadata)}::json) as m(request_id text, "key" text, "value" text)
         join created on created.request_id = m.request_id
       )
-      select counter.before, created.id, created.request_id, created."number" from counter left join created on true`.execute(db);
+      select counter.before, created.id, created.request_id, created."number" from counter left join created on true`.compile(db);
+    // One name per text (the columns could differ between schema versions); a handful at most.
+    let name = names.get(compiled.sql);
+    if (name === undefined) {
+      name = `promptline_log_write_${names.size + 1}`;
+      names.set(compiled.sql, name);
+    }
+    const { rows: answer } = await run<WriteAnswerRow>({ name, text: compiled.sql, values: compiled.parameters });
     // No row at all: the counter's update found no workspace (one row with nulls: nothing was inserted).
     if (answer.length === 0) throw missingWorkspace(workspaceId);
     const created = new Map<string, { id: number; number: number }>();

@@ -23,6 +23,13 @@ export async function raiseRegistryRevision(db: Kysely<Database>, workspaceId: n
  * Reads a workspace's revision (undefined when it doesn't exist). The query
  * is compiled once per workspace and reused: it runs on every cached read,
  * and building it anew would cost more than running it.
+ *
+ * Callers of one turn of the event loop share one read (decision 0030): the
+ * read is sent at the end of the turn (`setImmediate`), after the last of
+ * them asked, so it sees everything committed before any of them asked; a
+ * caller arriving once it has been sent waits for the next one. On
+ * PostgreSQL every read is a round trip, and the requests of a busy server
+ * arrive many to a turn.
  */
 export function registryRevisionReader(
   db: Kysely<Database>,
@@ -31,9 +38,10 @@ export function registryRevisionReader(
 ): (workspaceId: number) => Promise<number | undefined> {
   // Workspaces are few; the bound only guards against a caller inventing ids.
   const compiled = new LRUCache<number, CompiledQuery<{ registry_revision: number }>>({ max: 1000 });
-  return async (workspaceId) => {
-    const now = committedNow?.(workspaceId);
-    if (now !== undefined) return now ?? undefined;
+  /** The read each workspace's callers of this turn will share, until it is sent. */
+  const gathering = new Map<number, Promise<number | undefined>>();
+
+  async function read(workspaceId: number): Promise<number | undefined> {
     let query = compiled.get(workspaceId);
     if (!query) {
       query = db.selectFrom("workspace").select("registry_revision").where("id", "=", workspaceId).compile();
@@ -41,5 +49,20 @@ export function registryRevisionReader(
     }
     const { rows } = await db.executeQuery(query);
     return rows[0] === undefined ? undefined : Number(rows[0].registry_revision);
+  }
+
+  return (workspaceId) => {
+    const now = committedNow?.(workspaceId);
+    if (now !== undefined) return Promise.resolve(now ?? undefined);
+    let shared = gathering.get(workspaceId);
+    if (!shared) {
+      shared = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        // Closed before the read is sent: whoever asks from now on gets a read sent after asking.
+        gathering.delete(workspaceId);
+        return read(workspaceId);
+      });
+      gathering.set(workspaceId, shared);
+    }
+    return shared;
   };
 }
