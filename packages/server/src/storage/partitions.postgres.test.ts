@@ -12,6 +12,7 @@ import { freshSchemaName, pgQuery, reachablePostgres } from "../testing/postgres
 import { createPostgresDialect } from "./dialects/postgres.js";
 import { createMonthsAhead } from "./dialects/request-partitions.js";
 import { createKyselyStorage } from "./kysely-storage.js";
+import { transactionalLogWrite } from "./internal/log-write.js";
 import { migrationProvider } from "./migrations/migration-provider.js";
 import type { RequestInsert, Storage } from "./storage.js";
 
@@ -41,21 +42,26 @@ if ("url" in reachable) {
     const oldIds = Array.from({ length: 6 }, (_, index) => `before-partitions-${index}`);
 
     it("the migration converts a request log written before it: rows, numbers, tags, metadata, scores and idempotency intact", async () => {
-      // Every migration but 0011, as a server built before it; then two old months of requests.
+      // Every migration but 0011 (and 0017, which changes 0011's trigger), as a server built before it; then two old months of requests.
       const old = dialect();
       const db = new Kysely<unknown>({ dialect: old.kyselyDialect });
       await old.prepare(db);
       const all = migrationProvider(old);
       const migrator = new Migrator({
         db,
-        provider: { getMigrations: async () => Object.fromEntries(Object.entries(await all.getMigrations()).filter(([name]) => name !== "0011-partitioned-requests")) },
+        provider: { getMigrations: async () => Object.fromEntries(Object.entries(await all.getMigrations()).filter(([name]) => !["0011-partitioned-requests", "0017-request-keys-claimed-by-write"].includes(name))) },
         migrationTableSchema: schema,
       });
       expect((await migrator.migrateToLatest()).error).toBeUndefined();
       await db.destroy();
       // Readings 10 days apart: the workspace on Jan 10, then requests on Jan 20 and 30, Feb 9 and 19, Mar 1 and 11.
       let time = Date.parse("2024-12-31T00:00:00.000Z");
-      const before = createKyselyStorage(dialect(), { now: () => new Date((time += 10 * dayMs)) });
+      // Written the portable way (a transaction of multi-row VALUES), as before 0011: today's PostgreSQL write claims keys in `request_key`, which 0011 creates.
+      const beforeDialect = dialect();
+      const before = createKyselyStorage(
+        { ...beforeDialect, logWrite: transactionalLogWrite((db, work) => beforeDialect.durableTransaction(db, work)) },
+        { now: () => new Date((time += 10 * dayMs)) },
+      );
       workspaceId = (await before.workspaces.ensureDefault()).id;
       for (const [index, id] of oldIds.entries()) {
         await before.requests.insertMany(workspaceId, [record(id, { tags: ["old", `t${index}`], metadata: { k: String(index) } })]);

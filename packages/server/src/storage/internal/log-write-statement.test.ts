@@ -61,7 +61,7 @@ describe("singleStatementLogWrite", () => {
     const sent: NamedStatement[] = [];
     await write(rowsOf(["a", "b"]), sent);
     const text = sent[0]?.text.replace(/\s+/g, " ") ?? "";
-    expect(text).toMatch(/with source as materialized \( select \* from json_populate_recordset\(null::request_log, \$1::json\)/);
+    expect(text).toMatch(/with source as materialized \( select \*, set_config\('promptline.request_keys_claimed', 'on', true\) as keys_claimed_here from json_populate_recordset\(null::request_log, \$1::json\)/);
     expect(text).toContain("set request_counter = request_counter + (select count(*) from source)");
     expect(text.indexOf("source as materialized")).toBeLessThan(text.indexOf("update workspace"));
   });

@@ -44,6 +44,13 @@ interface WriteAnswerRow {
  *   counter adds the row count of the materialised `source`, so its update
  *   reads the JSON first. The lock serialises a workspace's writes until they
  *   commit; what runs before it overlaps the write that holds it.
+ * - The idempotency keys are claimed **here, set-based** (`claimed`: keys
+ *   in `request_id` order, numbered from the counter), and only claimed rows
+ *   are inserted. `source` sets `promptline.request_keys_claimed` for this
+ *   statement's own transaction (a row of it is made before any row is
+ *   inserted), which the per-row claim trigger's `when` skips (migration
+ *   0017); a key held by a write still in flight is waited for by
+ *   `on conflict`, as the trigger's insert waited.
  */
 export function singleStatementLogWrite(run: RunNamedStatement): LogWrite {
   const names = new Map<string, string>();
@@ -54,16 +61,22 @@ export function singleStatementLogWrite(run: RunNamedStatement): LogWrite {
     const sourceList = sql.join(columns.map((column) => sql`source.${sql.id(column)}`));
     const compiled = sql<WriteAnswerRow>`
       with source as materialized (
-        select * from json_populate_recordset(null::request_log, ${JSON.stringify(rows.requests)}::json) with ordinality
+        select *, set_config('promptline.request_keys_claimed', 'on', true) as keys_claimed_here
+        from json_populate_recordset(null::request_log, ${JSON.stringify(rows.requests)}::json) with ordinality
       ), counter as (
         update workspace set request_counter = request_counter + (select count(*) from source)
         where id = ${workspaceId}::bigint
         returning request_counter - (select count(*) from source) as before
-      ), created as (
-        insert into request_log (${columnList}, "number")
-        select ${sourceList}, counter.before + source.ordinality
+      ), claimed as (
+        insert into request_key (workspace_id, request_id, "number", created_at)
+        select source.workspace_id, source.request_id, counter.before + source.ordinality, source.created_at
         from counter cross join source
         on conflict do nothing
+        returning request_id, "number"
+      ), created as (
+        insert into request_log (${columnList}, "number")
+        select ${sourceList}, claimed."number"
+        from source join claimed on claimed.request_id = source.request_id
         returning id, request_id, "number"
       ), tags as (
         insert into request_tag (request_log_id, workspace_id, tag, "position", created_at)

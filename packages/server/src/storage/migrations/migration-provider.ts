@@ -13,6 +13,7 @@ import { retentionMigration } from "./0010-retention.js";
 import { partitionedRequestsMigration } from "./0011-partitioned-requests.js";
 import { serverSecretMigration } from "./0013-server-secret.js";
 import { promptArchiveMigration } from "./0015-prompt-archive.js";
+import { requestKeysClaimedByWriteMigration } from "./0017-request-keys-claimed-by-write.js";
 
 /**
  * The migrations, in code (no directory scan, so they survive bundling).
@@ -35,6 +36,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
         "0011-partitioned-requests": partitionedRequestsMigration(dialect),
         "0013-server-secret": serverSecretMigration,
         "0015-prompt-archive": promptArchiveMigration,
+        "0017-request-keys-claimed-by-write": requestKeysClaimedByWriteMigration(dialect),
       }),
   };
 }
