@@ -84,8 +84,8 @@ export function createSqliteDialect(options: SqliteDialectOptions): StorageDiale
     async logWrite(db, workspaceId, build) {
       const writer = logWriter;
       if (!writer) return inThreadLogWrite(db, workspaceId, build);
-      // The rows (and their prompt links) are read here, outside any transaction, as PostgreSQL's write does; the worker writes them.
-      return writer.write(workspaceId, await build(db));
+      // The rows are built here (their trace ids read outside any transaction, as PostgreSQL's write does); the worker links prompts and writes them.
+      return writer.write(workspaceId, await build(db, { writerLinksPrompts: true }));
     },
     logCommitsInFlight: 2,
     async close() {

@@ -34,7 +34,16 @@ export interface LogWriteResult {
  * skipped. `build` makes the rows; it reads through the connection it is
  * given (the transaction's, where the write has one).
  */
-export type LogWrite = (db: Kysely<Database>, workspaceId: number, build: (db: Kysely<Database>) => Promise<LogRows>) => Promise<LogWriteResult>;
+export type LogWrite = (db: Kysely<Database>, workspaceId: number, build: BuildLogRows) => Promise<LogWriteResult>;
+
+/**
+ * Makes a group commit's rows. With `writerLinksPrompts` the write links
+ * the rows to prompts itself, inside its transaction (the SQLite writer
+ * thread, decision 0029): each row's `prompt_id` is then the id the record
+ * asked for (a safe integer, or null) and `prompt_name` the name it gave,
+ * unchecked; otherwise both are the resolved link.
+ */
+export type BuildLogRows = (db: Kysely<Database>, options?: { writerLinksPrompts?: boolean }) => Promise<LogRows>;
 
 type DurableTransaction = <T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
 
