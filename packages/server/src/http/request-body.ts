@@ -120,17 +120,29 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number, onChunk: Body
     let size = 0;
     let limit = maxBytes;
     const control = { size: 0, setLimit: (bytes: number) => void (limit = bytes) };
+    let settled = false;
+    /** While a hook's promise is pending: chunks that still arrived (a paused stream may emit what it had), handled after it in order. */
+    let waiting: Buffer[] | undefined;
+    let ended = false;
     const refuse = (error: unknown) => {
+      if (settled) return;
+      settled = true;
       cleanup();
       // Stop reading: the rest of the body is not ours to buffer; Node discards it (or closes the connection) after the answer.
       incoming.pause();
       reject(error);
     };
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    };
     const keep = (chunk: Buffer) => {
       if (size > limit) return refuse(new PayloadTooLargeError(limit));
       chunks.push(chunk);
     };
-    const onData = (chunk: Buffer) => {
+    const handle = (chunk: Buffer) => {
       size += chunk.length;
       if (!onChunk) return keep(chunk);
       control.size = size;
@@ -141,21 +153,38 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number, onChunk: Body
         return refuse(error);
       }
       if (!pending) return keep(chunk);
-      // Hold the stream while the hook works (a key lookup); nothing else arrives meanwhile.
+      // Hold the stream while the hook works (a key lookup).
+      waiting = [];
       incoming.pause();
-      pending.then(
-        () => {
-          keep(chunk);
-          if (size <= limit) incoming.resume();
-        },
-        refuse,
-      );
+      pending.then(() => {
+        const next = waiting ?? [];
+        waiting = undefined;
+        keep(chunk);
+        for (const [index, later] of next.entries()) {
+          if (settled) return;
+          handle(later);
+          // Another hook holds the stream now: what is left waits behind it, in order.
+          if (waiting) return void (waiting as Buffer[]).push(...next.slice(index + 1));
+        }
+        if (settled) return;
+        if (ended) return finish();
+        incoming.resume();
+      }, refuse);
+    };
+    const onData = (chunk: Buffer) => {
+      if (waiting) waiting.push(chunk);
+      else handle(chunk);
     };
     const onEnd = () => {
-      cleanup();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      // The body's end while a hook holds it: it finishes once the hook and the chunks behind it are handled.
+      // The body is whole, so the stream's own `close` after its end is no client leaving mid-body.
+      if (!waiting) return finish();
+      ended = true;
+      incoming.off("close", onClose);
     };
     const onError = (error: Error) => {
+      if (settled) return;
+      settled = true;
       cleanup();
       reject(error);
     };

@@ -74,12 +74,33 @@ describe("registryRevisionReader", () => {
     expect(await eight).toBeUndefined();
   });
 
-  it("sends nothing when the dialect reads the committed revision synchronously (SQLite)", async () => {
+  it("shares the dialect's synchronous read (SQLite) among the callers of one turn, made once the last of them asked, and sends nothing", async () => {
     const { db, reads } = handAnsweredDatabase();
-    const revisionOf = registryRevisionReader(db, (workspaceId) => (workspaceId === 7 ? 5 : null));
-    expect(await revisionOf(7)).toBe(5);
-    expect(await revisionOf(9)).toBeUndefined();
-    await endOfTurn();
+    const committed = new Map([[7, 5]]);
+    const synchronousReads: number[] = [];
+    const revisionOf = registryRevisionReader(db, (workspaceId) => {
+      synchronousReads.push(workspaceId);
+      return committed.get(workspaceId) ?? null;
+    });
+    const answers = [revisionOf(7), revisionOf(7), revisionOf(9)];
+    // A write commits after the first caller asked, in the same turn: every caller of the turn sees it.
+    committed.set(7, 6);
+    expect(synchronousReads).toEqual([]);
+    expect(await Promise.all(answers)).toEqual([6, 6, undefined]);
+    expect(synchronousReads).toEqual([7, 9]);
+    expect(await revisionOf(7)).toBe(6);
+    expect(synchronousReads).toEqual([7, 9, 7]);
     expect(reads).toHaveLength(0);
+  });
+
+  it("reads through the database when the synchronous read declines (this process is inside a transaction)", async () => {
+    const { db, reads } = handAnsweredDatabase();
+    const revisionOf = registryRevisionReader(db, () => undefined);
+    const answer = revisionOf(7);
+    await endOfTurn();
+    await endOfTurn();
+    expect(reads).toHaveLength(1);
+    reads[0]?.answer(8);
+    expect(await answer).toBe(8);
   });
 });
