@@ -41,10 +41,14 @@ export async function registryRevision(c: Context<AppEnv>, watcher: RevisionWatc
     stopOnClose = watcher.onClose(() => finish(-1));
     // A client gone (closed, restarted) needs no answer: stop watching for it.
     c.req.raw.signal.addEventListener("abort", () => finish(after), { once: true });
-    // A write between the first read and the subscription: look once more.
-    void watcher.current(workspaceId).then((again) => {
-      if (again !== undefined && again !== after) finish(again);
-    });
+    // A write between the first read and the subscription: look once more. A read that fails (the storage
+    // closing under a shutdown) changes nothing: the subscription and the watcher's own polls still answer.
+    void watcher.current(workspaceId).then(
+      (again) => {
+        if (again !== undefined && again !== after) finish(again);
+      },
+      () => undefined,
+    );
   });
   if (revision === -1) return shuttingDown(c);
   return c.json({ revision });
