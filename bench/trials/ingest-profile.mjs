@@ -11,7 +11,7 @@ import { postgresCpuSeconds } from "./postgres-cpu.mjs";
 const kind = process.argv[2] ?? "batch";
 const prof = process.argv.includes("--prof");
 const database = await freshDatabase(process.argv.includes("--pg") ? "postgres" : "sqlite");
-const child = await startChild("server-child", { database: database.url, apiKey }, prof ? ["--cpu-prof", "--cpu-prof-dir=/tmp/ingest-prof"] : []);
+const child = await startChild("server-child", { database: database.url, apiKey }, prof ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROF_DIR ?? "/tmp/ingest-prof"}`] : []);
 const url = child.ready.url;
 const promptId = await publishBenchPrompt(url);
 const templateBody = JSON.stringify({ label: "prod", input_variables: benchVariables });
