@@ -1,33 +1,8 @@
 /* global process */
-// CPU seconds used by the local PostgreSQL server (Linux /proc). With a database name: only the live backends
-// connected to it (their process title names it), so other clients of the server don't count; a backend that
-// exited meanwhile is lost, so sample while the pool's connections are open. Without one: every `postgres`
-// process plus what the postmaster reaped from exited backends (cutime/cstime), other clients' work included.
-import { readdirSync, readFileSync } from "node:fs";
+// CPU seconds used by the local PostgreSQL server; the function lives in bench/src/lib/postgres-cpu.ts
+// (npx tsc -p bench first). node bench/trials/postgres-cpu.mjs [database]
+import { postgresCpuSeconds } from "../dist/lib/postgres-cpu.js";
 
-const ticksPerSecond = 100;
-
-export function postgresCpuSeconds(database) {
-  let ticks = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat;
-    let title;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      if (database !== undefined) title = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-    } catch {
-      continue;
-    }
-    const open = stat.indexOf("(");
-    const close = stat.lastIndexOf(")");
-    if (stat.slice(open + 1, close) !== "postgres") continue;
-    if (database !== undefined && !title.includes(` ${database} `)) continue;
-    const fields = stat.slice(close + 2).split(" ");
-    // After the command: state is field 0, utime 11, stime 12, cutime 13, cstime 14.
-    ticks += Number(fields[11]) + Number(fields[12]) + (database === undefined ? Number(fields[13]) + Number(fields[14]) : 0);
-  }
-  return ticks / ticksPerSecond;
-}
+export { postgresCpuSeconds };
 
 if (process.argv[1]?.endsWith("postgres-cpu.mjs")) process.stdout.write(`${postgresCpuSeconds(process.argv[2])}\n`);

@@ -2,6 +2,7 @@ import type { AuthVariables } from "./http/auth.js";
 import type { TemplateRenderer } from "./render/template-renderer.js";
 import type { RevisionWatcher } from "./services/revision-watcher.js";
 import type { TemplateFetch } from "./services/template-response.js";
+import type { TrackRequest } from "./services/track-request.js";
 import type { Storage } from "./storage/index.js";
 
 /** Hono's environment for every route: what the auth middleware sets. */
@@ -20,6 +21,8 @@ export interface AppDependencies {
   renderer: TemplateRenderer;
   /** Answers template fetches; one per app, shared by the route and the node:http front (decision 0031). */
   templateFetch: TemplateFetch;
+  /** Logs PromptLayer's tracked requests; one per app, shared by the route and the node:http front (decision 0032). */
+  trackRequest: TrackRequest;
   /** Days a workspace without its own retention keeps its records (`--retention-days`); null: forever. */
   retentionDays: number | null;
 }

@@ -2,12 +2,14 @@ import { randomUUID } from "node:crypto";
 import { randomIdBytes, uuidv7, type RenderLimits } from "@promptline/core";
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
-import { requireApiKey } from "./http/auth.js";
+import { defaultMaxBytesBeforeKey, requireApiKey } from "./http/auth.js";
 import { keyUsageRecorder } from "./http/key-usage.js";
 import { errorBody, toErrorResponse } from "./http/error-handler.js";
 import { KeyThrottle, type KeyThrottleOptions } from "./http/key-throttle.js";
 import { requireJsonBody } from "./http/read-json.js";
 import { createTemplateFetchFront, type TemplateFetchFront } from "./http/template-fetch-front.js";
+import { createTrackRequestFront } from "./http/track-request-front.js";
+import type { NodeFront } from "./http/node-front.js";
 import { limitBodySize } from "./http/request-body.js";
 import { mountPermissions, requirePermission } from "./http/permissions.js";
 import { createSessions, csrfHeaderName, sessionCookieName } from "./http/session.js";
@@ -19,6 +21,7 @@ import { promptLayerPermissions, promptLayerRoutes, takesKeyInBody, templateFetc
 import { traceIngestPermissions, traceIngestRoutes } from "./routes/trace-routes.js";
 import { createRevisionWatcher, type RevisionWatcher } from "./services/revision-watcher.js";
 import { createTemplateFetch } from "./services/template-response.js";
+import { createTrackRequest } from "./services/track-request.js";
 import type { ApiKeyRecord, Storage } from "./storage/index.js";
 
 export interface CreateAppOptions extends DashboardOptions {
@@ -70,14 +73,20 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   return buildApp(options).app;
 }
 
-/** The app, and the node:http front for its template fetch (decision 0031), sharing one key throttle, key-use record and answer cache. */
+/**
+ * The app, and the node:http fronts of its template fetch (decision 0031) and
+ * `/track-request` (decision 0032), sharing one key throttle, key-use record,
+ * answer cache and route steps with it.
+ */
 export interface BuiltApp {
   app: Hono<AppEnv>;
   /** `startServer` puts it before the app's node:http listener; `app.request` and other runtimes never see it. */
   templateFront: TemplateFetchFront;
+  /** The same for `POST /track-request`. */
+  trackFront: NodeFront;
 }
 
-/** `createApp`, with the template fetch's node:http front. */
+/** `createApp`, with the node:http fronts. */
 export function buildApp(options: CreateAppOptions): BuiltApp {
   const { storage } = options;
   const revisionWatcher =
@@ -87,12 +96,14 @@ export function buildApp(options: CreateAppOptions): BuiltApp {
     });
   const renderer =
     options.renderer ?? createTemplateRenderer({ limits: options.renderLimits, workers: options.renderWorkers });
+  const mintRequestId = options.mintRequestId ?? defaultMintRequestId;
   const dependencies = {
     storage,
-    mintRequestId: options.mintRequestId ?? defaultMintRequestId,
+    mintRequestId,
     revisionWatcher,
     renderer,
     templateFetch: createTemplateFetch(storage, renderer),
+    trackRequest: createTrackRequest(storage, mintRequestId),
     retentionDays: options.retentionDays ?? null,
   };
   const maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
@@ -139,8 +150,9 @@ export function buildApp(options: CreateAppOptions): BuiltApp {
   // Before `authenticated`: their bodies are protobuf or gzip, not the JSON its middleware reads. Key from the header only, checked before the body.
   app.route("/", traceIngestRoutes(dependencies, requireApiKey(storage, sessions.keyFromCookie), requirePermission(traceIngestPermissions)));
 
-  // The template fetch's node:http front (`http/template-fetch-front.ts`, decision 0031) makes these steps itself for
-  // that route: a new check here must be made there too, or make the front hand the request on.
+  // The node:http fronts of the template fetch and `/track-request` (`http/template-fetch-front.ts`,
+  // `http/track-request-front.ts`, decisions 0031, 0032) make these steps themselves for their route: a new
+  // check here must be made there too, or make the fronts hand the request on.
   const authenticated = new Hono<AppEnv>();
   const recordKeyUse = keyUsageRecorder(storage, { ...(options.logError && { logError: options.logError }) });
   authenticated.use(
@@ -182,5 +194,15 @@ export function buildApp(options: CreateAppOptions): BuiltApp {
     throttle: keyThrottle,
     onAuthenticated: recordKeyUse,
   });
-  return { app, templateFront };
+  const trackFront = createTrackRequestFront({
+    storage,
+    trackRequest: dependencies.trackRequest,
+    role: promptLayerPermissions["POST /track-request"]!,
+    maxBodyBytes,
+    maxBytesBeforeKey: options.maxBodyBytesBeforeKey ?? defaultMaxBytesBeforeKey,
+    throttle: keyThrottle,
+    onAuthenticated: recordKeyUse,
+    ...(options.logError && { logError: options.logError }),
+  });
+  return { app, templateFront, trackFront };
 }

@@ -41,6 +41,11 @@ export interface StartServerOptions extends DashboardOptions {
    * `false` serves every request through Hono (for comparisons: the answers are the same).
    */
   templateFront?: boolean;
+  /**
+   * Answer `POST /track-request` on node:http before Hono when it can be (decision 0032). Default: as
+   * `templateFront`; `false` serves it through Hono.
+   */
+  trackFront?: boolean;
   /** How the background sweep paces itself (`services/retention-sweeper.ts`); `false` never sweeps (another instance does). */
   retentionSweep?: Pick<RetentionSweeperOptions, "batchSize" | "dutyCycle" | "intervalMs" | "startDelayMs"> | false;
 }
@@ -83,14 +88,16 @@ function requireLength(variable: string, value: string, minLength: number, advic
 
 /**
  * The app as a node:http listener: what @hono/node-server's `serve` listens
- * with, behind the template fetch's front unless `templateFront` is false.
+ * with, behind the template fetch's front unless `templateFront` is false,
+ * and `/track-request`'s unless `trackFront` (default: `templateFront`) is.
  */
-export function appListener({ app, templateFront }: BuiltApp, options: { hostname: string; templateFront: boolean }): RequestListener {
+export function appListener({ app, templateFront, trackFront }: BuiltApp, options: { hostname: string; templateFront: boolean; trackFront?: boolean }): RequestListener {
   const listener = getRequestListener(app.fetch, { hostname: options.hostname });
-  if (!options.templateFront) return listener;
-  // A fetch the front read the body of goes on with that body (`rawBody`), already ended: nothing for the adapter to drain.
+  const fronts = [...(options.templateFront ? [templateFront] : []), ...((options.trackFront ?? options.templateFront) ? [trackFront] : [])];
+  if (fronts.length === 0) return listener;
+  // A request a front read the body of goes on with that body (`rawBody`), already ended: nothing for the adapter to drain.
   const afterBody = getRequestListener(app.fetch, { hostname: options.hostname, autoCleanupIncoming: false });
-  return templateFront.listener(listener, afterBody);
+  return fronts.reduce<RequestListener>((next, front) => front.listener(next, afterBody), listener);
 }
 
 /** How long `close()` lets requests in flight finish before cutting their connections. */
@@ -136,7 +143,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...(options.logError && { onError: options.logError }),
     });
     const renderer = createTemplateRenderer({ limits: options.renderLimits, workers: options.renderWorkers });
-    const { app, templateFront } = buildApp({
+    const built = buildApp({
       storage,
       revisionWatcher,
       renderer,
@@ -149,7 +156,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...(options.retentionDays !== undefined && { retentionDays: options.retentionDays }),
     });
     const host = options.host ?? "127.0.0.1";
-    const server = createServer(appListener({ app, templateFront }, { hostname: host, templateFront: options.templateFront !== false }));
+    const templateFront = options.templateFront !== false;
+    const server = createServer(appListener(built, { hostname: host, templateFront, trackFront: options.trackFront ?? templateFront }));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(options.port ?? 8600, host, () => {

@@ -40,35 +40,52 @@ export function errorBody(code: ErrorBody["error"]["code"], message: string, fie
   return { success: false, message, error: { ...fields, code, message } };
 }
 
+/** An error as the server answers it: status, body and extra headers. */
+export interface ErrorAnswer {
+  status: ContentfulStatusCode;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+}
+
 /**
  * The one place errors become HTTP. Callers' mistakes are 4xx with a message
  * saying what is wrong; 5xx only for trouble on our side (and never with
- * internals in the message).
+ * internals in the message). `role`: the caller's key role, if known (named
+ * in a protected label's refusal).
  */
-export function toErrorResponse(error: unknown, c: Context, log: (error: unknown) => void = console.error): Response {
+export function errorAnswer(error: unknown, role: unknown, log: (error: unknown) => void = console.error): ErrorAnswer {
   if (PromptlineError.isInstance(error)) {
     const status = statusByCode[error.code];
-    if (status < 500) return c.json(errorBody(error.code, error.message, error.toJSON()), status);
+    if (status < 500) return { status, body: errorBody(error.code, error.message, error.toJSON()) };
     // Ours to fix, not the caller's: log the detail, answer without it.
     log(error);
-    return c.json(errorBody(error.code, "Internal server error."), status);
+    return { status, body: errorBody(error.code, "Internal server error.") };
   }
-  if (error instanceof NotFoundError) return c.json(errorBody("not_found", error.message), 404);
-  if (error instanceof ForbiddenError) return c.json(errorBody("forbidden", error.message, error.fields), 403);
+  if (error instanceof NotFoundError) return { status: 404, body: errorBody("not_found", error.message) };
+  if (error instanceof ForbiddenError) return { status: 403, body: errorBody("forbidden", error.message, error.fields) };
   if (error instanceof LabelProtectedError) {
-    const role: unknown = c.get("apiKey")?.role;
     const message = `The release label "${error.label}" is protected in this workspace: moving, deleting or publishing onto it needs the deployer role${typeof role === "string" ? `; this key is a ${role}` : ""}. Use a deployer or admin key, or ask an admin to unprotect it (DELETE /api/v1/protected-labels/${encodeURIComponent(error.label)}).`;
-    return c.json(errorBody("label_protected", message, { label: error.label, required_role: "deployer", ...(typeof role === "string" && { role }) }), 403);
+    return { status: 403, body: errorBody("label_protected", message, { label: error.label, required_role: "deployer", ...(typeof role === "string" && { role }) }) };
   }
-  if (error instanceof PayloadTooLargeError) return c.json(errorBody("invalid_request", error.message), 413);
+  if (error instanceof PayloadTooLargeError) return { status: 413, body: errorBody("invalid_request", error.message) };
   if (error instanceof TooManyAttemptsError) {
-    return c.json(errorBody("too_many_attempts", error.message, { retry_after_seconds: error.retryAfterSeconds }), 429, { "retry-after": String(error.retryAfterSeconds) });
+    return {
+      status: 429,
+      body: errorBody("too_many_attempts", error.message, { retry_after_seconds: error.retryAfterSeconds }),
+      headers: { "retry-after": String(error.retryAfterSeconds) },
+    };
   }
   if (error instanceof HTTPException) {
     const status = error.status;
     const message = status === 413 ? "Request body too large." : error.message || "Request failed.";
-    return c.json(errorBody("http_error", message), status as ContentfulStatusCode);
+    return { status: status as ContentfulStatusCode, body: errorBody("http_error", message) };
   }
   log(error);
-  return c.json(errorBody("internal_error", "Internal server error."), 500);
+  return { status: 500, body: errorBody("internal_error", "Internal server error.") };
+}
+
+/** `errorAnswer` as the app's error handler answers it (`app.onError`). */
+export function toErrorResponse(error: unknown, c: Context, log: (error: unknown) => void = console.error): Response {
+  const { status, body, headers } = errorAnswer(error, c.get("apiKey")?.role, log);
+  return headers ? c.json(body, status, headers) : c.json(body, status);
 }

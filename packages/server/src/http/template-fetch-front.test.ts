@@ -1,5 +1,4 @@
-import { Agent, createServer, request, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { Agent, type Server } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, type BuiltApp } from "../app.js";
 import { chatTemplate, createWorkspace, publish, type TestWorkspace } from "../routes/route-harness.contract.js";
@@ -7,7 +6,8 @@ import { callApp } from "../routes/route-harness.contract.js";
 import { createTemplateFetch } from "../services/template-response.js";
 import { appListener } from "../start-server.js";
 import { createStorage, type Storage } from "../storage/index.js";
-import { createTemplateFetchFront, type NodeListener } from "./template-fetch-front.js";
+import { listen, send } from "./node-front-harness.contract.js";
+import { createTemplateFetchFront } from "./template-fetch-front.js";
 
 /**
  * The template fetch's node:http front (decision 0031) must answer exactly as
@@ -17,48 +17,6 @@ import { createTemplateFetchFront, type NodeListener } from "./template-fetch-fr
  * which cases it answered itself, so a front that handed everything to Hono
  * would fail too.
  */
-
-interface Answer {
-  status: number;
-  headers: string[];
-  body: string;
-  reusedSocket: boolean;
-}
-
-function listen(listener: NodeListener): Promise<Server> {
-  const server = createServer(listener);
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
-const portOf = (server: Server) => (server.address() as AddressInfo).port;
-
-/** One raw HTTP/1.1 request; headers as sent on the wire, in order (the Date header's value blanked). */
-function send(server: Server, path: string, options: { body?: string; headers?: Record<string, string>; agent?: Agent } = {}): Promise<Answer> {
-  const body = options.body ?? "";
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      {
-        host: "127.0.0.1",
-        port: portOf(server),
-        path,
-        method: "POST",
-        agent: options.agent ?? false,
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...options.headers },
-      },
-      (incoming: IncomingMessage) => {
-        let text = "";
-        incoming.setEncoding("utf8");
-        incoming.on("data", (chunk: string) => (text += chunk));
-        incoming.on("end", () => {
-          const headers = incoming.rawHeaders.map((value, index) => (index % 2 === 1 && incoming.rawHeaders[index - 1] === "Date" ? "<date>" : value));
-          resolve({ status: incoming.statusCode ?? 0, headers, body: text, reusedSocket: outgoing.reusedSocket });
-        });
-      },
-    );
-    outgoing.on("error", reject);
-    outgoing.end(body);
-  });
-}
 
 let storage: Storage;
 let built: BuiltApp;

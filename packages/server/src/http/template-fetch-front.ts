@@ -2,41 +2,25 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { getTemplateBodySchema, type GetTemplateBody } from "@promptline/core/wire";
 import { LRUCache } from "lru-cache";
 import type { TemplateFetch } from "../services/template-response.js";
-import type { ApiKeyRecord, KeyRole, Storage } from "../storage/index.js";
+import type { ApiKeyRecord } from "../storage/index.js";
 import { keyFromHeaders } from "./auth.js";
-import type { KeyThrottle } from "./key-throttle.js";
-import { hasRole } from "./permissions.js";
+import { admitKey, frontListener, handOnWithBody, hostAccepted, keyUsed, writeJson, type AdmittedKey, type FrontKeyChecks, type NodeFront, type NodeListener } from "./node-front.js";
 import { fieldAsWritten, parseJsonBody } from "./read-json.js";
 import { incomingHeader, readIncomingBody } from "./request-body.js";
 
-/** A node:http request listener (the Hono app's, from @hono/node-server's `getRequestListener`). */
-export type NodeListener = (incoming: IncomingMessage, outgoing: ServerResponse) => unknown;
+export type { NodeListener } from "./node-front.js";
 
-export interface TemplateFetchFrontOptions {
-  storage: Storage;
+export interface TemplateFetchFrontOptions extends FrontKeyChecks {
   /** The app's own template fetch: the route's, with its answer cache. */
   templateFetch: TemplateFetch;
-  /** The least role of the route (its row in `promptLayerPermissions`). */
-  role: KeyRole;
   /** The app's body limit (`limitBodySize`). */
   maxBodyBytes: number;
-  /** The app's throttle of wrong keys, if on. */
-  throttle: KeyThrottle | undefined;
   /** The app's record of keys used (`keyUsageRecorder`). */
   onAuthenticated: (key: ApiKeyRecord) => void;
 }
 
-export interface TemplateFetchFront {
-  /**
-   * A listener that answers the template fetches it can and hands every
-   * other request to `next` untouched; a fetch it gives up on after reading
-   * the body goes to `nextAfterBody` (the same app, listening with
-   * `autoCleanupIncoming: false`) with the body as `incoming.rawBody`.
-   */
-  listener(next: NodeListener, nextAfterBody: NodeListener): NodeListener;
-  /** Fetches answered here, and fetches handed on after this front read their body (tests, trials). */
-  readonly counts: { answered: number; handedOnAfterBody: number };
-}
+/** The template fetch's front: fetches answered here, the rest handed to the app (`NodeFront`). */
+export type TemplateFetchFront = NodeFront;
 
 /**
  * The identifier of a template fetch whose path Hono would match to the same
@@ -65,26 +49,6 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Host headers already checked as @hono/node-server checks them (few distinct values; forgotten all at once past the bound). */
-const acceptedHosts = new Set<string>();
-const maxAcceptedHosts = 256;
-
-/** True when @hono/node-server would build the request's URL from this `Host` without refusing it (its `newRequest`). */
-function hostAccepted(host: string | undefined): boolean {
-  if (!host) return false;
-  if (acceptedHosts.has(host)) return true;
-  let hostname: string;
-  try {
-    hostname = new URL(`http://${host}/`).hostname;
-  } catch {
-    return false;
-  }
-  if (hostname.length !== host.length && hostname !== host.replace(/:\d+$/, "")) return false;
-  if (acceptedHosts.size >= maxAcceptedHosts) acceptedHosts.clear();
-  acceptedHosts.add(host);
-  return true;
-}
-
 /**
  * `POST /prompt-templates/{name}` answered on node:http, before Hono
  * (decision 0031): once a template answer is kept (decision 0026), Hono's
@@ -101,7 +65,7 @@ function hostAccepted(host: string | undefined): boolean {
  * when the front answers, so a handed-on request is counted once, by Hono.
  */
 export function createTemplateFetchFront(options: TemplateFetchFrontOptions): TemplateFetchFront {
-  const { storage, templateFetch, role, maxBodyBytes, throttle, onAuthenticated } = options;
+  const { templateFetch, maxBodyBytes, throttle, onAuthenticated } = options;
   const counts = { answered: 0, handedOnAfterBody: 0 };
   const preparedBodies = new LRUCache<string, PreparedBody>({ max: maxPreparedBodies });
 
@@ -123,22 +87,13 @@ export function createTemplateFetchFront(options: TemplateFetchFrontOptions): Te
   }
 
   /** Everything the front checks before reading the body; undefined: Hono answers. */
-  async function admitted(incoming: IncomingMessage): Promise<{ key: ApiKeyRecord; plaintext: string; address: string | undefined } | undefined> {
+  async function admitted(incoming: IncomingMessage): Promise<AdmittedKey | undefined> {
     // A session cookie or a key in the body (no key header), a chunked body or one over the limit: Hono's.
     const plaintext = keyFromHeaders((name) => incomingHeader(incoming, name));
     const declared = incoming.headers["content-length"];
     if (plaintext === undefined || declared === undefined || !(Number(declared) <= maxBodyBytes)) return undefined;
     if (!hostAccepted(incoming.headers.host)) return undefined;
-    const address = throttle && incoming.socket.remoteAddress;
-    try {
-      // Throws while the address is held back: Hono answers the 429 (and counts nothing twice: this only reads).
-      if (throttle && address !== undefined) throttle.admit(address, plaintext);
-      const key = await storage.apiKeys.findByPlaintext(plaintext);
-      // A wrong key is Hono's to refuse and count; a role below the route's, Hono's to refuse.
-      return key && hasRole(key, role) ? { key, plaintext, address } : undefined;
-    } catch {
-      return undefined;
-    }
+    return admitKey(options, incoming, plaintext);
   }
 
   async function answer(incoming: IncomingMessage, outgoing: ServerResponse, identifier: string, next: NodeListener, nextAfterBody: NodeListener) {
@@ -158,28 +113,19 @@ export function createTemplateFetchFront(options: TemplateFetchFrontOptions): Te
       json = await templateFetch(admission.key.workspace_id, identifier, body, () => variablesAsWritten);
     } catch {
       counts.handedOnAfterBody++;
-      (incoming as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
-      return nextAfterBody(incoming, outgoing);
+      return handOnWithBody(incoming, outgoing, raw, nextAfterBody);
     }
-    if (admission.address !== undefined) throttle?.succeeded(admission.address, admission.plaintext);
-    onAuthenticated(admission.key);
+    keyUsed(admission, throttle, onAuthenticated);
     counts.answered++;
     // As @hono/node-server writes the route's `c.body(answer, 200, { "content-type": "application/json" })`.
-    outgoing.writeHead(200, { "content-type": "application/json", "Content-Length": Buffer.byteLength(json) });
-    outgoing.end(json);
+    writeJson(outgoing, 200, json, "content-type");
   }
 
   return {
     counts,
-    listener(next, nextAfterBody) {
-      return (incoming, outgoing) => {
-        const match = incoming.method === "POST" ? plainTemplatePath.exec(incoming.url ?? "") : null;
-        if (!match) return next(incoming, outgoing);
-        return answer(incoming, outgoing, match[1]!, next, nextAfterBody).catch((error: unknown) => {
-          // Only a write to a socket already gone can land here.
-          if (!outgoing.headersSent) outgoing.destroy(error instanceof Error ? error : undefined);
-        });
-      };
-    },
+    listener: frontListener(
+      (incoming) => (incoming.method === "POST" ? plainTemplatePath.exec(incoming.url ?? "")?.[1] : undefined),
+      answer,
+    ),
   };
 }

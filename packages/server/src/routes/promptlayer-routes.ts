@@ -21,7 +21,6 @@ import {
 import { assertRunnable } from "./publish-checks.js";
 import { requireGroups } from "./require-groups.js";
 import { givenScore, loggedRequestFrom } from "../services/log-request.js";
-import { trackedRequestFrom } from "../services/track-request.js";
 import type { PromptSummary, ReleaseLabelRecord, RequestRef } from "../storage/index.js";
 
 function labelView(label: ReleaseLabelRecord) {
@@ -102,7 +101,7 @@ export const takesKeyInBody = (c: Context): boolean =>
  * Every PromptLayer route the official SDK calls (contract §3, §9), at the
  * root with PromptLayer's paths, status codes and bodies.
  */
-export function promptLayerRoutes({ storage, mintRequestId, templateFetch }: AppDependencies) {
+export function promptLayerRoutes({ storage, mintRequestId, templateFetch, trackRequest }: AppDependencies) {
   const app = new Hono<AppEnv>();
 
   // Template fetch. The name may contain `/` (PromptLayer's SDK doesn't encode it). Served by node:http
@@ -199,28 +198,12 @@ export function promptLayerRoutes({ storage, mintRequestId, templateFetch }: App
     return c.body(null, 204);
   });
 
+  // Served by node:http (`startServer`), a tracked request with a valid key is usually answered before Hono by the
+  // same `trackRequest` (`http/track-request-front.ts`, decision 0032); everything else comes here.
   app.post("/track-request", async (c) => {
     const body = await readBody(c, trackRequestBodySchema);
-    // PromptLayer sends the prompt's numeric id: the storage links it (and names it) in the
-    // commit, with one query for the whole group, within this workspace. A string is a name
-    // or an id, looked up here.
-    const prompt =
-      typeof body.prompt_id === "string" ? await storage.prompts.get(c.var.workspaceId, { identifier: body.prompt_id }) : undefined;
-    const { insert, blueprint } = trackedRequestFrom(body, mintRequestId(), prompt?.name ?? null);
-    // Links only to this workspace's prompt and group. An unknown group is dropped rather than
-    // refused: a non-200 here makes PromptLayer's SDK throw away a completed LLM call (§3.2).
-    if (typeof body.prompt_id === "string") insert.prompt_id = prompt?.id ?? null;
-    if (insert.group_id != null && !(await storage.groups.get(c.var.workspaceId, insert.group_id))) insert.group_id = null;
-    // insertMany, not insert: only the id is answered, so the row isn't read back (4 statements fewer).
-    // Concurrent requests share one commit (group commit); the answer still waits for it.
-    const [result] = await storage.requests.insertMany(c.var.workspaceId, [insert]);
-    if (!result) throw new Error(`Request ${insert.request_id} was not stored.`);
-    return c.json({
-      success: true,
-      request_id: result.id,
-      prompt_blueprint: body.return_prompt_blueprint ? blueprint : null,
-      message: "Request tracked successfully",
-    });
+    const prepared = await trackRequest.prepare(c.var.workspaceId, body);
+    return c.json(await trackRequest.store(c.var.workspaceId, prepared));
   });
 
   app.post("/log-request", async (c) => {

@@ -11,7 +11,7 @@ import {
   type Usage, isRecord } from "@promptline/core";
 import { parseTimestamp } from "../http/timestamps.js";
 import type { TrackRequestBody } from "@promptline/core/wire";
-import type { RequestInsert } from "../storage/index.js";
+import type { RequestInsert, Storage } from "../storage/index.js";
 
 
 /** Metadata values are strings; other JSON values are kept as their JSON text rather than refused. */
@@ -107,3 +107,51 @@ export function trackedRequestFrom(body: TrackRequestBody, requestId: string, pr
   );
   return { insert, blueprint };
 }
+
+/** A `/track-request` body ready to store: the record, and the blueprint its answer carries. */
+export interface PreparedTrackedRequest {
+  insert: RequestInsert;
+  /** The answer's `prompt_blueprint`: the record's blueprint when the client asked for it, else null. */
+  answerBlueprint: PromptBlueprint | null;
+}
+
+/** What `/track-request` answers, in PromptLayer's shape (contract §3.2). */
+export interface TrackRequestAnswer {
+  success: true;
+  request_id: number;
+  prompt_blueprint: PromptBlueprint | null;
+  message: string;
+}
+
+/**
+ * `POST /track-request` in two steps, shared by the Hono route and the
+ * node:http front (decision 0032), so the two can't drift: `prepare` only
+ * reads (a failure there changes nothing: the front hands the request to
+ * Hono, which answers it), `store` writes and answers once committed.
+ */
+export function createTrackRequest(storage: Storage, mintRequestId: () => string) {
+  return {
+    async prepare(workspaceId: number, body: TrackRequestBody): Promise<PreparedTrackedRequest> {
+      // PromptLayer sends the prompt's numeric id: the storage links it (and names it) in the
+      // commit, with one query for the whole group, within this workspace. A string is a name
+      // or an id, looked up here.
+      const prompt = typeof body.prompt_id === "string" ? await storage.prompts.get(workspaceId, { identifier: body.prompt_id }) : undefined;
+      const { insert, blueprint } = trackedRequestFrom(body, mintRequestId(), prompt?.name ?? null);
+      // Links only to this workspace's prompt and group. An unknown group is dropped rather than
+      // refused: a non-200 here makes PromptLayer's SDK throw away a completed LLM call (§3.2).
+      if (typeof body.prompt_id === "string") insert.prompt_id = prompt?.id ?? null;
+      if (insert.group_id != null && !(await storage.groups.get(workspaceId, insert.group_id))) insert.group_id = null;
+      return { insert, answerBlueprint: body.return_prompt_blueprint ? blueprint : null };
+    },
+
+    async store(workspaceId: number, { insert, answerBlueprint }: PreparedTrackedRequest): Promise<TrackRequestAnswer> {
+      // insertMany, not insert: only the id is answered, so the row isn't read back (4 statements fewer).
+      // Concurrent requests share one commit (group commit); the answer still waits for it.
+      const [result] = await storage.requests.insertMany(workspaceId, [insert]);
+      if (!result) throw new Error(`Request ${insert.request_id} was not stored.`);
+      return { success: true, request_id: result.id, prompt_blueprint: answerBlueprint, message: "Request tracked successfully" };
+    },
+  };
+}
+
+export type TrackRequest = ReturnType<typeof createTrackRequest>;

@@ -182,7 +182,8 @@ export function convertOpenAIChatResponseToMessage(response: unknown): Assistant
  * A response that `chatCompletionResponseSchema` accepts as it is and whose
  * messages hold only strings (a plain text answer: the usual case). It is read
  * directly, without zod's deep copy, on every run(); anything else (tool
- * calls, content parts, annotations, an unexpected type) goes through zod.
+ * calls, content parts, annotations other than OpenAI's usual empty list, an
+ * unexpected type) goes through zod.
  */
 function isPlainTextResponse(response: unknown): response is { choices?: { message?: ChatResponseMessage | null }[] | null } {
   if (!isRecord(response) || !isNullishOrString(response.id) || !isNullishOrString(response.model)) return false;
@@ -199,7 +200,10 @@ function isPlainTextResponse(response: unknown): response is { choices?: { messa
     for (const key of ["role", "content", "refusal", "reasoning_content", "reasoning"] as const) {
       if (!isNullishOrString(message[key])) return false;
     }
-    if (message.tool_calls != null || message.function_call != null || message.annotations != null) return false;
+    if (message.tool_calls != null || message.function_call != null) return false;
+    // OpenAI sends `annotations: []` with every answer: an empty list adds nothing (withAnnotations), a full one goes through zod.
+    const { annotations } = message;
+    if (annotations != null && !(Array.isArray(annotations) && annotations.length === 0)) return false;
   }
   return true;
 }

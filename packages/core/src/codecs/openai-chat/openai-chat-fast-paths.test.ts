@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { chatCompletionResponseSchema, chatUsageSchema } from "./openai-chat-api-schemas.js";
 import { convertChatResponseMessage, convertFromOpenAIChatMessages, convertOpenAIChatResponseToMessage } from "./convert-from-openai-chat-messages.js";
 import { convertOpenAIChatUsage } from "./openai-chat-usage.js";
@@ -33,6 +33,7 @@ describe("convertOpenAIChatResponseToMessage", () => {
     ["a null message", withChoice({ message: null })],
     ["content parts", withMessage({ content: [{ type: "text", text: "a" }, { type: "thinking", thinking: "b" }] })],
     ["tool calls", withMessage({ content: "", tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }] })],
+    ["no annotations (OpenAI's usual empty list)", withMessage({ content: "Hello!", refusal: null, annotations: [] })],
     ["annotations", withMessage({ content: "see", annotations: [{ type: "url_citation", url_citation: { url: "https://x" } }] })],
     ["a numeric id", { ...plainResponse, id: 5 }],
     ["a string index", withChoice({ index: "0" })],
@@ -46,6 +47,19 @@ describe("convertOpenAIChatResponseToMessage", () => {
   ];
   it.each(cases)("answers as the schema does for %s", (_name, response) => {
     expect(convertOpenAIChatResponseToMessage(response)).toEqual(answerBySchema(response));
+  });
+
+  it("reads OpenAI's usual answer (an empty annotations list) without zod", () => {
+    const parse = vi.spyOn(chatCompletionResponseSchema, "safeParse");
+    try {
+      const answer = convertOpenAIChatResponseToMessage(withMessage({ content: "Hello!", refusal: null, annotations: [] }));
+      expect(answer.content?.at(-1)).toEqual({ type: "text", text: "Hello!" });
+      expect(parse).not.toHaveBeenCalled();
+      convertOpenAIChatResponseToMessage(withMessage({ content: "see", annotations: [{ type: "url_citation" }] }));
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it("reads the plain answer", () => {
