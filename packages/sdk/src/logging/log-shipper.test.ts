@@ -93,6 +93,37 @@ describe("LogShipper", () => {
     await shipper.close();
   });
 
+  it("builds a queued builder's record once, when its batch is taken, not when it is queued", async () => {
+    const { shipper, batches } = setup({ batchSize: 2, flushIntervalMs: 60_000 });
+    const build = vi.fn(() => record("built"));
+    shipper.enqueue(build);
+    expect(build).not.toHaveBeenCalled();
+    shipper.enqueue(record(2));
+    await new Promise((resolve) => setImmediate(resolve));
+    await shipper.flush();
+    expect(batches).toEqual([["built", "2"]]);
+    expect(build).toHaveBeenCalledTimes(1);
+    expect(shipper.getStats()).toMatchObject({ delivered: 2, dropped: 0 });
+  });
+
+  it("keeps a built record across retries, and loses only the record whose builder threw (reported, counted dropped)", async () => {
+    const { shipper, registry, batches, errors } = setup({ batchSize: 3 });
+    registry.up = false;
+    const build = vi.fn(() => record("a"));
+    shipper.enqueue(build);
+    shipper.enqueue(() => {
+      throw new RangeError("Invalid time value");
+    });
+    shipper.enqueue(record("c"));
+    await vi.waitFor(() => expect(errors.length).toBeGreaterThanOrEqual(2));
+    registry.up = true;
+    expect(await shipper.flush()).toMatchObject({ pending: 0, dropped: 1 });
+    expect(batches).toEqual([["a", "c"]]);
+    expect(build).toHaveBeenCalledTimes(1);
+    expect(errors.some((error) => error instanceof RangeError)).toBe(true);
+    expect(shipper.getStats()).toMatchObject({ delivered: 2, dropped: 1 });
+  });
+
   it("groups records that arrive within one interval into one batch", async () => {
     vi.useFakeTimers();
     const { shipper, batches } = setup({ batchSize: 100, flushIntervalMs: 1000 });

@@ -50,8 +50,15 @@ export interface ShipperStats {
   failures: number;
 }
 
+/**
+ * A record, or how to build it: `run()` queues a builder so that assembling
+ * the record (and its shallow copies) happens when its batch is taken, after
+ * the caller has its answer, not inside the call.
+ */
+export type QueuedRecord = LogRecordInput | (() => LogRecordInput);
+
 type Item =
-  | { seq: number; kind: "record"; record: LogRecordInput }
+  | { seq: number; kind: "record"; record: QueuedRecord }
   | { seq: number; kind: "action"; describe: string; run: () => Promise<unknown>; dropped?: (() => void) | undefined };
 
 /**
@@ -89,6 +96,8 @@ export class LogShipper {
   private immediate: ReturnType<typeof setImmediate> | undefined;
   private retryTimer: { timer: ReturnType<typeof setTimeout>; wake: () => void } | undefined;
   private readonly stats = { delivered: 0, dropped: 0, rejected: 0, failures: 0 };
+  /** Queued records whose builder threw: sent with no batch, counted as dropped when their batch is done. */
+  private readonly unbuilt = new Set<Item>();
   /** Spool files read by `restoreSpool` whose records are not all handled yet (`close()` spools those records again). */
   private readonly restoredFiles = new Set<string>();
   private restoring: Promise<void> | undefined;
@@ -106,8 +115,8 @@ export class LogShipper {
     };
   }
 
-  /** Queues a record; returns at once. */
-  enqueue(record: LogRecordInput): void {
+  /** Queues a record, or a builder of it (called once, when the record is first needed); returns at once. */
+  enqueue(record: QueuedRecord): void {
     this.push({ seq: this.nextSeq++, kind: "record", record });
   }
 
@@ -189,7 +198,7 @@ export class LogShipper {
   /** With a spool: writes the records still queued (the batch in flight too: shipping twice is harmless) for the next start. */
   private async spoolPending(): Promise<number> {
     const spool = this.options.spool!;
-    const records = this.queue.flatMap((item) => (item.kind === "record" ? [item.record] : []));
+    const records = this.queue.flatMap((item) => (item.kind === "record" ? this.built([item]) : []));
     try {
       await spool.save(records);
       // Their records still pending are in the new file; the ones delivered are done.
@@ -229,6 +238,7 @@ export class LogShipper {
     let droppedNow = 0;
     while (this.queue.length - this.sending > this.options.maxQueueSize) {
       const [dropped] = this.queue.splice(this.sending, 1);
+      if (dropped) this.unbuilt.delete(dropped);
       this.stats.dropped++;
       droppedNow++;
       if (dropped?.kind === "action") this.notifyDropped(dropped);
@@ -309,12 +319,14 @@ export class LogShipper {
           continue;
         }
         this.queue.splice(0, batch.length);
+        const lost = this.forgetUnbuilt(batch);
+        this.stats.dropped += lost;
         if (outcome === "delivered") {
-          this.stats.delivered += batch.length;
+          this.stats.delivered += batch.length - lost;
           this.overflowReported = false;
         } else {
-          this.stats.dropped += batch.length;
-          this.stats.rejected += batch.length;
+          this.stats.dropped += batch.length - lost;
+          this.stats.rejected += batch.length - lost;
         }
         if (this.split && batch.at(-1)!.seq >= this.split.untilSeq) this.split = undefined;
         this.enforceBound();
@@ -337,12 +349,46 @@ export class LogShipper {
     return batch;
   }
 
+  /**
+   * The items' records, each builder called once and replaced by its record.
+   * A builder that throws (it should not: it only copies what the run gathered)
+   * loses its record, reported and counted as dropped, rather than the batch.
+   */
+  private built(items: Extract<Item, { kind: "record" }>[]): LogRecordInput[] {
+    const records: LogRecordInput[] = [];
+    for (const item of items) {
+      if (this.unbuilt.has(item)) continue;
+      if (typeof item.record === "function") {
+        try {
+          item.record = item.record();
+        } catch (error) {
+          this.report(error);
+          this.unbuilt.add(item);
+          continue;
+        }
+      }
+      records.push(item.record);
+    }
+    return records;
+  }
+
+  /** How many of a finished batch's items had a builder that threw (and forgets them). */
+  private forgetUnbuilt(batch: Item[]): number {
+    if (this.unbuilt.size === 0) return 0;
+    let lost = 0;
+    for (const item of batch) if (this.unbuilt.delete(item)) lost++;
+    return lost;
+  }
+
   /** `refused`: the registry found the batch invalid (400, 413): maybe one record's fault. `rejected`: refused for good (401, 404). */
   private async deliver(batch: Item[]): Promise<"delivered" | "refused" | "rejected" | "retry"> {
     try {
       const head = batch[0]!;
       if (head.kind === "action") await head.run();
-      else await this.options.sendBatch(batch.map((item) => (item as Extract<Item, { kind: "record" }>).record));
+      else {
+        const records = this.built(batch as Extract<Item, { kind: "record" }>[]);
+        if (records.length > 0) await this.options.sendBatch(records);
+      }
       return "delivered";
     } catch (error) {
       this.report(error);

@@ -1,6 +1,6 @@
 import { MissingVariablesError, ProviderError, type LogRecordInput, type PromptTemplate } from "@promptline/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { LogShipper } from "../logging/log-shipper.js";
+import type { LogShipper, QueuedRecord } from "../logging/log-shipper.js";
 import { fetchHttpClient } from "../transport/http-client.js";
 import { ProviderAbortError } from "../transport/provider-abort-error.js";
 import { CircuitBreakers } from "./circuit-breaker.js";
@@ -78,7 +78,8 @@ function setup(options: { prompt?: CachedPrompt; reply?: (sent: Sent) => Respons
   }) as typeof fetch;
   const runner = new Runner({
     getPrompt: async () => options.prompt ?? prompt(),
-    shipper: { enqueue: (record: LogRecordInput) => records.push(record) } as unknown as LogShipper,
+    // The runner queues a builder of its record (built when its batch is taken): build it at once here.
+    shipper: { enqueue: (record: QueuedRecord) => records.push(typeof record === "function" ? record() : record) } as unknown as LogShipper,
     env,
     fetch: fetchImpl,
     http: fetchHttpClient(fetchImpl),
@@ -108,6 +109,16 @@ afterEach(() => {
 });
 
 describe("Runner: a plain run", () => {
+  it("queues how to build its record, not the record: it is assembled after run() has answered", async () => {
+    const queued: QueuedRecord[] = [];
+    const { run } = setup({ deps: { shipper: { enqueue: (record: QueuedRecord) => queued.push(record) } as unknown as LogShipper } });
+    const result = (await run({ tags: ["t"] })) as RunResult;
+    expect(queued).toHaveLength(1);
+    const build = queued[0]!;
+    expect(typeof build).toBe("function");
+    expect((build as () => LogRecordInput)()).toMatchObject({ request_id: result.request_id, status: "SUCCESS", tags: ["t"], cost_usd: result.cost_usd, latency_ms: result.latency_ms });
+  });
+
   it("renders, sends to the provider, returns the answer and logs one SUCCESS record", async () => {
     const { run, records, sent } = setup();
     const result = (await run({ tags: ["t"], metadata: { user: "ada" }, groupId: 7 })) as RunResult;

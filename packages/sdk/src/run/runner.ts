@@ -251,7 +251,7 @@ export class Runner {
       apiType: prepared.model.api_type,
     });
     const usage = prepared.codec.usage(raw);
-    const record = this.log(context, { status: "SUCCESS", response: raw, blueprint, usage });
+    const logged = this.log(context, { status: "SUCCESS", response: raw, blueprint, usage });
     context.span.succeed(raw, usage, blueprint.prompt_template.type === "chat" ? blueprint.prompt_template.messages.at(-1) : undefined);
     return {
       request_id: context.requestId,
@@ -261,11 +261,11 @@ export class Runner {
       text: answerText(blueprint),
       tool_calls: answerToolCalls(blueprint),
       usage,
-      cost_usd: record.cost_usd ?? null,
+      cost_usd: logged.cost_usd,
       provider: prepared.model.provider,
       model: prepared.model.name,
       prompt_version: context.prompt.version,
-      latency_ms: record.latency_ms ?? 0,
+      latency_ms: logged.latency_ms,
     };
   }
 
@@ -385,11 +385,15 @@ export class Runner {
       errorType?: LogRecordInput["error_type"];
       errorMessage?: string;
     },
-  ): LogRecordInput {
+  ): { cost_usd: number | null; latency_ms: number } {
     const { params, prompt, prepared, startedAt } = context;
     const endedAt = this.deps.now();
     const model = prepared.model;
-    const record = buildLogRecord({
+    const cost = costUsd(model.provider, model.name, outcome.usage);
+    // The moment and the caller's trace are read now; the record itself is assembled when its batch is
+    // taken, after the caller has its answer (it only copies what the run gathered, none of it changed later).
+    const traceIds = context.span.traceIds();
+    this.deps.shipper.enqueue(() => buildLogRecord({
       request_id: context.requestId,
       prompt_name: prompt.name,
       prompt_version: prompt.version,
@@ -403,7 +407,7 @@ export class Runner {
       model: model.name,
       function_name: prepared.functionName,
       usage: outcome.usage,
-      cost_usd: costUsd(model.provider, model.name, outcome.usage),
+      cost_usd: cost,
       latency_ms: endedAt - startedAt,
       request_start_time: new Date(startedAt).toISOString(),
       request_end_time: new Date(endedAt).toISOString(),
@@ -418,10 +422,9 @@ export class Runner {
       snippets: prompt.snippets ?? [],
       attempts: context.attempts,
       // The request inside the caller's trace (our span, or theirs when ours doesn't record).
-      ...context.span.traceIds(),
-    });
-    this.deps.shipper.enqueue(record);
-    return record;
+      ...traceIds,
+    }));
+    return { cost_usd: cost, latency_ms: endedAt - startedAt };
   }
 }
 

@@ -41,6 +41,26 @@ describe("RunSpan", () => {
     span.succeed({ model: "m" }, { input_tokens: 1, output_tokens: 2 });
   });
 
+  it("with the API but no tracer provider: starts no span, activates nothing, and names the caller's trace", async () => {
+    const api = await import("@opentelemetry/api");
+    const { RunSpan } = await import("./run-span.js");
+    const getTracer = vi.spyOn(api.trace, "getTracer");
+    const setSpan = vi.spyOn(api.trace, "setSpan");
+    try {
+      const span = await RunSpan.start(undefined, prepared(), prompt, "r1");
+      expect(span.activate(() => 42)).toBe(42);
+      expect(getTracer).not.toHaveBeenCalled();
+      expect(setSpan).not.toHaveBeenCalled();
+      const caller = api.trace.wrapSpanContext({ traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331", traceFlags: 1 });
+      const active = vi.spyOn(api.trace, "getActiveSpan").mockReturnValue(caller);
+      expect(span.traceIds()).toEqual({ trace_id: "0af7651916cd43dd8448eb211c80319c", span_id: "b7ad6b7169203331" });
+      active.mockRestore();
+    } finally {
+      getTracer.mockRestore();
+      setSpan.mockRestore();
+    }
+  });
+
   it("reads model, id and finish reasons from each provider's answer", async () => {
     const { responseAttributes } = await import("./run-span.js");
     expect(responseAttributes({ id: "msg_1", model: "claude-3-5-haiku-20241022", stop_reason: "end_turn" })).toEqual({

@@ -83,6 +83,10 @@ export class RunSpan {
 
   private static open(api: Api | undefined, options: TracingOptions | undefined, prepared: PreparedRequest, prompt: { name: string; version: number | null; label: string | null }, requestId: string): RunSpan {
     if (!api) return RunSpan.none;
+    // No tracer provider registered: the API's tracer would hand back a span that records nothing and
+    // carries the caller's context, and activating it would change nothing. Skip both (every run pays them);
+    // the log record still names the caller's trace (traceIds reads the active span).
+    if (!tracerProviderRegistered(api)) return new RunSpan(api, undefined, false);
     const operation = prepared.kwargs.messages !== undefined || prepared.kwargs.contents !== undefined || prepared.kwargs.input !== undefined ? "chat" : "text_completion";
     const span = api.trace.getTracer("promptline").startSpan(`${operation} ${prepared.model.name}`, { kind: api.SpanKind.CLIENT });
     const runSpan = new RunSpan(api, span, options?.captureContent === true);
@@ -145,6 +149,18 @@ export class RunSpan {
     }
     this.span.end();
   }
+}
+
+/** The delegate of a `ProxyTracerProvider` that has none: the API's no-op provider (one object per API copy). */
+const noopProviders = new WeakMap<Api, unknown>();
+
+/** Whether a tracer provider is registered (globally, through `trace.setGlobalTracerProvider`); checked per run, so a late registration is seen. */
+function tracerProviderRegistered(api: Api): boolean {
+  const provider = api.trace.getTracerProvider();
+  if (!(provider instanceof api.ProxyTracerProvider)) return true;
+  let noop = noopProviders.get(api);
+  if (noop === undefined) noopProviders.set(api, (noop = new api.ProxyTracerProvider().getDelegate()));
+  return provider.getDelegate() !== noop;
 }
 
 function usageAttributes(usage: Usage | null): Attributes {

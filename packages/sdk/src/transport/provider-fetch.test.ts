@@ -460,3 +460,33 @@ describe.each(transports)("over %s", (_name, client) => {
     });
   });
 });
+
+describe("sendProviderRequest: headers", () => {
+  /** A client that answers at once and keeps the headers of every request. */
+  function recordingClient(sent: Readonly<Record<string, string>>[]): HttpClient {
+    return {
+      post: async (request) => {
+        sent.push(request.headers);
+        return { status: 200, statusText: "OK", headers: { "content-type": "application/json" }, text: async () => "{}", body: null };
+      },
+    };
+  }
+
+  it("sends one shared, frozen header object per endpoint and framing; a codec's own headers get a fresh one", async () => {
+    const sent: Readonly<Record<string, string>>[] = [];
+    const client = recordingClient(sent);
+    const endpoint = openaiEndpoint("http://openai.test/v1");
+    const request = { endpoint, path: "/chat/completions", body: {}, stream: false, http: client };
+    await sendProviderRequest(request);
+    await sendProviderRequest(request);
+    await sendProviderRequest({ ...request, headers: { "openai-beta": "x" } });
+    expect(sent[0]).toBe(sent[1]);
+    expect(Object.isFrozen(sent[0])).toBe(true);
+    expect(sent[0]).toEqual({ "content-type": "application/json", accept: "application/json", authorization: `Bearer ${apiKey}` });
+    expect(sent[2]).not.toBe(sent[0]);
+    expect(sent[2]).toEqual({ "content-type": "application/json", accept: "application/json", "openai-beta": "x", authorization: `Bearer ${apiKey}` });
+    // Another endpoint (another key) never sees the first one's headers.
+    await sendProviderRequest({ ...request, endpoint: resolveProviderEndpoint("openai", { OPENAI_API_KEY: "sk-other-key-0123456789", OPENAI_BASE_URL: "http://openai.test/v1" }) });
+    expect(sent[3]!.authorization).toBe("Bearer sk-other-key-0123456789");
+  });
+});

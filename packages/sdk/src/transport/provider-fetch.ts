@@ -167,6 +167,25 @@ function providerHref(endpoint: ProviderEndpoint, path: string): string {
   return href;
 }
 
+/** An endpoint's headers with the JSON ones, per endpoint and framing: the same object for every run() to it. */
+const sharedHeaders = new WeakMap<ProviderEndpoint, { json?: Readonly<Record<string, string>>; stream?: Readonly<Record<string, string>> }>();
+
+/**
+ * The headers of one attempt: ours, the request's own (a codec's), then the
+ * endpoint's. Without request headers they are the same every time for an
+ * unsigned endpoint (a remembered one is reused across runs, decision 0016),
+ * so they are built once, frozen, and shared.
+ */
+function requestHeaders(endpoint: ProviderEndpoint, stream: boolean, own: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
+  const accept = stream ? streamAcceptOf(endpoint.provider) : "application/json";
+  // A signed endpoint (Bedrock) signs these headers and adds its own: a fresh object each time.
+  if (own || endpoint.sign) return { "content-type": "application/json", accept, ...own, ...endpoint.headers };
+  let shared = sharedHeaders.get(endpoint);
+  if (!shared) sharedHeaders.set(endpoint, (shared = {}));
+  const key = stream ? "stream" : "json";
+  return (shared[key] ??= Object.freeze({ "content-type": "application/json", accept, ...endpoint.headers }));
+}
+
 interface AttemptRequest extends SendProviderRequestArgs {
   http: HttpClient;
   url: string;
@@ -212,8 +231,7 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
 
   let response: HttpResponse;
   try {
-    const accept = stream ? streamAcceptOf(provider) : "application/json";
-    const headers: Record<string, string> = { "content-type": "application/json", accept, ...request.headers, ...endpoint.headers };
+    const headers = requestHeaders(endpoint, stream, request.headers);
     // Only a signed endpoint (Bedrock) adds headers: the others send this one object as it is.
     const sent = endpoint.sign ? { ...headers, ...(await endpoint.sign({ method: "POST", url: request.url, headers, body: request.bodyText })) } : headers;
     const post: HttpRequest & { [requestAbortKey]: RequestAbort } = {
