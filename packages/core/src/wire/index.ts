@@ -9,6 +9,7 @@ export * from "./api-v1-requests.js";
 export * from "./api-v1-answers.js";
 export * from "./api-v1-operations.js";
 export * from "./promptlayer-requests.js";
+export * from "./track-request-body.js";
 export * from "./promptlayer-answers.js";
 export * from "./promptlayer-operations.js";
 export { readAnswer, issuePath } from "./read-answer.js";

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { trackRequestBodySchema } from "@promptline/core/wire";
+import { trackRequestBodyFast, trackRequestBodySchema } from "@promptline/core/wire";
 import type { PreparedTrackedRequest, TrackRequest } from "../services/track-request.js";
 import type { ApiKeyRecord } from "../storage/index.js";
 import { keyFromHeaders } from "./auth.js";
@@ -63,9 +63,11 @@ export function createTrackRequestFront(options: TrackRequestFrontOptions): Node
       admitted = plaintext === undefined ? undefined : await admitKey(options, incoming, plaintext);
       if (!admitted) throw handOn;
     }
-    const parsed = trackRequestBodySchema.safeParse(parseJsonBody(text));
-    if (!parsed.success) throw handOn;
-    return { admitted, record: await trackRequest.prepare(admitted.key.workspace_id, parsed.data) };
+    // As the route reads it: the SDKs' usual body without zod's walk, anything else through zod.
+    const json = parseJsonBody(text);
+    const body = trackRequestBodyFast(json) ?? trackRequestBodySchema.safeParse(json).data;
+    if (!body) throw handOn;
+    return { admitted, record: await trackRequest.prepare(admitted.key.workspace_id, body) };
   }
 
   async function answer(incoming: IncomingMessage, outgoing: ServerResponse, _route: true, next: NodeListener, nextAfterBody: NodeListener) {

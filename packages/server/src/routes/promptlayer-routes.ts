@@ -4,7 +4,7 @@ import { matchedRoutes } from "hono/route";
 import type { AppEnv, AppDependencies } from "../app-env.js";
 import { labelActor, type RoutePermissions } from "../http/permissions.js";
 import { NotFoundError } from "../http/route-errors.js";
-import { bodyFieldAsWritten, readBody } from "../http/read-json.js";
+import { bodyFieldAsWritten, parseWith, readBody, readJson } from "../http/read-json.js";
 import {
   getTemplateBodySchema,
   logRequestBodySchema,
@@ -16,6 +16,7 @@ import {
   promptLayerTrackMetadataBody,
   promptLayerTrackPromptBody,
   promptLayerTrackScoreBody,
+  trackRequestBodyFast,
   trackRequestBodySchema,
 } from "@promptline/core/wire";
 import { assertRunnable } from "./publish-checks.js";
@@ -201,7 +202,9 @@ export function promptLayerRoutes({ storage, mintRequestId, templateFetch, track
   // Served by node:http (`startServer`), a tracked request with a valid key is usually answered before Hono by the
   // same `trackRequest` (`http/track-request-front.ts`, decision 0032); everything else comes here.
   app.post("/track-request", async (c) => {
-    const body = await readBody(c, trackRequestBodySchema);
+    // The SDKs' usual body is checked without zod's walk; anything else, and every refusal, is zod's.
+    const json = await readJson(c);
+    const body = trackRequestBodyFast(json) ?? parseWith(trackRequestBodySchema, json, "body");
     const prepared = await trackRequest.prepare(c.var.workspaceId, body);
     return c.json(await trackRequest.store(c.var.workspaceId, prepared));
   });

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /** JSON text for a JSON column; `undefined` becomes `null` so the column always parses. */
 export function toJson(value: unknown): string {
@@ -31,6 +31,7 @@ function sortKeys(value: unknown): unknown {
   );
 }
 
+/** One-shot `crypto.hash`: the same digest as `createHash`, ~4× cheaper; every key lookup (each authenticated request) makes one. */
 export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return hash("sha256", text, "hex");
 }
