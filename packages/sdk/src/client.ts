@@ -244,7 +244,7 @@ export class Promptline {
       getPrompt: (selector) => {
         // Started on the first run, not at construction: a client that only logs or publishes opens nothing.
         this.watcher?.start();
-        return this.cache.get(selector);
+        return this.cache.peek(selector) ?? this.cache.get(selector);
       },
       shipper: this.shipper,
       env,
@@ -365,7 +365,8 @@ export class Promptline {
   async run(params: RunParams): Promise<RunResult | AsyncIterable<RunChunk>> {
     // After close() the log could never be shipped: refuse before anything is sent.
     if (this.closed) throw new ClientClosedError("run()");
-    return this.runner.run(normalizeRunParams(params));
+    // Awaited here: returning the runner's promise from an async function costs two more microtask turns.
+    return await this.runner.run(normalizeRunParams(params));
   }
 
   /**

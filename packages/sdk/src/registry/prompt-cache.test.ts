@@ -55,6 +55,21 @@ function setup(overrides: Partial<PromptCacheOptions<string>> = {}) {
 const down = () => Promise.reject(new RegistryError("The registry answered 503: down", { status: 503 }));
 
 describe("PromptCache", () => {
+  it("peek answers a hit at once as get does (a stale one starts its refresh), and a miss with undefined, loading nothing", async () => {
+    const { cache, calls, advance } = setup();
+    expect(cache.peek({ name: "a" })).toBeUndefined();
+    expect(calls).toHaveLength(0);
+    expect(await cache.get({ name: "a" })).toBe("v1");
+    expect(cache.peek({ name: "a" })).toBe("v1");
+    expect(calls).toHaveLength(1);
+    advance(60_000);
+    expect(cache.peek({ name: "a" })).toBe("v1");
+    expect(calls).toHaveLength(2);
+    await settle();
+    expect(cache.peek({ name: "a" })).toBe("v2");
+    expect(cache.stats()).toMatchObject({ hits: 3, misses: 1, fetches: 2 });
+  });
+
   it("serves a fresh hit without loading again", async () => {
     const { cache, calls, advance } = setup();
     expect(await cache.get({ name: "a" })).toBe("v1");

@@ -101,16 +101,28 @@ export class PromptCache<T> {
   }
 
   async get(selector: PromptSelector): Promise<T> {
+    return this.peek(selector) ?? this.miss(selector);
+  }
+
+  /**
+   * A cached value at once (fresh, or stale with its refresh started), as
+   * `get` would answer it, or undefined on a miss: a warm `run()` then reads
+   * the cache with no promise and no turn of the microtask queue.
+   */
+  peek(selector: PromptSelector): T | undefined {
     const key = cacheKey(selector);
     const entry = this.entries.get(key);
-    if (entry) {
-      this.counters.hits++;
-      if (entry.fallback) this.counters.fallbacks++;
-      if (this.now() >= entry.refreshAt) {
-        this.fetch(key, selector).catch((error: unknown) => this.report(error));
-      }
-      return entry.value;
+    if (!entry) return undefined;
+    this.counters.hits++;
+    if (entry.fallback) this.counters.fallbacks++;
+    if (this.now() >= entry.refreshAt) {
+      this.fetch(key, selector).catch((error: unknown) => this.report(error));
     }
+    return entry.value;
+  }
+
+  private async miss(selector: PromptSelector): Promise<T> {
+    const key = cacheKey(selector);
     this.counters.misses++;
     try {
       return await this.fetch(key, selector);

@@ -50,7 +50,8 @@ export interface ProviderCallOptions {
 export const defaultUnreadStreamTimeoutMs = 60_000;
 
 export interface RunnerDependencies {
-  getPrompt: (selector: PromptSelector) => Promise<CachedPrompt>;
+  /** The cached prompt at once when warm (no await on the hot path), else a promise of it. */
+  getPrompt: (selector: PromptSelector) => CachedPrompt | Promise<CachedPrompt>;
   shipper: LogShipper;
   env: ProviderEnv;
   /** For what endpoints fetch themselves (a Vertex token). */
@@ -111,11 +112,12 @@ export class Runner {
   }
 
   async run(params: NormalizedRunParams): Promise<RunResult | AsyncIterable<RunChunk>> {
-    const cached = await this.deps.getPrompt({
+    const found = this.deps.getPrompt({
       name: params.promptName,
       version: params.promptVersion,
       label: params.promptReleaseLabel,
     });
+    const cached = found instanceof Promise ? await found : found;
     // A split label: the version is picked here, from the run's metadata, with no registry request.
     const prompt = servedVersion(cached, params.metadata);
     const primary = prepareRequest({
@@ -138,7 +140,7 @@ export class Runner {
     const span = starting instanceof RunSpan ? starting : await starting;
     const context: RunContext = { requestId, params, prompt, prepared: primary, startedAt: this.deps.now(), attempts: [], span };
     // The provider calls run inside the span: an instrumented fetch's spans are its children.
-    return span.activate(() => this.runChain(context, primary, endpoint, targets));
+    return await span.activate(() => this.runChain(context, primary, endpoint, targets));
   }
 
   private async runChain(context: RunContext, primary: PreparedRequest, firstEndpoint: ProviderEndpoint, targets: FallbackTarget[]): Promise<RunResult | AsyncIterable<RunChunk>> {

@@ -113,7 +113,20 @@ export async function sendProviderRequest(args: SendProviderRequestArgs): Promis
   const scrub = <T>(value: T): T => (scrubber ??= createSecretScrubber(endpointSecrets(endpoint)))(value);
   const path = endpoint.routePath ? endpoint.routePath(args.path) : args.path;
   const http = args.http ?? (args.fetch ? fetchHttpClient(args.fetch) : defaultHttpClient());
-  const request: AttemptRequest = { ...args, http, url: providerHref(endpoint, path), bodyText: JSON.stringify(args.body), scrub };
+  // The attempt's own object, not a spread of `args` with its optional fields: this runs on every run().
+  const request: AttemptRequest = {
+    endpoint,
+    stream: args.stream,
+    signal,
+    timeoutMs: args.timeoutMs,
+    headers: args.headers,
+    isStreamEnd: args.isStreamEnd,
+    now: args.now,
+    http,
+    url: providerHref(endpoint, path),
+    bodyText: JSON.stringify(args.body),
+    scrub,
+  };
 
   let waitedMs = 0;
   let refreshed = false;
@@ -186,7 +199,7 @@ function requestHeaders(endpoint: ProviderEndpoint, stream: boolean, own: Readon
   return (shared[key] ??= Object.freeze({ "content-type": "application/json", accept, ...endpoint.headers }));
 }
 
-interface AttemptRequest extends SendProviderRequestArgs {
+interface AttemptRequest extends Pick<SendProviderRequestArgs, "endpoint" | "stream" | "signal" | "timeoutMs" | "headers" | "isStreamEnd" | "now"> {
   http: HttpClient;
   url: string;
   bodyText: string;

@@ -76,6 +76,40 @@ describe("GroupCommitter", () => {
     expect(await committer.insertMany(1, [])).toEqual([]);
   });
 
+  it("with overlapMinRecords, a second commit waits until that many records wait for it: lone callers go out together after the first", async () => {
+    const releases: Array<() => void> = [];
+    const calls: string[][] = [];
+    const write = async (_workspaceId: number, records: readonly RequestInsert[]): Promise<InsertResult[]> => {
+      calls.push(records.map((entry) => entry.request_id));
+      await new Promise<void>((resolve) => releases.push(resolve));
+      return records.map((entry, index) => ({ request_id: entry.request_id, id: index, created: true }));
+    };
+    const committer = new GroupCommitter(write, { commitsInFlight: 2, overlapMinRecords: 3 });
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    const pending = [committer.insertMany(1, [record("a")])];
+    await settle();
+    pending.push(committer.insertMany(1, [record("b")]));
+    await settle();
+    pending.push(committer.insertMany(1, [record("c")]));
+    await settle();
+    // Two records wait: below the threshold, no second commit.
+    expect(calls).toEqual([["a"]]);
+    pending.push(committer.insertMany(1, [record("d")]));
+    await settle();
+    // Three wait: the second commit overlaps the first.
+    expect(calls).toEqual([["a"], ["b", "c", "d"]]);
+    pending.push(committer.insertMany(1, [record("e")]), committer.insertMany(1, [record("f1"), record("f2"), record("f3")]));
+    await settle();
+    // Both in flight: the rest waits for either, however many records it holds.
+    expect(calls).toHaveLength(2);
+    while (releases.length > 0) {
+      releases.shift()?.();
+      await settle();
+    }
+    await Promise.all(pending);
+    expect(calls).toEqual([["a"], ["b", "c", "d"], ["e", "f1", "f2", "f3"]]);
+  });
+
   it("with two commits in flight, a caller arriving during a commit starts the second at once; later ones wait for either, and idle() for both", async () => {
     const releases: Array<() => void> = [];
     const calls: string[][] = [];

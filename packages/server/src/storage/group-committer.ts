@@ -11,6 +11,8 @@ interface Waiter {
 
 interface WorkspaceQueue {
   waiting: Waiter[];
+  /** Records of the waiting callers. */
+  waitingRecords: number;
   /** Commits in flight. */
   writing: number;
 }
@@ -32,6 +34,13 @@ const defaultMaxRecordsPerCommit = 5000;
  * after the commit that holds its records, with its own results, so a 2xx
  * still means "on disk".
  *
+ * A commit beyond the first starts only once the records waiting for it
+ * reach `overlapMinRecords` (default one: at once). Each commit has a fixed
+ * cost (PostgreSQL: ~300 µs of backend CPU a statement, the sync included,
+ * against ~65 µs a tracked record), so lone records, which overlap would
+ * split into two small groups, wait for the commit in flight and go out as
+ * one larger group; a large batch still overlaps the one before it.
+ *
  * When a combined transaction fails, the group is split in halves and each
  * half retried, down to the caller whose records fail: one bad record fails
  * only its caller, and the others are written in a few commits (about
@@ -41,14 +50,16 @@ export class GroupCommitter {
   readonly #write: InsertManyWriter;
   readonly #maxRecords: number;
   readonly #commitsInFlight: number;
+  readonly #overlapMinRecords: number;
   readonly #queues = new Map<number, WorkspaceQueue>();
   /** Resolved (and forgotten) when the last queue empties: what `idle()` waits for. */
   #idleWaiters: (() => void)[] = [];
 
-  constructor(write: InsertManyWriter, options: { maxRecordsPerCommit?: number; commitsInFlight?: number } = {}) {
+  constructor(write: InsertManyWriter, options: { maxRecordsPerCommit?: number; commitsInFlight?: number; overlapMinRecords?: number } = {}) {
     this.#write = write;
     this.#maxRecords = options.maxRecordsPerCommit ?? defaultMaxRecordsPerCommit;
     this.#commitsInFlight = Math.max(1, options.commitsInFlight ?? 1);
+    this.#overlapMinRecords = Math.max(1, options.overlapMinRecords ?? 1);
   }
 
   /** Same contract as `RequestRepository.insertMany`; resolves after the commit holding the records. */
@@ -56,11 +67,12 @@ export class GroupCommitter {
     if (records.length === 0) return Promise.resolve([]);
     let queue = this.#queues.get(workspaceId);
     if (!queue) {
-      queue = { waiting: [], writing: 0 };
+      queue = { waiting: [], waitingRecords: 0, writing: 0 };
       this.#queues.set(workspaceId, queue);
     }
     const promise = new Promise<InsertResult[]>((resolve, reject) => queue.waiting.push({ records, resolve, reject }));
-    if (queue.writing < this.#commitsInFlight) {
+    queue.waitingRecords += records.length;
+    if (queue.writing === 0 || (queue.writing < this.#commitsInFlight && queue.waitingRecords >= this.#overlapMinRecords)) {
       queue.writing += 1;
       void this.#drain(workspaceId, queue);
     }
@@ -104,6 +116,7 @@ export class GroupCommitter {
       count += waiter.records.length;
       taken += 1;
     }
+    queue.waitingRecords -= count;
     return queue.waiting.splice(0, taken);
   }
 

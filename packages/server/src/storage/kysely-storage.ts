@@ -41,6 +41,7 @@ export function createKyselyStorage(dialect: StorageDialect, options: StorageOpt
     durableTransaction: (work) => dialect.durableTransaction(db, work),
     logWrite: dialect.logWrite,
     logCommitsInFlight: dialect.logCommitsInFlight,
+    logOverlapMinRecords: dialect.logOverlapMinRecords,
     ...(dialect.requestPartitions && { requestPartitions: dialect.requestPartitions }),
   };
 

@@ -675,6 +675,25 @@ export function storageContract(factory: StorageFactory): void {
         expect(await storage.requests.get(other, theirs.id)).toMatchObject({ workspace_id: other, prompt_name: null });
       });
 
+      it("links each record of a group by the id it asks for first, else by its name, and keeps the name it gave", async () => {
+        const { id: ws } = await newWorkspace();
+        const alpha = await storage.prompts.publish(ws, { name: "alpha", prompt_template: chat("a") });
+        const beta = await storage.prompts.publish(ws, { name: "beta", prompt_template: chat("b") });
+        const unknownId = 987_654_321;
+        await storage.requests.insertMany(ws, [
+          log({ request_id: "by-name", prompt_name: "beta" }),
+          log({ request_id: "id-first", prompt_id: alpha.prompt.id, prompt_name: "beta" }),
+          log({ request_id: "unknown-id", prompt_id: unknownId, prompt_name: "beta" }),
+          log({ request_id: "unknown-both", prompt_id: unknownId, prompt_name: "gamma" }),
+          log({ request_id: "id-only", prompt_id: beta.prompt.id }),
+        ]);
+        expect(await storage.requests.get(ws, "by-name")).toMatchObject({ prompt_id: beta.prompt.id, prompt_name: "beta" });
+        expect(await storage.requests.get(ws, "id-first")).toMatchObject({ prompt_id: alpha.prompt.id, prompt_name: "beta" });
+        expect(await storage.requests.get(ws, "unknown-id")).toMatchObject({ prompt_id: beta.prompt.id, prompt_name: "beta" });
+        expect(await storage.requests.get(ws, "unknown-both")).toMatchObject({ prompt_id: null, prompt_name: "gamma" });
+        expect(await storage.requests.get(ws, "id-only")).toMatchObject({ prompt_id: beta.prompt.id, prompt_name: "beta" });
+      });
+
       it("numbers requests per workspace (1, 2, 3… in each, whatever the others log), and finds them by that number only in their workspace", async () => {
         const { id: ws } = await newWorkspace();
         const { id: other } = await newWorkspace();

@@ -69,5 +69,8 @@ export function createPostgresDialect(options: PostgresDialectOptions): StorageD
       return { rows: result.rows as Row[] };
     }),
     logCommitsInFlight: 2,
+    // A second statement only for a group worth its fixed cost (~300 µs of backend CPU, against ~65 µs a
+    // tracked record): lone tracked records wait for the one in flight and go out together (decision 0030).
+    logOverlapMinRecords: 64,
   };
 }

@@ -88,6 +88,7 @@ export function createSqliteDialect(options: SqliteDialectOptions): StorageDiale
       return writer.write(workspaceId, await build(db, { writerLinksPrompts: true }));
     },
     logCommitsInFlight: 2,
+    logOverlapMinRecords: 1,
     async close() {
       const writer = logWriter;
       logWriter = undefined;

@@ -49,6 +49,13 @@ export interface StorageDialect {
    */
   readonly logCommitsInFlight: number;
   /**
+   * Records that must be waiting before a commit beyond the first starts
+   * (`GroupCommitter`'s `overlapMinRecords`): below it, they wait for the
+   * commit in flight and go out as one larger group, where each commit's
+   * fixed cost is what a small group costs most (PostgreSQL).
+   */
+  readonly logOverlapMinRecords: number;
+  /**
    * SQLite: a workspace's committed registry revision, read synchronously on
    * the open connection (null: no such workspace), or undefined when it can't
    * be read that way now (connection not open yet, or inside a transaction of

@@ -61,9 +61,12 @@ describe("singleStatementLogWrite", () => {
     const sent: NamedStatement[] = [];
     await write(rowsOf(["a", "b"]), sent);
     const text = sent[0]?.text.replace(/\s+/g, " ") ?? "";
-    expect(text).toMatch(/with source as materialized \( select \*, set_config\('promptline.request_keys_claimed', 'on', true\) as keys_claimed_here from json_populate_recordset\(null::request_log, \$1::json\)/);
+    expect(text).toMatch(/with source as materialized \( select requested\.\*, set_config\('promptline.request_keys_claimed', 'on', true\) as keys_claimed_here,/);
+    expect(text).toMatch(/from json_populate_recordset\(null::request_log, \$1::json\) with ordinality as requested/);
     expect(text).toContain("set request_counter = request_counter + (select count(*) from source)");
     expect(text.indexOf("source as materialized")).toBeLessThan(text.indexOf("update workspace"));
+    // The prompt links are read in `source` too, before the lock.
+    expect(text.indexOf("left join prompt")).toBeLessThan(text.indexOf("), counter as"));
   });
 
   it("answers the created rows by client id", async () => {

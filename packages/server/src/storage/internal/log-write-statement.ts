@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import { findExistingNumbers, missingWorkspace, skippedIds, type LogWrite } from "./log-write.js";
 
 /** A statement as `pg` takes it: with a `name`, the connection parses it once and keeps it (decision 0030). */
@@ -30,8 +30,9 @@ interface WriteAnswerRow {
  * (`json_populate_recordset` over the table's own row type, so columns added
  * by later migrations need nothing here): the `pg` driver sends a JSON text
  * as it is, where `unnest`'s array literals made it escape every JSON column
- * again. `build` reads outside any transaction, as it did in one at READ
- * COMMITTED. Table and column names are ours (`toRequestColumns`), values are
+ * again. `build` reads (the traces of spans) outside any transaction, as it
+ * did in one at READ COMMITTED; the prompt links are made in the statement
+ * (`linkedPromptColumns`). Table and column names are ours (`toRequestColumns`), values are
  * parameters.
  *
  * Decision 0030, what the database does per group:
@@ -52,17 +53,34 @@ interface WriteAnswerRow {
  *   0017); a key held by a write still in flight is waited for by
  *   `on conflict`, as the trigger's insert waited.
  */
+/**
+ * The prompt link, made in the statement (`writerLinksPrompts`: the rows hold
+ * the id and name the record asked for, unchecked), as `resolvePromptLinks`
+ * makes it on the server: the workspace's prompt by the id asked for, else by
+ * the name; an id or name the workspace doesn't know leaves the row unlinked
+ * but keeps the name. One query and one round trip fewer a group, and the
+ * prompt can't go between the read and the write. Linked in `source`, before
+ * the counter's row lock is taken: the lock serialises the workspace's writes.
+ */
+const linkedPromptColumns: Record<string, RawBuilder<unknown>> = {
+  prompt_id: sql`source.linked_prompt_id`,
+  prompt_name: sql`source.linked_prompt_name`,
+};
+
 export function singleStatementLogWrite(run: RunNamedStatement): LogWrite {
   const names = new Map<string, string>();
   return async (db, workspaceId, build) => {
-    const rows = await build(db);
+    const rows = await build(db, { writerLinksPrompts: true });
     const columns = Object.keys(rows.requests[0] ?? {});
     const columnList = sql.join(columns.map((column) => sql.id(column)));
-    const sourceList = sql.join(columns.map((column) => sql`source.${sql.id(column)}`));
+    const sourceList = sql.join(columns.map((column) => linkedPromptColumns[column] ?? sql`source.${sql.id(column)}`));
     const compiled = sql<WriteAnswerRow>`
       with source as materialized (
-        select *, set_config('promptline.request_keys_claimed', 'on', true) as keys_claimed_here
-        from json_populate_recordset(null::request_log, ${JSON.stringify(rows.requests)}::json) with ordinality
+        select requested.*, set_config('promptline.request_keys_claimed', 'on', true) as keys_claimed_here,
+          coalesce(by_id.id, by_name.id) as linked_prompt_id, coalesce(requested.prompt_name, by_id.name) as linked_prompt_name
+        from json_populate_recordset(null::request_log, ${JSON.stringify(rows.requests)}::json) with ordinality as requested
+        left join prompt by_id on by_id.workspace_id = ${workspaceId}::bigint and by_id.id = requested.prompt_id
+        left join prompt by_name on by_id.id is null and by_name.workspace_id = ${workspaceId}::bigint and by_name.name = nullif(requested.prompt_name, '')
       ), counter as (
         update workspace set request_counter = request_counter + (select count(*) from source)
         where id = ${workspaceId}::bigint

@@ -16,6 +16,8 @@ export interface RepositoryContext {
   logWrite: LogWrite;
   /** Log commits one workspace may have in flight (`StorageDialect.logCommitsInFlight`). */
   logCommitsInFlight: number;
+  /** Records waiting before a second commit overlaps the first (`StorageDialect.logOverlapMinRecords`). */
+  logOverlapMinRecords: number;
   /** PostgreSQL's monthly request partitions (migration 0011); absent on SQLite. */
   requestPartitions?: RequestPartitions;
 }

@@ -19,7 +19,7 @@ const maxLimit = 500;
 const rowsPerStatement = 200;
 
 /** The repository, and what closing the storage must wait for: log records still being committed. */
-export function createRequestRepository({ db, timestamp, logWrite, logCommitsInFlight }: RepositoryContext): RequestRepository & { idle(): Promise<void> } {
+export function createRequestRepository({ db, timestamp, logWrite, logCommitsInFlight, logOverlapMinRecords }: RepositoryContext): RequestRepository & { idle(): Promise<void> } {
   const insertManyNow = async (workspaceId: number, records: readonly RequestInsert[]): Promise<InsertResult[]> => {
     if (records.length === 0) return [];
     // A batch may repeat a record (a retry racing its original): the first copy counts.
@@ -51,7 +51,7 @@ export function createRequestRepository({ db, timestamp, logWrite, logCommitsInF
     });
   };
   // Concurrent writers share one transaction (one fsync): see GroupCommitter.
-  const committer = new GroupCommitter(insertManyNow, { commitsInFlight: logCommitsInFlight });
+  const committer = new GroupCommitter(insertManyNow, { commitsInFlight: logCommitsInFlight, overlapMinRecords: logOverlapMinRecords });
   const insertMany = async (workspaceId: number, records: readonly RequestInsert[]) => {
     // An invalid record fails its caller here, before it could sink a shared transaction.
     for (const record of records) validateRecord(record);
