@@ -1,6 +1,7 @@
 /* global process, console, URL */
 // Profiles one ingestion variant alone: node bench/trials/ingest-profile.mjs batch|track|template [--pg] [--prof]
-// [--seconds=N] (npm run build && npx tsc -p bench first). Prints records/s and server CPU µs per record
+// [--seconds=N] [--no-front] (npm run build && npx tsc -p bench first). --no-front serves template fetches and
+// /track-request through Hono (decisions 0031, 0032); PROF_DIR sets where --prof writes. Prints records/s and server CPU µs per record
 // (and, with --pg, the CPU of the PostgreSQL backends connected to the bench database).
 import { startChild } from "../dist/lib/child-process.js";
 import { apiKey, benchPrompt, benchVariables, freshDatabase, publishBenchPrompt, childCpu } from "../dist/lib/harness.js";
@@ -11,7 +12,7 @@ import { postgresCpuSeconds } from "./postgres-cpu.mjs";
 const kind = process.argv[2] ?? "batch";
 const prof = process.argv.includes("--prof");
 const database = await freshDatabase(process.argv.includes("--pg") ? "postgres" : "sqlite");
-const child = await startChild("server-child", { database: database.url, apiKey }, prof ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROF_DIR ?? "/tmp/ingest-prof"}`] : []);
+const child = await startChild("server-child", { database: database.url, apiKey, ...(process.argv.includes("--no-front") && { templateFront: false, trackFront: false }) }, prof ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROF_DIR ?? "/tmp/ingest-prof"}`] : []);
 const url = child.ready.url;
 const promptId = await publishBenchPrompt(url);
 const templateBody = JSON.stringify({ label: "prod", input_variables: benchVariables });

@@ -9,10 +9,12 @@ interface ServerChildOptions {
   retentionSweep?: StartServerOptions["retentionSweep"];
   /** False serves template fetches through Hono too (decision 0031's comparison). */
   templateFront?: boolean;
+  /** False serves `/track-request` through Hono too (decision 0032's comparison). */
+  trackFront?: boolean;
 }
 
 /** The Promptline server in its own process, as deployed: `startServer` on 127.0.0.1 with a free port. */
-await serveChild<ServerChildOptions, { url: string }>(async ({ database, apiKey, retentionDays, retentionSweep, templateFront }) => {
+await serveChild<ServerChildOptions, { url: string }>(async ({ database, apiKey, retentionDays, retentionSweep, templateFront, trackFront }) => {
   const server = await startServer({
     database,
     apiKey,
@@ -22,6 +24,7 @@ await serveChild<ServerChildOptions, { url: string }>(async ({ database, apiKey,
     ...(retentionDays !== undefined && { retentionDays }),
     ...(retentionSweep !== undefined && { retentionSweep }),
     ...(templateFront !== undefined && { templateFront }),
+    ...(trackFront !== undefined && { trackFront }),
   });
   return {
     ready: { url: server.url },

@@ -99,12 +99,12 @@ export function createTrackRequestFront(options: TrackRequestFrontOptions): Node
     counts.answered++;
     let stored: string;
     try {
-      stored = JSON.stringify(await trackRequest.store(admitted.key.workspace_id, record));
+      stored = await trackRequest.store(admitted.key.workspace_id, record);
     } catch (error) {
       const { status, body, headers } = errorAnswer(error, admitted.key.role, logError);
       return writeJson(outgoing, status, JSON.stringify(body), "Content-Type", headers);
     }
-    // As @hono/node-server writes the route's `c.json(answer)`.
+    // As @hono/node-server writes the route's answer (`c.json`'s content type).
     writeJson(outgoing, 200, stored, "Content-Type");
   }
 

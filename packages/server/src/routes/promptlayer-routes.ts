@@ -206,7 +206,8 @@ export function promptLayerRoutes({ storage, mintRequestId, templateFetch, track
     const json = await readJson(c);
     const body = trackRequestBodyFast(json) ?? parseWith(trackRequestBodySchema, json, "body");
     const prepared = await trackRequest.prepare(c.var.workspaceId, body);
-    return c.json(await trackRequest.store(c.var.workspaceId, prepared));
+    // The answer's JSON text, sent as `c.json` would send it.
+    return c.body(await trackRequest.store(c.var.workspaceId, prepared), 200, { "Content-Type": "application/json" });
   });
 
   app.post("/log-request", async (c) => {

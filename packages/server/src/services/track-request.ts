@@ -111,8 +111,8 @@ export function trackedRequestFrom(body: TrackRequestBody, requestId: string, pr
 /** A `/track-request` body ready to store: the record, and the blueprint its answer carries. */
 export interface PreparedTrackedRequest {
   insert: RequestInsert;
-  /** The answer's `prompt_blueprint`: the record's blueprint when the client asked for it, else null. */
-  answerBlueprint: PromptBlueprint | null;
+  /** The answer's `prompt_blueprint` as JSON: the record's blueprint when the client asked for it, else `null`. */
+  answerBlueprintJson: string;
 }
 
 /** What `/track-request` answers, in PromptLayer's shape (contract §3.2). */
@@ -121,6 +121,15 @@ export interface TrackRequestAnswer {
   request_id: number;
   prompt_blueprint: PromptBlueprint | null;
   message: string;
+}
+
+/**
+ * `JSON.stringify` of the `TrackRequestAnswer` with this number and
+ * blueprint (given as its JSON text, made once for the stored column too),
+ * written out: the same text, without stringifying the blueprint again.
+ */
+export function trackRequestAnswerJson(requestNumber: number, blueprintJson: string): string {
+  return `{"success":true,"request_id":${requestNumber},"prompt_blueprint":${blueprintJson},"message":"Request tracked successfully"}`;
 }
 
 /**
@@ -141,15 +150,18 @@ export function createTrackRequest(storage: Storage, mintRequestId: () => string
       // refused: a non-200 here makes PromptLayer's SDK throw away a completed LLM call (§3.2).
       if (typeof body.prompt_id === "string") insert.prompt_id = prompt?.id ?? null;
       if (insert.group_id != null && !(await storage.groups.get(workspaceId, insert.group_id))) insert.group_id = null;
-      return { insert, answerBlueprint: body.return_prompt_blueprint ? blueprint : null };
+      // Made once: the stored column and the answer are the same text.
+      if (blueprint) insert.prompt_blueprint_json = JSON.stringify(blueprint);
+      return { insert, answerBlueprintJson: body.return_prompt_blueprint ? (insert.prompt_blueprint_json ?? "null") : "null" };
     },
 
-    async store(workspaceId: number, { insert, answerBlueprint }: PreparedTrackedRequest): Promise<TrackRequestAnswer> {
+    /** Writes the record; resolves once it is committed, with the answer's JSON text (`trackRequestAnswerJson`). */
+    async store(workspaceId: number, { insert, answerBlueprintJson }: PreparedTrackedRequest): Promise<string> {
       // insertMany, not insert: only the id is answered, so the row isn't read back (4 statements fewer).
       // Concurrent requests share one commit (group commit); the answer still waits for it.
       const [result] = await storage.requests.insertMany(workspaceId, [insert]);
       if (!result) throw new Error(`Request ${insert.request_id} was not stored.`);
-      return { success: true, request_id: result.id, prompt_blueprint: answerBlueprint, message: "Request tracked successfully" };
+      return trackRequestAnswerJson(result.id, answerBlueprintJson);
     },
   };
 }

@@ -58,6 +58,34 @@ if ("url" in reachable) {
         await storage.close().catch(() => undefined);
       }
     });
+
+    it("after migration 0018, keys carry no foreign key to workspace, and every request partition (and one made later) compresses JSON with lz4", async () => {
+      const lighterSchema = `${schema}_lighter`;
+      const dialect = createPostgresDialect({ connectionString: url, schema: lighterSchema, maxConnections: 1 });
+      const storage = createKyselyStorage(dialect);
+      const db = new Kysely<unknown>({ dialect: dialect.kyselyDialect });
+      try {
+        await storage.migrate();
+        const foreignKeys = await sql<{ name: string }>`select conname as name from pg_constraint where contype = 'f' and conrelid = 'request_key'::regclass`.execute(db);
+        expect(foreignKeys.rows).toEqual([]);
+        const { rows: [support] = [] } = await sql<{ lz4: boolean }>`select 'lz4' = any(enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`.execute(db);
+        if (support?.lz4) {
+          await sql`create table request_log_later partition of request_log for values from ('2999-01') to ('2999-02')`.execute(db);
+          const { rows } = await sql<{ table: string; compression: string }>`
+            select c.relname as table, a.attcompression as compression from pg_attribute a join pg_class c on c.oid = a.attrelid
+            where a.attname = 'prompt_blueprint' and (c.oid = 'request_log'::regclass or c.oid in (select inhrelid from pg_inherits where inhparent = 'request_log'::regclass))`.execute(db);
+          expect(rows.length).toBeGreaterThan(2);
+          expect(rows.filter((row) => row.compression !== "l")).toEqual([]);
+        }
+        // The write still refuses a workspace that doesn't exist (its counter, not the foreign key, is what finds it missing).
+        await expect(storage.requests.insertMany(987_654_321, [record("nowhere")])).rejects.toThrow(/does not exist/);
+        expect((await sql`select 1 from request_key where workspace_id = 987654321`.execute(db)).rows).toEqual([]);
+      } finally {
+        await db.destroy().catch(() => undefined);
+        await storage.close().catch(() => undefined);
+        await pgQuery(url, `drop schema if exists "${lighterSchema}" cascade`);
+      }
+    });
   });
 } else {
   describe("request keys on PostgreSQL", () => {

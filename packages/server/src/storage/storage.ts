@@ -408,7 +408,15 @@ export interface RequestLogRow {
 }
 
 /** What to insert: a `LogRecord`, optionally linked to a prompt by id (PromptLayer's `prompt_id`). */
-export type RequestInsert = LogRecord & { prompt_id?: number | null };
+export type RequestInsert = LogRecord & {
+  prompt_id?: number | null;
+  /**
+   * `JSON.stringify(prompt_blueprint)`, when the caller has made it already
+   * (`/track-request` answers with the same text): stored as it is rather
+   * than made again, unless the blueprint has secrets to drop.
+   */
+  prompt_blueprint_json?: string;
+};
 
 export interface InsertResult {
   request_id: string;

@@ -14,6 +14,7 @@ import { partitionedRequestsMigration } from "./0011-partitioned-requests.js";
 import { serverSecretMigration } from "./0013-server-secret.js";
 import { promptArchiveMigration } from "./0015-prompt-archive.js";
 import { requestKeysClaimedByWriteMigration } from "./0017-request-keys-claimed-by-write.js";
+import { requestWriteLighterMigration } from "./0018-request-write-lighter.js";
 
 /**
  * The migrations, in code (no directory scan, so they survive bundling).
@@ -37,6 +38,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
         "0013-server-secret": serverSecretMigration,
         "0015-prompt-archive": promptArchiveMigration,
         "0017-request-keys-claimed-by-write": requestKeysClaimedByWriteMigration(dialect),
+        "0018-request-write-lighter": requestWriteLighterMigration(dialect),
       }),
   };
 }

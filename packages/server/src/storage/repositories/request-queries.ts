@@ -1,4 +1,4 @@
-import { stripSecrets, type Attempt, type PromptBlueprint, type RequestStatus, type SnippetUse } from "@promptline/core";
+import { secretRequestKeys, stripSecrets, type Attempt, type PromptBlueprint, type RequestStatus, type SnippetUse } from "@promptline/core";
 import type { Insertable, Kysely, Selectable } from "kysely";
 import type { Database, RequestLogTable } from "../database-schema.js";
 import { fromJson, fromNullableJson, toJson } from "../internal/json.js";
@@ -38,7 +38,16 @@ function requestWithoutSecrets(request: Record<string, unknown>): Record<string,
 function blueprintWithoutSecrets(blueprint: PromptBlueprint): PromptBlueprint {
   const model: unknown = (blueprint.metadata as { model?: unknown } | null | undefined)?.model;
   if (!isObject(model) || !isObject(model.parameters)) return blueprint;
+  // Usually nothing to drop: the blueprint itself then, so a JSON text of it made by the caller still holds.
+  // (`__proto__` too: the copy below never kept it.)
+  if (!Object.keys(model.parameters).some((key) => key === "__proto__" || secretRequestKeys.includes(key))) return blueprint;
   return { ...blueprint, metadata: { ...blueprint.metadata, model: { ...model, parameters: stripSecrets(model.parameters) } } } as PromptBlueprint;
+}
+
+/** The blueprint's JSON text: the caller's own text of it when it has one and no secret had to be dropped. */
+function blueprintColumn(blueprint: PromptBlueprint, text: string | undefined): string {
+  const clean = blueprintWithoutSecrets(blueprint);
+  return text !== undefined && clean === blueprint ? text : toJson(clean);
 }
 
 /** The request_log columns of a record; the prompt link is resolved by the caller. */
@@ -71,7 +80,7 @@ export function toRequestColumns(
     request_end_time: record.request_end_time ?? null,
     request: toJson(requestWithoutSecrets(record.request ?? {})),
     response: record.response === undefined || record.response === null ? null : toJson(record.response),
-    prompt_blueprint: record.prompt_blueprint ? toJson(blueprintWithoutSecrets(record.prompt_blueprint)) : null,
+    prompt_blueprint: record.prompt_blueprint ? blueprintColumn(record.prompt_blueprint, record.prompt_blueprint_json) : null,
     error_type: record.error_type ?? null,
     error_message: record.error_message ?? null,
     warnings: record.warnings?.length ? toJson(record.warnings) : null,
