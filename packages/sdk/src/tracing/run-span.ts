@@ -86,7 +86,7 @@ export class RunSpan {
     // No tracer provider registered: the API's tracer would hand back a span that records nothing and
     // carries the caller's context, and activating it would change nothing. Skip both (every run pays them);
     // the log record still names the caller's trace (traceIds reads the active span).
-    if (!tracerProviderRegistered(api)) return new RunSpan(api, undefined, false);
+    if (!tracerProviderRegistered(api)) return RunSpan.passThrough(api);
     const operation = prepared.kwargs.messages !== undefined || prepared.kwargs.contents !== undefined || prepared.kwargs.input !== undefined ? "chat" : "text_completion";
     const span = api.trace.getTracer("promptline").startSpan(`${operation} ${prepared.model.name}`, { kind: api.SpanKind.CLIENT });
     const runSpan = new RunSpan(api, span, options?.captureContent === true);
@@ -112,6 +112,15 @@ export class RunSpan {
     if (runSpan.captureContent) attributes["gen_ai.input.messages"] = JSON.stringify(prepared.kwargs.messages ?? prepared.kwargs.contents ?? prepared.kwargs.input ?? prepared.kwargs.prompt ?? null);
     span.setAttributes(attributes);
     return runSpan;
+  }
+
+  /** Per API copy, the span of runs while no tracer provider is registered: stateless, so one serves every run. */
+  private static readonly passThroughs = new WeakMap<Api, RunSpan>();
+
+  private static passThrough(api: Api): RunSpan {
+    let span = RunSpan.passThroughs.get(api);
+    if (!span) RunSpan.passThroughs.set(api, (span = new RunSpan(api, undefined, false)));
+    return span;
   }
 
   /** The ids the log record carries: this span's, or (not recording) the caller's active span's. */

@@ -108,9 +108,6 @@ export async function sendProviderRequest(args: SendProviderRequestArgs): Promis
   const retryBudgetMs = args.retryBudgetMs ?? 30_000;
   const sleep = args.sleep ?? abortableSleep;
   const random = args.random ?? Math.random;
-  // Only errors are scrubbed: build the scrubber on the first one, not on every successful call.
-  let scrubber: (<T>(value: T) => T) | undefined;
-  const scrub = <T>(value: T): T => (scrubber ??= createSecretScrubber(endpointSecrets(endpoint)))(value);
   const path = endpoint.routePath ? endpoint.routePath(args.path) : args.path;
   const http = args.http ?? (args.fetch ? fetchHttpClient(args.fetch) : defaultHttpClient());
   // The attempt's own object, not a spread of `args` with its optional fields: this runs on every run().
@@ -125,7 +122,6 @@ export async function sendProviderRequest(args: SendProviderRequestArgs): Promis
     http,
     url: providerHref(endpoint, path),
     bodyText: JSON.stringify(args.body),
-    scrub,
   };
 
   let waitedMs = 0;
@@ -203,78 +199,125 @@ interface AttemptRequest extends Pick<SendProviderRequestArgs, "endpoint" | "str
   http: HttpClient;
   url: string;
   bodyText: string;
-  scrub: <T>(value: T) => T;
+  /** Made on the first error (only errors are scrubbed), not on every successful call. */
+  scrubber?: <T>(value: T) => T;
+}
+
+/** The request's credential scrubber, made on first use. */
+function scrubberOf(request: AttemptRequest): <T>(value: T) => T {
+  return (request.scrubber ??= createSecretScrubber(endpointSecrets(request.endpoint)));
 }
 
 type AttemptOutcome = { ok: true; response: ProviderResponse } | { ok: false; error: ProviderError };
 
+/**
+ * One attempt's abort and deadline: the caller's signal and the timer both
+ * abort the request through `requestAbort`. A class rather than closures over
+ * the attempt's locals: this runs on every run(), and each closure (and the
+ * context it keeps) is garbage the call leaves behind.
+ */
+class AttemptControl {
+  // Not an AbortController: undici would add a listener to its signal, ~40 µs on Node 20 (see RequestAbort).
+  readonly requestAbort = new RequestAbort();
+  abortedByCaller = false;
+  timedOut = false;
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private readonly onCallerAbort: (() => void) | undefined;
+
+  constructor(
+    readonly signal: AbortSignal | undefined,
+    readonly timeoutMs: number,
+  ) {
+    if (signal) {
+      this.onCallerAbort = () => {
+        this.abortedByCaller = true;
+        this.requestAbort.abort(signal.reason);
+      };
+      signal.addEventListener("abort", this.onCallerAbort, { once: true });
+    }
+    this.timer = setTimeout(timeOut, timeoutMs, this);
+  }
+
+  /** The deadline no longer applies (a stream's body has started). */
+  clearDeadline(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** Done with the attempt: no deadline, no listener on the caller's signal. */
+  release(): void {
+    clearTimeout(this.timer);
+    if (this.onCallerAbort) this.signal?.removeEventListener("abort", this.onCallerAbort);
+  }
+}
+
+function timeOut(control: AttemptControl): void {
+  control.timedOut = true;
+  control.requestAbort.abort();
+}
+
+/** The request handed to the `HttpClient`; a real `AbortSignal` is made only for a client that reads `signal` (fetch, an injected client). */
+class ProviderPost implements HttpRequest {
+  http2?: boolean;
+  readonly [requestAbortKey]: RequestAbort;
+
+  constructor(
+    readonly url: string,
+    readonly headers: Readonly<Record<string, string>>,
+    readonly body: string,
+    requestAbort: RequestAbort,
+  ) {
+    // undici reads the key: it then adds no listener to an AbortSignal.
+    this[requestAbortKey] = requestAbort;
+  }
+
+  /** On the prototype, made on first read: a client that copies the request (`{ ...request }`) must read `signal` itself. */
+  get signal(): AbortSignal {
+    return this[requestAbortKey].signal;
+  }
+}
+
+/** A failure without a response: the caller's abort, our timeout, or the network. */
+function failure(request: AttemptRequest, control: AttemptControl, cause: unknown): AttemptOutcome {
+  const provider = request.endpoint.provider;
+  control.release();
+  control.requestAbort.abort();
+  if (control.abortedByCaller) throw new ProviderAbortError(provider, request.signal?.reason);
+  if (control.timedOut) {
+    const what = request.stream ? "no response within" : "request timed out after";
+    return { ok: false, error: new ProviderError({ provider, providerMessage: `${what} ${control.timeoutMs} ms`, errorType: "PROVIDER_TIMEOUT", isRetryable: true }) };
+  }
+  return { ok: false, error: new ProviderError({ provider, providerMessage: scrubberOf(request)(`connection error: ${errorText(cause)}`), isRetryable: true, cause }) };
+}
+
 /** One try. Resolves with a response or a (maybe retryable) error; throws only when the caller aborted. */
 async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
-  const { endpoint, signal, stream, scrub } = request;
+  const { endpoint, stream } = request;
   const provider = endpoint.provider;
-  const timeoutMs = request.timeoutMs ?? defaultTimeoutMs;
-  // Not an AbortController: undici would add a listener to its signal, ~40 µs on Node 20 (see RequestAbort).
-  const requestAbort = new RequestAbort();
-  let abortedByCaller = false;
-  let timedOut = false;
-  const onCallerAbort = () => {
-    abortedByCaller = true;
-    requestAbort.abort(signal?.reason);
-  };
-  signal?.addEventListener("abort", onCallerAbort, { once: true });
-  const timer = setTimeout(() => {
-    timedOut = true;
-    requestAbort.abort();
-  }, timeoutMs);
-  const release = () => {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onCallerAbort);
-  };
-  /** A failure without a response: the caller's abort, our timeout, or the network. */
-  const failure = (cause: unknown): AttemptOutcome => {
-    release();
-    requestAbort.abort();
-    if (abortedByCaller) throw new ProviderAbortError(provider, signal?.reason);
-    if (timedOut) {
-      const what = stream ? "no response within" : "request timed out after";
-      return { ok: false, error: new ProviderError({ provider, providerMessage: `${what} ${timeoutMs} ms`, errorType: "PROVIDER_TIMEOUT", isRetryable: true }) };
-    }
-    return { ok: false, error: new ProviderError({ provider, providerMessage: scrub(`connection error: ${errorText(cause)}`), isRetryable: true, cause }) };
-  };
+  const control = new AttemptControl(request.signal, request.timeoutMs ?? defaultTimeoutMs);
 
   let response: HttpResponse;
   try {
     const headers = requestHeaders(endpoint, stream, request.headers);
     // Only a signed endpoint (Bedrock) adds headers: the others send this one object as it is.
     const sent = endpoint.sign ? { ...headers, ...(await endpoint.sign({ method: "POST", url: request.url, headers, body: request.bodyText })) } : headers;
-    const post: HttpRequest & { [requestAbortKey]: RequestAbort } = {
-      url: request.url,
-      headers: sent,
-      body: request.bodyText,
-      // A real AbortSignal only for a client that reads it (fetch, an injected client); undici reads the key.
-      get signal() {
-        return requestAbort.signal;
-      },
-      [requestAbortKey]: requestAbort,
-    };
+    const post = new ProviderPost(request.url, sent, request.bodyText, control.requestAbort);
     if (offersHttp2(provider)) post.http2 = true;
     response = await request.http.post(post);
   } catch (cause) {
-    return failure(cause);
+    return failure(request, control, cause);
   }
 
   const succeeded = response.status >= 200 && response.status <= 299;
-  const headers = response.headers;
   // An error answer, or a whole JSON one: read the body under the timeout.
   if (!succeeded || !stream) {
     let text: string;
     try {
       text = await response.text();
     } catch (cause) {
-      return failure(cause);
+      return failure(request, control, cause);
     }
-    release();
-    if (!succeeded) return { ok: false, error: errorFromResponse(provider, response, text, scrub, request.now ?? Date.now) };
+    control.release();
+    if (!succeeded) return { ok: false, error: errorFromResponse(provider, response, text, scrubberOf(request), request.now ?? Date.now) };
     const body = parseJsonOrUndefined(text);
     if (body === undefined) {
       const error = new ProviderError({
@@ -286,21 +329,29 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
       });
       return { ok: false, error };
     }
-    return { ok: true, response: { kind: "json", status: response.status, headers, body } };
+    return { ok: true, response: { kind: "json", status: response.status, headers: response.headers, body } };
   }
+  return streamOutcome(request, control, response);
+}
 
-  // Stream: wait for the first byte under the timeout, so that anything
-  // failing before then is still retried, then stream without a deadline.
+/**
+ * A stream: waits for the first byte under the timeout, so that anything
+ * failing before then is still retried, then streams without a deadline.
+ */
+async function streamOutcome(request: AttemptRequest, control: AttemptControl, response: HttpResponse): Promise<AttemptOutcome> {
+  const { endpoint, signal } = request;
+  const provider = endpoint.provider;
+  const headers = response.headers;
   const reader = response.body?.[Symbol.asyncIterator]();
   let first: IteratorResult<Uint8Array> = { done: true, value: undefined };
   if (reader) {
     try {
       first = await reader.next();
     } catch (cause) {
-      return failure(cause);
+      return failure(request, control, cause);
     }
   }
-  clearTimeout(timer);
+  control.clearDeadline();
 
   const framing = (headers["content-type"] ?? "").includes("application/vnd.amazon.eventstream") ? "aws-event-stream" : "sse";
   const isStreamEnd = request.isStreamEnd === undefined ? defaultStreamEnd(provider) : request.isStreamEnd;
@@ -322,7 +373,8 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
     try {
       yield* readProviderEvents(chunks(), { provider, framing, isStreamEnd });
     } catch (error) {
-      if (abortedByCaller) throw new ProviderAbortError(provider, signal?.reason);
+      if (control.abortedByCaller) throw new ProviderAbortError(provider, signal?.reason);
+      const scrub = scrubberOf(request);
       if (error instanceof ProviderError) throw scrubError(error, scrub);
       // A connection lost mid-stream is the same failure as a stream closed early (streamBroken): the provider's.
       throw new ProviderError({
@@ -334,8 +386,8 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
       });
     } finally {
       // Runs on normal end, on errors, and when the consumer leaves the loop early.
-      release();
-      requestAbort.abort();
+      control.release();
+      control.requestAbort.abort();
     }
   }
   return {
@@ -346,9 +398,9 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
       headers,
       events: events(),
       abort: () => {
-        abortedByCaller = true;
-        release();
-        requestAbort.abort();
+        control.abortedByCaller = true;
+        control.release();
+        control.requestAbort.abort();
       },
     },
   };
