@@ -2,7 +2,7 @@
 // What PostgreSQL's log write costs the backend per statement and per record, by group size, for the record a
 // tracked request stores: captures one /track-request write from an in-process server, then replays it (named,
 // as the server sends it) with groups of 1..N fresh records on one connection and reads the backend's CPU.
-// node bench/trials/track-write-cost.mjs [--rounds=N] [--sizes=1,4,16,64] [--sql="statements to try first"]
+// node bench/trials/track-write-cost.mjs [--rounds=N] [--sizes=1,4,16,64] [--sql="statements to try first"] [--raw-json]
 //   (npm run build && npx tsc -p bench first)
 import { readFileSync } from "node:fs";
 import pg from "pg";
@@ -10,6 +10,7 @@ import { startServer } from "@promptline/server";
 import { apiKey, freshDatabase, publishBenchPrompt } from "../dist/lib/harness.js";
 import { trackRequestBody } from "../dist/lib/records.js";
 
+const rawJson = process.argv.includes("--raw-json");
 const rounds = Number(process.argv.find((arg) => arg.startsWith("--rounds="))?.slice(9) ?? 200);
 const sizes = (process.argv.find((arg) => arg.startsWith("--sizes="))?.slice(8) ?? "1,4,16,64").split(",").map(Number);
 const database = await freshDatabase("postgres");
@@ -45,7 +46,10 @@ const groupValues = (size) => {
   return captured.values.map((value) => {
     if (typeof value !== "string" || !value.startsWith("[")) return value;
     const rows = JSON.parse(value);
-    return JSON.stringify(ids.flatMap((id) => rows.filter((row) => row.request_id === original.request_id).map((row) => ({ ...row, request_id: id }))));
+    const copies = ids.flatMap((id) => rows.filter((row) => row.request_id === original.request_id).map((row) => ({ ...row, request_id: id })));
+    // --raw-json: JSON text columns embedded as JSON values (json_populate_recordset stores their text as is), not as escaped strings.
+    if (rawJson) for (const row of copies) for (const [key, column] of Object.entries(row)) if (typeof column === "string" && /^[[{]/.test(column)) row[key] = JSON.parse(column);
+    return JSON.stringify(copies);
   });
 };
 for (const size of sizes) {
