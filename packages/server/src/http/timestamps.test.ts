@@ -55,3 +55,12 @@ describe("parseTimestamp's shortcut for what toISOString writes", () => {
     expect(() => parseTimestamp("2026-13-01T00:00:00.000Z", "t")).toThrow(/ISO-8601/);
   });
 });
+
+describe("parseTimestamp on numbers", () => {
+  it("refuses an epoch past what a Date holds (±8.64e15 ms) with a 400's error, not toISOString's RangeError", () => {
+    expect(parseTimestamp(8.64e15, "t")).toBe("+275760-09-13T00:00:00.000Z");
+    for (const value of [9e15, -9e15, 1e300, "9000000000000000"]) {
+      expect(() => parseTimestamp(value, "request_start_time"), String(value)).toThrow(/request_start_time must be an ISO-8601 date/);
+    }
+  });
+});

@@ -1,5 +1,8 @@
 import { InvalidRequestError } from "@promptline/core";
 
+/** The largest epoch a `Date` holds, in milliseconds (ECMAScript's time range). */
+const maxEpochMs = 8.64e15;
+
 /**
  * A request timestamp in any form PromptLayer's clients send: ISO-8601
  * strings (JS SDK), epoch seconds as floats (Python SDK), or epoch
@@ -13,7 +16,8 @@ export function parseTimestamp(value: unknown, field: string): string | null {
   if (typeof value === "number" && Number.isFinite(value)) {
     // Seconds until the year 5138; anything larger is milliseconds.
     const ms = Math.abs(value) < 1e11 ? value * 1000 : value;
-    return new Date(ms).toISOString();
+    // Past ±8.64e15 ms a Date is invalid and toISOString throws a RangeError (a 500): refused below instead.
+    if (Math.abs(ms) <= maxEpochMs) return new Date(ms).toISOString();
   }
   if (typeof value === "string") {
     const numeric = Number(value);
