@@ -1,6 +1,12 @@
 import type { PromptBlueprint, ToolCall, Usage } from "@promptline/core/schemas";
 
-/** What `run()` returns without streaming. */
+/**
+ * What `run()` returns without streaming. `raw_response`, `prompt_blueprint`
+ * and `usage` are also in the run's log record, which is sent in the
+ * background: read them freely, but copy one before changing it (e.g. before
+ * pushing the next turn onto the blueprint's messages), or the logged request
+ * changes too.
+ */
 export interface RunResult {
   /** The id of the logged request (a UUIDv7 minted by the client), known before the log reaches the registry. */
   request_id: string;

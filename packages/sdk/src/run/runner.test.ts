@@ -119,6 +119,19 @@ describe("Runner: a plain run", () => {
     expect((build as () => LogRecordInput)()).toMatchObject({ request_id: result.request_id, status: "SUCCESS", tags: ["t"], cost_usd: result.cost_usd, latency_ms: result.latency_ms });
   });
 
+  it("logs the input variables as the run used them, though the caller changes their nested values before the record is built", async () => {
+    const queued: QueuedRecord[] = [];
+    const { run } = setup({ deps: { shipper: { enqueue: (record: QueuedRecord) => queued.push(record) } as unknown as LogShipper } });
+    // A chat history kept by the caller across turns: the assistant's answer is pushed once run() has returned.
+    const history = [{ role: "user", content: "Hi" }];
+    const profile = { plan: "free", limits: { daily: 5 } };
+    await run({ inputVariables: { name: "Ada", history, profile } });
+    history.push({ role: "assistant", content: "Hello Ada" });
+    profile.limits.daily = 0;
+    const record = (queued[0] as () => LogRecordInput)();
+    expect(JSON.parse(JSON.stringify(record.input_variables))).toEqual({ name: "Ada", history: [{ role: "user", content: "Hi" }], profile: { plan: "free", limits: { daily: 5 } } });
+  });
+
   it("renders, sends to the provider, returns the answer and logs one SUCCESS record", async () => {
     const { run, records, sent } = setup();
     const result = (await run({ tags: ["t"], metadata: { user: "ada" }, groupId: 7 })) as RunResult;

@@ -395,6 +395,7 @@ export class Runner {
     // The moment and the caller's trace are read now; the record itself is assembled when its batch is
     // taken, after the caller has its answer (it only copies what the run gathered, none of it changed later).
     const traceIds = context.span.traceIds();
+    const inputVariables = loggedInputVariables(params.inputVariables);
     this.deps.shipper.enqueue(() => buildLogRecord({
       request_id: context.requestId,
       prompt_name: prompt.name,
@@ -403,7 +404,7 @@ export class Runner {
       tags: params.tags,
       metadata: params.metadata,
       group_id: params.groupId ?? null,
-      input_variables: params.inputVariables,
+      input_variables: inputVariables,
       status: outcome.status,
       provider: model.provider,
       model: model.name,
@@ -428,6 +429,28 @@ export class Runner {
     }));
     return { cost_usd: cost, latency_ms: endedAt - startedAt };
   }
+}
+
+/**
+ * The input variables as their record will send them, fixed when the run is
+ * logged: the run's copy is shallow, and the record is serialised later
+ * (decision 0033), so a nested value the caller keeps changing (a chat
+ * history it pushes the answer onto) would be logged as it is then. Only
+ * variables with an object or array value are copied; as JSON, since that
+ * is what is sent. A value JSON can't write (a cycle, a BigInt) is left as
+ * it was: the send reports it, as before.
+ */
+function loggedInputVariables(variables: Record<string, unknown>): Record<string, unknown> {
+  for (const key in variables) {
+    const value = variables[key];
+    if (value === null || typeof value !== "object") continue;
+    try {
+      return JSON.parse(JSON.stringify(variables)) as Record<string, unknown>;
+    } catch {
+      return variables;
+    }
+  }
+  return variables;
 }
 
 /**
