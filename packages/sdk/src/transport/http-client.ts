@@ -99,7 +99,9 @@ export function headerLookup(headers: Readonly<Record<string, string>>): HeaderL
 export function fetchHttpClient(fetchImpl: typeof fetch = (input, init) => globalThis.fetch(input, init)): HttpClient {
   return {
     async post(request) {
-      const response = await fetchImpl(request.url, { method: "POST", headers: request.headers, body: request.body, signal: request.signal });
+      // A copy: the transport shares one frozen header object per endpoint (decision 0033), and a caller's fetch
+      // (an instrumenting wrapper) may add to `init.headers`, as it could before.
+      const response = await fetchImpl(request.url, { method: "POST", headers: { ...request.headers }, body: request.body, signal: request.signal });
       const stream = response.body;
       return {
         status: response.status,

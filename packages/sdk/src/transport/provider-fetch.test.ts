@@ -490,3 +490,21 @@ describe("sendProviderRequest: headers", () => {
     expect(sent[3]!.authorization).toBe("Bearer sk-other-key-0123456789");
   });
 });
+
+describe("sendProviderRequest: a caller's fetch", () => {
+  it("may add a header to init.headers (an instrumenting wrapper), each request on its own, as before the headers were shared", async () => {
+    const seen: Record<string, string>[] = [];
+    let count = 0;
+    const wrapped: typeof fetch = async (_input, init) => {
+      const headers = init!.headers as Record<string, string>;
+      headers["x-request-number"] = String(++count);
+      seen.push({ ...headers });
+      return Response.json({});
+    };
+    const request = { endpoint: openaiEndpoint("http://openai.test/v1"), path: "/chat/completions", body: {}, stream: false, http: fetchHttpClient(wrapped), maxRetries: 0 };
+    await sendProviderRequest(request);
+    await sendProviderRequest(request);
+    expect(seen.map((headers) => headers["x-request-number"])).toEqual(["1", "2"]);
+    expect(seen[1]).toEqual({ "content-type": "application/json", accept: "application/json", authorization: `Bearer ${apiKey}`, "x-request-number": "2" });
+  });
+});
