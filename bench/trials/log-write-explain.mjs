@@ -2,8 +2,8 @@
 // EXPLAIN (ANALYZE, BUFFERS, WAL) of PostgreSQL's log write (one group commit of 100 bench records) on a fresh
 // database holding `--rows=N` records already (default 20,000): where the database's time goes, per node and trigger.
 // node bench/trials/log-write-explain.mjs [--rows=N] [--rounds=N] [--plan] [--cpu] [--sql="statements to try first"]   (npm run build && npx tsc -p bench first)
-import { readFileSync } from "node:fs";
 import pg from "pg";
+import { backendCpuSeconds } from "../dist/lib/postgres-cpu.js";
 import { createStorage } from "@promptline/server";
 import { freshDatabase } from "../dist/lib/harness.js";
 import { logRecord } from "../dist/lib/records.js";
@@ -38,10 +38,7 @@ const run = (values) => client.query(named ? { name: "log_write_trial", text: ca
 const rounds = Number(process.argv.find((arg) => arg.startsWith("--rounds="))?.slice(9) ?? 3);
 // The backend's own CPU (utime+stime from /proc), steadier than wall time on a shared machine.
 const { rows: [{ pid }] } = await client.query("select pg_backend_pid() as pid");
-const backendCpuMs = () => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
+const backendCpuMs = () => backendCpuSeconds(pid) * 1000;
 if (process.argv.includes("--cpu")) {
   // Plain executions (no EXPLAIN): backend CPU per record, over `rounds` statements of 100 fresh records each.
   const before = backendCpuMs();

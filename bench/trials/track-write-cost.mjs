@@ -4,8 +4,8 @@
 // as the server sends it) with groups of 1..N fresh records on one connection and reads the backend's CPU.
 // node bench/trials/track-write-cost.mjs [--rounds=N] [--sizes=1,4,16,64] [--sql="statements to try first"] [--raw-json]
 //   (npm run build && npx tsc -p bench first)
-import { readFileSync } from "node:fs";
 import pg from "pg";
+import { backendCpuSeconds } from "../dist/lib/postgres-cpu.js";
 import { startServer } from "@promptline/server";
 import { apiKey, freshDatabase, publishBenchPrompt } from "../dist/lib/harness.js";
 import { trackRequestBody } from "../dist/lib/records.js";
@@ -34,10 +34,7 @@ await client.connect();
 const trial = process.argv.find((arg) => arg.startsWith("--sql="))?.slice(6);
 if (trial) await client.query(trial);
 const { rows: [{ pid }] } = await client.query("select pg_backend_pid() as pid");
-const backendCpuMs = () => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
+const backendCpuMs = () => backendCpuSeconds(pid) * 1000;
 // The JSON arrays among the values: rows keyed by request_id, replicated under fresh ids.
 const [original] = JSON.parse(captured.values.find((value) => typeof value === "string" && value.startsWith('[{"id"') || (typeof value === "string" && value.includes('"request_id"') && value.includes('"workspace_id"'))));
 let serial = 0;
