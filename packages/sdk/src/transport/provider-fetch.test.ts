@@ -508,3 +508,20 @@ describe("sendProviderRequest: a caller's fetch", () => {
     expect(seen[1]).toEqual({ "content-type": "application/json", accept: "application/json", authorization: `Bearer ${apiKey}`, "x-request-number": "2" });
   });
 });
+
+describe("sendProviderRequest: a caller's HttpClient that copies the request", () => {
+  it("still hands on a signal the timeout aborts (a wrapper adding a header with a spread, over fetchHttpClient)", async () => {
+    const inner = fetchHttpClient(async (_input, init) => {
+      const signal = init?.signal;
+      if (!signal) throw new Error("the copied request carried no signal");
+      return new Promise<Response>((_resolve, reject) => signal.addEventListener("abort", () => reject(new Error("aborted")), { once: true }));
+    });
+    const wrapper: HttpClient = { post: (request) => inner.post({ ...request, headers: { ...request.headers, "x-extra": "1" } }) };
+    const error = await sendProviderRequest({ endpoint: openaiEndpoint("http://openai.test/v1"), path: "/chat/completions", body: {}, stream: false, http: wrapper, timeoutMs: 30, maxRetries: 0 }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).errorType).toBe("PROVIDER_TIMEOUT");
+  });
+});

@@ -255,10 +255,24 @@ function timeOut(control: AttemptControl): void {
   control.requestAbort.abort();
 }
 
+/** `HttpRequest.signal` of a `ProviderPost`: one function for every request (no closure per run). */
+function requestSignal(this: ProviderPost): AbortSignal {
+  return this[requestAbortKey].signal;
+}
+
+/**
+ * An own, enumerable getter: a caller's `HttpClient` that copies the request
+ * (`{ ...request, headers }`) copies a real signal, as it did when the
+ * request was an object literal; a getter on the prototype would not be
+ * copied, and its timeouts and aborts would reach nothing.
+ */
+const signalProperty: PropertyDescriptor = { get: requestSignal, enumerable: true, configurable: true };
+
 /** The request handed to the `HttpClient`; a real `AbortSignal` is made only for a client that reads `signal` (fetch, an injected client). */
 class ProviderPost implements HttpRequest {
   http2?: boolean;
   readonly [requestAbortKey]: RequestAbort;
+  declare readonly signal: AbortSignal;
 
   constructor(
     readonly url: string,
@@ -268,11 +282,7 @@ class ProviderPost implements HttpRequest {
   ) {
     // undici reads the key: it then adds no listener to an AbortSignal.
     this[requestAbortKey] = requestAbort;
-  }
-
-  /** On the prototype, made on first read: a client that copies the request (`{ ...request }`) must read `signal` itself. */
-  get signal(): AbortSignal {
-    return this[requestAbortKey].signal;
+    Object.defineProperty(this, "signal", signalProperty);
   }
 }
 
