@@ -32,25 +32,30 @@ export interface ServerHandle {
   close(): Promise<void>;
 }
 
-/** Where the server keeps its data for one scenario: a fresh SQLite file, or a fresh PostgreSQL database. */
-export async function freshDatabase(kind: "sqlite" | "postgres"): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * Where the server keeps its data for one scenario: a fresh SQLite file, or a
+ * fresh PostgreSQL database. `name` tells apart two databases one scenario has
+ * at once (the PostgreSQL database is named after this process).
+ */
+export async function freshDatabase(kind: "sqlite" | "postgres", name = "bench"): Promise<{ url: string; drop: () => Promise<void> }> {
   if (kind === "sqlite") {
     const directory = mkdtempSync(join(tmpdir(), "promptline-bench-"));
-    return { url: `sqlite:${join(directory, "bench.db")}`, drop: async () => rmSync(directory, { recursive: true, force: true }) };
+    return { url: `sqlite:${join(directory, `${name}.db`)}`, drop: async () => rmSync(directory, { recursive: true, force: true }) };
   }
+  const database = name === "bench" ? benchDatabase : `${benchDatabase}_${name}`;
   const admin = new pg.Client({ connectionString: postgresAdminUrl });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${benchDatabase} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${benchDatabase}`);
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${database}`);
   await admin.end();
   const url = new URL(postgresAdminUrl);
-  url.pathname = `/${benchDatabase}`;
+  url.pathname = `/${database}`;
   return {
     url: url.toString(),
     drop: async () => {
       const client = new pg.Client({ connectionString: postgresAdminUrl });
       await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${benchDatabase} WITH (FORCE)`);
+      await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await client.end();
     },
   };

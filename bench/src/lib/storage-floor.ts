@@ -1,12 +1,43 @@
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
+import { startChild } from "./child-process.js";
+import { apiKey, freshDatabase, publishBenchPrompt } from "./harness.js";
 import { backendCpuSeconds } from "./postgres-cpu.js";
+import { trackRequestBody } from "./records.js";
 
 export interface StatementFloor {
   /** CPU of the database's statement work for one stored request, µs. */
   cpuMicrosPerRequest: number;
   requestsPerSecond: number;
   group: number;
+}
+
+/**
+ * The statement floor of the bench's tracked request (PromptLayer's body, as
+ * the ingestion scenario sends it) on a fresh database of this kind: a real
+ * server tracks 50 requests, so the stored rows have exactly that shape, then
+ * `statementFloor` copies them. A small database keeps the copy's source
+ * lookup cheap and its indexes shallow (one that had just taken ~100k rows
+ * made PostgreSQL's lookup cost up to ~30 ms a statement): the floor stays a
+ * floor.
+ */
+export async function trackedRequestFloor(kind: "sqlite" | "postgres", options: { group?: number; seconds?: number } = {}): Promise<StatementFloor> {
+  const database = await freshDatabase(kind, "floor");
+  try {
+    const child = await startChild<{ url: string }>("server-child", { database: database.url, apiKey });
+    try {
+      const body = trackRequestBody(apiKey, await publishBenchPrompt(child.ready.url));
+      for (let i = 0; i < 50; i += 1) {
+        const response = await fetch(`${child.ready.url}/track-request`, { method: "POST", headers: { "content-type": "application/json" }, body });
+        if (!response.ok) throw new Error(`track-request answered ${response.status}: ${await response.text()}`);
+      }
+    } finally {
+      await child.close();
+    }
+    return await statementFloor(database.url, options);
+  } finally {
+    await database.drop();
+  }
 }
 
 /** request_log's columns but those a write generates (id) or gives each row its own of (request_id, number). */
@@ -22,7 +53,8 @@ const copiedColumns = (columns: string[]) => columns.filter((name) => !["id", "r
  * synchronous=OFF, PostgreSQL synchronous_commit=off). No server code on top
  * of this schema can store such a request for less CPU. The copy's reads are
  * measured alone and taken off, so the floor counts the writes only. The rows
- * it adds stay; run it on a database about to be dropped.
+ * it adds stay; run it on a database about to be dropped, small enough that
+ * the source lookup stays cheap (`trackedRequestFloor`).
  */
 export async function statementFloor(databaseUrl: string, options: { group?: number; seconds?: number } = {}): Promise<StatementFloor> {
   const group = options.group ?? 64;

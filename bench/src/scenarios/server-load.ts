@@ -4,7 +4,7 @@ import type { BenchContext } from "../lib/context.js";
 import { runAlternating, runLoad, type LoadOptions, type LoadResult } from "../lib/http-load.js";
 import { batchBodyFactory, trackRequestBody } from "../lib/records.js";
 import { ms, type Check, type Row, type ScenarioResult } from "../lib/report.js";
-import { statementFloor, type StatementFloor } from "../lib/storage-floor.js";
+import { trackedRequestFloor, type StatementFloor } from "../lib/storage-floor.js";
 
 const batchSize = 100;
 const batchClients = 8;
@@ -126,8 +126,7 @@ export async function ingestionScenario(context: BenchContext): Promise<Scenario
       const ceilingRow = loadRow(ceilingVariant(`${kind} /track-request`), measured.ceiling, 1, "records");
       rows.push(trackRow, ceilingRow);
       context.log(`ingestion on ${kind}: the database's statement floor for a tracked request`);
-      // The server is idle meanwhile; the floor's rows go with the database.
-      const floor = reachableShare(measured.ceiling, await statementFloor(database.url, { group: clients, seconds: context.quick ? 1 : 3 }));
+      const floor = reachableShare(measured.ceiling, await trackedRequestFloor(kind, { group: clients, seconds: context.quick ? 1 : 3 }));
       floorNotes.push(`Floor, ${kind}: ${floor.note}`);
       checks.push(ceilingCheck(name, "/track-request", Number(trackRow["records/s"]), Number(ceilingRow["records/s"]), kind === "sqlite" ? 60 : 40, floor.percent));
       context.log(`ingestion on ${kind}: requests:batch of ${batchSize}, ${batchClients} clients`);
