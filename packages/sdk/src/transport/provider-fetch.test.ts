@@ -525,3 +525,19 @@ describe("sendProviderRequest: a caller's HttpClient that copies the request", (
     expect((error as ProviderError).errorType).toBe("PROVIDER_TIMEOUT");
   });
 });
+
+describe("sendProviderRequest: a success that isn't JSON", () => {
+  it("words the error without the endpoint's key, as every other error is scrubbed", async () => {
+    const client: HttpClient = {
+      post: async (request) => ({ status: 200, statusText: "OK", headers: { "content-type": "text/plain" }, text: async () => `proxy echo: ${request.headers.authorization}`, body: null }),
+    };
+    const error = await sendProviderRequest({ endpoint: openaiEndpoint("http://openai.test/v1"), path: "/chat/completions", body: {}, stream: false, http: client }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(String((error as ProviderError).message)).toMatch(/not JSON/);
+    expect(String(error)).not.toContain(apiKey);
+    expect(JSON.stringify(error)).not.toContain(apiKey);
+  });
+});

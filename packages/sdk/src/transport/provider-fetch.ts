@@ -333,7 +333,8 @@ async function attempt(request: AttemptRequest): Promise<AttemptOutcome> {
       const error = new ProviderError({
         provider,
         status: response.status,
-        providerMessage: `response is not JSON: ${fallbackMessage(text, response.status, response.statusText)}`,
+        // Scrubbed as every other error: a proxy may echo the request (its key) back.
+        providerMessage: scrubberOf(request)(`response is not JSON: ${fallbackMessage(text, response.status, response.statusText)}`),
         errorType: "PROVIDER_ERROR",
         isRetryable: false,
       });
